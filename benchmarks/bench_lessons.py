@@ -1,0 +1,88 @@
+"""Lesson execution time against an empty-notebook floor, callback latency, notebook sizes.
+
+Each lesson is executed the way the test suite and ``widgets.lessons execute``
+do (nbclient, fresh kernel, no widget state), and so is a notebook with one
+empty code cell; the figure reported is the ratio of the medians. Callback
+latency is measured in-process on the view objects, by setting a control's
+value, which runs the observers exactly as a browser change would.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+from benchmarks import latency
+from widgets.lessons.notebooks import find_notebooks
+
+REPEAT = 3
+
+
+def _execute_copy(path: Path, workdir: Path) -> float:
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                            resources={"metadata": {"path": str(workdir)}},
+                            store_widget_state=False, record_timing=False)
+    t0 = time.perf_counter()
+    client.execute()
+    return time.perf_counter() - t0
+
+
+def _empty_notebook(folder: Path) -> Path:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "empty.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def start_here_callbacks() -> dict[str, dict[str, float]]:
+    """Latency of every control of lesson 00's corridor explorer."""
+    from widgets.views.corridor import CorridorExplorer
+
+    ex = CorridorExplorer()
+    state = {"i": 0}
+
+    def flip(control, a, b):
+        def run():
+            state["i"] += 1
+            control.value = a if state["i"] % 2 else b
+        return run
+
+    return {
+        "00-start-here: tube dropdown": latency(flip(ex.tube, 14, 18)),
+        "00-start-here: depth slider": latency(flip(ex.depth, 40.0, 60.0)),
+        "00-start-here: retraction slider": latency(flip(ex.width, 30.0, 50.0)),
+    }
+
+
+def run() -> dict:
+    """Measure every lesson; return the figures."""
+    work = Path(tempfile.mkdtemp(prefix="miss-bench-"))
+    try:
+        notebooks_copy = work / "notebooks"
+        shutil.copytree(find_notebooks()[0].parent, notebooks_copy)
+        empty = _empty_notebook(notebooks_copy)
+        floor = statistics.median(_execute_copy(empty, notebooks_copy) for _ in range(REPEAT))
+        lessons = {}
+        for path in find_notebooks(notebooks_copy):
+            seconds = statistics.median(_execute_copy(path, notebooks_copy) for _ in range(REPEAT))
+            lessons[path.stem] = {
+                "execution_s": round(seconds, 2),
+                "ratio_to_empty": round(seconds / floor, 2),
+                "size_kb": round(path.stat().st_size / 1024, 1),
+            }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return {
+        "empty_notebook_s": round(floor, 2),
+        "lessons": lessons,
+        "callbacks": start_here_callbacks(),
+        "budgets": {"callback_p95_ms": 50, "execution_ratio": 3.0},
+    }

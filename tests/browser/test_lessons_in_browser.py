@@ -1,0 +1,101 @@
+"""Each lesson in a real JupyterLab in headless Chromium: run all, move a widget, no errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+
+import pytest
+
+from widgets.lessons.notebooks import find_notebooks
+
+pytestmark = pytest.mark.browser
+
+# Console noise that is not ours: resources the offline machine cannot reach.
+BENIGN = re.compile(r"net::ERR_|Failed to load resource|favicon|ERR_NAME_NOT_RESOLVED|"
+                    r"ERR_INTERNET_DISCONNECTED|Content Security Policy")
+
+
+def _visible_text(page, selector: str) -> str:
+    return " | ".join(page.locator(selector).all_inner_texts())
+
+
+def _interact_start_here(page):
+    """Move the depth slider from the keyboard and choose another tube: the table changes."""
+    before = _visible_text(page, ".widget-html")
+    handle = page.locator(".widget-slider .noUi-handle").first
+    handle.focus()
+    for _ in range(5):
+        handle.press("ArrowRight")
+    page.wait_for_function(
+        "b => Array.from(document.querySelectorAll('.widget-html'))"
+        ".map(e => e.innerText).join(' | ') !== b", arg=before, timeout=20000)
+    after_slider = _visible_text(page, ".widget-html")
+    page.locator("select").first.select_option(label="18 mm")
+    page.wait_for_function(
+        "b => Array.from(document.querySelectorAll('.widget-html'))"
+        ".map(e => e.innerText).join(' | ') !== b", arg=after_slider, timeout=20000)
+    return before, _visible_text(page, ".widget-html")
+
+
+def _interact_generic(page):
+    """Press ArrowRight on the first slider; some widget text or figure title must change."""
+    sel = ".widget-html, .widget-label, .gtitle, .widget-readout"
+    before = _visible_text(page, sel)
+    dropdown = page.get_by_label("Level")
+    if dropdown.count():
+        options = dropdown.first.locator("option").all_inner_texts()
+        dropdown.first.select_option(label=options[-1])
+    else:
+        handle = page.locator(".widget-slider .noUi-handle").first
+        handle.focus()
+        handle.press("ArrowRight")
+    page.wait_for_function(
+        "([s, b]) => Array.from(document.querySelectorAll(s)).map(e => e.innerText).join(' | ') !== b",
+        arg=[sel, before], timeout=30000)
+    return before, _visible_text(page, sel)
+
+
+INTERACTIONS = {"00-start-here": _interact_start_here}
+
+
+def _delete_sessions(lab):
+    req = urllib.request.Request(f"{lab['base']}/api/sessions?token={lab['token']}")
+    for s in json.load(urllib.request.urlopen(req)):
+        urllib.request.urlopen(urllib.request.Request(
+            f"{lab['base']}/api/sessions/{s['id']}?token={lab['token']}", method="DELETE"))
+
+
+@pytest.mark.parametrize("notebook", find_notebooks(), ids=lambda p: p.stem)
+def test_lesson_runs_and_responds(lab_server, browser, screenshots_dir, notebook):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}")
+            if m.type == "error" and not BENIGN.search(m.text) else None)
+    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+    try:
+        page.goto(f"{lab_server['base']}/lab/tree/notebooks/{notebook.name}?reset&token="
+                  f"{lab_server['token']}")
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90000)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").click()
+        n_code = page.locator(".jp-CodeCell").count()
+        page.wait_for_function(
+            "n => { const p = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))"
+            ".map(e => e.innerText.trim()); return p.length === n && p.every(t => /\\[\\d+\\]/.test(t)); }",
+            arg=n_code, timeout=240000)
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120000)
+        errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        tracebacks = [t for t in errors.all_inner_texts() if "Error" in t or "Traceback" in t]
+        assert tracebacks == [], tracebacks
+        page.locator(".js-plotly-plot").first.wait_for(timeout=60000)
+        interact = INTERACTIONS.get(notebook.stem, _interact_generic)
+        before, after = interact(page)
+        assert before != after
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(screenshots_dir / f"{notebook.stem}.png"), full_page=False)
+        assert problems == [], problems
+    finally:
+        page.close()
+        _delete_sessions(lab_server)

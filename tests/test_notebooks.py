@@ -1,0 +1,78 @@
+"""Static checks of every committed lesson notebook."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+
+import nbformat
+import pytest
+
+from widgets.lessons import LESSONS
+from widgets.lessons.notebooks import check_outline, find_notebooks, parameters_cell
+from widgets.params import get_spec
+
+NOTEBOOKS = find_notebooks()
+IDS = [p.stem for p in NOTEBOOKS]
+
+
+def test_there_are_lessons_and_each_is_in_the_map():
+    assert NOTEBOOKS, "no lessons found"
+    available = {lesson.stem for lesson in LESSONS if lesson.status == "available"}
+    assert set(IDS) == available
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_outline(path):
+    assert check_outline(nbformat.read(path, as_version=4)) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_executed_top_to_bottom_without_errors(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert errors == []
+    streams = [o.text for c in code for o in c.outputs if o.output_type == "stream" and o.name == "stderr"]
+    assert streams == [], "stderr output (warnings?) in a committed notebook"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_small_and_offline(path):
+    assert path.stat().st_size <= 2_000_000
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"cdn\.plot\.ly|cdn\.jsdelivr|unpkg\.com|<script src=\"http", text)
+    nb = json.loads(text)
+    assert "widgets" not in nb["metadata"], "widget state must not be stored"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_parameters_cell_matches_the_spec(path):
+    nb = nbformat.read(path, as_version=4)
+    spec = get_spec(path.stem)
+    written = parameters_cell(nb)
+    assert [p.name for p in written] == list(spec.names)
+    for cell_param, param in zip(written, spec.params):
+        assert cell_param.annotation == param.type.__name__, cell_param.name
+        assert cell_param.default == param.default, cell_param.name
+    # the cell after the parameters cell validates them
+    idx = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    following = next(c for c in nb.cells[idx + 1:] if c.cell_type == "code")
+    assert f'check_notebook_parameters("{path.stem}", globals())' in following.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_code_cells_are_short_and_introduced_by_prose(path):
+    nb = nbformat.read(path, as_version=4)
+    previous = None
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            lines = [ln for ln in cell.source.splitlines() if ln.strip()]
+            assert 1 <= len(lines) <= 6, f"cell {i} has {len(lines)} lines"
+            assert previous == "markdown" or "parameters" in cell.metadata.get("tags", []), (
+                f"cell {i} is not introduced by prose")
+            ast.parse(cell.source)
+        previous = cell.cell_type

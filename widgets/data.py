@@ -1,0 +1,338 @@
+"""Load the cited data tables in ``data/`` by name, validated and cached.
+
+Every table is a CSV file ``data/tables/<name>.csv`` described by
+``data/tables/<name>.schema.yaml`` (columns, types, units, allowed ranges).
+Every row carries a ``source_key`` that must resolve in
+``data/references.json`` (CSL-JSON) and a ``confidence`` flag
+(``read-directly`` or ``secondary-source``).
+
+Bad data raises :class:`DataError` with the file, the row (as the line number
+in the CSV file) and the column, so that the fix is one look away.
+
+Examples
+--------
+>>> from widgets.data import load_table
+>>> table = load_table("instruments")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "CONFIDENCE_FLAGS",
+    "DataError",
+    "Schema",
+    "data_dir",
+    "load_table",
+    "load_schema",
+    "references",
+    "cite",
+    "table_names",
+    "validate_table",
+]
+
+CONFIDENCE_FLAGS = ("read-directly", "secondary-source")
+_TYPES = ("string", "number", "integer", "boolean")
+_REQUIRED_COLUMNS = ("source_key", "confidence")
+
+
+class DataError(ValueError):
+    """A data file is missing, malformed or breaks its schema."""
+
+
+def data_dir() -> Path:
+    """Return the ``data/`` folder (``MISS_DATA_DIR`` overrides it, for tests)."""
+    override = os.environ.get("MISS_DATA_DIR")
+    if override:
+        return Path(override)
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table schema."""
+
+    name: str
+    type: str
+    required: bool = False
+    unit: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    enum: tuple[Any, ...] | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The schema of one table: its columns and what each allows."""
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def column(self, name: str) -> Column:
+        """Return the column called ``name``."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"table {self.name!r} has no column {name!r}")
+
+
+def table_names() -> list[str]:
+    """Return the names of all tables in ``data/tables``, sorted."""
+    return sorted(p.name[: -len(".schema.yaml")] for p in (data_dir() / "tables").glob("*.schema.yaml"))
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(data_dir().parent))
+    except ValueError:
+        return path.name
+
+
+def load_schema(name: str) -> Schema:
+    """Read and check the schema of table ``name``."""
+    path = data_dir() / "tables" / f"{name}.schema.yaml"
+    if not path.is_file():
+        known = ", ".join(table_names()) or "none"
+        raise DataError(f"{_rel(path)}: no such table {name!r} (known tables: {known})")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise DataError(f"{_rel(path)}{where}: not valid YAML ({exc})") from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("columns"), list):
+        raise DataError(f"{_rel(path)}: a schema is a mapping with a 'columns' list")
+    columns = []
+    for i, c in enumerate(raw["columns"]):
+        if not isinstance(c, dict) or "name" not in c or c.get("type") not in _TYPES:
+            raise DataError(
+                f"{_rel(path)}: column #{i + 1} needs a 'name' and a 'type' among {', '.join(_TYPES)}"
+            )
+        enum = c.get("enum")
+        columns.append(
+            Column(
+                name=str(c["name"]),
+                type=c["type"],
+                required=bool(c.get("required", False)),
+                unit=c.get("unit"),
+                minimum=c.get("minimum"),
+                maximum=c.get("maximum"),
+                enum=tuple(enum) if enum is not None else None,
+                description=str(c.get("description", "")),
+            )
+        )
+    names = [c.name for c in columns]
+    for needed in _REQUIRED_COLUMNS:
+        if needed not in names:
+            raise DataError(f"{_rel(path)}: every table needs a {needed!r} column")
+    meta = {k: v for k, v in raw.items() if k not in {"columns", "primary_key"}}
+    return Schema(
+        name=str(raw.get("name", name)),
+        title=str(raw.get("title", name)),
+        description=str(raw.get("description", "")),
+        columns=tuple(columns),
+        primary_key=tuple(raw.get("primary_key") or ()),
+        meta=meta,
+    )
+
+
+def _convert(text: str, col: Column, where: str) -> Any:
+    """Turn one CSV cell into a Python value of the column's type."""
+    if text == "":
+        if col.required:
+            raise DataError(f"{where}: column {col.name!r} is required but empty")
+        return None
+    if col.type == "string":
+        value: Any = text
+    elif col.type == "number":
+        try:
+            value = float(text)
+        except ValueError:
+            raise DataError(f"{where}: column {col.name!r} must be a number, got {text!r}") from None
+        if math.isnan(value) or math.isinf(value):
+            raise DataError(f"{where}: column {col.name!r} must be a finite number, got {text!r}")
+    elif col.type == "integer":
+        try:
+            value = int(text)
+        except ValueError:
+            raise DataError(f"{where}: column {col.name!r} must be an integer, got {text!r}") from None
+    else:
+        lowered = text.strip().lower()
+        if lowered not in {"true", "false"}:
+            raise DataError(f"{where}: column {col.name!r} must be true or false, got {text!r}")
+        value = lowered == "true"
+    if col.enum is not None and value not in col.enum:
+        allowed = ", ".join(map(str, col.enum))
+        raise DataError(f"{where}: column {col.name!r} is {text!r}; allowed: {allowed}")
+    if col.minimum is not None and value < col.minimum:
+        raise DataError(f"{where}: column {col.name!r} is {text}, below its minimum {col.minimum}")
+    if col.maximum is not None and value > col.maximum:
+        raise DataError(f"{where}: column {col.name!r} is {text}, above its maximum {col.maximum}")
+    return value
+
+
+def validate_table(name: str) -> list[dict[str, Any]]:
+    """Read table ``name`` as a list of typed row dicts, checking every cell.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the line and the column of the first problem found.
+    """
+    schema = load_schema(name)
+    path = data_dir() / "tables" / f"{name}.csv"
+    if not path.is_file():
+        raise DataError(f"{_rel(path)}: file missing (its schema exists)")
+    refs = references()
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            if header is None:
+                raise DataError(f"{_rel(path)}: file is empty")
+            expected = [c.name for c in schema.columns]
+            if header != expected:
+                missing = [c for c in expected if c not in header]
+                extra = [c for c in header if c not in expected]
+                raise DataError(
+                    f"{_rel(path)} line 1: header does not match the schema"
+                    f" (missing: {missing or 'none'}; not in schema: {extra or 'none'};"
+                    " order must match)"
+                )
+            rows = []
+            seen_keys: dict[tuple, int] = {}
+            for cells in reader:
+                line = reader.line_num
+                where = f"{_rel(path)} line {line}"
+                if not any(cells):
+                    continue
+                if len(cells) != len(expected):
+                    raise DataError(
+                        f"{where}: {len(cells)} cells, expected {len(expected)} ({', '.join(expected)})"
+                    )
+                row = {c.name: _convert(cell, c, where) for c, cell in zip(schema.columns, cells)}
+                if row["confidence"] not in CONFIDENCE_FLAGS:
+                    raise DataError(
+                        f"{where}: column 'confidence' is {row['confidence']!r};"
+                        f" allowed: {', '.join(CONFIDENCE_FLAGS)}"
+                    )
+                if row["source_key"] not in refs:
+                    raise DataError(
+                        f"{where}: column 'source_key' is {row['source_key']!r},"
+                        " which does not resolve in data/references.json"
+                    )
+                if schema.primary_key:
+                    key = tuple(row[k] for k in schema.primary_key)
+                    if key in seen_keys:
+                        raise DataError(
+                            f"{where}: duplicate primary key {key} (first at line {seen_keys[key]})"
+                        )
+                    seen_keys[key] = line
+                rows.append(row)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{_rel(path)}: not UTF-8 text ({exc.reason})") from exc
+    except csv.Error as exc:
+        raise DataError(f"{_rel(path)}: not a readable CSV file ({exc})") from exc
+    return rows
+
+
+@functools.lru_cache(maxsize=None)
+def _load_table_cached(name: str, directory: str):
+    import pandas as pd
+
+    schema = load_schema(name)
+    rows = validate_table(name)
+    frame = pd.DataFrame(rows, columns=[c.name for c in schema.columns])
+    for col in schema.columns:
+        if col.type == "number":
+            frame[col.name] = frame[col.name].astype("float64")
+    frame.attrs["schema"] = schema
+    frame.attrs["name"] = name
+    frame.flags.allows_duplicate_labels = True
+    return frame
+
+
+def load_table(name: str):
+    """Return table ``name`` as a validated :class:`pandas.DataFrame`.
+
+    The table is read and checked once per process; each call returns a copy,
+    so a caller that edits its frame never changes what others see.
+    ``frame.attrs["schema"]`` holds the :class:`Schema`.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"table name must be a string, got {type(name).__name__}")
+    frame = _load_table_cached(name, str(data_dir()))
+    copy = frame.copy()
+    copy.attrs = dict(frame.attrs)
+    return copy
+
+
+@functools.lru_cache(maxsize=None)
+def _references_cached(directory: str) -> dict[str, dict[str, Any]]:
+    path = Path(directory) / "references.json"
+    if not path.is_file():
+        raise DataError(f"{_rel(path)}: references file missing")
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{_rel(path)} line {exc.lineno}: not valid JSON ({exc.msg})") from exc
+    if not isinstance(items, list):
+        raise DataError(f"{_rel(path)}: CSL-JSON is a list of items")
+    out: dict[str, dict[str, Any]] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not item.get("id"):
+            raise DataError(f"{_rel(path)}: item #{i + 1} has no 'id'")
+        if item["id"] in out:
+            raise DataError(f"{_rel(path)}: duplicate reference id {item['id']!r}")
+        out[item["id"]] = item
+    return out
+
+
+def references() -> dict[str, dict[str, Any]]:
+    """Return the CSL-JSON references keyed by id."""
+    return _references_cached(str(data_dir()))
+
+
+def cite(key: str) -> str:
+    """Return a short human citation for ``key`` (authors year, journal; DOI)."""
+    refs = references()
+    if key not in refs:
+        raise DataError(f"source key {key!r} does not resolve in data/references.json")
+    item = refs[key]
+    return item.get("note") or item.get("title") or key
+
+
+def clear_cache() -> None:
+    """Forget cached tables and references (after editing data files)."""
+    _load_table_cached.cache_clear()
+    _references_cached.cache_clear()
+
+
+def references_table(keys):
+    """Return the full citations of ``keys`` as a table (for a lesson's References)."""
+    import pandas as pd
+
+    refs = references()
+    rows = []
+    for key in keys:
+        if key not in refs:
+            raise DataError(f"source key {key!r} does not resolve in data/references.json")
+        item = refs[key]
+        doi = item.get("DOI")
+        rows.append({"key": key, "citation": cite(key), "DOI": f"https://doi.org/{doi}" if doi else ""})
+    return pd.DataFrame(rows).set_index("key")

@@ -1,0 +1,165 @@
+"""Typed, range-checked lesson parameters for papermill runs.
+
+Each lesson declares its parameters once, as a :class:`ParameterSpec` in
+:data:`LESSON_PARAMETERS` (or in the module that owns the lesson, registered
+with :func:`register`). The notebook's ``parameters`` cell repeats the same
+names, annotated types and defaults (a test keeps the two in step), and the
+cell after it calls :func:`check_notebook_parameters`, so that a wrong name,
+type or value stops the run at once with one line naming the parameter and
+what is allowed. papermill itself only warns on unknown names and never checks
+types; this module closes that gap.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "Param",
+    "ParameterError",
+    "ParameterSpec",
+    "check_notebook_parameters",
+    "get_spec",
+    "register",
+]
+
+
+class ParameterError(ValueError):
+    """A lesson parameter has a wrong name, type or value (one-line message)."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One lesson parameter: its type, default and what values are allowed."""
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    choices: Sequence[Any] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def allowed(self) -> str:
+        """Describe the allowed values in a few words."""
+        if self.choices is not None:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        tname = self.type.__name__
+        if self.minimum is not None and self.maximum is not None:
+            return f"a {tname} from {self.minimum} to {self.maximum}"
+        if self.minimum is not None:
+            return f"a {tname} >= {self.minimum}"
+        if self.maximum is not None:
+            return f"a {tname} <= {self.maximum}"
+        return f"a {tname}"
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` if it is allowed, else raise :class:`ParameterError`."""
+        ok_type = isinstance(value, self.type) and not (
+            self.type in (int, float) and isinstance(value, bool)
+        )
+        if self.type is float and isinstance(value, int) and not isinstance(value, bool):
+            value, ok_type = float(value), True
+        if not ok_type:
+            raise ParameterError(
+                f"parameter {self.name!r} must be {self.allowed()}; got {value!r}"
+                f" ({type(value).__name__})"
+            )
+        if self.choices is not None and value not in self.choices:
+            raise ParameterError(f"parameter {self.name!r} must be {self.allowed()}; got {value!r}")
+        if self.minimum is not None and value < self.minimum:
+            raise ParameterError(f"parameter {self.name!r} must be {self.allowed()}; got {value!r}")
+        if self.maximum is not None and value > self.maximum:
+            raise ParameterError(f"parameter {self.name!r} must be {self.allowed()}; got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """The parameters of one lesson, plus an optional cross-parameter check."""
+
+    lesson: str
+    params: tuple[Param, ...]
+    consistency: Callable[[dict[str, Any]], None] | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The parameter names, in declaration order."""
+        return tuple(p.name for p in self.params)
+
+    def defaults(self) -> dict[str, Any]:
+        """Return the default value of every parameter."""
+        return {p.name: p.default for p in self.params}
+
+    def validate(self, values: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+        """Check ``values`` and return the full, typed parameter set.
+
+        With ``partial=True`` missing names take their defaults (as in a
+        papermill run that overrides only some of them).
+        """
+        by_name = {p.name: p for p in self.params}
+        for name in values:
+            if name not in by_name:
+                close = difflib.get_close_matches(name, by_name, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ParameterError(
+                    f"unknown parameter {name!r} for lesson {self.lesson!r}{hint};"
+                    f" allowed: {', '.join(by_name)}"
+                )
+        out = {}
+        for p in self.params:
+            if p.name in values:
+                out[p.name] = p.check(values[p.name])
+            elif partial:
+                out[p.name] = p.default
+            else:
+                raise ParameterError(f"parameter {p.name!r} is missing; it must be {p.allowed()}")
+        if self.consistency is not None:
+            self.consistency(out)
+        return out
+
+
+_REGISTRY: dict[str, ParameterSpec] = {}
+
+
+def register(spec: ParameterSpec) -> ParameterSpec:
+    """Register the parameter spec of a lesson (by its notebook stem)."""
+    _REGISTRY[spec.lesson] = spec
+    return spec
+
+
+def get_spec(lesson: str) -> ParameterSpec:
+    """Return the spec registered for ``lesson`` (importing the lesson modules)."""
+    from widgets import lessons  # noqa: F401  (registers every lesson's spec)
+
+    if lesson not in _REGISTRY:
+        raise ParameterError(
+            f"no parameters are declared for lesson {lesson!r}; known: {', '.join(sorted(_REGISTRY))}"
+        )
+    return _REGISTRY[lesson]
+
+
+_IPYTHON_NAMES = {"In", "Out", "exit", "quit", "get_ipython", "open"}
+
+
+def check_notebook_parameters(lesson: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate the parameters a notebook kernel holds, as the cell after ``parameters`` does.
+
+    Every public, non-module, non-callable global counts as a parameter, so a
+    name injected by papermill that the lesson does not declare is caught.
+    """
+    spec = get_spec(lesson)
+    values = {
+        k: v
+        for k, v in namespace.items()
+        if not k.startswith("_")
+        and k not in _IPYTHON_NAMES
+        and not isinstance(v, types.ModuleType)
+        and not callable(v)
+        and isinstance(v, str | int | float | bool | list | dict | type(None))
+    }
+    return spec.validate(values)
