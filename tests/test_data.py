@@ -43,7 +43,8 @@ def test_load_table_returns_a_copy():
 def test_panjabi_l4_pedicle_width_is_the_published_value():
     # Panjabi 1992 (via transcription): L4 pedicle width 14.05 mm is the mean of left and right
     t = load_table("lumbar_morphometry")
-    rows = t[(t.level == "L4") & (t.measure.str.startswith("pedicle_width")) & (t.source_key == "Panjabi1992")]
+    rows = t[(t.level == "L4") & t.measure.str.startswith("pedicle_width")
+             & (t.source_key == "Panjabi1992")]
     assert len(rows) >= 1
     assert set(rows.confidence) == {"secondary-source"}
 
@@ -62,7 +63,8 @@ def test_a_non_number_names_file_line_and_column(data_copy):
     col = header.index("value")
     cells = path.read_text().splitlines()[line - 1].split(",")
     _edit_line(path, line, f",{cells[col]},", ",twelve,")
-    with pytest.raises(DataError, match=r"data/tables/instruments\.csv line 2: column 'value' must be a number"):
+    expected = r"data/tables/instruments\.csv line 2: column 'value' must be a number"
+    with pytest.raises(DataError, match=expected):
         load_table("instruments")
 
 

@@ -55,7 +55,7 @@ def test_parameters_cell_matches_the_spec(path):
     spec = get_spec(path.stem)
     written = parameters_cell(nb)
     assert [p.name for p in written] == list(spec.names)
-    for cell_param, param in zip(written, spec.params):
+    for cell_param, param in zip(written, spec.params, strict=True):
         assert cell_param.annotation == param.type.__name__, cell_param.name
         assert cell_param.default == param.default, cell_param.name
     # the cell after the parameters cell validates them

@@ -31,7 +31,8 @@ def test_allowed_values_come_from_data():
     [
         ({"tube_diamter_mm": 16}, "unknown parameter 'tube_diamter_mm' for lesson '00-start-here' "
                                   "(did you mean 'tube_diameter_mm'?)"),
-        ({"tube_diameter_mm": "16"}, "parameter 'tube_diameter_mm' must be one of 14, 16, 18; got '16' (str)"),
+        ({"tube_diameter_mm": "16"},
+         "parameter 'tube_diameter_mm' must be one of 14, 16, 18; got '16' (str)"),
         ({"tube_diameter_mm": 15}, "parameter 'tube_diameter_mm' must be one of 14, 16, 18; got 15"),
         ({"depth_mm": 500}, "parameter 'depth_mm' must be a float from 20.0 to 120.0; got 500.0"),
         ({"depth_mm": True}, "parameter 'depth_mm' must be a float from 20.0 to 120.0; got True (bool)"),

@@ -46,7 +46,7 @@ class Assumption:
     rationale: str
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _assumptions(directory: str) -> dict[str, Assumption]:
     path = Path(directory) / "assumptions.yaml"
     if not path.is_file():

@@ -225,7 +225,8 @@ def validate_table(name: str) -> list[dict[str, Any]]:
                     raise DataError(
                         f"{where}: {len(cells)} cells, expected {len(expected)} ({', '.join(expected)})"
                     )
-                row = {c.name: _convert(cell, c, where) for c, cell in zip(schema.columns, cells)}
+                pairs = zip(schema.columns, cells, strict=True)
+                row = {c.name: _convert(cell, c, where) for c, cell in pairs}
                 if row["confidence"] not in CONFIDENCE_FLAGS:
                     raise DataError(
                         f"{where}: column 'confidence' is {row['confidence']!r};"
@@ -251,7 +252,7 @@ def validate_table(name: str) -> list[dict[str, Any]]:
     return rows
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_table_cached(name: str, directory: str):
     import pandas as pd
 
@@ -282,7 +283,7 @@ def load_table(name: str):
     return copy
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _references_cached(directory: str) -> dict[str, dict[str, Any]]:
     path = Path(directory) / "references.json"
     if not path.is_file():
