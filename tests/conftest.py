@@ -16,6 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +44,7 @@ def _drop_views(outputs):
             data.pop("text/plain", None)
         data.pop(WIDGET_MIME, None)
         data.pop(PLOTLY_MIME, None)
-        kept.append({**out, "data": data})
+        kept.append(nbformat.from_dict({**out, "data": data}))
     return kept
 
 

@@ -32,7 +32,7 @@ def _interact_start_here(page):
         "b => Array.from(document.querySelectorAll('.widget-html'))"
         ".map(e => e.innerText).join(' | ') !== b", arg=before, timeout=20000)
     after_slider = _visible_text(page, ".widget-html")
-    page.locator("select").first.select_option(label="18 mm")
+    page.get_by_label("Tube diameter").select_option(label="18 mm")
     page.wait_for_function(
         "b => Array.from(document.querySelectorAll('.widget-html'))"
         ".map(e => e.innerText).join(' | ') !== b", arg=after_slider, timeout=20000)
@@ -79,12 +79,12 @@ def test_lesson_runs_and_responds(lab_server, browser, screenshots_dir, notebook
                   f"{lab_server['token']}")
         page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90000)
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").click()
+        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
         n_code = page.locator(".jp-CodeCell").count()
         page.wait_for_function(
             "n => { const p = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))"
             ".map(e => e.innerText.trim()); return p.length === n && p.every(t => /\\[\\d+\\]/.test(t)); }",
-            arg=n_code, timeout=240000)
+            arg=n_code, timeout=120000)
         page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120000)
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         tracebacks = [t for t in errors.all_inner_texts() if "Error" in t or "Traceback" in t]
@@ -96,6 +96,10 @@ def test_lesson_runs_and_responds(lab_server, browser, screenshots_dir, notebook
         page.wait_for_timeout(500)
         page.screenshot(path=str(screenshots_dir / f"{notebook.stem}.png"), full_page=False)
         assert problems == [], problems
+    except Exception:
+        page.screenshot(path=str(screenshots_dir / f"{notebook.stem}-failure.png"), full_page=False)
+        prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
+        raise AssertionError(f"failed; prompts seen: {prompts}; console: {problems}") from None
     finally:
         page.close()
         _delete_sessions(lab_server)

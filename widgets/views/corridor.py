@@ -64,7 +64,7 @@ class CorridorExplorer:
                            hovertemplate="tube<br>x %{x:.1f} mm, y %{y:.1f} mm<extra></extra>"),
             ],
             layout=go.Layout(
-                title="Working window at the lamina, seen from above (to scale, mm)",
+                title="Working window at the lamina (plan view, to scale)",
                 xaxis={"title": "mediolateral (mm)", "scaleanchor": "y", "zeroline": False},
                 yaxis={"title": "craniocaudal (mm)", "zeroline": False},
                 height=420, width=520, template="simple_white",

@@ -1,0 +1,363 @@
+"""The stacked lumbar spine L1 to S1: vertebrae, discs, foramina and neural elements.
+
+The sacrum's upper endplate is tilted by the sacral-slope assumption; every disc
+then adds the cited segmental lordosis (Sci Rep 2022, all 324 subjects), taken
+as the angle between the upper endplates of neighbouring vertebrae. A disc's
+height at the middle of its depth is the cited disc height (Shin 2024); its
+posterior and anterior heights follow from the wedge. Posterior walls line up
+(no slip).
+
+Neural elements (schematic, sizes are assumptions): the dural sac runs down the
+canals; each root leaves the sac at the disc above its own vertebra, runs down
+the lateral recess (where it is the *traversing* root of that disc), turns
+under its own pedicle and leaves through the foramen below it (where it is the
+*exiting* root). At L4-L5, the L4 root exits and the L5 root traverses.
+
+All parts of a :class:`Spine` are in one world frame (the S1 local frame before
+the sacral tilt); :meth:`Spine.level_parts` returns one level's parts in that
+vertebra's own frame.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+from widgets.anatomy.mesh import Mesh, Pose, loft, prism, rotation_x, sweep
+from widgets.anatomy.morphometry import (
+    LEVELS,
+    PEDICLE_SERIES_DEFAULT,
+    LevelDimensions,
+    level_dimensions,
+)
+from widgets.anatomy.vertebra import (
+    SIDES,
+    Part,
+    Vertebra,
+    body_outline,
+    describe,
+    facet_joint,
+    vertebra_core,
+)
+from widgets.corridor import assumption
+from widgets.data import data_dir
+
+__all__ = ["DiscGeometry", "Spine", "body_wedge_deg", "build_spine", "neutral_inferior_facets",
+           "sac_ellipse"]
+
+_DISC_INSET = 0.05  # mm: the disc stops this short of each endplate, so parts never share faces
+_SAC_K = 24
+_ROOT_K = 12
+
+
+def body_wedge_deg(dims: LevelDimensions) -> float:
+    """Angle between the body's lower and upper endplates, degrees (positive: taller in front)."""
+    hp, ha, depth = (dims.v("body_height_posterior"), dims.v("body_height_anterior"),
+                     dims.v("body_depth"))
+    return float(np.degrees(2.0 * np.arctan((ha - hp) / (2.0 * depth))))
+
+
+def _endplate_ring(dims: LevelDimensions, top: bool, inset: float = 0.0) -> np.ndarray:
+    outline = body_outline(dims.v("body_width"), dims.v("body_depth"))
+    hp, ha, depth = (dims.v("body_height_posterior"), dims.v("body_height_anterior"),
+                     dims.v("body_depth"))
+    h = hp + (ha - hp) * np.clip(outline[:, 1] / depth, 0.0, None)
+    z = h / 2.0 + inset if top else -h / 2.0 - inset
+    return np.column_stack([outline, z])
+
+
+def sac_ellipse(vert: Vertebra, fill: float, margin: float = 0.8) -> tuple[float, float, float]:
+    """Semi-axes (a, b) and centre y of the dural sac's ellipse inside a vertebra's canal."""
+    from widgets.anatomy.vertebra import _point_in_convex
+
+    cw, cd = vert.dims.v("canal_width"), vert.dims.v("canal_depth")
+    a, b, yc = fill * cw / 2.0, fill * cd / 2.0, -cd / 2.0
+    t = np.linspace(0, 2 * np.pi, 48, endpoint=False)
+    for _ in range(60):
+        pts = np.column_stack([a * np.cos(t), yc + b * np.sin(t)])
+        if np.all(_point_in_convex(vert.canal_polygon, pts, margin=-margin)):
+            break
+        a, b = 0.96 * a, 0.96 * b
+    return a, b, yc
+
+
+@dataclass(frozen=True)
+class DiscGeometry:
+    """The derived shape of one disc in the stack."""
+
+    name: str
+    mid_height: float
+    posterior_height: float
+    anterior_height: float
+    wedge_deg: float
+    clamped: bool
+
+
+@dataclass(frozen=True)
+class Spine:
+    """The stacked model: vertebrae (local frames), their poses and every part (world frame)."""
+
+    series: str
+    spread_sd: float
+    vertebrae: tuple[Vertebra, ...]
+    poses: dict[str, Pose]
+    parts: tuple[Part, ...]
+    discs: tuple[DiscGeometry, ...]
+    notes: tuple[str, ...]
+
+    def vertebra(self, level: str) -> Vertebra:
+        """Return the vertebra at ``level`` (local frame, with its inferior facets)."""
+        for v in self.vertebrae:
+            if v.level == level:
+                return v
+        raise KeyError(level)
+
+    def level_parts(self, level: str) -> list[Part]:
+        """Parts shown with one level, moved into that vertebra's local frame.
+
+        The vertebra's own bone and canal, the disc and foramina below it, its
+        segment of the dural sac, its own roots (exiting below it) and the roots of
+        the next level (traversing the disc below it).
+        """
+        i = LEVELS.index(level)
+        nxt = LEVELS[i + 1] if i + 1 < len(LEVELS) else None
+        inv = self.poses[level].inverse()
+        out = []
+        for p in self.parts:
+            if p.level == level or (p.group == "roots" and p.level == nxt):
+                out.append(p.transformed(inv))
+        return out
+
+    @property
+    def n_triangles(self) -> int:
+        """Total triangles."""
+        return sum(p.mesh.n_triangles for p in self.parts)
+
+
+def _poses(dims: dict[str, LevelDimensions]) -> tuple[dict[str, Pose], list[DiscGeometry], list[str]]:
+    slope = assumption("sacral_slope").value
+    min_post = assumption("min_posterior_disc_height").value
+    s1 = dims["S1"]
+    psi = -slope - body_wedge_deg(s1) / 2.0
+    poses = {"S1": Pose(rotation_x(psi), np.zeros(3))}
+    psis = {"S1": psi}
+    discs, notes = [], []
+    for i in range(len(LEVELS) - 2, -1, -1):
+        up, lo = LEVELS[i], LEVELS[i + 1]
+        du, dl = dims[up], dims[lo]
+        delta = du.v("lordosis_below") - body_wedge_deg(du)
+        elev_lo_sup = psis[lo] + body_wedge_deg(dl) / 2.0
+        elev_up_inf = elev_lo_sup + delta
+        psis[up] = elev_up_inf + body_wedge_deg(du) / 2.0
+        hd = du.v("disc_height_below")
+        d_mean = (du.v("body_depth") + dl.v("body_depth")) / 2.0
+        tan_d = np.tan(np.radians(delta))
+        post = hd - d_mean / 2.0 * tan_d
+        clamped = post < min_post
+        if clamped:
+            notes.append(f"{up}-{lo}: the back of the disc came out {post:.1f} mm thin; held at"
+                         f" {min_post:g} mm (assumption min_posterior_disc_height)")
+            post = min_post
+        ant = post + d_mean * tan_d
+        discs.append(DiscGeometry(f"{up}-{lo}", hd, float(post), float(ant), float(delta), clamped))
+        pose_lo = poses[lo]
+        p_lo = pose_lo.apply(np.array([0.0, 0.0, dl.v("body_height_posterior") / 2.0]))
+        n_lo = rotation_x(elev_lo_sup) @ np.array([0.0, 0.0, 1.0])
+        q = p_lo + post * n_lo
+        rot = rotation_x(psis[up])
+        t = q - rot @ np.array([0.0, 0.0, -du.v("body_height_posterior") / 2.0])
+        poses[up] = Pose(rot, t)
+    return poses, discs[::-1], notes
+
+
+def neutral_inferior_facets(upper: Vertebra, lower: Vertebra) -> list[Part]:
+    """Inferior facets of ``upper`` placed on ``lower`` stacked straight on the cited disc height."""
+    du = upper.dims
+    shift = (du.v("body_height_posterior") / 2.0 + du.v("disc_height_below")
+             + lower.dims.v("body_height_posterior") / 2.0)
+    lower_to_upper = Pose(np.eye(3), np.array([0.0, 0.0, -shift]))
+    return [_inferior_facet(upper, lower, side, s, lower_to_upper) for side, s in SIDES]
+
+
+def _inferior_facet(upper: Vertebra, lower: Vertebra, side: str, s: float,
+                    lower_to_upper: Pose) -> Part:
+    _, iap, _ = facet_joint(lower, side, s, upper.dims)
+    d = upper.dims
+    return Part(iap.transformed(lower_to_upper), "facets",
+                f"{upper.level} {side} inferior facet: {describe(d['inferior_facet_width'])} wide,"
+                f" {describe(d['inferior_facet_height'])} high", "bone", upper.level)
+
+
+def _frames(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Perpendicular unit vectors (u, v) at each point of a polyline."""
+    n = len(points)
+    us, vs = [], []
+    prev_u = None
+    for i in range(n):
+        tang = points[min(i + 1, n - 1)] - points[max(i - 1, 0)]
+        tang = tang / np.linalg.norm(tang)
+        ref = prev_u if prev_u is not None else np.array([0.0, 0.0, 1.0])
+        u = ref - np.dot(ref, tang) * tang
+        if np.linalg.norm(u) < 1e-6:
+            u = np.array([1.0, 0.0, 0.0]) - tang[0] * tang
+        u = u / np.linalg.norm(u)
+        v = np.cross(tang, u)
+        us.append(u)
+        vs.append(v)
+        prev_u = u
+    return np.array(us), np.array(vs)
+
+
+def _tube(points: np.ndarray, radius: float, name: str) -> Mesh:
+    u, v = _frames(points)
+    r = np.full(len(points), radius)
+    return sweep(points, u, v, r, r, _ROOT_K, name)
+
+
+def _sac_ring(vert: Vertebra, pose: Pose, ell: tuple[float, float, float], z: float) -> np.ndarray:
+    a, b, yc = ell
+    t = np.linspace(0, 2 * np.pi, _SAC_K, endpoint=False)
+    local = np.column_stack([a * np.cos(t), yc + b * np.sin(t), np.full(_SAC_K, z)])
+    return pose.apply(local)
+
+
+def _root_path(vert: Vertebra, side: str, s: float, ell: tuple[float, float, float],
+               z_start: float, radius: float) -> np.ndarray:
+    d = vert.dims
+    ax = vert.pedicles[side]
+    cw, ph, w = d.v("canal_width"), d.v("pedicle_height"), ax.width
+    alpha = np.radians(d.v("pedicle_transverse_angle"))
+    a, _, yc = ell
+    z_i = float(ax.isthmus_centre[2])
+    y_rec = -(radius + 0.8)
+    z_root = z_i - ph / 2.0 - radius - 1.0
+    x_rec = cw / 2.0 - radius - 0.6
+    pts = [
+        (s * 0.35 * a, yc, z_start),
+        (s * x_rec, y_rec, z_i),
+        (s * x_rec, y_rec, z_root),
+    ]
+    if vert.level == LEVELS[-1]:
+        pts.append((s * x_rec, y_rec - 1.5, z_root - 4.0))
+        return np.array(pts)
+    y_iso = min(float(ax.isthmus_centre[1]), y_rec)
+    x_iso = abs(float(ax.isthmus_centre[0])) + 0.0 * np.cos(alpha)
+    x_out = abs(float(ax.isthmus_centre[0])) + (w / 2.0) * np.cos(alpha) + 6.0
+    pts += [
+        (s * x_iso, y_iso, z_root),
+        (s * x_out, y_rec, z_root - 3.0),
+        (s * (d.v("body_width") / 2.0 + 12.0), 0.25 * d.v("body_depth"), z_root - 10.0),
+    ]
+    return np.array(pts)
+
+
+def _foramen(upper: Vertebra, lower: Vertebra, lower_to_upper: Pose, side: str, s: float
+             ) -> Mesh | None:
+    """The space under ``upper``'s pedicle, down to ``lower``'s pedicle (upper's frame)."""
+    d = upper.dims
+    ax = upper.pedicles[side]
+    alpha = np.radians(d.v("pedicle_transverse_angle"))
+    span = d.v("pedicle_span")
+    from widgets.anatomy.vertebra import _medial_x
+
+    ya, yb = -0.6, -span + 0.5
+    xa, xb = _medial_x(d, ya) + 0.3, _medial_x(d, yb) + 0.3
+    wx = ax.width * np.cos(alpha)
+    poly = np.array([[s * xa, ya], [s * xb, yb], [s * (xb + wx), yb], [s * (xa + wx), ya]])
+    lo_xy, hi_xy = poly.min(axis=0) - 1.0, poly.max(axis=0) + 1.0
+
+    def in_box(v: np.ndarray) -> np.ndarray:
+        return np.all((v[:, :2] >= lo_xy) & (v[:, :2] <= hi_xy), axis=1)
+
+    ped = upper.part(f"pedicle_{side}").mesh.vertices
+    top = float(ped[in_box(ped)][:, 2].min()) - 0.5
+    below = []
+    for name in (f"pedicle_{side}", f"superior_facet_{side}", f"transverse_process_{side}",
+                 f"ala_{side}"):
+        try:
+            v = lower_to_upper.apply(lower.part(name).mesh.vertices)
+        except KeyError:
+            continue
+        v = v[in_box(v)]
+        if len(v):
+            below.append(v[:, 2].max())
+    bottom = (max(below) if below else top - 12.0) + 0.5
+    if top - bottom < 2.0:
+        return None
+    return prism(poly, bottom, top, f"foramen_{side}")
+
+
+@functools.lru_cache(maxsize=16)
+def _build_spine(series: str, spread_sd: float, directory: str) -> Spine:
+    dims = {lv: level_dimensions(lv, series, spread_sd) for lv in LEVELS}
+    cores = {}
+    for i, lv in enumerate(LEVELS):
+        cores[lv] = vertebra_core(dims[lv], dims[LEVELS[i - 1]] if i > 0 else None)
+    poses, discs, notes = _poses(dims)
+    root_r = assumption("nerve_root_diameter").value / 2.0
+    fill = assumption("dural_sac_fill").value
+    ells = {lv: sac_ellipse(cores[lv], fill) for lv in LEVELS}
+    vertebrae, parts = [], []
+    for i, lv in enumerate(LEVELS):
+        core = cores[lv]
+        extra: list[Part] = []
+        if i + 1 < len(LEVELS):
+            lo = LEVELS[i + 1]
+            lower_to_upper = poses[lv].inverse().compose(poses[lo])
+            extra += [_inferior_facet(core, cores[lo], side, s, lower_to_upper) for side, s in SIDES]
+            for side, s in SIDES:
+                mesh = _foramen(core, cores[lo], lower_to_upper, side, s)
+                if mesh is None:
+                    notes.append(f"{lv}-{lo} {side}: no room left for a foramen in the model")
+                    continue
+                extra.append(Part(mesh, "foramen",
+                                  f"{lv}-{lo} {side} intervertebral foramen (space): the {lv} root"
+                                  " exits here", "void", lv))
+        vert = Vertebra(lv, core.dims, core.parts + tuple(extra), core.pedicles,
+                        core.canal_polygon, core.landmarks)
+        vertebrae.append(vert)
+        parts += [p.transformed(poses[lv]) for p in vert.parts]
+    # discs
+    for i, disc in enumerate(discs):
+        up, lo = LEVELS[i], LEVELS[i + 1]
+        bottom = poses[lo].apply(_endplate_ring(dims[lo], top=True, inset=_DISC_INSET))
+        top = poses[up].apply(_endplate_ring(dims[up], top=False, inset=_DISC_INSET))
+        du = dims[up]
+        label = (f"{disc.name} disc: height {describe(du['disc_height_below'], 2)} at mid-depth;"
+                 f" lordosis {describe(du['lordosis_below'])}; back {disc.posterior_height:.1f} mm,"
+                 f" front {disc.anterior_height:.1f} mm (derived)")
+        parts.append(Part(loft([bottom, top], "disc"), "disc", label, "disc", up))
+    # dural sac, one segment per vertebra, from mid-disc to mid-disc
+    mids = {lv: _sac_ring(cores[lv], poses[lv], ells[lv], 0.0) for lv in LEVELS}
+    for i, lv in enumerate(LEVELS):
+        hp = dims[lv].v("body_height_posterior")
+        above = ((mids[LEVELS[i - 1]] + mids[lv]) / 2.0 if i > 0
+                 else _sac_ring(cores[lv], poses[lv], ells[lv], hp / 2.0))
+        below = ((mids[LEVELS[i + 1]] + mids[lv]) / 2.0 if i + 1 < len(LEVELS)
+                 else _sac_ring(cores[lv], poses[lv], ells[lv], -hp / 2.0))
+        parts.append(Part(loft([below, mids[lv], above], "dural_sac"), "dural sac",
+                          f"dural sac at {lv} (schematic: drawn at {fill:g} of the canal, an"
+                          " assumption)", "neural", lv))
+    # roots
+    for i, lv in enumerate(LEVELS):
+        core = cores[lv]
+        hp = dims[lv].v("body_height_posterior")
+        z_start = hp / 2.0 + (discs[i - 1].posterior_height / 2.0 if i > 0 else -1.0)
+        nxt = LEVELS[i + 1] if i + 1 < len(LEVELS) else None
+        for side, s in SIDES:
+            path = poses[lv].apply(_root_path(core, side, s, ells[lv], z_start, root_r))
+            where = (f"traverses the {LEVELS[i - 1]}-{lv} disc, " if i > 0 else "")
+            where += (f"exits at {lv}-{nxt} under the {lv} pedicle" if nxt
+                      else "runs on to the S1 sacral foramen (not modelled)")
+            parts.append(Part(_tube(path, root_r, f"root_{side}"), "roots",
+                              f"{lv} {side} nerve root: {where}", "neural", lv))
+    return Spine(series, spread_sd, tuple(vertebrae), poses, tuple(parts), tuple(discs),
+                 tuple(notes))
+
+
+def build_spine(series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0) -> Spine:
+    """Build (or return the cached) stacked L1-S1 spine for a pedicle series and a spread."""
+    level_dimensions("L1", series, spread_sd)  # validates the arguments
+    return _build_spine(series, round(float(spread_sd), 3), str(data_dir()))

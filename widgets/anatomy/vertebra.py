@@ -1,0 +1,416 @@
+"""A parametric vertebra built from its cited dimensions, as named closed meshes.
+
+Local frame of every vertebra, in millimetres: ``x`` to the patient's left,
+``y`` anterior, ``z`` cranial; the origin is the middle of the posterior wall of
+the body, half-way up. The parts:
+
+- **body**: a wedge whose axial outline is an ellipse in front and a rounded
+  rectangle behind (flat posterior wall), as wide as the cited endplate width
+  and as deep as the body depth; its height runs from the cited posterior to
+  the cited anterior height.
+- **pedicles**: elliptic tubes along the pedicle axis (cited transverse angle,
+  derived sagittal angle), narrowest at the isthmus, where the section is
+  exactly the cited width and height, flaring towards both ends. The medial
+  wall is a straight line that meets the back of the body at half the cited
+  canal width from the midline: the canal is exactly as wide as the data say.
+- **lamina**: a roof of the canal's back, from the back of each pedicle to the
+  midline, at the cited canal depth.
+- **spinous process**, **transverse processes** (S1: the sacral ala),
+  **facets** (the superior and inferior articular processes, as plates whose
+  faces have the cited facet width and height).
+- **canal**: the void bounded by body, pedicles and lamina (drawn see-through).
+
+Sizes without a published figure come from ``data/assumptions.yaml``
+(see :mod:`widgets.anatomy.morphometry`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from widgets.anatomy.mesh import Mesh, Pose, loft, prism, sweep
+from widgets.anatomy.morphometry import (
+    LEVELS,
+    PEDICLE_SERIES_DEFAULT,
+    Dimension,
+    LevelDimensions,
+    level_dimensions,
+    series_label,
+)
+
+__all__ = [
+    "GROUPS",
+    "Part",
+    "PedicleAxis",
+    "Vertebra",
+    "body_outline",
+    "build_vertebra",
+    "describe",
+    "facet_joint",
+    "vertebra_core",
+]
+
+#: The part groups a student can pick, in the order the selector shows them.
+GROUPS: tuple[str, ...] = (
+    "body", "pedicles", "lamina", "facets", "spinous process", "transverse processes", "canal",
+    "foramen", "disc", "dural sac", "exiting roots", "traversing roots",
+)
+SIDES = (("left", 1.0), ("right", -1.0))
+_BODY_N = 48
+_TUBE_K = 20
+
+
+@dataclass(frozen=True)
+class Part:
+    """One named closed mesh of the model, with the group a student selects it by."""
+
+    mesh: Mesh
+    group: str
+    label: str
+    kind: str  # "bone", "void", "disc", "neural"
+    level: str
+
+    def transformed(self, pose: Pose) -> Part:
+        """Return the part moved by ``pose``."""
+        return Part(self.mesh.transformed(pose), self.group, self.label, self.kind, self.level)
+
+
+@dataclass(frozen=True)
+class PedicleAxis:
+    """Where a pedicle's isthmus is and how its section is oriented (local frame)."""
+
+    side: str
+    isthmus_centre: np.ndarray
+    axis: np.ndarray  # unit, pointing anteriorly (into the body)
+    width_dir: np.ndarray  # unit, in the transverse plane, pointing laterally
+    height_dir: np.ndarray  # unit, perpendicular to both, pointing up
+    width: float
+    height: float
+    t_range: tuple[float, float]  # axis parameter of the posterior and anterior ends
+
+
+@dataclass(frozen=True)
+class Vertebra:
+    """A vertebra: its level, dimensions, parts and landmarks, in its local frame."""
+
+    level: str
+    dims: LevelDimensions
+    parts: tuple[Part, ...]
+    pedicles: dict[str, PedicleAxis] = field(default_factory=dict)
+    canal_polygon: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    landmarks: dict[str, object] = field(default_factory=dict)
+
+    def part(self, name: str) -> Part:
+        """Return the part whose mesh is called ``name``."""
+        for p in self.parts:
+            if p.mesh.name == name:
+                return p
+        raise KeyError(f"{self.level} has no part {name!r}")
+
+    @property
+    def n_triangles(self) -> int:
+        """Total triangles of all parts."""
+        return sum(p.mesh.n_triangles for p in self.parts)
+
+
+def describe(d: Dimension, digits: int = 1) -> str:
+    """Format a dimension for a hover label: value, unit and basis/source."""
+    if d.basis == "cited":
+        conf = "secondary source" if d.confidence == "secondary-source" else "read directly"
+        basis = f"{series_label(d.source)}, {conf}"
+    elif d.basis == "interpolated":
+        basis = f"interpolated within {series_label(d.source)}"
+    elif d.basis == "derived":
+        basis = f"derived from {series_label(d.source)}"
+    else:
+        basis = "assumption"
+    unit = "°" if d.unit == "deg" else f" {d.unit}"
+    return f"{d.value:.{digits}f}{unit} ({basis})"
+
+
+# --------------------------------------------------------------------------- body
+
+
+def body_outline(width: float, depth: float, n: int = _BODY_N) -> np.ndarray:
+    """Axial outline of the body (n x 2), counter-clockwise, posterior wall on y = 0.
+
+    Front half: half an ellipse. Back half: a superellipse of exponent 6 (a
+    rounded rectangle), so the posterior wall is flat where the canal lies.
+    """
+    a, b = width / 2.0, depth / 2.0
+    t = np.linspace(0.0, 2.0 * np.pi, n, endpoint=False)
+    c, s = np.cos(t), np.sin(t)
+    x = np.where(s >= 0, a * c, a * np.sign(c) * np.abs(c) ** (2.0 / 6.0))
+    y = np.where(s >= 0, b + b * s, b - b * np.abs(s) ** (2.0 / 6.0))
+    return np.column_stack([x, y])
+
+
+def _body_height(dims: LevelDimensions, y: np.ndarray) -> np.ndarray:
+    hp, ha, depth = dims.v("body_height_posterior"), dims.v("body_height_anterior"), dims.v("body_depth")
+    return hp + (ha - hp) * np.clip(y / depth, 0.0, None)
+
+
+def _body(dims: LevelDimensions) -> Mesh:
+    outline = body_outline(dims.v("body_width"), dims.v("body_depth"))
+    h = _body_height(dims, outline[:, 1])
+    return prism(outline, -h / 2.0, h / 2.0, "body")
+
+
+# --------------------------------------------------------------------------- pedicles
+
+
+def _pedicle_axis(dims: LevelDimensions, side: str, s: float) -> PedicleAxis:
+    alpha = np.radians(dims.v("pedicle_transverse_angle"))
+    beta = np.radians(dims.v("pedicle_sagittal_angle"))
+    w, ph = dims.v(f"pedicle_width_{side}"), dims.v("pedicle_height")
+    cw, span = dims.v("canal_width"), dims.v("pedicle_span")
+    hp = dims.v("body_height_posterior")
+    d = np.array([-s * np.sin(alpha) * np.cos(beta), np.cos(alpha) * np.cos(beta), -np.sin(beta)])
+    e_w = s * np.array([np.cos(alpha), np.sin(alpha), 0.0])
+    e_h = np.cross(d, e_w)
+    e_h = e_h / np.linalg.norm(e_h)
+    if e_h[2] < 0:
+        e_h = -e_h
+    z_i = hp / 2.0 - dims.v("pedicle_top_offset") - ph / 2.0
+    # medial wall at the isthmus (half-way along the span), on the line through (s*cw/2, 0)
+    y_m = -span / 2.0
+    medial = np.array([s * (cw / 2.0 - y_m * np.tan(alpha)), y_m, z_i])
+    centre = medial + (w / 2.0) * e_w
+    dy = d[1]
+    t_ant = (3.0 - centre[1]) / dy
+    t_post = (-span - 2.0 - centre[1]) / dy
+    return PedicleAxis(side, centre, d, e_w, e_h, w, ph, (float(t_post), float(t_ant)))
+
+
+def _pedicle(ax: PedicleAxis, flare: float) -> Mesh:
+    t_post, t_ant = ax.t_range
+    ts = np.array([t_post, 0.6 * t_post, 0.3 * t_post, 0.0, 0.3 * t_ant, 0.6 * t_ant, t_ant])
+    f = 1.0 + (flare - 1.0) * np.where(ts < 0, (ts / t_post) ** 2, (ts / t_ant) ** 2)
+    semi_w, semi_h = f * ax.width / 2.0, f * ax.height / 2.0
+    centres = ax.isthmus_centre + np.outer(ts, ax.axis) + np.outer(semi_w - ax.width / 2.0, ax.width_dir)
+    n = len(ts)
+    return sweep(centres, np.tile(ax.width_dir, (n, 1)), np.tile(ax.height_dir, (n, 1)),
+                 semi_w, semi_h, _TUBE_K, f"pedicle_{ax.side}")
+
+
+def _medial_x(dims: LevelDimensions, y: float) -> float:
+    """|x| of the pedicles' medial wall at antero-posterior position ``y`` (<= 0)."""
+    alpha = np.radians(dims.v("pedicle_transverse_angle"))
+    return dims.v("canal_width") / 2.0 - y * np.tan(alpha)
+
+
+# --------------------------------------------------------------------------- posterior arch
+
+
+def _line_intersection(p1, d1, p2, d2) -> np.ndarray:
+    a = np.array([d1, -d2]).T
+    t = np.linalg.solve(a, np.asarray(p2) - np.asarray(p1))
+    return np.asarray(p1) + t[0] * np.asarray(d1)
+
+
+def _arch_polygons(dims: LevelDimensions) -> dict[str, np.ndarray]:
+    """Canal polygon and lamina band polygon in the axial (x, y) plane."""
+    cw, cd, span = dims.v("canal_width"), dims.v("canal_depth"), dims.v("pedicle_span")
+    t = dims.v("lamina_thickness")
+    xp = _medial_x(dims, -span)
+    apex = np.array([0.0, -cd])
+    canal = np.array([[-cw / 2.0, 0.0], [cw / 2.0, 0.0], [xp, -span], apex, [-xp, -span]])
+    band_in, band_out = [], []
+    for s in (-1.0, 1.0):
+        p = np.array([s * xp, -span])
+        u = (p - apex) / np.linalg.norm(p - apex)  # along the inner line, towards the side
+        n_out = np.array([u[1], -u[0]]) * (-s)  # outward (posterior-lateral) normal
+        if n_out[1] > 0:
+            n_out = -n_out
+        ext = dims.v(f"pedicle_width_{'left' if s > 0 else 'right'}") * 0.6
+        p_in = p + ext * u
+        band_in.append((p_in, u, n_out))
+    apex_out = _line_intersection(band_in[0][0] + t * band_in[0][2], band_in[0][1],
+                                  band_in[1][0] + t * band_in[1][2], band_in[1][1])
+    right, left = band_in
+    band = np.array([right[0], apex, left[0], left[0] + t * left[2], apex_out, right[0] + t * right[2]])
+    band_out.append(apex_out)
+    return {"canal": canal, "lamina": band, "apex_out": apex_out, "pillar_x": np.array([xp])}
+
+
+def _shrink_convex(poly: np.ndarray, margin: float) -> np.ndarray:
+    """Move every vertex of a convex polygon towards its centroid by about ``margin``."""
+    c = poly.mean(axis=0)
+    v = poly - c
+    dist = np.linalg.norm(v, axis=1, keepdims=True)
+    return c + v * (1.0 - margin / dist)
+
+
+def _box(x0, x1, y0, y1, z0, z1, name) -> Mesh:
+    poly = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    return prism(poly, z0, z1, name)
+
+
+def _ellipse_plate(centre, normal, face_w_dir, face_w, face_h, thickness, name) -> Mesh:
+    """A thin elliptic plate: face ``face_w`` x ``face_h``, normal ``normal``, ``thickness`` deep."""
+    n = np.asarray(normal, float) / np.linalg.norm(normal)
+    u = np.asarray(face_w_dir, float) / np.linalg.norm(face_w_dir)
+    v = np.cross(n, u)
+    if v[2] < 0:
+        v = -v
+    centres = np.array([centre - n * thickness / 2.0, centre + n * thickness / 2.0])
+    return sweep(centres, np.tile(u, (2, 1)), np.tile(v, (2, 1)), np.full(2, face_w / 2.0),
+                 np.full(2, face_h / 2.0), _TUBE_K, name)
+
+
+# --------------------------------------------------------------------------- facets
+
+
+def _point_in_convex(poly: np.ndarray, pts: np.ndarray, margin: float = 0.0) -> np.ndarray:
+    """Boolean per point: inside the convex CCW-or-CW polygon grown by ``margin``."""
+    area = 0.5 * np.sum(poly[:, 0] * np.roll(poly[:, 1], -1) - np.roll(poly[:, 0], -1) * poly[:, 1])
+    if area < 0:
+        poly = poly[::-1]
+    inside = np.ones(len(pts), dtype=bool)
+    for i in range(len(poly)):
+        a, b = poly[i], poly[(i + 1) % len(poly)]
+        e = b - a
+        n = np.array([e[1], -e[0]]) / np.linalg.norm(e)  # outward for CCW
+        inside &= (pts - a) @ n < margin
+    return inside
+
+
+def facet_joint(lower: Vertebra, side: str, s: float, upper_dims: LevelDimensions | None
+                ) -> tuple[Part, Mesh, dict[str, np.ndarray]]:
+    """The facet joint above ``lower`` on one side, in ``lower``'s frame.
+
+    Returns the superior facet of ``lower`` (a :class:`Part`), the inferior facet of
+    the vertebra above as a bare mesh in ``lower``'s frame (the caller moves it into
+    place and labels it), and the joint's centre and normal. The joint sits on the
+    pillar behind the pedicle, pushed laterally until both plates stay clear of the
+    canal.
+    """
+    d = lower.dims
+    phi = np.radians(d.v("facet_angle"))
+    gap, ft = d.v("facet_gap"), d.v("facet_thickness")
+    n_sap = np.array([-s * np.cos(phi), -np.sin(phi), 0.0])  # SAP faces back and in
+    t_dir = np.array([s * np.sin(phi), -np.cos(phi), 0.0])
+    ax = lower.pedicles[side]
+    span = d.v("pedicle_span")
+    sup_w, sup_h = d.v("superior_facet_width"), d.v("superior_facet_height")
+    if upper_dims is not None:
+        inf_w, inf_h = upper_dims.v("inferior_facet_width"), upper_dims.v("inferior_facet_height")
+    else:
+        inf_w, inf_h = sup_w, sup_h
+    z_j = ax.isthmus_centre[2] + sup_h / 2.0
+    y_j = -span - d.v("lamina_thickness") / 2.0 - 1.0
+    x_j = _medial_x(d, -span) + ax.width / 2.0
+    ring = np.linspace(0, 2 * np.pi, 24, endpoint=False)
+    canal = lower.canal_polygon
+    for _ in range(80):
+        centre = np.array([s * x_j, y_j, z_j])
+        sap_c = centre - n_sap * (gap / 2.0 + ft / 2.0)
+        iap_c = centre + n_sap * (gap / 2.0 + ft / 2.0)
+        rims = []
+        for c, w in ((sap_c, sup_w), (iap_c, inf_w)):
+            for off in (-ft / 2.0, ft / 2.0):
+                rims.append(c[:2] + off * n_sap[:2] + np.outer(np.cos(ring) * w / 2.0, t_dir[:2]))
+        if not np.any(_point_in_convex(canal, np.vstack(rims), margin=1.0)):
+            break
+        x_j += 0.5
+    sap = _ellipse_plate(sap_c, n_sap, t_dir, sup_w, sup_h, ft, f"superior_facet_{side}")
+    iap = _ellipse_plate(iap_c, -n_sap, t_dir, inf_w, inf_h, ft, f"inferior_facet_{side}")
+    label = (f"{lower.level} {side} superior facet: {describe(d['superior_facet_width'])} wide,"
+             f" {describe(d['superior_facet_height'])} high")
+    return Part(sap, "facets", label, "bone", lower.level), iap, {"centre": centre, "normal": n_sap}
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def vertebra_core(dims: LevelDimensions, upper_dims: LevelDimensions | None = None) -> Vertebra:
+    """Build every part of one vertebra except its inferior facets (they depend on the level below).
+
+    ``upper_dims`` (the level above, if modelled) sizes the partner facet that the
+    superior facets must leave room for.
+    """
+    level = dims.level
+    parts: list[Part] = []
+    body = _body(dims)
+    parts.append(Part(body, "body",
+                      f"{level} vertebral body: width {describe(dims['body_width'])}; depth"
+                      f" {describe(dims['body_depth'])}; height {describe(dims['body_height_posterior'])}"
+                      f" behind, {describe(dims['body_height_anterior'])} in front", "bone", level))
+    axes = {}
+    flare = dims.v("pedicle_flare")
+    for side, s in SIDES:
+        ax = _pedicle_axis(dims, side, s)
+        axes[side] = ax
+        parts.append(Part(_pedicle(ax, flare), "pedicles",
+                          f"{level} {side} pedicle: narrowest width"
+                          f" {describe(dims[f'pedicle_width_{side}'], 2)}; height"
+                          f" {describe(dims['pedicle_height'])}; medial angle"
+                          f" {describe(dims['pedicle_transverse_angle'])}", "bone", level))
+    arch = _arch_polygons(dims)
+    hp = dims.v("body_height_posterior")
+    lam_top = hp / 2.0 - dims.v("pedicle_top_offset")
+    lam_bot = lam_top - dims.v("lamina_height")
+    parts.append(Part(prism(arch["lamina"], lam_bot, lam_top, "lamina"), "lamina",
+                      f"{level} lamina: thickness {describe(dims['lamina_thickness'])}; height"
+                      f" {describe(dims['lamina_height'])}", "bone", level))
+    apex_y = float(arch["apex_out"][1])
+    if level != "S1":
+        sl, sh, st = dims.v("spinous_length"), dims.v("spinous_height"), dims.v("spinous_thickness")
+        zc = (lam_top + lam_bot) / 2.0
+        parts.append(Part(_box(-st / 2, st / 2, apex_y - sl, apex_y + 2.0, zc - sh / 2, zc + sh / 2,
+                               "spinous_process"), "spinous process",
+                          f"{level} spinous process: length {describe(dims['spinous_length'])}"
+                          f" (shape schematic)", "bone", level))
+    tl, th, tt = (dims.v("transverse_length"), dims.v("transverse_height"),
+                  dims.v("transverse_thickness"))
+    for side, s in SIDES:
+        ax = axes[side]
+        if level == "S1":
+            x0 = dims.v("body_width") / 2.0 - 4.0
+            mesh = _box(min(s * x0, s * (x0 + 1.5 * tl)), max(s * x0, s * (x0 + 1.5 * tl)),
+                        -2.0, dims.v("body_depth") * 0.5, -hp / 2.0 + 1.0, hp / 2.0 - 9.0,
+                        f"ala_{side}")
+            label = f"S1 {side} sacral ala (schematic: sizes are assumptions)"
+        else:
+            x_root = _medial_x(dims, -dims.v("pedicle_span")) + ax.width * 0.5
+            yc = -dims.v("pedicle_span") - 1.0 - tt / 2.0
+            zc = float(ax.isthmus_centre[2])
+            mesh = _box(min(s * x_root, s * (x_root + tl)), max(s * x_root, s * (x_root + tl)),
+                        yc - tt / 2, yc + tt / 2, zc - th / 2, zc + th / 2,
+                        f"transverse_process_{side}")
+            label = (f"{level} {side} transverse process: length"
+                     f" {describe(dims['transverse_length'])}")
+        parts.append(Part(mesh, "transverse processes", label, "bone", level))
+    canal_poly = _shrink_convex(arch["canal"], 0.3)
+    parts.append(Part(prism(canal_poly, -hp / 2.0, hp / 2.0, "canal"), "canal",
+                      f"{level} spinal canal (space): width {describe(dims['canal_width'])},"
+                      f" depth {describe(dims['canal_depth'])}", "void", level))
+    vert = Vertebra(level, dims, tuple(parts), axes, arch["canal"],
+                    {"lamina_top": lam_top, "lamina_bottom": lam_bot, "lamina_apex_y": apex_y,
+                     "pillar_x": float(arch["pillar_x"][0])})
+    sup = [facet_joint(vert, side, s, upper_dims)[0] for side, s in SIDES]
+    return Vertebra(level, dims, tuple(parts) + tuple(sup), axes, arch["canal"], vert.landmarks)
+
+
+def build_vertebra(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0
+                   ) -> Vertebra:
+    """Build one vertebra on its own, in its local frame.
+
+    The inferior facets are placed against the superior facets of the level below
+    with the two vertebrae stacked on the cited disc height (no lordosis), as they
+    would sit in a neutral spine; :func:`widgets.anatomy.spine.build_spine` places
+    them with the cited lordosis instead.
+    """
+    from widgets.anatomy.spine import neutral_inferior_facets
+
+    dims = level_dimensions(level, series, spread_sd)
+    i = LEVELS.index(level)
+    above = level_dimensions(LEVELS[i - 1], series, spread_sd) if i > 0 else None
+    core = vertebra_core(dims, above)
+    if level == LEVELS[-1]:
+        return core
+    below = vertebra_core(level_dimensions(LEVELS[i + 1], series, spread_sd), dims)
+    return Vertebra(level, dims, core.parts + tuple(neutral_inferior_facets(core, below)),
+                    core.pedicles, core.canal_polygon, core.landmarks)
