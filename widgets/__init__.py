@@ -13,6 +13,10 @@ Importing the package is cheap: heavy libraries load only in the modules that
 need them.
 """
 
+from widgets._importcost import defer_rfc3987_grammar as _defer
+
 __version__ = "0.1.0"
+
+_defer()
 
 DISCLAIMER = "This lesson is educational material, not medical advice."

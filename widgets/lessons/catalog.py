@@ -93,6 +93,26 @@ LESSONS: tuple[Lesson, ...] = (
         status="planned",
     ),
     Lesson(
+        "06-around-surgery",
+        "Around surgery: anaesthesia, recovery and risks, open vs MISS",
+        45,
+        (
+            "Compare open and MISS corridors, recovery milestones and risks for a procedure",
+            "Explain what happens before, during and after surgery, and the warning signs",
+        ),
+        status="planned",
+    ),
+    Lesson(
+        "07-case",
+        "A patient case: choose an approach and compare MISS with open surgery",
+        30,
+        (
+            "Apply selection criteria to a named case",
+            "Predict and compare outcomes of MISS and open surgery with cited figures",
+        ),
+        status="planned",
+    ),
+    Lesson(
         "90-review",
         "Spaced review across lessons",
         15,
