@@ -92,13 +92,25 @@ def ensure_chromium() -> str | None:
 def cmd_lab(extra: list[str]) -> int:
     """Set up, then open JupyterLab on the first lesson (print its URL when headless)."""
     py = ensure_env()
-    args = [str(py), "-m", "jupyter", "lab", FIRST_LESSON]
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or sys.platform == "darwin"
-            or os.name == "nt"):
-        _say("no display found: JupyterLab will print the URL to open")
-        args += ["--no-browser"]
+    args = [str(py), "-m", "jupyter", "lab"]
+    headless = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+                    or sys.platform == "darwin" or os.name == "nt")
+    if headless:
+        import secrets
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        token = secrets.token_hex(24)
+        args += ["--no-browser", "--ip", "127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
+                 f"--IdentityProvider.token={token}"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args += ["--allow-root"]
+        _say("no display found; open this URL in a browser once JupyterLab has started:")
+        _say(f"    http://127.0.0.1:{port}/lab/tree/{FIRST_LESSON}?token={token}")
+    else:
+        args += [FIRST_LESSON]
     os.chdir(ROOT)
     os.execv(str(py), args + extra)
     return 0  # pragma: no cover
