@@ -33,6 +33,10 @@ def main(argv=None) -> int:
     }
     out_path.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"wrote {out_path.relative_to(HERE.parent)}")
+    from benchmarks.report import update_readme
+
+    update_readme(results)
+    print("updated the Performance section of README.md")
     return 0
 
 

@@ -74,6 +74,9 @@ def test_lesson_runs_and_responds(lab_server, browser, screenshots_dir, notebook
     page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}")
             if m.type == "error" and not BENIGN.search(m.text) else None)
     page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+    # everything works offline: no request may leave this machine (no CDN for plotly.js etc.)
+    page.on("request", lambda r: problems.append(f"external request: {r.url}")
+            if r.url.startswith("http") and not r.url.startswith(lab_server["base"]) else None)
     try:
         page.goto(f"{lab_server['base']}/lab/tree/notebooks/{notebook.name}?reset&token="
                   f"{lab_server['token']}")

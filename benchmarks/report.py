@@ -1,0 +1,72 @@
+"""Render benchmarks/results.json as the README's Performance section."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+START, END = "<!-- perf:start -->", "<!-- perf:end -->"
+
+
+def _latencies(prefix: str, node, out: list[tuple[str, dict]]) -> None:
+    if isinstance(node, dict) and "p95_ms" in node:
+        out.append((prefix, node))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            _latencies(f"{prefix}: {key}" if prefix else key, value, out)
+
+
+def render(results: dict) -> str:
+    """Return markdown tables for lesson execution, callback latency and other figures."""
+    lines = []
+    lessons = results.get("bench_lessons", {})
+    if lessons:
+        lines += [
+            f"Lesson execution, median of 3 runs in a fresh kernel, against an empty notebook run the "
+            f"same way ({lessons['empty_notebook_s']} s). Budget: <= 3x the empty notebook.",
+            "",
+            "| lesson | execution (s) | x empty notebook | notebook size (kB) |",
+            "|---|---|---|---|",
+        ]
+        for stem, fig in lessons["lessons"].items():
+            lines.append(f"| {stem} | {fig['execution_s']} | {fig['ratio_to_empty']} | {fig['size_kb']} |")
+        lines.append("")
+    rows: list[tuple[str, dict]] = []
+    for name, figures in sorted(results.items()):
+        if name.startswith("_"):
+            continue
+        _latencies(name.removeprefix("bench_"), figures, rows)
+    if rows:
+        lines += ["In-process latency (ms) of interactive callbacks and other timed operations:", "",
+                  "| what | p50 | p95 | max | n |", "|---|---|---|---|---|"]
+        for label, fig in rows:
+            lines.append(f"| {label} | {fig['p50_ms']} | {fig['p95_ms']} | {fig['max_ms']} | {fig['n']} |")
+        lines.append("")
+    others = {k: v for k, v in results.items() if not k.startswith("_") and k != "bench_lessons"}
+    scalar_rows = []
+    for name, figures in sorted(others.items()):
+        for key, value in figures.items():
+            if isinstance(value, int | float | str) and not isinstance(value, bool):
+                scalar_rows.append(f"| {name.removeprefix('bench_')} | {key} | {value} |")
+    if scalar_rows:
+        lines += ["Other figures:", "", "| benchmark | figure | value |", "|---|---|---|", *scalar_rows, ""]
+    machine = results.get("_machine", {})
+    if machine:
+        lines.append(f"Machine: {machine.get('cpu_count')} cores, Python {machine.get('python')}.")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def update_readme(results: dict) -> None:
+    """Replace the text between the perf markers in README.md."""
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        return
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    readme.write_text(f"{head}{START}\n{render(results)}{END}{tail}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    update_readme(json.loads((ROOT / "benchmarks" / "results.json").read_text()))
