@@ -57,7 +57,22 @@ def _interact_generic(page):
     return before, _visible_text(page, sel)
 
 
-INTERACTIONS = {"00-start-here": _interact_start_here}
+def _interact_review(page):
+    """Answer the first question from the keyboard alone: its feedback and source appear."""
+    sel = ".widget-html"
+    before = _visible_text(page, sel)
+    button = page.get_by_role("button", name="Submit answer").first
+    button.focus()
+    button.press("Enter")
+    page.wait_for_function(
+        "b => Array.from(document.querySelectorAll('.widget-html'))"
+        ".map(e => e.innerText).join(' | ') !== b", arg=before, timeout=20000)
+    after = _visible_text(page, sel)
+    assert "Source:" in after
+    return before, after
+
+
+INTERACTIONS = {"00-start-here": _interact_start_here, "90-review": _interact_review}
 
 
 def _delete_sessions(lab):

@@ -94,14 +94,14 @@ class QuestionView:
         elif item.type == "ordering":
             order = session.options(item.id)
             opts = [(_CHOOSE, None)] + [(item.option(i).text, i) for i in order]
-            self.steps = [ipw.Dropdown(options=opts, value=None, description=f"Step {k}",
+            self.steps = [ipw.Dropdown(options=opts, index=0, description=f"Step {k}",
                                        layout=_WIDE, style={"description_width": "initial"})
                           for k in range(1, len(order) + 1)]
             self.controls = list(self.steps)
         else:  # matching
             order = session.options(item.id, "choices")
             opts = [(_CHOOSE, None)] + [(item.option(i).text, i) for i in order]
-            self.matches = {p.id: ipw.Dropdown(options=opts, value=None, description=p.text,
+            self.matches = {p.id: ipw.Dropdown(options=opts, index=0, description=p.text,
                                                layout=_WIDE,
                                                style={"description_width": "initial"})
                             for p in item.prompts}
@@ -207,6 +207,7 @@ class QuizView:
                                              " afterwards")
             self.finish.on_click(guarded(self._set_status)(self._submit_exam))
         self._questions: dict[int, QuestionView] = {}
+        self._root: ipw.Widget | None = None
         self._on_submit = guarded(self._set_status)(self._submit_unguarded)
         self.nav.observe(guarded(self._set_status)(self._go), names="value")
         self.prev.on_click(guarded(self._set_status)(lambda _b: self._step(-1)))
@@ -294,7 +295,7 @@ class QuizView:
             view.number_box.value = value
             view.unit.value = units.canonical(unit)
         elif t == "ordering":
-            for dd, oid in zip(view.steps, response):
+            for dd, oid in zip(view.steps, response, strict=False):
                 dd.value = oid
         else:
             for pid, dd in view.matches.items():
@@ -305,12 +306,14 @@ class QuizView:
     # ------------------------------------------------------------------ display
 
     def widget(self) -> ipw.Widget:
-        """Return the assembled quiz."""
-        bottom = [self.summary, self.status]
-        if self.finish is not None:
-            bottom.insert(0, self.finish)
-        return ipw.VBox([self.header, ipw.HBox([self.prev, self.nav, self.next]), self.body,
-                         *bottom], layout=ipw.Layout(width="720px"))
+        """Return the assembled quiz (built once; every call returns the same widget)."""
+        if self._root is None:
+            bottom = [self.summary, self.status]
+            if self.finish is not None:
+                bottom.insert(0, self.finish)
+            self._root = ipw.VBox([self.header, ipw.HBox([self.prev, self.nav, self.next]),
+                                   self.body, *bottom], layout=ipw.Layout(width="720px"))
+        return self._root
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget()._repr_mimebundle_(**kwargs)
@@ -335,6 +338,9 @@ class QuizView:
         """Close every widget of the quiz."""
         for view in self._questions.values():
             view.close()
+        if self._root is not None:
+            self._root.children[1].close()  # the navigation row
+            self._root.close()
         for w in (self.header, self.nav, self.prev, self.next, self.body, self.summary,
                   self.status, self.finish):
             if w is not None:

@@ -1,0 +1,245 @@
+"""Question banks: schema validation with file/item/line errors, keys resolved from data."""
+
+from __future__ import annotations
+
+import collections
+import math
+
+import pytest
+
+from widgets.data import load_table, references
+from widgets.lessons.catalog import LESSONS
+from widgets.quiz.items import BankError, all_items, get_item, load_bank, load_banks
+from widgets.quiz.keys import KeySpecError, resolve
+
+GOOD_ITEM = """\
+  - id: {id}
+    type: single
+    lesson: 00-start-here
+    objective: Compare the tissue corridor of open midline exposure with tubular access
+    bloom: apply
+    difficulty: easy
+    topics: [corridor]
+    sources: [Kulkarni2019]
+    values:
+      d: {{from: function, function: "widgets.corridor:tube_diameters", index: 1, attribute: value}}
+    stem: A surgeon uses a {{{{ d:g }}}} mm tube. Which statement is right?
+    options:
+      - id: a
+        text: The window is a disc
+        feedback: Right.
+      - id: b
+        text: The window is a square
+        feedback: No.
+      - id: c
+        text: The window is a line
+        feedback: No.
+    answer: a
+    explanation: The window is the tube's cross-section.
+"""
+
+
+def _bank(name: str, *items: str) -> str:
+    return f"bank: {name}\ntitle: Test bank\nitems:\n" + "".join(items)
+
+
+def _line_of(text: str, needle: str, start: int = 0) -> int:
+    return text[: text.index(needle, start)].count("\n") + 1
+
+
+# --------------------------------------------------------------------- the real banks
+
+def test_banks_load_with_enough_cited_items():
+    items = all_items()
+    assert len(items) >= 60
+    refs = references()
+    lessons = {lesson.stem for lesson in LESSONS}
+    for item in items:
+        assert item.sources and all(k in refs for k in item.sources), item.id
+        assert len(item.citations) == len(item.sources)
+        assert item.lesson in lessons
+        assert "{{" not in item.stem + item.explanation, item.id
+        for opt in (*item.options, *item.prompts):
+            assert opt.feedback.strip(), f"{item.id}: option {opt.id} has no feedback"
+        if item.type == "numeric":
+            assert math.isfinite(item.key) and item.unit
+            assert set(item.feedback) == {"correct", "low", "high"}
+
+
+def test_items_aim_at_application_and_analysis():
+    blooms = collections.Counter(item.bloom for item in all_items())
+    higher = blooms["apply"] + blooms["analyze"] + blooms["evaluate"] + blooms["create"]
+    assert higher / sum(blooms.values()) >= 0.8, blooms
+
+
+def test_every_existing_lesson_has_a_quiz_and_every_type_is_used():
+    items = all_items()
+    by_lesson = collections.Counter(item.lesson for item in items)
+    assert by_lesson["00-start-here"] >= 6
+    assert by_lesson["01-spinal-anatomy"] >= 10
+    assert {item.type for item in items} == {"single", "multiple", "numeric", "ordering",
+                                             "matching"}
+
+
+def test_l4_pedicle_width_key_comes_from_the_morphometry_table():
+    table = load_table("lumbar_morphometry")
+    rows = table[(table["level"] == "L4") & (table["measure"] == "pedicle_width_transverse")
+                 & (table["source_key"] == "Panjabi1992")]
+    item = get_item("anat-l4-width-panjabi")
+    assert item.key == pytest.approx(rows["value"].mean())
+    assert item.key == pytest.approx((13.4 + 14.7) / 2)  # right and left, by hand
+    assert item.unit == "mm"
+    assert "secondary-source" in item.confidences
+    assert "secondary-source" in item.explanation
+
+
+def test_window_area_key_comes_from_the_corridor_model():
+    item = get_item("start-window-area-16")
+    assert item.key == pytest.approx(math.pi * 8.0**2)   # a 16 mm tube, by hand: 201.06 mm²
+    assert item.unit == "mm2"
+    assert "16 mm" in item.stem and "201 mm²" in item.explanation
+
+
+def test_numeric_key_is_converted_to_the_item_unit():
+    item = get_item("rad-collar-msv")           # the table gives 32 mrem
+    assert item.unit == "mSv"
+    assert item.key == pytest.approx(0.32)
+    assert get_item("rad-lens-cases").key == pytest.approx(20 / 0.32)
+
+
+def test_banks_are_cached_until_a_file_changes():
+    assert load_banks() is load_banks()
+
+
+# --------------------------------------------------------------------- schema errors
+
+def test_schema_error_names_file_item_and_line(data_copy):
+    text = _bank("broken", GOOD_ITEM.format(id="fine-one"),
+                 GOOD_ITEM.format(id="broken-one").replace("        feedback: No.\n", "", 1))
+    path = data_copy / "questions" / "broken.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BankError) as err:
+        load_bank(path)
+    exc = err.value
+    start = text.index("id: broken-one")
+    option_b = _line_of(text, "- id: b", start)
+    assert (exc.file, exc.item_id, exc.line) == ("data/questions/broken.yaml", "broken-one",
+                                                 option_b)
+    assert str(exc).startswith(f"data/questions/broken.yaml line {option_b}, item 'broken-one':")
+    assert "'feedback' is a required property" in str(exc)
+    assert "items[1].options[1]" in str(exc)
+
+
+def test_schema_error_for_a_bad_enum_points_at_the_key(data_copy):
+    text = _bank("badbloom", GOOD_ITEM.format(id="bad-bloom").replace("bloom: apply",
+                                                                       "bloom: memorise"))
+    path = data_copy / "questions" / "badbloom.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BankError) as err:
+        load_bank(path)
+    assert err.value.item_id == "bad-bloom"
+    assert err.value.line == _line_of(text, "bloom: memorise")
+    assert "'memorise' is not one of" in str(err.value)
+
+
+def test_yaml_syntax_error_names_line_and_item(tmp_path):
+    text = _bank("syntax", GOOD_ITEM.format(id="first-item"),
+                 GOOD_ITEM.format(id="second-item").replace("feedback: Right.",
+                                                            "feedback: Right: no."))
+    path = tmp_path / "syntax.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BankError) as err:
+        load_bank(path)
+    assert err.value.item_id == "second-item"
+    assert err.value.line == _line_of(text, "feedback: Right: no.")
+    assert "not valid YAML" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "message", "key"),
+    [
+        (("sources: [Kulkarni2019]", "sources: [NoSuchPaper1999]"),
+         "source key 'NoSuchPaper1999' does not resolve", "sources:"),
+        (("answer: a", "answer: z"), "answer 'z' is not one of the option ids", "answer:"),
+        (("index: 1, attribute: value", "index: 7, attribute: value"),
+         "cannot take item 7", "values:"),
+        (('"widgets.corridor:tube_diameters"', '"widgets.corridor:_assumptions"'),
+         "does not match", "function:"),
+        (("{{ d:g }} mm tube", "{{ width }} mm tube"), "names no value", "stem:"),
+        (("lesson: 00-start-here", "lesson: 42-no-such-lesson"), "not in the lesson map",
+         "lesson:"),
+    ],
+)
+def test_semantic_errors_name_the_item_and_line(tmp_path, change, message, key):
+    old, new = change
+    text = _bank("semantic", GOOD_ITEM.format(id="the-item").replace(old, new))
+    path = tmp_path / "semantic.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(BankError) as err:
+        load_bank(path)
+    assert err.value.item_id == "the-item"
+    assert message in str(err.value)
+    assert err.value.line == _line_of(text, key)
+
+
+def test_numbers_must_come_from_cited_sources(tmp_path):
+    item = GOOD_ITEM.format(id="uncited").replace(
+        'd: {from: function, function: "widgets.corridor:tube_diameters", index: 1,'
+        ' attribute: value}',
+        "d: {from: table, table: lumbar_morphometry, where: {level: L4, measure:"
+        " pedicle_width_transverse, source_key: Zindrick1987}}")
+    path = tmp_path / "uncited.yaml"
+    path.write_text(_bank("uncited", item), encoding="utf-8")
+    with pytest.raises(BankError, match="comes from Zindrick1987, which the item does not list"):
+        load_bank(path)
+
+
+def test_duplicate_ids_within_and_across_banks(data_copy, tmp_path):
+    path = tmp_path / "dupes.yaml"
+    path.write_text(_bank("dupes", GOOD_ITEM.format(id="same"), GOOD_ITEM.format(id="same")),
+                    encoding="utf-8")
+    with pytest.raises(BankError, match="duplicate item id"):
+        load_bank(path)
+    other = data_copy / "questions" / "zz-copy.yaml"
+    other.write_text(_bank("zz-copy", GOOD_ITEM.format(id="start-window-area-16")),
+                     encoding="utf-8")
+    with pytest.raises(BankError, match="item id also used in data/questions/00-start-here.yaml"):
+        load_banks(data_copy / "questions")
+
+
+def test_bank_name_must_match_its_file(tmp_path):
+    path = tmp_path / "one-name.yaml"
+    path.write_text(_bank("another-name", GOOD_ITEM.format(id="x-item")), encoding="utf-8")
+    with pytest.raises(BankError, match="must live in another-name.yaml"):
+        load_bank(path)
+
+
+# --------------------------------------------------------------------- value specs
+
+def test_only_widgets_functions_may_be_called():
+    with pytest.raises(KeySpecError, match="only functions in the widgets package"):
+        resolve({"from": "function", "function": "os:getcwd"})
+    with pytest.raises(KeySpecError, match="private"):
+        resolve({"from": "function", "function": "widgets.corridor:_positive"})
+    with pytest.raises(KeySpecError, match="not allowed"):
+        resolve({"from": "formula", "formula": "__import__('os').getcwd()"})
+
+
+def test_table_specs_need_exactly_one_row_unless_aggregated():
+    spec = {"from": "table", "table": "lumbar_morphometry",
+            "where": {"level": "L4", "measure": "pedicle_width_transverse",
+                      "source_key": "Panjabi1992"}}
+    with pytest.raises(KeySpecError, match="2 rows of table 'lumbar_morphometry' match"):
+        resolve(spec)
+    low = resolve({**spec, "aggregate": "min"})
+    assert low.value == pytest.approx(13.4) and low.unit == "mm"
+    assert low.sources == frozenset({"Panjabi1992"})
+    with pytest.raises(KeySpecError, match="no row of table"):
+        resolve({**spec, "where": {"level": "L9"}})
+
+
+def test_formula_and_provenance():
+    env = {"a": resolve({"from": "assumption", "name": "skin_to_lamina_depth"})}
+    out = resolve({"from": "formula", "formula": "a * 2 + sqrt(16)", "unit": "mm"}, env)
+    assert out.value == pytest.approx(104.0)
+    assert out.confidences == frozenset({"assumption", "derived"})

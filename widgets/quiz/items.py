@@ -1,0 +1,522 @@
+"""Quiz items: the model, and loading question banks from ``data/questions/*.yaml``.
+
+A bank is a YAML file validated against ``data/questions/schema.json``. The
+loader keeps the line number of every mapping and key, so that a broken bank
+fails with one message naming the file, the item id and the line::
+
+    data/questions/01-spinal-anatomy.yaml line 57, item 'anat-l4-width':
+    'feedback' is a required property (at items[3].options[1])
+
+Numbers are resolved while loading (:mod:`widgets.quiz.keys`): an item's
+``values`` and numeric ``key`` are value specs, and its texts refer to the
+values as ``{{ name }}`` or ``{{ name:.1f }}``. After loading, every source
+key of an item must resolve in ``data/references.json`` and every number the
+item shows must come from a source the item cites.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from widgets.data import DataError, cite, data_dir, references
+from widgets.quiz import units
+from widgets.quiz.keys import KeySpecError, Resolved, resolve, resolve_all
+
+__all__ = [
+    "BLOOM_LEVELS",
+    "Bank",
+    "BankError",
+    "ITEM_TYPES",
+    "Item",
+    "Option",
+    "all_items",
+    "get_item",
+    "items_for_lesson",
+    "load_bank",
+    "load_banks",
+    "questions_dir",
+    "render",
+]
+
+ITEM_TYPES = ("single", "multiple", "numeric", "ordering", "matching")
+BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate", "create")
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?::\s*([^}]*?))?\s*\}\}")
+
+
+class BankError(DataError):
+    """A question bank is invalid.
+
+    Attributes
+    ----------
+    file, item_id, line
+        Where the (first) problem is: the bank file relative to the
+        repository, the id of the item (``None`` for bank-level problems) and
+        the 1-based line number.
+    """
+
+    def __init__(self, message: str, file: str, item_id: str | None = None,
+                 line: int | None = None):
+        where = file + (f" line {line}" if line else "") + (f", item {item_id!r}" if item_id else "")
+        super().__init__(f"{where}: {message}")
+        self.file, self.item_id, self.line = file, item_id, line
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of an item (or one prompt or choice of a matching item)."""
+
+    id: str
+    text: str
+    feedback: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Item:
+    """One question, with its numbers resolved and its texts rendered.
+
+    ``answer`` is an option id (``single``), a tuple of option ids
+    (``multiple``; ``ordering``, in the right order), a mapping from prompt
+    id to choice id (``matching``), or ``None`` (``numeric``, whose answer is
+    ``key`` in ``unit``, accepted within ``tolerance``).
+    """
+
+    id: str
+    type: str
+    stem: str
+    explanation: str
+    objective: str
+    bloom: str
+    difficulty: str
+    topics: tuple[str, ...]
+    lesson: str
+    sources: tuple[str, ...]
+    options: tuple[Option, ...] = ()
+    answer: Any = None
+    prompts: tuple[Option, ...] = ()
+    choices: tuple[Option, ...] = ()
+    key: float | None = None
+    unit: str | None = None
+    tolerance_abs: float | None = None
+    tolerance_rel: float | None = None
+    feedback: Mapping[str, str] = field(default_factory=dict)
+    citations: tuple[str, ...] = ()
+    values: Mapping[str, Resolved] = field(default_factory=dict)
+    shuffle: bool = True
+    bank: str = ""
+    file: str = ""
+    line: int = 0
+    templates: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def citation(self) -> str:
+        """All citations of the item in one line."""
+        return "; ".join(self.citations)
+
+    @property
+    def confidences(self) -> frozenset[str]:
+        """Confidence flags of every number the item uses."""
+        out: set[str] = set()
+        for v in self.values.values():
+            out |= v.confidences
+        return frozenset(out)
+
+    def option(self, option_id: str) -> Option:
+        """Return the option (or choice) with id ``option_id``."""
+        for opt in (*self.options, *self.choices):
+            if opt.id == option_id:
+                return opt
+        raise KeyError(f"item {self.id!r} has no option {option_id!r}")
+
+
+@dataclass(frozen=True)
+class Bank:
+    """One bank file: its name, title, file and items."""
+
+    name: str
+    title: str
+    file: str
+    items: tuple[Item, ...]
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+class _LineDict(dict):
+    """A dict that remembers the line of its start and of each of its keys (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+_BaseSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
+class _LineLoader(_BaseSafeLoader):
+    """A safe loader whose mappings are :class:`_LineDict` (lines recorded)."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    out = _LineDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in out:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def questions_dir() -> Path:
+    """Return the folder of the banks, ``data/questions``."""
+    return data_dir() / "questions"
+
+
+def _rel(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(data_dir().resolve().parent).as_posix()
+    except ValueError:
+        return path.name
+
+
+@functools.lru_cache(maxsize=4)
+def _schema(path: str) -> Any:
+    import jsonschema
+
+    schema = json.loads(Path(path).read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _locate(doc: Any, path: list[Any]) -> tuple[int | None, str | None]:
+    """Return (line, item id) of the deepest node on ``path`` in the loaded document."""
+    line = getattr(doc, "line", None)
+    item_id = None
+    node = doc
+    for depth, step in enumerate(path):
+        if isinstance(node, _LineDict) and step in node:
+            line = node.key_lines.get(step, line)
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+            line = getattr(node, "line", line)
+        else:
+            break
+        if depth == 1 and path[0] == "items" and isinstance(node, Mapping):
+            item_id = node.get("id") if isinstance(node.get("id"), str) else None
+    return line, item_id
+
+
+def _path_text(path: list[Any]) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+def _id_near(text: str, line: int) -> str | None:
+    """Guess the item id around a YAML syntax error.
+
+    Items are the least indented ``- id:`` entries of a bank (options and
+    prompts are nested deeper), so the last such line above the error names it.
+    """
+    pattern = re.compile(r"^(\s*)-\s+id:\s*['\"]?([a-z0-9][a-z0-9-]*)")
+    found = [(len(m.group(1)), n, m.group(2)) for n, raw in enumerate(text.splitlines())
+             if (m := pattern.match(raw))]
+    if not found:
+        return None
+    indent = min(f[0] for f in found)
+    above = [name for ind, n, name in found if ind == indent and n < line]
+    return above[-1] if above else None
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _fmt(value: Any, spec: str | None) -> str:
+    if spec:
+        return format(value, spec)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def render(template: str, values: Mapping[str, Resolved]) -> str:
+    """Replace ``{{ name }}`` / ``{{ name:.1f }}`` in ``template`` with resolved values.
+
+    Raises
+    ------
+    KeySpecError
+        If a placeholder names no value or its format does not fit the value.
+    """
+
+    def sub(match: re.Match) -> str:
+        name, spec = match.group(1), match.group(2)
+        if name not in values:
+            raise KeySpecError(f"placeholder {{{{ {name} }}}} names no value of the item")
+        try:
+            return _fmt(values[name].value, spec)
+        except (ValueError, TypeError) as exc:
+            raise KeySpecError(f"placeholder {{{{ {name}:{spec} }}}}: {exc}") from exc
+
+    return _PLACEHOLDER.sub(sub, template)
+
+
+# --------------------------------------------------------------------------- building items
+
+
+def _build_item(raw: _LineDict, bank: str, file: str, refs: Mapping[str, Any],
+                lessons: set[str]) -> Item:
+    item_id = raw["id"]
+
+    def fail(message: str, key: str | None = None) -> BankError:
+        line = raw.key_lines.get(key, raw.line) if key else raw.line
+        return BankError(message, file, item_id, line)
+
+    if raw["lesson"] not in lessons:
+        raise fail(f"lesson {raw['lesson']!r} is not in the lesson map; known: "
+                   f"{', '.join(sorted(lessons))}", "lesson")
+    for key in raw["sources"]:
+        if key not in refs:
+            raise fail(f"source key {key!r} does not resolve in data/references.json", "sources")
+    try:
+        values = resolve_all(raw.get("values") or {})
+    except KeySpecError as exc:
+        raise fail(str(exc), "values") from exc
+    key_value = None
+    unit = None
+    if raw["type"] == "numeric":
+        try:
+            key_res = resolve(raw["key"], values)
+        except KeySpecError as exc:
+            raise fail(f"key: {exc}", "key") from exc
+        if not isinstance(key_res.value, int | float):
+            raise fail(f"key resolves to {key_res.value!r}, not a number", "key")
+        if "key" in values:
+            raise fail("'key' is reserved for the numeric answer; rename that value", "values")
+        unit = raw.get("unit") or key_res.unit
+        if not unit:
+            raise fail("a numeric item needs a unit (from its key's table or 'unit:')", "key")
+        try:
+            unit = units.canonical(unit)
+            key_value = float(key_res.value)
+            if key_res.unit and units.canonical(key_res.unit) != unit:
+                key_value = units.convert(key_value, key_res.unit, unit)
+        except units.UnitError as exc:
+            raise fail(f"unit: {exc}", "unit" if "unit" in raw else "key") from exc
+        key_res = Resolved(key_value, unit, key_res.sources, key_res.confidences)
+        values = {**values, "key": key_res}
+    cited = set(raw["sources"])
+    for name, res in values.items():
+        missing = sorted(res.sources - cited)
+        if missing:
+            raise fail(f"value {name!r} comes from {', '.join(missing)}, which the item does not"
+                       " list in 'sources'", "sources")
+
+    templates: dict[str, str] = {}
+
+    def text(field_name: str, template: str, key: str) -> str:
+        templates[field_name] = template
+        try:
+            return render(template, values)
+        except KeySpecError as exc:
+            raise fail(f"{field_name}: {exc}", key) from exc
+
+    def options(kind: str) -> tuple[Option, ...]:
+        out = []
+        seen = set()
+        for opt in raw.get(kind) or ():
+            if opt["id"] in seen:
+                raise BankError(f"duplicate {kind[:-1]} id {opt['id']!r}", file, item_id, opt.line)
+            seen.add(opt["id"])
+            out.append(Option(
+                opt["id"],
+                text(f"{kind}.{opt['id']}.text", opt["text"], kind),
+                text(f"{kind}.{opt['id']}.feedback", opt["feedback"], kind)
+                if opt.get("feedback") else "",
+            ))
+        return tuple(out)
+
+    opts, prompts, choices = options("options"), options("prompts"), options("choices")
+    ids = {o.id for o in opts}
+    answer: Any = raw.get("answer")
+    kind = raw["type"]
+    if kind == "single" and answer not in ids:
+        raise fail(f"answer {answer!r} is not one of the option ids {sorted(ids)}", "answer")
+    if kind == "multiple":
+        unknown = [a for a in answer if a not in ids]
+        if unknown:
+            raise fail(f"answer ids {unknown} are not option ids {sorted(ids)}", "answer")
+        answer = tuple(answer)
+    if kind == "ordering":
+        if sorted(answer) != sorted(ids):
+            raise fail("an ordering answer lists every option id exactly once", "answer")
+        answer = tuple(answer)
+    if kind == "matching":
+        prompt_ids = {p.id for p in prompts}
+        choice_ids = {c.id for c in choices}
+        if set(answer) != prompt_ids:
+            raise fail(f"a matching answer maps every prompt id {sorted(prompt_ids)} to a choice",
+                       "answer")
+        bad = sorted(v for v in answer.values() if v not in choice_ids)
+        if bad:
+            raise fail(f"answer choices {bad} are not choice ids {sorted(choice_ids)}", "answer")
+        answer = dict(answer)
+    tol = raw.get("tolerance") or {}
+    feedback = {}
+    for k, v in (raw.get("feedback") or {}).items():
+        feedback[k] = text(f"feedback.{k}", v, "feedback")
+    return Item(
+        id=item_id,
+        type=kind,
+        stem=text("stem", raw["stem"], "stem"),
+        explanation=text("explanation", raw["explanation"], "explanation"),
+        objective=raw["objective"],
+        bloom=raw["bloom"],
+        difficulty=raw["difficulty"],
+        topics=tuple(raw["topics"]),
+        lesson=raw["lesson"],
+        sources=tuple(raw["sources"]),
+        options=opts,
+        answer=answer,
+        prompts=prompts,
+        choices=choices,
+        key=key_value,
+        unit=unit,
+        tolerance_abs=tol.get("absolute"),
+        tolerance_rel=tol.get("relative"),
+        feedback=feedback,
+        citations=tuple(cite(k) for k in raw["sources"]),
+        values=values,
+        shuffle=bool(raw.get("shuffle", True)),
+        bank=bank,
+        file=file,
+        line=raw.line,
+        templates=templates,
+    )
+
+
+def load_bank(path: str | Path) -> Bank:
+    """Read, validate and resolve one bank file.
+
+    Raises
+    ------
+    BankError
+        Naming the file, the item id and the line of the first problem: YAML
+        syntax, schema violations (all of them, sorted by line, in the
+        message), unknown lessons or source keys, numbers that cannot be
+        resolved, and answers that name no option.
+    """
+    from widgets.lessons.catalog import LESSONS
+
+    path = Path(path)
+    file = _rel(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BankError(f"cannot read the bank ({exc})", file) from exc
+    try:
+        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506  (a SafeLoader subclass)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise BankError(f"not valid YAML ({getattr(exc, 'problem', exc)})", file,
+                        _id_near(text, line) if line else None, line) from exc
+    validator = _schema(str(questions_dir() / "schema.json"))
+    errors = sorted(validator.iter_errors(doc), key=lambda e: (_locate(doc, list(e.absolute_path))[0] or 0))
+    if errors:
+        first = errors[0]
+        line, item_id = _locate(doc, list(first.absolute_path))
+        where = _path_text(list(first.absolute_path))
+        more = ""
+        if len(errors) > 1:
+            others = []
+            for e in errors[1:6]:
+                ln, iid = _locate(doc, list(e.absolute_path))
+                others.append(f"line {ln}" + (f" item {iid!r}" if iid else "") + f": {e.message}")
+            more = " | also " + " | ".join(others)
+        raise BankError(f"{first.message}" + (f" (at {where})" if where else "") + more,
+                        file, item_id, line)
+    if path.stem != doc["bank"]:
+        raise BankError(f"bank {doc['bank']!r} must live in {doc['bank']}.yaml", file, None,
+                        doc.key_lines.get("bank"))
+    refs = references()
+    lessons = {lesson.stem for lesson in LESSONS}
+    items = []
+    seen: dict[str, int] = {}
+    for raw in doc["items"]:
+        if raw["id"] in seen:
+            raise BankError(f"duplicate item id (first at line {seen[raw['id']]})", file,
+                            raw["id"], raw.line)
+        seen[raw["id"]] = raw.line
+        items.append(_build_item(raw, doc["bank"], file, refs, lessons))
+    return Bank(doc["bank"], doc["title"], file, tuple(items))
+
+
+def _bank_files(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.yaml"))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_banks_cached(directory: str, stamp: tuple) -> tuple[Bank, ...]:
+    from widgets.quiz.keys import clear_table_cache
+
+    clear_table_cache()  # read each table once per load, afresh
+    try:
+        banks = tuple(load_bank(p) for p in _bank_files(Path(directory)))
+    finally:
+        clear_table_cache()
+    seen: dict[str, str] = {}
+    for bank in banks:
+        for item in bank.items:
+            if item.id in seen:
+                raise BankError(f"item id also used in {seen[item.id]}", bank.file, item.id,
+                                item.line)
+            seen[item.id] = bank.file
+    return banks
+
+
+def load_banks(directory: str | Path | None = None) -> tuple[Bank, ...]:
+    """Load every bank in ``data/questions`` (cached until a file changes).
+
+    Item ids must be unique across banks: the progress store keys answers by id.
+    """
+    folder = Path(directory) if directory else questions_dir()
+    files = _bank_files(folder)
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _load_banks_cached(str(folder), stamp)
+
+
+def all_items(directory: str | Path | None = None) -> list[Item]:
+    """Return every item of every bank, in bank then file order."""
+    return [item for bank in load_banks(directory) for item in bank.items]
+
+
+def items_for_lesson(lesson: str, directory: str | Path | None = None) -> list[Item]:
+    """Return the items of one lesson (across banks), in file order."""
+    found = [item for item in all_items(directory) if item.lesson == lesson]
+    if not found:
+        raise KeyError(f"no quiz items for lesson {lesson!r}")
+    return found
+
+
+def get_item(item_id: str, directory: str | Path | None = None) -> Item:
+    """Return the item with id ``item_id``."""
+    for item in all_items(directory):
+        if item.id == item_id:
+            return item
+    raise KeyError(f"no quiz item {item_id!r}")

@@ -1,0 +1,187 @@
+"""Item-writing lint: NBME rules (and the suite's own) checked by machine.
+
+:func:`lint_item` and :func:`lint_items` return :class:`Finding` objects; an
+empty list means the items pass. The tests run the lint over every bank.
+
+Rules (from the NBME item-writing guide, Paniagua & Swygert, 2016):
+
+``all-none-of-the-above``
+    No option "all of the above" / "none of the above" (or "both"/"neither").
+``negative-lead-in``
+    No NOT / EXCEPT / LEAST in the lead-in (the question sentence) unless it
+    is emphasised: written in capitals or in ``**bold**``.
+``longest-answer-cue``
+    The keyed option is not much longer than the distractors: at most 1.5
+    times their mean length in characters (single best answer and multiple
+    select).
+``heterogeneous-options``
+    The options are of one kind: all numbers in the same unit, or all text.
+``single-best-answer``
+    A single-best-answer item keys exactly one option, and no two options
+    read the same.
+``duplicate-id``, ``duplicate-stem``
+    Ids and stems are unique across every bank.
+
+Rules of this suite:
+
+``literal-number``
+    No number is typed in a text: numbers come from ``{{ placeholders }}``
+    resolved from data (spinal levels such as L4-L5 and publication years are
+    words, not numbers).
+``secondary-source-unlabelled`` / ``assumption-unlabelled``
+    An item whose numbers come from a secondary-source row (or an
+    assumption) says so in its explanation.
+``objective-not-in-lesson``
+    The item's objective is one of its lesson's objectives in the lesson map,
+    so mastery can be reported per objective.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from widgets.quiz.items import Item
+
+__all__ = ["Finding", "lint_item", "lint_items", "option_kind"]
+
+LENGTH_RATIO = 1.5
+_ALL_NONE = re.compile(r"\b(all|none|both|neither)\s+of\s+(the\s+)?(above|these|options|following)\b",
+                       re.IGNORECASE)
+_NEGATIVE = re.compile(r"(\*\*|__)?\b(not|except|least)\b(\*\*|__)?", re.IGNORECASE)
+_NUMBER_OPTION = re.compile(
+    r"^\s*(?:about\s+|~\s*)?[-+−]?\d+(?:[.,]\d+)?(?:\s*(?:to|-|–)\s*[-+−]?\d+(?:[.,]\d+)?)?"
+    r"\s*(?P<unit>[^\d\s].*?)?\s*$"
+)
+_PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}")
+_ALLOWED_NUMBERS = re.compile(
+    r"\b[CTLS]\d{1,2}(?:\s*[-–/]\s*[CTLS]?\d{1,2})?\b"  # spinal levels: L4, L4-L5, L5-S1
+    r"|\b(?:19[5-9]\d|20[0-3]\d)[a-z]?\b"  # publication years
+    r"|\bSF-36\b|\bEQ-5D\b|\b[23]D\b"  # instrument and imaging names
+    r"|\b95\s*%\s*CI\b|\blessons?\s+\d{2}\b"  # the usual interval; lesson numbers
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One broken rule: which rule, where, and what to change."""
+
+    rule: str
+    file: str
+    item_id: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file} line {self.line}, item {self.item_id!r}: [{self.rule}] {self.message}"
+
+
+def option_kind(text: str) -> tuple[str, str]:
+    """Classify an option's text as ``("number", unit)`` or ``("text", "")``."""
+    m = _NUMBER_OPTION.match(text)
+    if m:
+        return "number", (m.group("unit") or "").strip()
+    return "text", ""
+
+
+def _lead_in(stem: str) -> str:
+    sentences = [s for s in re.split(r"(?<=[.!?:])\s+", stem.strip()) if s.strip()]
+    questions = [s for s in sentences if s.rstrip().endswith("?")]
+    return questions[-1] if questions else (sentences[-1] if sentences else "")
+
+
+def _emphasised(match: re.Match) -> bool:
+    word = match.group(2)
+    bold = bool(match.group(1)) and bool(match.group(3))
+    return bold or (word.isupper() and len(word) > 1)
+
+
+def lint_item(item: Item) -> list[Finding]:
+    """Return the findings for one item (see the module docstring for the rules)."""
+    out: list[Finding] = []
+
+    def add(rule: str, message: str) -> None:
+        out.append(Finding(rule, item.file, item.id, item.line, message))
+
+    choice_like = item.type in ("single", "multiple")
+    texts = [o.text for o in (*item.options, *item.choices)]
+    for text in texts:
+        if _ALL_NONE.search(text):
+            add("all-none-of-the-above", f"option {text!r}: write a specific option instead")
+    for match in _NEGATIVE.finditer(_lead_in(item.stem)):
+        if not _emphasised(match):
+            add("negative-lead-in",
+                f"the lead-in uses {match.group(2)!r}; rephrase positively or emphasise it"
+                f" ({match.group(2).upper()} or **{match.group(2)}**)")
+    if choice_like and item.options:
+        keyed = {item.answer} if item.type == "single" else set(item.answer or ())
+        right = [len(o.text) for o in item.options if o.id in keyed]
+        wrong = [len(o.text) for o in item.options if o.id not in keyed]
+        if right and wrong:
+            mean_wrong = sum(wrong) / len(wrong)
+            longest = max(right)
+            if longest > LENGTH_RATIO * mean_wrong:
+                add("longest-answer-cue",
+                    f"the keyed option has {longest} characters, over {LENGTH_RATIO} x the"
+                    f" distractors' mean of {mean_wrong:.0f}: shorten it or lengthen them")
+        kinds = {option_kind(o.text) for o in item.options}
+        if len({k for k, _ in kinds}) > 1:
+            add("heterogeneous-options", "mixes number and text options; make them one kind")
+        elif len(kinds) > 1:
+            units = sorted(u or "(none)" for _, u in kinds)
+            add("heterogeneous-options", f"number options in different units: {', '.join(units)}")
+    if item.type == "single":
+        ids = [o.id for o in item.options]
+        if not isinstance(item.answer, str) or ids.count(item.answer) != 1:
+            add("single-best-answer", f"answer {item.answer!r} must key exactly one option")
+        normalised = [" ".join(o.text.lower().split()) for o in item.options]
+        dupes = sorted({t for t in normalised if normalised.count(t) > 1})
+        if dupes:
+            add("single-best-answer", f"two options read the same ({dupes[0]!r}): more than one"
+                " best answer")
+    for field_name, template in item.templates.items():
+        bare = _ALLOWED_NUMBERS.sub("", _PLACEHOLDER.sub("", template))
+        found = re.findall(r"\d+(?:[.,]\d+)?", bare)
+        if found:
+            add("literal-number", f"{field_name} types the number(s) {', '.join(found[:3])}:"
+                " take numbers from data with a {{ placeholder }}")
+    confidences = item.confidences
+    explanation = item.explanation.lower()
+    if "secondary-source" in confidences and "secondary" not in explanation:
+        add("secondary-source-unlabelled",
+            "a number comes from a secondary-source row: say so in the explanation")
+    if "assumption" in confidences and "assum" not in explanation:
+        add("assumption-unlabelled", "a number is an assumption: say so in the explanation")
+    from widgets.lessons.catalog import LESSONS
+
+    objectives = {lesson.stem: lesson.objectives for lesson in LESSONS}
+    if item.objective not in objectives.get(item.lesson, ()):
+        add("objective-not-in-lesson",
+            f"objective {item.objective!r} is not one of lesson {item.lesson!r}'s objectives")
+    return out
+
+
+def lint_items(items: Iterable[Item]) -> list[Finding]:
+    """Lint every item, then check ids and stems are unique across all of them."""
+    items = list(items)
+    out: list[Finding] = []
+    for item in items:
+        out.extend(lint_item(item))
+    first_id: dict[str, Item] = {}
+    first_stem: dict[str, Item] = {}
+    for item in items:
+        if item.id in first_id:
+            other = first_id[item.id]
+            out.append(Finding("duplicate-id", item.file, item.id, item.line,
+                               f"id also used at {other.file} line {other.line}"))
+        else:
+            first_id[item.id] = item
+        stem = " ".join(item.stem.lower().split())
+        if stem in first_stem:
+            other = first_stem[stem]
+            out.append(Finding("duplicate-stem", item.file, item.id, item.line,
+                               f"same stem as item {other.id!r} ({other.file} line {other.line})"))
+        else:
+            first_stem[stem] = item
+    return out

@@ -1,0 +1,352 @@
+"""The progress store: every answer of every learner, kept so that none is lost.
+
+Where
+    One JSON-lines file per learner, ``<learner>.jsonl``, in
+    ``platformdirs.user_data_dir("miss-lessons")/progress``; the environment
+    variable ``MISS_PROGRESS_DIR`` overrides the folder (tests and notebooks
+    point it at a temporary folder).
+How a record is written
+    Append-only. Under an exclusive file lock (:mod:`filelock`,
+    ``<learner>.jsonl.lock``) the record is serialised as one line, written
+    with a single ``os.write`` to a file opened with ``O_APPEND``, and
+    ``fsync``-ed before :meth:`ProgressStore.record` returns. So two kernels
+    answering at once never interleave their lines, and an answer reported as
+    saved is on disk.
+What a killed process leaves
+    At worst a partial last line (no newline, not valid JSON). Readers skip
+    any line that is not a complete JSON record and count it in
+    :attr:`ReadResult.skipped`; the next writer first ends the partial line
+    with a newline, so the new record is never glued to the debris. Every
+    record completed before the kill is still read.
+Export, import, reset
+    :meth:`ProgressStore.export` writes one file (a header line, then the
+    records), via a temporary file, ``fsync`` and :func:`os.replace`.
+    :meth:`ProgressStore.import_file` merges such a file, skipping record ids
+    already present (importing twice adds nothing). :meth:`ProgressStore.reset`
+    moves the learner's file to ``backups/`` (never deletes it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "ENV_VAR",
+    "EXPORT_FORMAT",
+    "ProgressStore",
+    "ReadResult",
+    "StoreError",
+    "list_learners",
+    "parse_time",
+    "progress_dir",
+    "read_export",
+]
+
+ENV_VAR = "MISS_PROGRESS_DIR"
+EXPORT_FORMAT = "miss-progress"
+EXPORT_VERSION = 1
+LOCK_TIMEOUT_S = 30.0
+_LEARNER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_REQUIRED = ("id", "item", "t")
+
+
+class StoreError(ValueError):
+    """A learner name, an export file or a record is not acceptable."""
+
+
+def progress_dir() -> Path:
+    """Return the folder of the progress files (``MISS_PROGRESS_DIR`` overrides it)."""
+    override = os.environ.get(ENV_VAR)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("miss-lessons", appauthor=False)) / "progress"
+
+
+def check_learner(learner: str) -> str:
+    """Return ``learner`` if it is a safe file name (letters, digits, ``_ . -``)."""
+    if not isinstance(learner, str) or not _LEARNER.match(learner) or learner.endswith(".jsonl"):
+        raise StoreError(
+            f"learner id {learner!r} must be 1-64 letters, digits, '_', '.' or '-',"
+            " starting with a letter or digit"
+        )
+    return learner
+
+
+def now_utc() -> datetime:
+    """Return the current time, timezone-aware, in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def format_time(when: datetime) -> str:
+    """Return ``when`` as an ISO 8601 UTC string (naive times are taken as UTC)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_time(text: str) -> datetime:
+    """Parse a record's ``t`` field back into an aware datetime."""
+    when = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What reading a progress file gave: the records, and the line numbers skipped."""
+
+    records: list[dict[str, Any]]
+    skipped: list[int]
+
+
+def _parse_lines(data: bytes) -> ReadResult:
+    records, skipped = [], []
+    lines = data.split(b"\n")
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            rec = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            skipped.append(number)
+            continue
+        if not isinstance(rec, dict) or any(k not in rec for k in _REQUIRED):
+            skipped.append(number)
+            continue
+        records.append(rec)
+    return ReadResult(records, skipped)
+
+
+def _dumps(record: Mapping[str, Any]) -> bytes:
+    return (json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+            + "\n").encode("utf-8")
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover  (not every platform opens folders)
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+class ProgressStore:
+    """The answers of one learner, in one append-only JSON-lines file.
+
+    Parameters
+    ----------
+    learner
+        The learner's id (a safe file name, e.g. ``"student"`` or ``"s1234"``).
+    directory
+        The folder of progress files; by default :func:`progress_dir`.
+    """
+
+    def __init__(self, learner: str, directory: str | Path | None = None):
+        self.learner = check_learner(learner)
+        self.directory = Path(directory) if directory is not None else progress_dir()
+        self.path = self.directory / f"{self.learner}.jsonl"
+        self.lock_path = self.directory / f"{self.learner}.jsonl.lock"
+
+    def __repr__(self) -> str:
+        return f"ProgressStore(learner={self.learner!r})"
+
+    def _lock(self):
+        from filelock import FileLock
+
+        self.directory.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_S)
+
+    # ------------------------------------------------------------------ writing
+
+    def append(self, records: Iterable[Mapping[str, Any]]) -> int:
+        """Append complete records atomically (one write, fsync) under the lock.
+
+        Returns the number of records written.
+        """
+        payload = b"".join(_dumps(r) for r in records)
+        if not payload:
+            return 0
+        with self._lock():
+            return self._append_locked(payload)
+
+    def _append_locked(self, payload: bytes) -> int:
+        """Append ``payload`` (complete lines); the caller holds the lock."""
+        created = not self.path.exists()
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            size = os.fstat(fd).st_size
+            if size:
+                with open(self.path, "rb") as fh:
+                    fh.seek(size - 1)
+                    if fh.read(1) != b"\n":  # a killed writer left a partial line
+                        payload = b"\n" + payload
+            view = memoryview(payload)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if created:
+            _fsync_dir(self.directory)
+        return payload.count(b"\n") - (1 if payload.startswith(b"\n") else 0)
+
+    def record(
+        self,
+        item_id: str,
+        response: Any,
+        *,
+        correct: bool,
+        score: float,
+        lesson: str = "",
+        objective: str = "",
+        mode: str = "practice",
+        now: datetime | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Record one answer and return the record (once this returns, it is on disk)."""
+        rec = {
+            "v": EXPORT_VERSION,
+            "id": uuid.uuid4().hex,
+            "learner": self.learner,
+            "item": str(item_id),
+            "lesson": lesson,
+            "objective": objective,
+            "mode": mode,
+            "response": response,
+            "correct": bool(correct),
+            "score": float(score),
+            "t": format_time(now or now_utc()),
+        }
+        if extra:
+            rec.update({k: v for k, v in extra.items() if k not in rec})
+        json.dumps(rec)  # fail here, not half-way through a write, if not serialisable
+        self.append([rec])
+        return rec
+
+    def record_grade(self, item, grade, *, mode: str = "practice",
+                     now: datetime | None = None) -> dict[str, Any]:
+        """Record a :class:`~widgets.quiz.grading.Grade` of ``item``."""
+        return self.record(item.id, grade.response, correct=grade.correct, score=grade.score,
+                           lesson=item.lesson, objective=item.objective, mode=mode, now=now)
+
+    # ------------------------------------------------------------------ reading
+
+    def read(self) -> ReadResult:
+        """Read every complete record, skipping (and counting) broken lines."""
+        if not self.path.exists():
+            return ReadResult([], [])
+        with self._lock():
+            data = self.path.read_bytes()
+        return _parse_lines(data)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Return every complete record, oldest first."""
+        return self.read().records
+
+    # ------------------------------------------------------------------ export, import, reset
+
+    def export(self, path: str | Path) -> Path:
+        """Write this learner's progress to one file (atomically) and return its path."""
+        path = Path(path)
+        header = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "learner": self.learner}
+        seen = set()
+        body = []
+        for rec in self.records():
+            if rec["id"] not in seen:
+                seen.add(rec["id"])
+                body.append(_dumps(rec))
+        _write_atomic(path, _dumps(header) + b"".join(body))
+        return path
+
+    def import_file(self, path: str | Path) -> int:
+        """Merge an exported file into this learner's store; return the records added.
+
+        Records whose id is already present are skipped, so importing the same
+        file twice adds nothing. Imported records are relabelled with this
+        store's learner id.
+        """
+        _, records = read_export(path)
+        with self._lock():  # one lock for reading and appending: concurrent imports cannot both add
+            existing = (_parse_lines(self.path.read_bytes()).records
+                        if self.path.exists() else [])
+            have = {r["id"] for r in existing}
+            new = []
+            for rec in records:
+                if rec["id"] not in have:
+                    have.add(rec["id"])
+                    new.append({**rec, "learner": self.learner})
+            payload = b"".join(_dumps(r) for r in new)
+            return self._append_locked(payload) if payload else 0
+
+    def reset(self) -> Path | None:
+        """Start afresh: move the progress file to ``backups/`` and return the backup's path."""
+        with self._lock():
+            if not self.path.exists():
+                return None
+            backups = self.directory / "backups"
+            backups.mkdir(parents=True, exist_ok=True)
+            stamp = now_utc().strftime("%Y%m%dT%H%M%SZ")
+            target = backups / f"{self.learner}.{stamp}.{uuid.uuid4().hex[:6]}.jsonl"
+            os.replace(self.path, target)
+            _fsync_dir(self.directory)
+        return target
+
+
+def read_export(path: str | Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Read an exported progress file: its header and its records.
+
+    Raises
+    ------
+    StoreError
+        If the file does not start with a miss-progress header.
+    """
+    path = Path(path)
+    data = path.read_bytes()
+    first, _, rest = data.partition(b"\n")
+    try:
+        header = json.loads(first.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        header = None
+    if not isinstance(header, dict) or header.get("format") != EXPORT_FORMAT:
+        raise StoreError(f"{path.name}: not a progress export (no '{EXPORT_FORMAT}' header line)")
+    if header.get("version") != EXPORT_VERSION:
+        raise StoreError(f"{path.name}: export version {header.get('version')!r} is not supported")
+    check_learner(header.get("learner", ""))
+    return header, _parse_lines(rest).records
+
+
+def list_learners(directory: str | Path | None = None) -> list[str]:
+    """Return the learners with a progress file in ``directory``, sorted."""
+    folder = Path(directory) if directory is not None else progress_dir()
+    return sorted(p.name[: -len(".jsonl")] for p in folder.glob("*.jsonl"))
