@@ -62,11 +62,31 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def execute_in_place(path: Path, timeout: int = 600) -> nbformat.NotebookNode:
-    """Execute notebook ``path`` top to bottom in a fresh kernel and save it."""
+    """Execute notebook ``path`` top to bottom in a fresh kernel and save it.
+
+    The kernel gets an empty, temporary learner store (``MISS_PROGRESS_DIR``), so
+    the committed outputs never depend on anyone's own quiz answers.
+    """
+    import os
+    import tempfile
+
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
+    with tempfile.TemporaryDirectory(prefix="miss-execute-") as store:
+        saved = os.environ.get("MISS_PROGRESS_DIR")
+        os.environ["MISS_PROGRESS_DIR"] = store
+        try:
+            return _execute(nb, path, timeout, NotebookClient)
+        finally:
+            if saved is None:
+                os.environ.pop("MISS_PROGRESS_DIR", None)
+            else:
+                os.environ["MISS_PROGRESS_DIR"] = saved
+
+
+def _execute(nb, path: Path, timeout: int, client_class) -> nbformat.NotebookNode:
+    client = client_class(
         nb,
         timeout=timeout,
         kernel_name="python3",
