@@ -18,7 +18,8 @@ BENIGN = re.compile(r"net::ERR_|Failed to load resource|favicon|ERR_NAME_NOT_RES
 
 
 def _visible_text(page, selector: str) -> str:
-    return " | ".join(page.locator(selector).all_inner_texts())
+    # textContent, not innerText: plotly titles are SVG text, which has no innerText
+    return page.locator(selector).evaluate_all("els => els.map(e => e.textContent).join(' | ')")
 
 
 def _interact_start_here(page):
@@ -30,12 +31,12 @@ def _interact_start_here(page):
         handle.press("ArrowRight")
     page.wait_for_function(
         "b => Array.from(document.querySelectorAll('.widget-html'))"
-        ".map(e => e.innerText).join(' | ') !== b", arg=before, timeout=20000)
+        ".map(e => e.textContent).join(' | ') !== b", arg=before, timeout=20000)
     after_slider = _visible_text(page, ".widget-html")
     page.get_by_label("Tube diameter").select_option(label="18 mm")
     page.wait_for_function(
         "b => Array.from(document.querySelectorAll('.widget-html'))"
-        ".map(e => e.innerText).join(' | ') !== b", arg=after_slider, timeout=20000)
+        ".map(e => e.textContent).join(' | ') !== b", arg=after_slider, timeout=20000)
     return before, _visible_text(page, ".widget-html")
 
 
@@ -52,7 +53,7 @@ def _interact_generic(page):
         handle.focus()
         handle.press("ArrowRight")
     page.wait_for_function(
-        "([s, b]) => Array.from(document.querySelectorAll(s)).map(e => e.innerText).join(' | ') !== b",
+        "([s, b]) => Array.from(document.querySelectorAll(s)).map(e => e.textContent).join(' | ') !== b",
         arg=[sel, before], timeout=30000)
     return before, _visible_text(page, sel)
 
@@ -66,7 +67,7 @@ def _interact_review(page):
     button.press("Enter")
     page.wait_for_function(
         "b => Array.from(document.querySelectorAll('.widget-html'))"
-        ".map(e => e.innerText).join(' | ') !== b", arg=before, timeout=20000)
+        ".map(e => e.textContent).join(' | ') !== b", arg=before, timeout=20000)
     after = _visible_text(page, sel)
     assert "Source:" in after
     return before, after
