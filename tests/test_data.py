@@ -24,7 +24,7 @@ def test_every_table_validates_and_resolves_its_sources(name):
     unresolved = sorted(set(frame["source_key"]) - set(refs))
     assert unresolved == [], f"{name}: unresolved source keys {unresolved}"
     assert set(frame["confidence"]) <= set(data.CONFIDENCE_FLAGS)
-    schema = frame.attrs["schema"]
+    schema = data.load_schema(name)
     assert list(frame.columns) == [c.name for c in schema.columns]
 
 

@@ -262,9 +262,9 @@ def _load_table_cached(name: str, directory: str):
     for col in schema.columns:
         if col.type == "number":
             frame[col.name] = frame[col.name].astype("float64")
-    frame.attrs["schema"] = schema
+    # Only the name goes in attrs: pandas deep-copies attrs on every operation, and a
+    # Schema there made each filter chain ~100 ms. load_schema(name) gives the schema.
     frame.attrs["name"] = name
-    frame.flags.allows_duplicate_labels = True
     return frame
 
 
@@ -273,7 +273,7 @@ def load_table(name: str):
 
     The table is read and checked once per process; each call returns a copy,
     so a caller that edits its frame never changes what others see.
-    ``frame.attrs["schema"]`` holds the :class:`Schema`.
+    ``frame.attrs["name"]`` holds the table name; :func:`load_schema` its schema.
     """
     if not isinstance(name, str):
         raise TypeError(f"table name must be a string, got {type(name).__name__}")

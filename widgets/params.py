@@ -34,7 +34,11 @@ class ParameterError(ValueError):
 
 @dataclass(frozen=True)
 class Param:
-    """One lesson parameter: its type, default and what values are allowed."""
+    """One lesson parameter: its type, default and what values are allowed.
+
+    ``optional=True`` lets the parameter also be ``None``; its notebook line
+    keeps the plain type annotation (``age: int = None``).
+    """
 
     name: str
     type: type
@@ -43,9 +47,13 @@ class Param:
     choices: Sequence[Any] | None = None
     minimum: float | None = None
     maximum: float | None = None
+    optional: bool = False
 
     def allowed(self) -> str:
         """Describe the allowed values in a few words."""
+        return self._allowed() + (", or None" if self.optional else "")
+
+    def _allowed(self) -> str:
         if self.choices is not None:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         tname = self.type.__name__
@@ -58,7 +66,13 @@ class Param:
         return f"a {tname}"
 
     def check(self, value: Any) -> Any:
-        """Return ``value`` if it is allowed, else raise :class:`ParameterError`."""
+        """Return ``value`` if it is allowed, else raise :class:`ParameterError`.
+
+        An ``optional`` parameter also accepts ``None`` (for example "take this
+        value from elsewhere", as the case lesson's patient fields do).
+        """
+        if value is None and self.optional:
+            return None
         ok_type = isinstance(value, self.type) and not (
             self.type in (int, float) and isinstance(value, bool)
         )

@@ -44,7 +44,7 @@ def _interact_generic(page):
     """Press ArrowRight on the first slider; some widget text or figure title must change."""
     sel = ".widget-html, .widget-label, .gtitle, .widget-readout"
     before = _visible_text(page, sel)
-    dropdown = page.get_by_label("Level")
+    dropdown = page.get_by_label("Level", exact=True)
     if dropdown.count():
         options = dropdown.first.locator("option").all_inner_texts()
         dropdown.first.select_option(label=options[-1])

@@ -6,6 +6,11 @@
     check every lesson's outline and parameters cell.
 ``python -m widgets.lessons run NOTEBOOK OUTPUT -p NAME VALUE ...``
     validate parameters, then run a variant with papermill.
+``python -m widgets.lessons build CLASS.yaml [--output DIR] [--workers N] [--force] [--dry-run]``
+    build a class: one variant per student or group, student and solution
+    versions, optional offline HTML (see widgets/lessons/classbuild.py).
+``python -m widgets.lessons collect BUILD_DIR PROGRESS_DIR [--out DIR]``
+    gather exported progress files into gradebook.csv and the item analysis.
 """
 
 from __future__ import annotations
@@ -37,7 +42,34 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("output", type=Path)
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                      metavar=("NAME", "VALUE"))
+    build = sub.add_parser("build", help="build a class from a config (student and solution versions)")
+    build.add_argument("config", type=Path)
+    build.add_argument("--output", help="output folder (overrides the config's)")
+    build.add_argument("--workers", type=int, help="parallel processes (default: the config's, else 2)")
+    build.add_argument("--force", action="store_true", help="rebuild outputs that are up to date")
+    build.add_argument("--dry-run", action="store_true",
+                       help="validate every variant and list what would be built; execute nothing")
+    bar = build.add_mutually_exclusive_group()
+    bar.add_argument("--progress", dest="progress", action="store_true", default=None,
+                     help="show the progress bar (default: when stderr is a terminal)")
+    bar.add_argument("--no-progress", dest="progress", action="store_false")
+    coll = sub.add_parser("collect", help="collect progress files into a gradebook and item analysis")
+    coll.add_argument("build_dir", type=Path, help="the class build folder (holds manifest.json)")
+    coll.add_argument("progress_dir", type=Path, help="folder of exported progress files (*.jsonl)")
+    coll.add_argument("--out", help="where to write the CSV files (default: the build folder)")
+    coll.add_argument("--attempt", choices=("first", "last"), default="first",
+                      help="which attempt counts in the gradebook (default: first)")
     args = parser.parse_args(argv)
+
+    if args.command == "build":
+        from widgets.lessons.classbuild import main_build
+
+        return main_build(str(args.config), args.output, args.workers, args.force, args.progress,
+                          args.dry_run)
+    if args.command == "collect":
+        from widgets.lessons.collect import main_collect
+
+        return main_collect(str(args.build_dir), str(args.progress_dir), args.out, args.attempt)
 
     if args.command == "execute":
         for path in args.notebooks or nbtools.find_notebooks():

@@ -1,0 +1,343 @@
+"""The case model (widgets/cases.py): cases and conditions, evidence, rules and generated quiz items.
+
+Hand-worked expectations are written beside each check.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from widgets import cases
+from widgets.cases import (
+    DIAGNOSES,
+    DIFFICULTIES,
+    QUIZ_LENGTH,
+    CaseError,
+    answer_key_strings,
+    applicability,
+    case_ids,
+    case_items,
+    case_run,
+    conditions,
+    decide,
+    evidence,
+    key_lines,
+    load_case,
+    parse_population,
+    read_ci,
+    trial_criteria,
+)
+from widgets.data import load_table
+
+# ---------------------------------------------------------------------- cases and conditions
+
+
+def test_at_least_eight_named_cases_cover_the_conditions_taught():
+    ids = case_ids()
+    assert len(ids) >= 8
+    diagnoses = {load_case(c).patient.diagnosis for c in ids}
+    for needed in ("lumbar disc herniation", "far-lateral lumbar disc herniation", "lumbar spinal stenosis",
+                   "degenerative spondylolisthesis", "osteoporotic compression fracture",
+                   "adult degenerative scoliosis", "cervical radiculopathy"):
+        assert needed in diagnoses
+    assert diagnoses & {"cauda equina syndrome", "spinal metastasis with instability"}
+
+
+def test_every_case_is_marked_fictional_and_consistent():
+    for c in case_ids():
+        case = load_case(c)
+        path = cases.data_dir() / "cases" / f"{c}.yaml"
+        assert "Fictional teaching vignette" in path.read_text(encoding="utf-8")
+        cond = case.condition
+        assert case.patient.level in cond.levels
+        assert set(case.tutor_approaches) <= {a.id for a in cond.approaches}
+
+
+def test_conditions_cover_every_declared_diagnosis():
+    assert set(conditions()) == set(DIAGNOSES)
+
+
+def test_level_ranges():
+    # C1..C7, T1..T12, L1..L5, S1 = 25 vertebrae; 24 segments between neighbours
+    assert len(cases.VERTEBRAE) == 25 and len(cases.SEGMENTS) == 24
+    assert cases.level_range("segment", "L4-L5", "L5-S1") == ("L4-L5", "L5-S1")
+    assert cases.level_range("vertebra", "T12", "L2") == ("T12", "L1", "L2")
+    assert cases.level_kind("L6") is None and cases.level_kind("T12-L1") == "segment"
+
+
+@pytest.fixture
+def broken_data(data_copy):
+    cases._conditions_cached.cache_clear()
+    cases._load_case_cached.cache_clear()
+    yield data_copy
+    cases._conditions_cached.cache_clear()
+    cases._load_case_cached.cache_clear()
+
+
+def test_a_schema_error_names_the_file_and_line(broken_data):
+    path = broken_data / "cases" / "lumbar-stenosis.yaml"
+    text = path.read_text(encoding="utf-8").replace("  bmi: 28.4\n", "  bmi: heavy\n")
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  bmi: heavy") + 1
+    with pytest.raises(CaseError, match=rf"data/cases/lumbar-stenosis.yaml line {line}: 'heavy' is not of"
+                                        r" type 'number' \(at patient.bmi\)"):
+        load_case("lumbar-stenosis")
+
+
+def test_an_inconsistent_case_file_names_the_field_and_line(broken_data):
+    path = broken_data / "cases" / "osteoporotic-fracture.yaml"
+    text = path.read_text(encoding="utf-8").replace("  level: L1\n", "  level: L1-L2\n")
+    path.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("  level: L1-L2") + 1
+    with pytest.raises(CaseError, match=rf"osteoporotic-fracture.yaml line {line}: patient field 'level':"
+                                        r" 'L1-L2' does not fit diagnosis"):
+        load_case("osteoporotic-fracture")
+
+
+def test_a_selector_must_match_one_row(broken_data):
+    path = broken_data / "cases" / "conditions.yaml"
+    text = path.read_text(encoding="utf-8").replace("outcome: operating time}", "outcome: no such outcome}")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CaseError, match=r"conditions.yaml line \d+, condition 'lumbar disc herniation':"
+                                        r" 0 rows of table 'outcomes_mis_vs_open' match"):
+        evidence(conditions()["lumbar disc herniation"])
+
+
+def test_a_yaml_syntax_error_names_the_line(broken_data):
+    path = broken_data / "cases" / "cauda-equina.yaml"
+    path.write_text("id: cauda-equina\ntitle: [unclosed\n", encoding="utf-8")
+    with pytest.raises(CaseError, match=r"cauda-equina.yaml line \d+: not valid YAML"):
+        load_case("cauda-equina")
+
+
+# ---------------------------------------------------------------------- reading a CI
+
+
+@pytest.mark.parametrize(("estimate", "measure", "lo", "hi", "better", "reading"), [
+    (0.8, "difference", -0.2, 1.7, "lower", "no clear difference"),       # CI spans 0
+    (3.3, "difference", 0.2, 6.2, "lower", "favours the comparator"),    # all above 0; lower better
+    (-13.56, "difference", -22.26, -4.87, "lower", "favours MISS"),      # all below 0
+    (1.95, "risk ratio", 1.19, 3.19, "lower", "favours the comparator"), # ratio above 1
+    (0.3, "odds ratio", 0.1, 0.9, "lower", "favours MISS"),              # ratio below 1
+    (0.99, "risk ratio", 0.9, 1.1, "higher", "no clear difference"),     # spans 1
+    (5.2, "difference", 2.9, 7.4, "higher", "favours MISS"),             # higher is better, above 0
+    (None, None, 2.8, 11.3, "lower", None),                              # no estimate: direction unknown
+    (0.6, "difference", None, None, "lower", None),                      # no CI
+])
+def test_read_ci(estimate, measure, lo, hi, better, reading):
+    assert read_ci(estimate, measure, lo, hi, better) == reading
+
+
+def test_evidence_rows_show_the_table_figures_verbatim():
+    table = load_table("outcomes_mis_vs_open")
+    for cond in conditions().values():
+        for row in evidence(cond):
+            assert row.source_key in cases.data_dir().joinpath("references.json").read_text()
+            if row.table == "outcomes_mis_vs_open" and "95% CI" in row.effect_text:
+                src = table[table["source_key"] == row.source_key]
+                cis = {(f"{a:g}", f"{b:g}") for a, b in zip(src["ci_low"], src["ci_high"], strict=True)
+                       if not math.isnan(a)}
+                assert any(f"95% CI {a} to {b}" in row.effect_text for a, b in cis)
+
+
+def test_hand_read_evidence_for_disc_herniation():
+    rows = {r.outcome: r for r in evidence(conditions()["lumbar disc herniation"])}
+    # Arts 2009: RDQ 6.2 vs 5.4, difference 0.8 (-0.2 to 1.7): includes 0
+    rdq = rows["disability in the first year"]
+    assert (rdq.mis_text, rdq.comparator_text) == ("6.2 (5.6-6.8)", "5.4 (4.6-6.2)")
+    assert rdq.effect_text == "MISS minus comparator 0.8 (95% CI -0.2 to 1.7)"
+    assert rdq.reading == "no clear difference"
+    # recurrence RR 1.95 (1.19 to 3.19): more recurrence with MIS, so the open side is better
+    assert rows["recurrent herniation"].effect_text == "RR 1.95 (95% CI 1.19 to 3.19)"
+    assert rows["recurrent herniation"].reading == "favours the comparator"
+    # Arts 2011 repeat surgery 15 % vs 10 %, P=.22: numeric arms, no CI, reading written in the file
+    rep = rows["repeat surgery within two years"]
+    assert (rep.mis_value, rep.comparator_value, rep.effect_text) == (15.0, 10.0, "P=.22")
+    assert rep.reading == "no clear difference"
+
+
+def test_secondary_source_rows_are_labelled():
+    rows = evidence(conditions()["osteoporotic compression fracture"])
+    vapour = next(r for r in rows if r.source_key == "VAPOUR")
+    assert vapour.confidence == "secondary-source"
+    table = cases.evidence_table(rows, conditions()["osteoporotic compression fracture"])
+    label = table.loc["pain relief at two weeks", "evidence label"]
+    assert label == "secondary source: check the primary paper"
+
+
+def test_student_table_has_no_reading_and_solution_table_does():
+    cond = conditions()["degenerative spondylolisthesis"]
+    student = cases.evidence_table(evidence(cond), cond, solution=False)
+    solution = cases.evidence_table(evidence(cond), cond, solution=True)
+    assert "reading (solution)" not in student.columns
+    assert list(solution["reading (solution)"]).count("favours MISS") >= 2
+
+
+def test_a_condition_without_evidence_says_so():
+    cond = conditions()["cervical radiculopathy"]
+    table = cases.evidence_table(evidence(cond), cond)
+    assert "No comparison of" in table.iloc[0, 0] and "this suite's data" in table.iloc[0, 0]
+
+
+# ---------------------------------------------------------------------- trials and rules
+
+
+def test_parse_population_by_hand():
+    assert parse_population("age 18-70, leg pain >8 wk from lumbar disc herniation") == {
+        "age_min": 18.0, "age_max": 70.0, "duration_op": ">", "duration_weeks": 8.0,
+        "duration_printed": "8 weeks", "converted": False}
+    # 6 months = 6 x 52 / 12 = 26 weeks (converted, and said so)
+    out = parse_population("low-grade spondylolisthesis, >=6 mo symptoms")
+    assert (out["duration_op"], out["duration_weeks"], out["converted"]) == (">=", 26.0, True)
+    # the 15% and VAS>=5 have no time unit: only the age and the 6 weeks are read
+    out = parse_population("age>=50, VCF >=15% height loss at T5 or lower, bone oedema on MRI, back pain"
+                           " <=6 wk, VAS>=5")
+    got = (out["age_min"], out.get("age_max"), out["duration_op"], out["duration_weeks"])
+    assert got == (50, None, "<=", 6)
+    assert parse_population("lumbar disc herniation") == {}
+
+
+def test_trial_criteria_come_from_the_trials_table():
+    crit = trial_criteria("Gadjradj2022BMJ")
+    row = load_table("trials").set_index("source_key").loc["Gadjradj2022BMJ"]
+    assert crit.population == row["population"]
+    assert crit.age_ok(70) and not crit.age_ok(71)
+    assert crit.duration_ok(6) and not crit.duration_ok(5)  # ">=6 wk"
+
+
+def patient(case_id, **changes):
+    return case_run({"case": case_id, **changes}).case.patient
+
+
+@pytest.mark.parametrize(("case_id", "changes", "step", "reason"), [
+    ("lumbar-disc-herniation", {}, "elective", "criteria-met"),                  # 10 weeks >= 6
+    ("lumbar-disc-herniation", {"duration_weeks": 6}, "elective", "criteria-met"),  # Gadjradj: >= 6
+    ("lumbar-disc-herniation", {"duration_weeks": 5}, "conservative", "too-early"),  # 5 < 6, not > 8
+    ("lumbar-disc-herniation", {"conservative_care": False}, "conservative", "not-tried"),
+    ("degenerative-spondylolisthesis", {"duration_weeks": 20}, "conservative", "too-early"),  # < 26
+    ("degenerative-spondylolisthesis", {}, "elective", "criteria-met"),           # 52 >= 26
+    ("lumbar-stenosis", {}, "elective", "tried"),                                  # no trial criterion
+    ("cauda-equina", {"conservative_care": False}, "urgent", "urgent-condition"),
+    ("spinal-metastasis", {}, "urgent", "urgent-condition"),
+])
+def test_decide(case_id, changes, step, reason):
+    d = decide(patient(case_id, **changes))
+    assert (d.step, d.reason) == (step, reason)
+
+
+@pytest.mark.parametrize(("case_id", "changes", "verdict"), [
+    ("lumbar-disc-herniation", {}, "direct"),                     # 42 in 18-70; 10 weeks > 8
+    ("lumbar-disc-herniation", {"age": 74}, "age"),               # 74 > 70
+    ("lumbar-disc-herniation", {"duration_weeks": 8}, "duration"),  # Arts needs more than 8
+    ("lumbar-stenosis", {}, "condition"),                         # a disc trial for stenosis
+    ("cervical-radiculopathy", {}, "condition"),
+    ("osteoporotic-fracture", {}, "direct"),                      # 78 >= 50; 3 weeks <= 6
+    ("osteoporotic-fracture", {"duration_weeks": 10}, "duration"),
+    ("adult-scoliosis", {}, "condition"),
+])
+def test_applicability(case_id, changes, verdict):
+    assert applicability(patient(case_id, **changes)).verdict == verdict
+
+
+def test_acceptable_approaches_follow_the_rule_when_fields_change():
+    assert case_run({}).acceptable_approaches() == ("tubular", "endoscopic", "open")
+    assert case_run({"conservative_care": False}).acceptable_approaches() == ("conservative",)
+    assert case_run({"case": "cauda-equina"}).acceptable_approaches() == ("urgent-decompression",)
+
+
+def test_overrides_are_recorded():
+    run = case_run({"case": "lumbar-disc-herniation", "age": 74, "prior_surgery": True})
+    assert run.case.overrides == {"age": 42, "prior_surgery": False}
+    table = run.patient_table()
+    assert table.loc["age", "where it comes from"] == "set for this run (the case has 42)"
+    assert [f.outcome for f in run.factors()] == ["previous surgery at this level"] * 2
+
+
+def test_bmi_factor_threshold_is_read_from_the_row():
+    # Terman 2014 prints "BMI>=30": 32.5 brings it in, 29.9 does not
+    assert any(f.source_key == "Terman2014JNeurosurgSpine"
+               for f in case_run({"case": "degenerative-spondylolisthesis"}).factors())
+    assert not any(f.source_key == "Terman2014JNeurosurgSpine"
+                   for f in case_run({"case": "degenerative-spondylolisthesis", "bmi": 29.9}).factors())
+
+
+# ---------------------------------------------------------------------- quiz items
+
+ALL_RUNS = [(c, d) for c in case_ids() for d in DIFFICULTIES]
+
+
+@pytest.mark.parametrize(("case_id", "difficulty"), ALL_RUNS)
+def test_each_quiz_passes_the_item_lint_and_has_its_length(case_id, difficulty):
+    from widgets.quiz.lint import lint_items
+
+    run = case_run({"case": case_id, "difficulty": difficulty, "seed": 3})
+    items = run.items()
+    assert len(items) == QUIZ_LENGTH[difficulty]
+    assert len({i.id for i in items}) == len(items)
+    assert [str(f) for f in lint_items(items)] == []
+    for item in items:
+        assert item.lesson == "07-case" and item.sources
+        for value in item.values.values():
+            assert value.sources <= set(item.sources)  # every number comes from a cited row
+
+
+def test_generated_items_are_deterministic_and_the_seed_picks_and_orders():
+    a = [i.id for i in case_run({"case": "degenerative-spondylolisthesis", "seed": 1}).items()]
+    b = [i.id for i in case_run({"case": "degenerative-spondylolisthesis", "seed": 1}).items()]
+    assert a == b
+    picks = {tuple(sorted(i.id for i in case_run({"case": "degenerative-spondylolisthesis",
+                                                   "seed": s}).items())) for s in range(8)}
+    assert len(picks) > 1  # seven generated items, six asked: the seed picks which
+
+
+def test_difficulty_changes_the_items():
+    easy = case_items(case_run({"difficulty": "easy"}))
+    hard = case_items(case_run({"difficulty": "hard"}))
+    assert max(len(i.options) for i in easy) == 3
+    assert max(len(i.options) for i in hard) == 5
+    assert "matching" in {i.type for i in hard} and "matching" not in {i.type for i in easy}
+
+
+def test_the_numeric_key_is_worked_from_the_table():
+    from widgets.quiz import grade
+
+    item = next(i for i in case_items(case_run({})) if i.type == "numeric")
+    # Arts 2011 repeat surgery: 15 % tubular minus 10 % conventional = 5 percentage points
+    assert (item.key, item.unit) == (5.0, "%")
+    assert grade(item, (5, "%")).correct and not grade(item, (-5, "%")).correct
+
+
+def test_next_step_key_changes_with_the_fields():
+    def key(**changes):
+        item = next(i for i in case_items(case_run(changes)) if "-next-step-" in i.id)
+        return item.answer
+
+    assert key() == "elective"
+    assert key(duration_weeks=3) == "conservative"
+    assert key(case="cauda-equina") == "urgent"
+
+
+def test_every_item_grades_its_own_key_as_correct():
+    from widgets.quiz import grade
+
+    for case_id in case_ids():
+        for item in case_run({"case": case_id, "difficulty": "hard"}).items():
+            if item.type == "numeric":
+                response = (item.key, item.unit)
+            elif item.type == "matching":
+                response = dict(item.answer)
+            elif item.type in ("multiple", "ordering"):
+                response = list(item.answer)
+            else:
+                response = item.answer
+            assert grade(item, response).correct, item.id
+
+
+def test_answer_key_strings_cover_keys_explanations_and_tutor_notes():
+    run = case_run({"mode": "solution"})
+    strings = answer_key_strings(run)
+    assert run.case.tutor_notes in strings
+    for item in run.items():
+        assert key_lines(item)[0] in strings and item.explanation in strings
