@@ -21,7 +21,7 @@ __all__ = ["collisions", "must_not_overlap"]
 
 
 def must_not_overlap(a: Part, b: Part) -> bool:
-    """Does anatomy forbid ``a`` and ``b`` to share volume?"""
+    """Return whether anatomy forbids ``a`` and ``b`` to share volume."""
     kinds = {a.kind, b.kind}
     if kinds == {"bone"}:
         return a.level != b.level

@@ -12,6 +12,7 @@ Pure numpy; no plotting.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +29,7 @@ __all__ = [
     "prism",
     "rotation_x",
     "section_extent",
+    "section_points",
     "sweep",
     "triangulate_polygon",
     "volume",
@@ -70,7 +72,7 @@ class Pose:
 
     @staticmethod
     def identity() -> Pose:
-        """The transform that changes nothing."""
+        """Return the transform that changes nothing."""
         return Pose(np.eye(3), np.zeros(3))
 
     def apply(self, points: np.ndarray) -> np.ndarray:
@@ -82,7 +84,7 @@ class Pose:
         return np.asarray(vectors, dtype=float) @ self.rotation.T
 
     def inverse(self) -> Pose:
-        """The transform back from world to local coordinates."""
+        """Return the transform back from world to local coordinates."""
         rt = self.rotation.T
         return Pose(rt, -rt @ self.translation)
 
@@ -104,9 +106,14 @@ def ellipse_ring(a: float, b: float, n: int) -> np.ndarray:
     return np.column_stack([a * np.cos(t), b * np.sin(t)])
 
 
+def roll_next(a: np.ndarray) -> np.ndarray:
+    """Return ``a`` shifted by one along its first axis, as ``np.roll(a, -1, axis=0)`` but cheaper."""
+    return np.concatenate([a[1:], a[:1]])
+
+
 def _signed_area(poly: np.ndarray) -> float:
     x, y = poly[:, 0], poly[:, 1]
-    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(np.roll(x, -1), y))
+    return 0.5 * float(np.dot(x, roll_next(y)) - np.dot(roll_next(x), y))
 
 
 def triangulate_polygon(poly: np.ndarray) -> np.ndarray:
@@ -115,7 +122,14 @@ def triangulate_polygon(poly: np.ndarray) -> np.ndarray:
     Returns (k - 2) x 3 vertex indices, each triangle counter-clockwise.
     """
     poly = np.asarray(poly, dtype=float)
-    idx = list(range(len(poly)))
+    k = len(poly)
+    e = roll_next(poly) - poly
+    e1 = roll_next(e)
+    turn = e[:, 0] * e1[:, 1] - e[:, 1] * e1[:, 0]
+    if np.all(turn > 1e-12):  # convex: a fan from the first vertex
+        j = np.arange(1, k - 1)
+        return np.column_stack([np.zeros(k - 2, dtype=np.int64), j, j + 1])
+    idx = list(range(k))
     tris: list[tuple[int, int, int]] = []
 
     def cross(o, a, b):
@@ -147,16 +161,34 @@ def triangulate_polygon(poly: np.ndarray) -> np.ndarray:
     return np.array(tris, dtype=np.int64)
 
 
-def _side_faces(n_rings: int, k: int, closed_rings: bool = True) -> np.ndarray:
-    """Quads between consecutive rings of ``k`` points (ring r has indices r*k .. r*k+k-1)."""
-    faces = []
-    for r in range(n_rings - 1):
-        a0, b0 = r * k, (r + 1) * k
-        for j in range(k if closed_rings else k - 1):
-            j1 = (j + 1) % k
-            faces.append((a0 + j, a0 + j1, b0 + j1))
-            faces.append((a0 + j, b0 + j1, b0 + j))
-    return np.array(faces, dtype=np.int64)
+@functools.lru_cache(maxsize=64)
+def _side_faces(n_rings: int, k: int) -> np.ndarray:
+    """Quads (two triangles each) between consecutive closed rings of ``k`` points.
+
+    Ring ``r`` holds vertex indices ``r*k .. r*k + k - 1``. The result is cached and
+    read-only (meshes are rebuilt on every control change; the topology is not).
+    """
+    r = np.arange(n_rings - 1)[:, None] * k
+    j = np.arange(k)[None, :]
+    a, a1 = r + j, r + (j + 1) % k
+    b, b1 = a + k, a1 + k
+    t1 = np.stack([a, a1, b1], axis=-1).reshape(-1, 3)
+    t2 = np.stack([a, b1, b], axis=-1).reshape(-1, 3)
+    out = np.stack([t1, t2], axis=1).reshape(-1, 3).astype(np.int64)
+    out.flags.writeable = False
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _loft_faces(n_rings: int, k: int) -> np.ndarray:
+    """Side faces and the two end fans of a loft (centroids at indices ``n_rings*k`` and +1)."""
+    j = np.arange(k)
+    ci0, last = n_rings * k, (n_rings - 1) * k
+    cap0 = np.column_stack([np.full(k, ci0), (j + 1) % k, j])
+    cap1 = np.column_stack([np.full(k, ci0 + 1), last + j, last + (j + 1) % k])
+    out = np.vstack([_side_faces(n_rings, k), cap0, cap1]).astype(np.int64)
+    out.flags.writeable = False
+    return out
 
 
 def loft(rings: Sequence[np.ndarray], name: str = "", caps: str = "fan") -> Mesh:
@@ -172,21 +204,19 @@ def loft(rings: Sequence[np.ndarray], name: str = "", caps: str = "fan") -> Mesh
     k = len(rings[0])
     if any(len(r) != k for r in rings) or len(rings) < 2 or k < 3:
         raise ValueError("loft needs at least two rings of the same size (>= 3 points)")
-    verts = np.vstack(rings)
-    faces = [_side_faces(len(rings), k)]
     start_c = rings[0].mean(axis=0)
     end_c = rings[-1].mean(axis=0)
-    ci0 = len(verts)
-    ci1 = ci0 + 1
-    verts = np.vstack([verts, start_c, end_c])
-    last = (len(rings) - 1) * k
-    cap0 = [(ci0, (j + 1) % k, j) for j in range(k)]
-    cap1 = [(ci1, last + j, last + (j + 1) % k) for j in range(k)]
-    faces.append(np.array(cap0 + cap1, dtype=np.int64))
-    mesh = Mesh(verts, np.vstack(faces), name)
-    if volume(mesh) < 0:  # rings wound the other way: flip every face
-        mesh = Mesh(mesh.vertices, mesh.faces[:, ::-1].copy(), name)
-    return mesh
+    verts = np.vstack([*rings, start_c, end_c])
+    faces = _loft_faces(len(rings), k)
+    # which way do the rings wind about the direction of travel? (Newell normal of ring 0)
+    r0 = rings[0]
+    nxt = roll_next(r0)
+    newell = np.array([np.sum((r0[:, 1] - nxt[:, 1]) * (r0[:, 2] + nxt[:, 2])),
+                       np.sum((r0[:, 2] - nxt[:, 2]) * (r0[:, 0] + nxt[:, 0])),
+                       np.sum((r0[:, 0] - nxt[:, 0]) * (r0[:, 1] + nxt[:, 1]))])
+    if float(newell @ (rings[1].mean(axis=0) - start_c)) < 0:
+        faces = faces[:, ::-1]  # rings wound the other way: flip every face
+    return Mesh(verts, faces.copy(), name)
 
 
 def prism(poly: np.ndarray, z0: float | np.ndarray, z1: float | np.ndarray, name: str = "") -> Mesh:
@@ -227,11 +257,13 @@ def sweep(centres: np.ndarray, frames_u: np.ndarray, frames_v: np.ndarray, semi_
     """
     t = np.linspace(0.0, 2.0 * np.pi, k, endpoint=False)
     c, s = np.cos(t), np.sin(t)
-    rings = [
-        centres[i] + np.outer(semi_u[i] * c, frames_u[i]) + np.outer(semi_v[i] * s, frames_v[i])
-        for i in range(len(centres))
-    ]
-    return loft(rings, name)
+    centres, frames_u, frames_v = (np.asarray(a, dtype=float) for a in (centres, frames_u, frames_v))
+    semi_u = np.broadcast_to(np.asarray(semi_u, dtype=float), (len(centres),))
+    semi_v = np.broadcast_to(np.asarray(semi_v, dtype=float), (len(centres),))
+    rings = (centres[:, None, :]
+             + (semi_u[:, None] * c[None, :])[:, :, None] * frames_u[:, None, :]
+             + (semi_v[:, None] * s[None, :])[:, :, None] * frames_v[:, None, :])
+    return loft(list(rings), name)
 
 
 def merge(meshes: Sequence[Mesh], name: str = "") -> Mesh:
@@ -284,7 +316,7 @@ def watertight_problems(mesh: Mesh) -> list[str]:
 
 
 def contains(mesh: Mesh, points: np.ndarray) -> np.ndarray:
-    """Return a boolean per point: is it inside the closed ``mesh``?
+    """Return a boolean per point: whether it lies inside the closed ``mesh``.
 
     Uses the generalised winding number (sum of signed solid angles of the
     triangles, Van Oosterom & Strackee 1983): about 1 inside, 0 outside.
@@ -310,25 +342,43 @@ def contains(mesh: Mesh, points: np.ndarray) -> np.ndarray:
 
 
 def _segments_hit_triangles(p0: np.ndarray, p1: np.ndarray, tri: np.ndarray) -> bool:
-    """True if any segment p0[i]-p1[i] crosses any triangle (Moller-Trumbore, vectorised)."""
+    """Return True if any segment p0[i]-p1[i] crosses any triangle (vectorised).
+
+    A segment crosses a triangle when its end points lie strictly on opposite
+    sides of the triangle's plane and the crossing point lies inside the
+    triangle (barycentric test). Segments lying in or parallel to the plane do
+    not count, which keeps touching surfaces from reading as crossings.
+    """
     if len(p0) == 0 or len(tri) == 0:
         return False
-    v0, e1, e2 = tri[:, 0], tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]
-    chunk = max(1, 100_000 // len(tri))
+    v0 = tri[:, 0]
+    e1, e2 = tri[:, 1] - v0, tri[:, 2] - v0
+    n = np.cross(e1, e2)
+    nn = np.einsum("fi,fi->f", n, n)
+    good = nn > 1e-18
+    v0, e1, e2, n, nn = v0[good], e1[good], e2[good], n[good], nn[good]
+    n_len = np.sqrt(nn)
+    chunk = max(1, 100_000 // max(1, len(v0)))
     for start in range(0, len(p0), chunk):
-        a = p0[start:start + chunk][:, None, :]
-        d = (p1[start:start + chunk] - p0[start:start + chunk])[:, None, :]
-        h = np.cross(d, e2[None])
-        det = np.einsum("sfi,fi->sf", h, e1)
-        ok = np.abs(det) > 1e-12
-        inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
-        s = a - v0[None]
-        u = np.einsum("sfi,sfi->sf", s, h) * inv
-        q = np.cross(s, e1[None])
-        v = np.einsum("sfi,sfi->sf", np.broadcast_to(d, q.shape), q) * inv
-        t = np.einsum("fi,sfi->sf", e2, q) * inv
-        hit = ok & (u >= 0) & (v >= 0) & (u + v <= 1) & (t >= 0) & (t <= 1)
-        if np.any(hit):
+        a, b = p0[start:start + chunk], p1[start:start + chunk]
+        da = (np.einsum("sj,fj->sf", a, n) - np.einsum("fj,fj->f", v0, n)) / n_len
+        db = (np.einsum("sj,fj->sf", b, n) - np.einsum("fj,fj->f", v0, n)) / n_len
+        cand = (da * db < 0) & (np.abs(da) > 1e-9) & (np.abs(db) > 1e-9)
+        if not np.any(cand):
+            continue
+        si, fi = np.nonzero(cand)
+        t = da[si, fi] / (da[si, fi] - db[si, fi])
+        x = a[si] + t[:, None] * (b[si] - a[si]) - v0[fi]
+        # barycentric coordinates of x in (e1, e2)
+        d00 = np.einsum("ij,ij->i", e1[fi], e1[fi])
+        d01 = np.einsum("ij,ij->i", e1[fi], e2[fi])
+        d11 = np.einsum("ij,ij->i", e2[fi], e2[fi])
+        d20 = np.einsum("ij,ij->i", x, e1[fi])
+        d21 = np.einsum("ij,ij->i", x, e2[fi])
+        den = d00 * d11 - d01 * d01
+        v = (d11 * d20 - d01 * d21) / den
+        w = (d00 * d21 - d01 * d20) / den
+        if np.any((v >= 0) & (w >= 0) & (v + w <= 1)):
             return True
     return False
 
@@ -341,7 +391,7 @@ def _edges(mesh: Mesh) -> np.ndarray:
 
 
 def intersects(a: Mesh, b: Mesh) -> bool:
-    """Do two closed meshes share any volume (surfaces crossing, or one inside the other)?
+    """Return whether two closed meshes share volume (surfaces cross, or one holds the other).
 
     A strict test: an edge of either mesh crossing a triangle of the other, or a
     vertex of one inside the other. Surfaces that only touch may go either way,
@@ -367,24 +417,29 @@ def intersects(a: Mesh, b: Mesh) -> bool:
     return bool(contains(b, a.vertices[:1])[0] or contains(a, b.vertices[:1])[0])
 
 
-def section_extent(mesh: Mesh, origin: np.ndarray, normal: np.ndarray, direction: np.ndarray) -> float:
-    """Width of the mesh's cross-section in a plane, measured along ``direction``.
-
-    The plane passes through ``origin`` with unit ``normal``; ``direction`` lies in
-    the plane. The section is where the triangle edges cross the plane; the result
-    is the spread (max - min) of those crossing points projected on ``direction``.
-    """
+def section_points(mesh: Mesh, origin: np.ndarray, normal: np.ndarray) -> np.ndarray:
+    """Points where the mesh's edges cross the plane through ``origin`` with ``normal``."""
     normal = np.asarray(normal, float) / np.linalg.norm(normal)
-    direction = np.asarray(direction, float) / np.linalg.norm(direction)
     e = _edges(mesh)
-    d = (mesh.vertices - origin) @ normal
+    d = (mesh.vertices - np.asarray(origin, float)) @ normal
     d0, d1 = d[e[:, 0]], d[e[:, 1]]
     cross = d0 * d1 < 0
     e, d0, d1 = e[cross], d0[cross], d1[cross]
     t = d0 / (d0 - d1)
     pts = mesh.vertices[e[:, 0]] + t[:, None] * (mesh.vertices[e[:, 1]] - mesh.vertices[e[:, 0]])
     used = np.unique(mesh.faces)
-    pts = np.vstack([pts, mesh.vertices[used][np.abs(d[used]) < 1e-12]])
+    return np.vstack([pts, mesh.vertices[used][np.abs(d[used]) < 1e-12]])
+
+
+def section_extent(mesh: Mesh, origin: np.ndarray, normal: np.ndarray, direction: np.ndarray) -> float:
+    """Width of the mesh's cross-section in a plane, measured along ``direction``.
+
+    The plane passes through ``origin`` with ``normal``; ``direction`` lies in the
+    plane. The section is where the triangle edges cross the plane; the result is
+    the spread (max - min) of those crossing points projected on ``direction``.
+    """
+    direction = np.asarray(direction, float) / np.linalg.norm(direction)
+    pts = section_points(mesh, origin, normal)
     if len(pts) == 0:
         return 0.0
     proj = pts @ direction

@@ -15,10 +15,13 @@ comes from:
     an entry of ``data/assumptions.yaml`` (no published figure), possibly
     scaled from a cited value the label names.
 
-The population-spread control moves a cited dimension by ``spread_sd`` times
-its published standard deviation, and only where the source prints an SD (never
-from an SEM or a pooled SE). Everything else stays at its published mean and
-the table says so.
+The population-spread control moves the pedicle widths of the chosen series by
+``spread_sd`` times that series' published standard deviation, and only where
+the series prints an SD (never one computed from an SEM or a pooled SE). Every
+other dimension stays at its published mean: the sources of the body, canal and
+pedicle-height figures print an SEM, a pooled SE or nothing at most levels, and
+moving disc height alone would break the cited lordosis. The table says which
+figures moved.
 """
 
 from __future__ import annotations
@@ -119,7 +122,7 @@ class LevelDimensions(Mapping[str, Dimension]):
 # --------------------------------------------------------------------------- table access
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _index(directory: str) -> dict[tuple[str, str, str, str], dict]:
     """Index lumbar and spine morphometry rows by (level, measure, subgroup, source_key)."""
     out: dict[tuple[str, str, str, str], dict] = {}
@@ -175,7 +178,7 @@ def _interpolated(key: str, label: str, level: str, measure: str, source: str,
 
 def _resolve(key: str, label: str, level: str, measure: str, sources: tuple[str, ...],
              spread_sd: float, subgroup: str = "all") -> Dimension | None:
-    """A cited row from the first source that has one, else an interpolation, else None."""
+    """Return a cited row from the first source that has one, else an interpolation, else None."""
     for src in sources:
         row = _find(level, measure, src, subgroup)
         if row is not None and _num(row["value"]) is not None:
@@ -199,7 +202,7 @@ def _assumed(key: str, label: str, name: str, scale: float = 1.0, scaled_from: s
 
 
 def series_label(source_key: str) -> str:
-    """A short readable label for a source key (``Panjabi1992`` -> ``Panjabi 1992``)."""
+    """Return a short readable label for a source key (``Panjabi1992`` -> ``Panjabi 1992``)."""
     m = re.match(r"^([A-Za-z_]+?)_?(\d{4})(.*)$", source_key)
     if not m:
         return source_key
@@ -222,7 +225,7 @@ def pedicle_width_rows():
     return t[cols].sort_values(["source_key", "level_index", "subgroup"]).reset_index(drop=True)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _complete_series(directory: str) -> tuple[str, ...]:
     rows = pedicle_width_rows()
     rows = rows[rows["subgroup"].isin(["all", "left", "right"])]
@@ -261,32 +264,42 @@ def _pedicle_width(level: str, side: str, series: str, spread_sd: float) -> Dime
 
 
 def disc_below(level: str) -> str | None:
-    """The disc under ``level`` (``L4`` -> ``L4-L5``), or None for S1."""
+    """Return the disc under ``level`` (``L4`` -> ``L4-L5``), or None for S1."""
     i = LEVELS.index(level)
     return None if i == len(LEVELS) - 1 else f"{level}-{LEVELS[i + 1]}"
+
+
+@functools.cache
+def _segment_rows(directory: str) -> dict[tuple[str, str], dict]:
+    """Return the disc-height and segmental-lordosis rows the model uses, by (what, disc)."""
+    out = {}
+    for row in load_table("disc_height").to_dict("records"):
+        if row["source_key"] == _DISC_SOURCE and row["subgroup"] == "all":
+            out[("disc_height", row["level"])] = row
+    for row in load_table("lordosis_segmental").to_dict("records"):
+        if (row["source_key"] == _LORDOSIS_SOURCE and row["subgroup"] == _LORDOSIS_SUBGROUP
+                and row["measure"] == "segmental_lordosis"):
+            out[("lordosis", row["segment"])] = row
+    return out
 
 
 def _disc_dims(level: str, spread_sd: float) -> list[Dimension]:
     disc = disc_below(level)
     if disc is None:
         return []
-    out = []
-    t = load_table("disc_height")
-    rows = t[(t["level"] == disc) & (t["source_key"] == _DISC_SOURCE) & (t["subgroup"] == "all")]
-    if rows.empty:
+    rows = _segment_rows(str(data_dir()))
+    if ("disc_height", disc) not in rows:
         raise DataError(f"data/tables/disc_height.csv: no {_DISC_SOURCE} row for {disc}")
-    out.append(_cited("disc_height_below", f"disc height {disc}", rows.iloc[0].to_dict(),
-                      spread_sd))
-    t = load_table("lordosis_segmental")
-    rows = t[(t["segment"] == disc) & (t["source_key"] == _LORDOSIS_SOURCE)
-             & (t["subgroup"] == _LORDOSIS_SUBGROUP) & (t["measure"] == "segmental_lordosis")]
-    if rows.empty:
+    if ("lordosis", disc) not in rows:
         raise DataError(f"data/tables/lordosis_segmental.csv: no {_LORDOSIS_SOURCE} row for {disc}")
-    # angles are not resized by the spread control: it changes sizes only
-    out.append(_cited("lordosis_below", f"segmental lordosis {disc}", rows.iloc[0].to_dict(), 0.0,
-                      "superior endplate of this vertebra to that of the next (model convention;"
-                      " the source's method was not captured)"))
-    return out
+    del spread_sd  # disc height stays at its mean (see the module docstring)
+    return [
+        _cited("disc_height_below", f"disc height {disc}", rows[("disc_height", disc)], 0.0),
+        # angles are not resized by the spread control: it changes sizes only
+        _cited("lordosis_below", f"segmental lordosis {disc}", rows[("lordosis", disc)], 0.0,
+               "superior endplate of this vertebra to that of the next (model convention;"
+               " the source's method was not captured)"),
+    ]
 
 
 def _facet_dims(level: str) -> list[Dimension]:
@@ -321,13 +334,13 @@ def _lumbar(level: str, series: str, spread_sd: float) -> list[Dimension]:
         return dim
 
     dims.append(need(_resolve("body_width", "vertebral body width (upper endplate)", level,
-                              "endplate_width_upper", ("Panjabi1992",), spread_sd), "body width"))
+                              "endplate_width_upper", ("Panjabi1992",), 0.0), "body width"))
     for side, name in (("posterior", "vertebral_body_height_posterior"),
                        ("anterior", "vertebral_body_height_anterior")):
         dims.append(need(_resolve(f"body_height_{side}", f"vertebral body height, {side}", level,
-                                  name, ("Bonczar2024",), spread_sd), f"body height {side}"))
+                                  name, ("Bonczar2024",), 0.0), f"body height {side}"))
     depth = _resolve("body_depth", "vertebral body depth (AP, upper endplate)", level,
-                     "vertebral_body_superior_length_AP", ("CookBaker2021",), spread_sd)
+                     "vertebral_body_superior_length_AP", ("CookBaker2021",), 0.0)
     if depth is None or depth.basis == "interpolated":
         w = dims[0].value
         depth = _assumed("body_depth", "vertebral body depth (AP, upper endplate)",
@@ -336,7 +349,7 @@ def _lumbar(level: str, series: str, spread_sd: float) -> list[Dimension]:
     for side in ("left", "right"):
         dims.append(_pedicle_width(level, side, series, spread_sd))
     dims.append(need(_resolve("pedicle_height", "pedicle height", level, "pedicle_height",
-                              ("LumbarScrewSel2019", "CookBaker2021"), spread_sd),
+                              ("LumbarScrewSel2019", "CookBaker2021"), 0.0),
                      "pedicle height"))
     dims.append(need(_resolve("pedicle_transverse_angle", "pedicle transverse (medial) angle",
                               level, "pedicle_transverse_angle", ("LumbarScrewSel2019",), 0.0),
@@ -352,7 +365,7 @@ def _lumbar(level: str, series: str, spread_sd: float) -> list[Dimension]:
     for key, label, measure in (("canal_width", "spinal canal width (interpedicular)",
                                  "spinal_canal_width"),
                                 ("canal_depth", "spinal canal depth (AP)", "spinal_canal_depth")):
-        dims.append(need(_resolve(key, label, level, measure, ("Panjabi1992",), spread_sd), label))
+        dims.append(need(_resolve(key, label, level, measure, ("Panjabi1992",), 0.0), label))
     dims.extend(_facet_dims(level))
     return dims
 
@@ -377,10 +390,13 @@ _POSTERIOR_ASSUMPTIONS = (
 )
 
 
-def _posterior(dims: list[Dimension]) -> list[Dimension]:
+def _posterior(dims: list[Dimension], level: str) -> list[Dimension]:
     by_key = {d.key: d for d in dims}
     out = []
-    for key, label, name, base in _POSTERIOR_ASSUMPTIONS:
+    extra = ((("sacral_lamina_height", "sacral lamina height (craniocaudal)",
+               "sacral_lamina_height_to_body_height", "body_height_posterior"),)
+             if level == "S1" else ())
+    for key, label, name, base in _POSTERIOR_ASSUMPTIONS + extra:
         if base is None:
             out.append(_assumed(key, label, name))
         else:
@@ -391,8 +407,13 @@ def _posterior(dims: list[Dimension]) -> list[Dimension]:
 
 
 def _s1(series: str, spread_sd: float) -> list[Dimension]:
-    """S1: no row in the tables; every size is the L5 value times a documented ratio."""
-    l5 = {d.key: d for d in _lumbar("L5", series, spread_sd)}
+    """S1: no row in the tables; every size is the L5 mean times a documented ratio.
+
+    The population spread does not move S1: its sizes are assumptions, not
+    published means with a published spread.
+    """
+    del spread_sd
+    l5 = {d.key: d for d in _lumbar("L5", series, 0.0)}
     ratio = assumption("s1_size_to_l5")
     out = []
     for key, d in l5.items():
@@ -425,7 +446,7 @@ def _level_dimensions(level: str, series: str, spread_sd: float, directory: str)
     else:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}; got {level!r}")
     dims += _disc_dims(level, spread_sd)
-    dims += _posterior(dims)
+    dims += _posterior(dims, level)
     checked = []
     for d in dims:
         if d.unit == "mm" and not d.value > 0:

@@ -38,7 +38,6 @@ from widgets.anatomy.vertebra import (
     Vertebra,
     body_outline,
     describe,
-    facet_joint,
     vertebra_core,
 )
 from widgets.corridor import assumption
@@ -183,7 +182,7 @@ def neutral_inferior_facets(upper: Vertebra, lower: Vertebra) -> list[Part]:
 
 def _inferior_facet(upper: Vertebra, lower: Vertebra, side: str, s: float,
                     lower_to_upper: Pose) -> Part:
-    _, iap, _ = facet_joint(lower, side, s, upper.dims)
+    iap = lower.landmarks[f"upper_inferior_facet_{side}"]
     d = upper.dims
     return Part(iap.transformed(lower_to_upper), "facets",
                 f"{upper.level} {side} inferior facet: {describe(d['inferior_facet_width'])} wide,"
@@ -248,25 +247,44 @@ def _root_path(vert: Vertebra, side: str, s: float, ell: tuple[float, float, flo
     pts += [
         (s * x_iso, y_iso, z_root),
         (s * x_out, y_rec, z_root - 3.0),
-        (s * (d.v("body_width") / 2.0 + 12.0), 0.25 * d.v("body_depth"), z_root - 10.0),
+        (s * (d.v("body_width") / 2.0 + 12.0), 0.4 * d.v("body_depth"), z_root - 5.0),
     ]
     return np.array(pts)
 
 
 def _foramen(upper: Vertebra, lower: Vertebra, lower_to_upper: Pose, side: str, s: float
              ) -> Mesh | None:
-    """The space under ``upper``'s pedicle, down to ``lower``'s pedicle (upper's frame)."""
+    """Return the space under ``upper``'s pedicle, down to ``lower``'s pedicle (upper's frame).
+
+    Its footprint lies under the pedicle, between the back of the body and the
+    front of the lower vertebra's superior facet; it reaches down to the highest
+    point of the lower pedicle or transverse process under that footprint.
+    """
+    from widgets.anatomy.vertebra import _medial_x
+
     d = upper.dims
     ax = upper.pedicles[side]
     alpha = np.radians(d.v("pedicle_transverse_angle"))
     span = d.v("pedicle_span")
-    from widgets.anatomy.vertebra import _medial_x
-
-    ya, yb = -0.6, -span + 0.5
-    xa, xb = _medial_x(d, ya) + 0.3, _medial_x(d, yb) + 0.3
     wx = ax.width * np.cos(alpha)
+    ya = -0.6
+    xa = _medial_x(d, ya) + 0.3
+
+    def moved(name: str) -> np.ndarray | None:
+        try:
+            return lower_to_upper.apply(lower.part(name).mesh.vertices)
+        except KeyError:
+            return None
+
+    yb = -span + 1.5
+    sap = moved(f"superior_facet_{side}")
+    if sap is not None:
+        yb = max(yb, float(sap[:, 1].max()) + 0.8)
+    if ya - yb < 2.0:
+        return None
+    xb = _medial_x(d, yb) + 0.3
     poly = np.array([[s * xa, ya], [s * xb, yb], [s * (xb + wx), yb], [s * (xa + wx), ya]])
-    lo_xy, hi_xy = poly.min(axis=0) - 1.0, poly.max(axis=0) + 1.0
+    lo_xy, hi_xy = poly.min(axis=0) - 4.0, poly.max(axis=0) + 4.0
 
     def in_box(v: np.ndarray) -> np.ndarray:
         return np.all((v[:, :2] >= lo_xy) & (v[:, :2] <= hi_xy), axis=1)
@@ -274,11 +292,9 @@ def _foramen(upper: Vertebra, lower: Vertebra, lower_to_upper: Pose, side: str, 
     ped = upper.part(f"pedicle_{side}").mesh.vertices
     top = float(ped[in_box(ped)][:, 2].min()) - 0.5
     below = []
-    for name in (f"pedicle_{side}", f"superior_facet_{side}", f"transverse_process_{side}",
-                 f"ala_{side}"):
-        try:
-            v = lower_to_upper.apply(lower.part(name).mesh.vertices)
-        except KeyError:
+    for name in (f"pedicle_{side}", f"transverse_process_{side}", f"ala_{side}"):
+        v = moved(name)
+        if v is None:
             continue
         v = v[in_box(v)]
         if len(v):
@@ -329,15 +345,21 @@ def _build_spine(series: str, spread_sd: float, directory: str) -> Spine:
                  f" lordosis {describe(du['lordosis_below'])}; back {disc.posterior_height:.1f} mm,"
                  f" front {disc.anterior_height:.1f} mm (derived)")
         parts.append(Part(loft([bottom, top], "disc"), "disc", label, "disc", up))
-    # dural sac, one segment per vertebra, from mid-disc to mid-disc
-    mids = {lv: _sac_ring(cores[lv], poses[lv], ells[lv], 0.0) for lv in LEVELS}
+    # dural sac, one segment per vertebra: straight through the vertebra's own canal (where
+    # lamina and pedicles bound it), blending to the next canal only between the laminae
+    tops, bots = {}, {}
+    for lv in LEVELS:
+        z0, z1 = cores[lv].landmarks["canal_z"]
+        tops[lv] = _sac_ring(cores[lv], poses[lv], ells[lv], z1)
+        bots[lv] = _sac_ring(cores[lv], poses[lv], ells[lv], z0)
     for i, lv in enumerate(LEVELS):
         hp = dims[lv].v("body_height_posterior")
-        above = ((mids[LEVELS[i - 1]] + mids[lv]) / 2.0 if i > 0
-                 else _sac_ring(cores[lv], poses[lv], ells[lv], hp / 2.0))
-        below = ((mids[LEVELS[i + 1]] + mids[lv]) / 2.0 if i + 1 < len(LEVELS)
-                 else _sac_ring(cores[lv], poses[lv], ells[lv], -hp / 2.0))
-        parts.append(Part(loft([below, mids[lv], above], "dural_sac"), "dural sac",
+        rings = [bots[lv], tops[lv]]
+        rings.insert(0, (bots[lv] + tops[LEVELS[i + 1]]) / 2.0 if i + 1 < len(LEVELS)
+                     else _sac_ring(cores[lv], poses[lv], ells[lv], -hp / 2.0))
+        rings.append((tops[lv] + bots[LEVELS[i - 1]]) / 2.0 if i > 0
+                     else _sac_ring(cores[lv], poses[lv], ells[lv], hp / 2.0))
+        parts.append(Part(loft(rings, "dural_sac"), "dural sac",
                           f"dural sac at {lv} (schematic: drawn at {fill:g} of the canal, an"
                           " assumption)", "neural", lv))
     # roots

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from widgets.anatomy.mesh import Mesh, Pose, loft, prism, sweep
+from widgets.anatomy.mesh import Mesh, Pose, prism, roll_next, sweep
 from widgets.anatomy.morphometry import (
     LEVELS,
     PEDICLE_SERIES_DEFAULT,
@@ -168,7 +168,7 @@ def _pedicle_axis(dims: LevelDimensions, side: str, s: float) -> PedicleAxis:
     cw, span = dims.v("canal_width"), dims.v("pedicle_span")
     hp = dims.v("body_height_posterior")
     d = np.array([-s * np.sin(alpha) * np.cos(beta), np.cos(alpha) * np.cos(beta), -np.sin(beta)])
-    e_w = s * np.array([np.cos(alpha), np.sin(alpha), 0.0])
+    e_w = np.array([s * np.cos(alpha), np.sin(alpha), 0.0])
     e_h = np.cross(d, e_w)
     e_h = e_h / np.linalg.norm(e_h)
     if e_h[2] < 0:
@@ -179,8 +179,11 @@ def _pedicle_axis(dims: LevelDimensions, side: str, s: float) -> PedicleAxis:
     medial = np.array([s * (cw / 2.0 - y_m * np.tan(alpha)), y_m, z_i])
     centre = medial + (w / 2.0) * e_w
     dy = d[1]
-    t_ant = (3.0 - centre[1]) / dy
-    t_post = (-span - 2.0 - centre[1]) / dy
+    # the anterior end sinks into the body far enough that its medial edge passes the
+    # back of the body: the medial wall then runs unbroken from the body to the lamina
+    flare = dims.v("pedicle_flare")
+    t_ant = (1.5 + flare * (w / 2.0) * np.sin(alpha) - centre[1]) / dy
+    t_post = (-span - 0.5 - centre[1]) / dy
     return PedicleAxis(side, centre, d, e_w, e_h, w, ph, (float(t_post), float(t_ant)))
 
 
@@ -217,21 +220,19 @@ def _arch_polygons(dims: LevelDimensions) -> dict[str, np.ndarray]:
     xp = _medial_x(dims, -span)
     apex = np.array([0.0, -cd])
     canal = np.array([[-cw / 2.0, 0.0], [cw / 2.0, 0.0], [xp, -span], apex, [-xp, -span]])
-    band_in, band_out = [], []
+    band_in = []
     for s in (-1.0, 1.0):
         p = np.array([s * xp, -span])
         u = (p - apex) / np.linalg.norm(p - apex)  # along the inner line, towards the side
         n_out = np.array([u[1], -u[0]]) * (-s)  # outward (posterior-lateral) normal
         if n_out[1] > 0:
             n_out = -n_out
-        ext = dims.v(f"pedicle_width_{'left' if s > 0 else 'right'}") * 0.6
-        p_in = p + ext * u
+        p_in = p + 0.5 * u
         band_in.append((p_in, u, n_out))
     apex_out = _line_intersection(band_in[0][0] + t * band_in[0][2], band_in[0][1],
                                   band_in[1][0] + t * band_in[1][2], band_in[1][1])
     right, left = band_in
     band = np.array([right[0], apex, left[0], left[0] + t * left[2], apex_out, right[0] + t * right[2]])
-    band_out.append(apex_out)
     return {"canal": canal, "lamina": band, "apex_out": apex_out, "pillar_x": np.array([xp])}
 
 
@@ -249,7 +250,7 @@ def _box(x0, x1, y0, y1, z0, z1, name) -> Mesh:
 
 
 def _ellipse_plate(centre, normal, face_w_dir, face_w, face_h, thickness, name) -> Mesh:
-    """A thin elliptic plate: face ``face_w`` x ``face_h``, normal ``normal``, ``thickness`` deep."""
+    """Return a thin elliptic plate: face ``face_w`` x ``face_h``, normal ``normal``, ``thickness`` deep."""
     n = np.asarray(normal, float) / np.linalg.norm(normal)
     u = np.asarray(face_w_dir, float) / np.linalg.norm(face_w_dir)
     v = np.cross(n, u)
@@ -263,29 +264,72 @@ def _ellipse_plate(centre, normal, face_w_dir, face_w, face_h, thickness, name) 
 # --------------------------------------------------------------------------- facets
 
 
-def _point_in_convex(poly: np.ndarray, pts: np.ndarray, margin: float = 0.0) -> np.ndarray:
-    """Boolean per point: inside the convex CCW-or-CW polygon grown by ``margin``."""
-    area = 0.5 * np.sum(poly[:, 0] * np.roll(poly[:, 1], -1) - np.roll(poly[:, 0], -1) * poly[:, 1])
+def _halfplanes(poly: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Outward unit normals and offsets of a convex polygon's edges (either winding)."""
+    nxt = roll_next(poly)
+    area = 0.5 * np.sum(poly[:, 0] * nxt[:, 1] - nxt[:, 0] * poly[:, 1])
     if area < 0:
         poly = poly[::-1]
-    inside = np.ones(len(pts), dtype=bool)
-    for i in range(len(poly)):
-        a, b = poly[i], poly[(i + 1) % len(poly)]
-        e = b - a
-        n = np.array([e[1], -e[0]]) / np.linalg.norm(e)  # outward for CCW
-        inside &= (pts - a) @ n < margin
-    return inside
+        nxt = roll_next(poly)
+    e = nxt - poly
+    n = np.column_stack([e[:, 1], -e[:, 0]]) / np.linalg.norm(e, axis=1, keepdims=True)
+    return n, np.einsum("ij,ij->i", poly, n)
 
 
-def facet_joint(lower: Vertebra, side: str, s: float, upper_dims: LevelDimensions | None
-                ) -> tuple[Part, Mesh, dict[str, np.ndarray]]:
-    """The facet joint above ``lower`` on one side, in ``lower``'s frame.
+def _point_in_convex(poly: np.ndarray | tuple[np.ndarray, np.ndarray], pts: np.ndarray,
+                     margin: float = 0.0) -> np.ndarray:
+    """Boolean per point: inside the convex polygon grown by ``margin`` (negative: shrunk).
+
+    ``poly`` is the polygon's vertices, or its :func:`_halfplanes` when testing often.
+    """
+    n, c = _halfplanes(poly) if isinstance(poly, np.ndarray) else poly
+    return np.all(pts @ n.T - c < margin, axis=1)
+
+
+def _cross2(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a[0] * b[1] - a[1] * b[0])
+
+
+def _hull(points: np.ndarray) -> np.ndarray:
+    """Convex hull of 2-D points (monotone chain), counter-clockwise."""
+    pts = np.asarray(points, dtype=float)
+    if len(pts) > 8:  # Akl-Toussaint: drop points inside the quadrilateral of extreme points
+        quad = pts[[pts[:, 0].argmin(), pts[:, 1].argmin(), pts[:, 0].argmax(), pts[:, 1].argmax()]]
+        quad = np.unique(quad, axis=0)
+        if len(quad) >= 3:
+            quad = quad[np.argsort(np.arctan2(*(quad - quad.mean(axis=0)).T[::-1]))]
+            pts = pts[~_point_in_convex(quad, pts, margin=-1e-9)]
+            pts = np.vstack([pts, quad])
+    pts = np.unique(np.round(pts, 6), axis=0)
+    if len(pts) < 3:
+        return pts
+
+    def half(seq):
+        out: list[np.ndarray] = []
+        for p in seq:
+            while len(out) >= 2 and _cross2(out[-1] - out[-2], p - out[-2]) <= 0:
+                out.pop()
+            out.append(p)
+        return out
+
+    lower, upper = half(pts), half(pts[::-1])
+    return np.array(lower[:-1] + upper[:-1])
+
+
+def facet_joint(lower: Vertebra, side: str, s: float, upper_dims: LevelDimensions | None,
+                skeleton: bool = False) -> tuple[Part | None, Mesh, dict[str, np.ndarray]]:
+    """Return the facet joint above ``lower`` on one side, in ``lower``'s frame.
 
     Returns the superior facet of ``lower`` (a :class:`Part`), the inferior facet of
     the vertebra above as a bare mesh in ``lower``'s frame (the caller moves it into
-    place and labels it), and the joint's centre and normal. The joint sits on the
-    pillar behind the pedicle, pushed laterally until both plates stay clear of the
-    canal.
+    place and labels it), and the joint's centre and normal. With ``skeleton=True``
+    the superior facet's mesh is not built (None is returned in its place).
+
+    The superior facet rises from the height of the pedicle's centre; the inferior
+    facet hangs down to just above the lamina and transverse process of ``lower``.
+    The joint starts on the pillar behind the pedicle and is moved back and out,
+    half a millimetre at a time, until both plates stay clear of the canal and the
+    inferior one clears the pedicle.
     """
     d = lower.dims
     phi = np.radians(d.v("facet_angle"))
@@ -299,45 +343,97 @@ def facet_joint(lower: Vertebra, side: str, s: float, upper_dims: LevelDimension
         inf_w, inf_h = upper_dims.v("inferior_facet_width"), upper_dims.v("inferior_facet_height")
     else:
         inf_w, inf_h = sup_w, sup_h
-    z_j = ax.isthmus_centre[2] + sup_h / 2.0
-    y_j = -span - d.v("lamina_thickness") / 2.0 - 1.0
+    z_i = float(ax.isthmus_centre[2])
+    iap_bottom = float(lower.landmarks["lamina_top"]) + 1.0
+    iap_z = iap_bottom + inf_h / 2.0
+    sap_z = min(z_i, iap_bottom) + sup_h / 2.0
+    ped = lower.part(f"pedicle_{side}").mesh.vertices
+    ped_hull = _hull(ped[ped[:, 2] > iap_bottom - 0.5][:, :2])
+    ped_planes = _halfplanes(ped_hull) if len(ped_hull) >= 3 else None
     x_j = _medial_x(d, -span) + ax.width / 2.0
-    ring = np.linspace(0, 2 * np.pi, 24, endpoint=False)
-    canal = lower.canal_polygon
-    for _ in range(80):
-        centre = np.array([s * x_j, y_j, z_j])
-        sap_c = centre - n_sap * (gap / 2.0 + ft / 2.0)
-        iap_c = centre + n_sap * (gap / 2.0 + ft / 2.0)
-        rims = []
-        for c, w in ((sap_c, sup_w), (iap_c, inf_w)):
-            for off in (-ft / 2.0, ft / 2.0):
-                rims.append(c[:2] + off * n_sap[:2] + np.outer(np.cos(ring) * w / 2.0, t_dir[:2]))
-        if not np.any(_point_in_convex(canal, np.vstack(rims), margin=1.0)):
-            break
-        x_j += 0.5
-    sap = _ellipse_plate(sap_c, n_sap, t_dir, sup_w, sup_h, ft, f"superior_facet_{side}")
+    y_j = -span - d.v("lamina_thickness") / 2.0
+    # the superior facet rises beside the lamina of the vertebra above: keep it lateral to it
+    x_upper = 0.0
+    if upper_dims is not None:
+        up_alpha = np.radians(upper_dims.v("pedicle_transverse_angle"))
+        up_span = upper_dims.v("pedicle_span")
+        x_upper = (upper_dims.v("canal_width") / 2.0 + up_span * np.tan(up_alpha)
+                   + 0.5 + upper_dims.v("lamina_thickness") + 1.0)
+    ring = np.cos(np.linspace(0, 2 * np.pi, 24, endpoint=False))
+    canal = _halfplanes(lower.canal_polygon)
+    push = np.array([0.3, -1.0]) / np.hypot(0.3, 1.0)
+    off = gap / 2.0 + ft / 2.0
+
+    move = np.array([s * push[0], push[1]])
+    centre0 = np.array([s * x_j, y_j])
+    rim_pts = []
+    for cc, w in ((centre0 - n_sap[:2] * off, sup_w), (centre0 + n_sap[:2] * off, inf_w)):
+        rim = cc + np.outer(ring * w / 2.0, t_dir[:2])
+        rim_pts.append(np.vstack([rim - ft / 2.0 * n_sap[:2], rim + ft / 2.0 * n_sap[:2]]))
+    sap_rim, iap_rim = rim_pts
+
+    def first_clear(steps: np.ndarray) -> int | None:
+        """Index of the first candidate move that leaves both plates clear, if any."""
+
+        def blocked(points: np.ndarray, planes: tuple[np.ndarray, np.ndarray], margin: float
+                    ) -> np.ndarray:
+            # per move: does any point end up inside the (grown) convex polygon?
+            n, c = planes
+            dist = (points @ n.T - c)[None] + steps[:, None, None] * (move @ n.T)[None, None]
+            return np.all(dist < margin, axis=2).any(axis=1)
+
+        ok = ~blocked(np.vstack([sap_rim, iap_rim]), canal, 1.0)
+        ok &= np.min(np.abs(sap_rim[:, 0][None] + steps[:, None] * move[0]), axis=1) >= x_upper
+        if ped_planes is not None:
+            ok &= ~blocked(iap_rim, ped_planes, 0.5)
+        return int(np.argmax(ok)) if ok.any() else None
+
+    coarse = np.arange(0.0, 62.0, 2.0)  # 2 mm apart, then a quarter millimetre
+    k = first_clear(coarse)
+    if k is None:
+        step = float(coarse[-1])
+    elif k == 0:
+        step = 0.0
+    else:
+        fine = np.arange(coarse[k - 1] + 0.25, coarse[k] + 0.125, 0.25)
+        j = first_clear(fine)
+        step = float(fine[j]) if j is not None else float(coarse[k])
+    x_j += step * push[0]
+    y_j += step * push[1]
+    centre = np.array([s * x_j, y_j, 0.0])
+    sap_c = centre - n_sap * off
+    iap_c = centre + n_sap * off
+    sap_c = np.array([sap_c[0], sap_c[1], sap_z])
+    iap_c = np.array([iap_c[0], iap_c[1], iap_z])
+    sap = (None if skeleton else
+           _ellipse_plate(sap_c, n_sap, t_dir, sup_w, sup_h, ft, f"superior_facet_{side}"))
     iap = _ellipse_plate(iap_c, -n_sap, t_dir, inf_w, inf_h, ft, f"inferior_facet_{side}")
     label = (f"{lower.level} {side} superior facet: {describe(d['superior_facet_width'])} wide,"
              f" {describe(d['superior_facet_height'])} high")
-    return Part(sap, "facets", label, "bone", lower.level), iap, {"centre": centre, "normal": n_sap}
+    return (None if sap is None else Part(sap, "facets", label, "bone", lower.level), iap,
+            {"centre": np.array([s * x_j, y_j, (sap_z + iap_z) / 2.0]), "normal": n_sap})
 
 
 # --------------------------------------------------------------------------- assembly
 
 
-def vertebra_core(dims: LevelDimensions, upper_dims: LevelDimensions | None = None) -> Vertebra:
+def vertebra_core(dims: LevelDimensions, upper_dims: LevelDimensions | None = None,
+                  skeleton: bool = False) -> Vertebra:
     """Build every part of one vertebra except its inferior facets (they depend on the level below).
 
     ``upper_dims`` (the level above, if modelled) sizes the partner facet that the
-    superior facets must leave room for.
+    superior facets must leave room for. With ``skeleton=True`` only what the facet
+    joints need is built (pedicles, canal outline, joints), for a neighbour whose
+    own parts are not shown.
     """
     level = dims.level
     parts: list[Part] = []
-    body = _body(dims)
-    parts.append(Part(body, "body",
-                      f"{level} vertebral body: width {describe(dims['body_width'])}; depth"
-                      f" {describe(dims['body_depth'])}; height {describe(dims['body_height_posterior'])}"
-                      f" behind, {describe(dims['body_height_anterior'])} in front", "bone", level))
+    if not skeleton:
+        parts.append(Part(_body(dims), "body",
+                          f"{level} vertebral body: width {describe(dims['body_width'])}; depth"
+                          f" {describe(dims['body_depth'])}; height"
+                          f" {describe(dims['body_height_posterior'])} behind,"
+                          f" {describe(dims['body_height_anterior'])} in front", "bone", level))
     axes = {}
     flare = dims.v("pedicle_flare")
     for side, s in SIDES:
@@ -350,12 +446,25 @@ def vertebra_core(dims: LevelDimensions, upper_dims: LevelDimensions | None = No
                           f" {describe(dims['pedicle_transverse_angle'])}", "bone", level))
     arch = _arch_polygons(dims)
     hp = dims.v("body_height_posterior")
-    lam_top = hp / 2.0 - dims.v("pedicle_top_offset")
-    lam_bot = lam_top - dims.v("lamina_height")
+    z_ped = float(axes["left"].isthmus_centre[2])
+    if level == "S1":  # the first sacral lamina starts at the pedicle's lower edge
+        lam_top = z_ped - dims.v("pedicle_height") / 2.0
+        lam_bot = lam_top - dims.v("sacral_lamina_height")
+    else:
+        lam_top = z_ped + dims.v("transverse_height") / 2.0
+        lam_bot = lam_top - dims.v("lamina_height")
+    lam_h = dims["sacral_lamina_height" if level == "S1" else "lamina_height"]
+    apex_y = float(arch["apex_out"][1])
+    canal_z = (max(-hp / 2.0, lam_bot) + 0.3, min(hp / 2.0, lam_top) - 0.3)
+    landmarks: dict[str, object] = {
+        "lamina_top": lam_top, "lamina_bottom": lam_bot, "lamina_apex_y": apex_y,
+        "pillar_x": float(arch["pillar_x"][0]), "canal_z": canal_z}
+    if skeleton:
+        return _with_joints(Vertebra(level, dims, tuple(parts), axes, arch["canal"], landmarks),
+                            upper_dims, skeleton=True)
     parts.append(Part(prism(arch["lamina"], lam_bot, lam_top, "lamina"), "lamina",
                       f"{level} lamina: thickness {describe(dims['lamina_thickness'])}; height"
-                      f" {describe(dims['lamina_height'])}", "bone", level))
-    apex_y = float(arch["apex_out"][1])
+                      f" {describe(lam_h)}", "bone", level))
     if level != "S1":
         sl, sh, st = dims.v("spinous_length"), dims.v("spinous_height"), dims.v("spinous_thickness")
         zc = (lam_top + lam_bot) / 2.0
@@ -384,14 +493,26 @@ def vertebra_core(dims: LevelDimensions, upper_dims: LevelDimensions | None = No
                      f" {describe(dims['transverse_length'])}")
         parts.append(Part(mesh, "transverse processes", label, "bone", level))
     canal_poly = _shrink_convex(arch["canal"], 0.3)
-    parts.append(Part(prism(canal_poly, -hp / 2.0, hp / 2.0, "canal"), "canal",
+    parts.append(Part(prism(canal_poly, canal_z[0], canal_z[1], "canal"), "canal",
                       f"{level} spinal canal (space): width {describe(dims['canal_width'])},"
                       f" depth {describe(dims['canal_depth'])}", "void", level))
-    vert = Vertebra(level, dims, tuple(parts), axes, arch["canal"],
-                    {"lamina_top": lam_top, "lamina_bottom": lam_bot, "lamina_apex_y": apex_y,
-                     "pillar_x": float(arch["pillar_x"][0])})
-    sup = [facet_joint(vert, side, s, upper_dims)[0] for side, s in SIDES]
-    return Vertebra(level, dims, tuple(parts) + tuple(sup), axes, arch["canal"], vert.landmarks)
+    return _with_joints(Vertebra(level, dims, tuple(parts), axes, arch["canal"], landmarks),
+                        upper_dims)
+
+
+def _with_joints(vert: Vertebra, upper_dims: LevelDimensions | None,
+                 skeleton: bool = False) -> Vertebra:
+    """Add the superior facets, and keep their partners (upper inferior facets) as landmarks."""
+    sup = []
+    landmarks = dict(vert.landmarks)
+    for side, s in SIDES:
+        sap, iap, joint = facet_joint(vert, side, s, upper_dims, skeleton)
+        if sap is not None:
+            sup.append(sap)
+        landmarks[f"upper_inferior_facet_{side}"] = iap  # the partner, in this frame
+        landmarks[f"facet_joint_{side}"] = joint
+    return Vertebra(vert.level, vert.dims, vert.parts + tuple(sup), vert.pedicles,
+                    vert.canal_polygon, landmarks)
 
 
 def build_vertebra(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0
@@ -411,6 +532,6 @@ def build_vertebra(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: 
     core = vertebra_core(dims, above)
     if level == LEVELS[-1]:
         return core
-    below = vertebra_core(level_dimensions(LEVELS[i + 1], series, spread_sd), dims)
+    below = vertebra_core(level_dimensions(LEVELS[i + 1], series, spread_sd), dims, skeleton=True)
     return Vertebra(level, dims, core.parts + tuple(neutral_inferior_facets(core, below)),
                     core.pedicles, core.canal_polygon, core.landmarks)

@@ -1,0 +1,131 @@
+"""The lesson 01 views, built and poked without a browser."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from widgets.anatomy import GROUPS, LEVELS
+from widgets.anatomy.morphometry import pedicle_width_rows
+from widgets.views.anatomy import (
+    LAYERS,
+    AnatomyExplorer,
+    KambinExplorer,
+    TranspsoasView,
+    pedicle_width_figure,
+)
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    return AnatomyExplorer()
+
+
+def test_controls_are_labelled(explorer):
+    assert explorer.level.description == "Level"
+    assert list(explorer.level.options) == list(LEVELS)
+    assert list(explorer.part.options) == list(GROUPS)
+    for control in (explorer.part, explorer.series, explorer.spread):
+        assert control.description
+        assert "level" not in control.description.lower()  # one control answers to "Level"
+
+
+def test_level_change_updates_title_table_and_geometry(explorer):
+    explorer.level.value = "L4"
+    before = (explorer.vertebra_fig.layout.title.text, explorer.table.value)
+    x_before = np.asarray(explorer.vertebra_fig.data[0].x).copy()
+    explorer.level.value = "L1"
+    assert explorer.vertebra_fig.layout.title.text.startswith("L1")
+    assert "L1" in explorer.spine_fig.layout.title.text
+    assert (explorer.vertebra_fig.layout.title.text, explorer.table.value) != before
+    assert not np.array_equal(np.asarray(explorer.vertebra_fig.data[0].x), x_before)
+    assert explorer.status.value == ""
+    explorer.level.value = "S1"
+    assert explorer.vertebra_fig.layout.title.text.startswith("S1")
+    assert "assumption" in explorer.table.value
+
+
+def test_selected_part_is_highlighted_and_hover_shows_the_number(explorer):
+    explorer.level.value = "L4"
+    explorer.part.value = "pedicles"
+    traces = {t.name: t for t in explorer.vertebra_fig.data}
+    assert list(LAYERS) == list(traces)
+    assert traces["highlight"].color == "#D55E00"
+    assert traces["bone"].color != "#D55E00"
+    hover = set(traces["highlight"].hovertext)
+    assert any("left pedicle" in t and "14.70 mm" in t and "Panjabi 1992" in t for t in hover)
+    assert any("right pedicle" in t and "13.40 mm" in t for t in hover)
+    assert not any("pedicle" in t for t in set(traces["bone"].hovertext))
+    assert len(explorer.spine_fig.data[3].x) > 0
+    assert "14.7" in explorer.table.value and "secondary-source" in explorer.table.value
+
+
+def test_every_part_can_be_chosen_at_every_level_without_error(explorer):
+    for level in LEVELS:
+        explorer.level.value = level
+        for part in GROUPS:
+            explorer.part.value = part
+            assert explorer.status.value == ""
+    explorer.level.value = "S1"
+    explorer.part.value = "disc"
+    assert "no disc at S1" in explorer.notes.value
+
+
+def test_series_and_spread_resize_the_model(explorer):
+    explorer.level.value = "L5"
+    explorer.part.value = "pedicles"
+    explorer.series.value = "Zindrick1987"
+    explorer.spread.value = 0.0
+    x0 = np.ptp(np.asarray(explorer.vertebra_fig.data[-1].x))
+    explorer.spread.value = 2.0
+    x1 = np.ptp(np.asarray(explorer.vertebra_fig.data[-1].x))
+    assert x1 > x0
+    assert "+2.0 SD" in explorer.vertebra_fig.layout.title.text
+    assert "26.2" in explorer.table.value  # 18.0 + 2 x 4.1
+    explorer.series.value = "Panjabi1992"
+    explorer.spread.value = 0.0
+
+
+def test_pedicle_figure_has_one_line_per_series_and_side_and_no_average():
+    fig = pedicle_width_figure()
+    rows = pedicle_width_rows()
+    rows = rows[rows["subgroup"].isin(["all", "left", "right"])]
+    combos = rows.groupby(["source_key", "subgroup"]).ngroups
+    assert len(fig.data) == combos
+    assert not any("mean" in (t.name or "").lower() for t in fig.data)
+    robertson = [t for t in fig.data if t.name.startswith("Robertson 2000")][0]
+    assert list(robertson.y) == [10.3, 10.3, 13.0, 16.3, 21.6]
+    assert "secondary source" in robertson.name
+    assert fig.layout.title.text
+
+
+def test_kambin_explorer_changes_with_the_segment():
+    k = KambinExplorer("L1-L2")
+    assert k.segment.description == "Disc segment"
+    assert "L1-L2" in k.figure.layout.title.text and "cited" in k.figure.layout.title.text
+    k.segment.value = "L3-L4"
+    assert "L3-L4" in k.figure.layout.title.text and "interpolated" in k.figure.layout.title.text
+    assert "14" in k.table.value and "Kulkarni2019" in k.table.value
+    assert k.status.value == ""
+
+
+def test_transpsoas_view_highlights_the_segment():
+    v = TranspsoasView("L2-L3")
+    assert "L2-L3" in v.figure.layout.title.text
+    v.segment.value = "L4-L5"
+    assert "L4-L5" in v.figure.layout.title.text
+    assert "Benglis2009" in v.table.value and "0.28" in v.table.value
+    assert v.status.value == ""
+
+
+def test_level_change_is_fast_enough(explorer):
+    from benchmarks import latency
+
+    state = {"i": 0}
+
+    def flip():
+        state["i"] += 1
+        explorer.level.value = LEVELS[state["i"] % len(LEVELS)]
+
+    figures = latency(flip, repeat=12, warmup=6)
+    assert figures["p50_ms"] < 500  # a loose guard; the budget (p95 <= 100 ms) is benchmarked

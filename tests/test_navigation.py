@@ -1,0 +1,32 @@
+"""Navigation: tip error bound and the cited accuracy tables."""
+
+import math
+
+import pytest
+
+from widgets.navigation import accuracy_table, rct_robot_vs_freehand, tip_error
+
+
+def test_tip_error_hand():
+    # 1 mm + 45 mm x tan(2 deg) = 1 + 45 x 0.034921 = 2.5714 mm
+    assert tip_error(1.0, 2.0, 45.0) == pytest.approx(1 + 45 * math.tan(math.radians(2)))
+    assert tip_error(1.0, 0.0, 45.0) == 1.0
+
+
+def test_peng_rct():
+    row = rct_robot_vs_freehand().iloc[0]
+    assert (row.ratio, row.ci_low, row.ci_high) == (1.68, 0.82, 3.44)
+    assert bool(row["CI crosses 1 (no clear difference)"])
+
+
+def test_accuracy_has_four_techniques():
+    t = accuracy_table()
+    assert set(t[t.source_label.str.startswith("Perdomo")].technique) == {
+        "freehand", "fluoroscopy-assisted", "CT navigation", "robot-assisted"}
+
+
+def test_errors():
+    with pytest.raises(ValueError):
+        tip_error(-1, 2, 45)
+    with pytest.raises(TypeError):
+        tip_error(1, None, 45)

@@ -1,0 +1,330 @@
+"""The tables a student reads in lesson 01: every number with its basis and source.
+
+Each function returns a :class:`pandas.DataFrame` built from the cited tables,
+the assumptions file and the model; nothing here invents a number. Columns
+``basis`` and ``confidence`` say whether a figure is cited (read directly or
+from a secondary source), interpolated, derived or an assumption.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from widgets.anatomy.kambin import instruments, kambin_triangle, published_cannula_limits
+from widgets.anatomy.mesh import section_extent, section_points
+from widgets.anatomy.morphometry import (
+    DISCS,
+    LEVELS,
+    LUMBAR,
+    PEDICLE_SERIES_DEFAULT,
+    level_dimensions,
+    pedicle_width_rows,
+    series_label,
+)
+from widgets.anatomy.spine import build_spine
+from widgets.anatomy.transpsoas import cage_sizes, plexus_levels
+from widgets.anatomy.vertebra import Vertebra, build_vertebra
+from widgets.corridor import assumption
+
+__all__ = [
+    "LESSON_ASSUMPTIONS",
+    "assumptions_table",
+    "dimensions_table",
+    "disc_table",
+    "instrument_fit_table",
+    "interlaminar_table",
+    "kambin_table",
+    "lesson_references",
+    "model_vs_data_table",
+    "pedicle_range_table",
+    "pedicle_width_table",
+    "plexus_table",
+    "regional_pedicle_table",
+]
+
+#: The assumptions the anatomy model uses (names in ``data/assumptions.yaml``).
+LESSON_ASSUMPTIONS: tuple[str, ...] = (
+    "vertebral_body_depth_to_width", "pedicle_span_to_canal_depth", "pedicle_flare",
+    "pedicle_top_offset", "lamina_height_to_body_height", "lamina_thickness",
+    "spinous_process_length", "spinous_process_height", "spinous_process_thickness",
+    "transverse_process_length", "transverse_process_height", "transverse_process_thickness",
+    "facet_thickness", "facet_joint_gap", "facet_joint_angle", "superior_facet_matches_partner",
+    "s1_size_to_l5", "sacral_lamina_height_to_body_height", "sacral_slope",
+    "nerve_root_diameter", "dural_sac_fill", "min_posterior_disc_height",
+)
+
+
+def _frame(rows, index=None):
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    return frame.set_index(index) if index else frame
+
+
+def dimensions_table(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0):
+    """Every dimension of ``level`` the model uses: value, unit, basis, source, confidence."""
+    dims = level_dimensions(level, series, spread_sd)
+    return _frame([d.as_row() for d in dims.dims], "dimension")
+
+
+def _measure(vert: Vertebra) -> dict[str, float]:
+    """Measure the built meshes of one vertebra (local frame)."""
+    out = {}
+    for side in ("left", "right"):
+        ax = vert.pedicles[side]
+        mesh = vert.part(f"pedicle_{side}").mesh
+        out[f"pedicle_width_{side}"] = section_extent(mesh, ax.isthmus_centre, ax.axis, ax.width_dir)
+        out[f"pedicle_height_{side}"] = section_extent(mesh, ax.isthmus_centre, ax.axis,
+                                                       ax.height_dir)
+    # interpedicular distance where the canal starts (the back of the body, y = 0)
+    xs = {}
+    for side in ("left", "right"):
+        pts = section_points(vert.part(f"pedicle_{side}").mesh, np.zeros(3), np.array([0, 1.0, 0]))
+        xs[side] = np.abs(pts[:, 0]).min() if len(pts) else float("nan")
+    out["canal_width"] = xs["left"] + xs["right"]
+    lam = section_points(vert.part("lamina").mesh, np.zeros(3), np.array([1.0, 0, 0]))
+    out["canal_depth"] = -float(lam[:, 1].max())
+    body = vert.part("body").mesh.vertices
+    out["body_width"] = float(body[:, 0].max() - body[:, 0].min())
+    out["body_depth"] = float(body[:, 1].max() - body[:, 1].min())
+    back = body[np.abs(body[:, 1]) < 1e-9]
+    out["body_height_posterior"] = float(back[:, 2].max() - back[:, 2].min())
+    front = body[np.isclose(body[:, 1], body[:, 1].max())]
+    out["body_height_anterior"] = float(front[:, 2].max() - front[:, 2].min())
+    return out
+
+
+def model_vs_data_table(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0):
+    """Return what the 3-D model measures against the value it was built from, for one level.
+
+    The pedicle is cut at its isthmus, perpendicular to its axis; the canal is
+    measured between the pedicles at the back of the body and from there to the
+    lamina at the midline.
+    """
+    vert = build_vertebra(level, series, spread_sd)
+    got = _measure(vert)
+    dims = vert.dims
+    rows = []
+    for key, dim_key in (("pedicle_width_left", "pedicle_width_left"),
+                         ("pedicle_width_right", "pedicle_width_right"),
+                         ("pedicle_height_left", "pedicle_height"),
+                         ("canal_width", "canal_width"), ("canal_depth", "canal_depth"),
+                         ("body_width", "body_width"), ("body_depth", "body_depth"),
+                         ("body_height_posterior", "body_height_posterior"),
+                         ("body_height_anterior", "body_height_anterior")):
+        d = dims[dim_key]
+        rows.append({"dimension": d.label if key != "pedicle_height_left" else "pedicle height",
+                     "value used (mm)": round(d.value, 2),
+                     "measured on the 3-D model (mm)": round(got[key], 2),
+                     "difference (mm)": round(got[key] - d.value, 2), "basis": d.basis})
+    return _frame(rows, "dimension")
+
+
+def pedicle_width_table():
+    """Lumbar pedicle width by level for every published series, side by side (mm).
+
+    A cell reads ``mean (SD)`` when the source prints an SD, ``L left / R right``
+    when it reports the sides apart, and stays empty where the series has no figure.
+    """
+    rows = pedicle_width_rows()
+    out = []
+    for src, grp in rows.groupby("source_key", sort=False):
+        row = {"series": series_label(src), "source": src}
+        for lv in LUMBAR:
+            g = grp[grp["level"] == lv]
+            cell = ""
+            if {"left", "right"} <= set(g["subgroup"]):
+                left = g[g["subgroup"] == "left"]["value"].iloc[0]
+                right = g[g["subgroup"] == "right"]["value"].iloc[0]
+                cell = f"L {left:g} / R {right:g}"
+            elif "all" in set(g["subgroup"]):
+                r = g[g["subgroup"] == "all"].iloc[0]
+                cell = f"{r['value']:g}" + ("" if math.isnan(r["sd"]) else f" ({r['sd']:g})")
+            row[lv] = cell
+        first = grp.iloc[0]
+        row["method"] = first["method"] or ""
+        row["n"] = first["n"] or ""
+        row["confidence"] = first["confidence"]
+        out.append(row)
+    return _frame(out, "series")
+
+
+def pedicle_range_table():
+    """Per level: the smallest and largest published mean pedicle width and the gap between them.
+
+    Side-specific means count separately. This is the disagreement between series,
+    shown as a range, not averaged into one number.
+    """
+    rows = pedicle_width_rows()
+    rows = rows[rows["subgroup"].isin(["all", "left", "right"])]
+    out = []
+    for lv in LUMBAR:
+        g = rows[rows["level"] == lv]
+        lo, hi = g.loc[g["value"].idxmin()], g.loc[g["value"].idxmax()]
+        out.append({"level": lv, "series": int(g["source_key"].nunique()),
+                    "smallest (mm)": lo["value"], "smallest in": lo["series"],
+                    "largest (mm)": hi["value"], "largest in": hi["series"],
+                    "range (mm)": round(hi["value"] - lo["value"], 2)})
+    return _frame(out, "level")
+
+
+def disc_table(series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0):
+    """Each disc of the stack: cited height and lordosis, and the derived back and front heights."""
+    spine = build_spine(series, spread_sd)
+    out = []
+    for i, g in enumerate(spine.discs):
+        d = spine.vertebra(LEVELS[i]).dims
+        h, lor = d["disc_height_below"], d["lordosis_below"]
+        out.append({"disc": g.name, "height at mid-depth (mm)": round(h.value, 2),
+                    "height source": f"{h.source} ({h.confidence})",
+                    "segmental lordosis (deg)": lor.value,
+                    "lordosis source": f"{lor.source} ({lor.confidence})",
+                    "back height (mm, derived)": round(g.posterior_height, 1),
+                    "front height (mm, derived)": round(g.anterior_height, 1),
+                    "disc wedge (deg, derived)": round(g.wedge_deg, 1),
+                    "held at the minimum": "yes" if g.clamped else "no"})
+    return _frame(out, "disc")
+
+
+def kambin_table():
+    """Kambin's triangle at each disc: sides (cited or interpolated) and the largest round cannula."""
+    out = []
+    for seg in DISCS:
+        k = kambin_triangle(seg)
+        out.append({"segment": seg, "base (mm)": round(k.base.value, 2),
+                    "height (mm)": round(k.height.value, 2),
+                    "hypotenuse (mm)": round(k.hypotenuse.value, 2),
+                    "sides": ("cited, Can 2020 (read directly)" if k.basis == "cited"
+                              else "interpolated between L1-L2 and L5-S1 (not published)"),
+                    "area (mm², derived)": round(k.area, 1),
+                    "largest circle inside (mm, derived)": round(k.incircle_diameter, 2)})
+    return _frame(out, "segment")
+
+
+def instrument_fit_table(segment: str):
+    """Which cited instruments fit the working zone at ``segment``, by each yardstick.
+
+    Yardsticks: the inscribed circle of the model's triangle (derived) and every
+    published maximum at that level (bony, neural, inscribed circle).
+    """
+    k = kambin_triangle(segment)
+    limits = published_cannula_limits(segment)
+    out = []
+    for inst in instruments():
+        row = {"instrument": inst.name, "diameter (mm)": inst.diameter,
+               "source": f"{inst.source_key} ({inst.confidence})",
+               f"fits the model's circle ({k.incircle_diameter:.1f} mm)?":
+                   "yes" if inst.diameter <= k.incircle_diameter else "no"}
+        for lim in limits:
+            row[f"fits {lim['figure']} ({lim['diameter (mm)']:g} mm)?"] = (
+                "yes" if inst.diameter <= lim["diameter (mm)"] else "no")
+        out.append(row)
+    return _frame(out, "instrument")
+
+
+def plexus_table(series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0):
+    """Plexus margin and safe zone on each disc (L1-L2 to L4-L5), and which lateral cages fit."""
+    spine = build_spine(series, spread_sd)
+    cages = cage_sizes()
+    out = []
+    for p in plexus_levels(spine):
+        row = {"disc": p.segment, "plexus margin (fraction of disc from the back)": p.ratio,
+               "source": f"{p.source_key} ({p.confidence})",
+               "disc length (mm)": round(p.disc_length, 1), "disc length basis": p.disc_length_basis,
+               "plexus margin from the back (mm, derived)": round(p.margin_mm, 1),
+               "safe zone in front (mm, derived)": round(p.safe_mm, 1)}
+        for size, src, _ in cages:
+            row[f"{size:g} mm cage fits? ({src})"] = "yes" if size <= p.safe_mm else "no"
+        out.append(row)
+    return _frame(out, "disc")
+
+
+def assumptions_table(names: tuple[str, ...] = LESSON_ASSUMPTIONS):
+    """Return the assumptions the model uses: value, unit, the range to explore, and why."""
+    out = []
+    for name in names:
+        a = assumption(name)
+        out.append({"assumption": name.replace("_", " "), "value": f"{a.value:g}", "unit": a.unit,
+                    "range": f"{a.minimum:g} to {a.maximum:g}", "why": a.rationale})
+    return _frame(out, "assumption")
+
+
+def regional_pedicle_table():
+    """Cervical and thoracic pedicle widths in the tables (end points only, as published).
+
+    The model stops at L1: above it the tables hold a few levels per series, not
+    a full set, which is enough to compare regions but not to build vertebrae.
+    """
+    from widgets.data import load_table
+
+    t = load_table("spine_morphometry")
+    t = t[t["measure"].isin(["pedicle_width_transverse", "pedicle_outer_diameter"])
+          & t["region"].isin(["cervical", "thoracic"])]
+    order = {f"C{i}": i for i in range(1, 8)} | {f"T{i}": 7 + i for i in range(1, 13)}
+    t = t.assign(order=t["level"].map(order)).sort_values(["order", "source_key"])
+    out = []
+    for r in t.to_dict("records"):
+        out.append({"region": r["region"], "level": r["level"],
+                    "width (mm)": r["value"],
+                    "SD (mm)": "" if r["sd"] != r["sd"] else r["sd"],
+                    "measure": r["measure"].replace("_", " "), "method": r["method"] or "",
+                    "source": r["source_key"], "confidence": r["confidence"]})
+    return _frame(out)
+
+
+def interlaminar_table(series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0):
+    """Return the posterior (interlaminar) corridor at each disc, measured on the model.
+
+    Width: from the side of the spinous process to the inner edge of the facet joint,
+    one side (what a tube docked beside the spinous process has to sit in). Height:
+    from the lower edge of the upper lamina to the upper edge of the lower one. Both
+    are derived from the model and depend on its assumptions (lamina height, spinous
+    process thickness, facet orientation), so they are estimates, not published figures.
+    """
+    from widgets.anatomy.kambin import instruments as tools
+
+    spine = build_spine(series, spread_sd)
+    tubes = [t for t in tools() if t.name.startswith("tubular retractor")]
+    out = []
+    for i in range(len(LEVELS) - 1):
+        up, lo = LEVELS[i], LEVELS[i + 1]
+        inv = spine.poses[up].inverse()
+        parts = {(p.level, p.mesh.name): p.mesh.transformed(inv).vertices for p in spine.parts
+                 if (p.level, p.mesh.name) in {(up, "lamina"), (lo, "lamina"),
+                                                (up, "inferior_facet_left"),
+                                                (lo, "superior_facet_left")}}
+        facet_x = min(parts[(up, "inferior_facet_left")][:, 0].min(),
+                      parts[(lo, "superior_facet_left")][:, 0].min())
+        sp_half = spine.vertebra(up).dims.v("spinous_thickness") / 2.0
+        width = facet_x - sp_half
+        height = parts[(up, "lamina")][:, 2].min() - parts[(lo, "lamina")][:, 2].max()
+        row = {"disc": f"{up}-{lo}", "corridor width, one side (mm, derived)": round(width, 1),
+               "window height (mm, derived)": round(height, 1)}
+        for t in tubes:
+            row[f"{t.diameter:g} mm tube between spinous process and facet?"] = (
+                "yes" if t.diameter <= width else "no")
+        out.append(row)
+    return _frame(out, "disc")
+
+
+def lesson_references() -> list[str]:
+    """Source keys of every cited figure the lesson shows, in a stable order."""
+    from widgets.data import load_table
+
+    keys: set[str] = set(pedicle_width_rows()["source_key"])
+    for level in LEVELS:
+        for d in level_dimensions(level).dims:
+            if d.basis in ("cited", "interpolated", "derived"):
+                keys.add(d.source)
+            elif "(x " in d.source:
+                for k in load_table("lumbar_morphometry")["source_key"].unique():
+                    if k in d.source:
+                        keys.add(k)
+    keys |= {"Can2020_WN", "Pairaiturkar2019", "Kumari2021", "Benglis2009"}
+    keys |= {t.source_key for t in instruments()}
+    keys |= {src for _, src, _ in cage_sizes()}
+    keys |= set(load_table("transpsoas_safe_zones")["source_key"])
+    keys |= set(regional_pedicle_table()["source"])
+    return sorted(keys, key=str.lower)

@@ -1,0 +1,128 @@
+"""The lateral transpsoas corridor: where the lumbar plexus lies on each disc, and what is left.
+
+Benglis et al. 2009 (3 cadavers, lateral fluoroscopy) give, per disc from L1-L2 to
+L4-L5, the anterior margin of the lumbar plexus as a fraction of the disc's
+antero-posterior length measured from its posterior edge: the plexus moves
+forward as one goes down. Everything in front of that margin is the safe zone on
+that account. The disc's length in millimetres comes from the model (the mean of
+the two bodies' depths, an assumption at L1 to L4), so the millimetre figures
+are derived, not published. Other cited findings (psoas coverage, the femoral
+nerve at L4-L5, the supine-MRI shift) are listed beside them, not merged.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from widgets.anatomy.morphometry import DISCS, LEVELS
+from widgets.anatomy.spine import Spine
+from widgets.data import DataError, load_table
+
+__all__ = ["PlexusLevel", "cage_sizes", "lateral_outline", "plexus_levels", "transpsoas_findings"]
+
+_BENGLIS = "Benglis2009"
+
+
+@dataclass(frozen=True)
+class PlexusLevel:
+    """The plexus margin and the safe zone on one disc, seen from the side."""
+
+    segment: str
+    ratio: float
+    source_key: str
+    confidence: str
+    disc_length: float
+    disc_length_basis: str
+    posterior: np.ndarray  # (y, z) of the disc's posterior mid-point (world, mm)
+    anterior: np.ndarray
+
+    @property
+    def margin_mm(self) -> float:
+        """Distance of the plexus's anterior margin from the disc's posterior edge (derived)."""
+        return self.ratio * self.disc_length
+
+    @property
+    def safe_mm(self) -> float:
+        """Length of disc in front of the plexus margin (derived)."""
+        return (1.0 - self.ratio) * self.disc_length
+
+    @property
+    def margin_point(self) -> np.ndarray:
+        """(y, z) of the plexus margin on the disc's mid-line."""
+        return self.posterior + self.ratio * (self.anterior - self.posterior)
+
+
+def _corners(spine: Spine, level: str) -> dict[str, np.ndarray]:
+    d = spine.vertebra(level).dims
+    hp, ha, depth = (d.v("body_height_posterior"), d.v("body_height_anterior"), d.v("body_depth"))
+    pose = spine.poses[level]
+    local = {
+        "post_inf": (0.0, 0.0, -hp / 2.0), "post_sup": (0.0, 0.0, hp / 2.0),
+        "ant_sup": (0.0, depth, ha / 2.0), "ant_inf": (0.0, depth, -ha / 2.0),
+    }
+    return {k: pose.apply(np.array(v))[1:] for k, v in local.items()}
+
+
+def lateral_outline(spine: Spine) -> dict[str, dict[str, np.ndarray]]:
+    """Mid-sagittal (y, z) outlines of every body and disc of the stack, in world mm."""
+    out: dict[str, dict[str, np.ndarray]] = {"bodies": {}, "discs": {}}
+    corners = {lv: _corners(spine, lv) for lv in LEVELS}
+    for lv, c in corners.items():
+        out["bodies"][lv] = np.array([c["post_inf"], c["post_sup"], c["ant_sup"], c["ant_inf"]])
+    for i, disc in enumerate(DISCS):
+        up, lo = corners[LEVELS[i]], corners[LEVELS[i + 1]]
+        out["discs"][disc] = np.array([lo["post_sup"], up["post_inf"], up["ant_inf"], lo["ant_sup"]])
+    return out
+
+
+def plexus_levels(spine: Spine) -> list[PlexusLevel]:
+    """Return the cited plexus margin on each disc that has one, placed on the model's discs."""
+    t = load_table("transpsoas_safe_zones")
+    rows = {r["level"]: r for r in t.to_dict("records")
+            if r["source_key"] == _BENGLIS and r["value"] == r["value"]}
+    if not rows:
+        raise DataError("data/tables/transpsoas_safe_zones.csv: no Benglis 2009 plexus ratios")
+    outline = lateral_outline(spine)
+    out = []
+    for i, disc in enumerate(DISCS):
+        if disc not in rows:
+            continue
+        q = outline["discs"][disc]
+        post, ant = (q[0] + q[1]) / 2.0, (q[2] + q[3]) / 2.0
+        up, lo = spine.vertebra(LEVELS[i]).dims, spine.vertebra(LEVELS[i + 1]).dims
+        bases = {up["body_depth"].basis, lo["body_depth"].basis}
+        basis = ("model: mean of two cited body depths" if bases == {"cited"}
+                 else "model: mean of the two body depths (an assumption at L1-L4)")
+        r = rows[disc]
+        out.append(PlexusLevel(disc, float(r["value"]), r["source_key"], r["confidence"],
+                               float(np.linalg.norm(ant - post)), basis, post, ant))
+    return out
+
+
+def cage_sizes() -> list[tuple[float, str, str]]:
+    """Lateral cage antero-posterior sizes printed in the instruments table (mm, source, confidence)."""
+    t = load_table("instruments")
+    out = []
+    for r in t.to_dict("records"):
+        if r["parameter"] == "AP diameter" and "cage" in r["item"]:
+            for v in re.findall(r"\d+(?:\.\d+)?", r.get("value_text") or ""):
+                out.append((float(v), r["source_key"], r["confidence"]))
+    return sorted(set(out))
+
+
+def transpsoas_findings():
+    """Every cited finding on the plexus and the lateral corridor, as printed (a DataFrame)."""
+    import pandas as pd
+
+    t = load_table("transpsoas_safe_zones")
+    rows = []
+    for r in t.to_dict("records"):
+        value = r["value_text"] if isinstance(r.get("value_text"), str) else (
+            "" if r["value"] != r["value"] else f"{r['value']:g}")
+        rows.append({"level": r["level"], "finding": r["finding"], "value": value,
+                     "unit": r["unit"] if isinstance(r.get("unit"), str) else "",
+                     "source": r["source_key"], "confidence": r["confidence"]})
+    return pd.DataFrame(rows)
