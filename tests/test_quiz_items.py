@@ -107,8 +107,25 @@ def test_numeric_key_is_converted_to_the_item_unit():
     assert get_item("rad-lens-cases").key == pytest.approx(20 / 0.32)
 
 
-def test_banks_are_cached_until_a_file_changes():
-    assert load_banks() is load_banks()
+def test_banks_are_cached_until_a_file_changes(data_copy):
+    first = load_banks(data_copy / "questions")
+    again = load_banks(data_copy / "questions")
+    assert all(a is b for a, b in zip(first, again, strict=True))
+    path = data_copy / "questions" / "00-start-here.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    changed = load_banks(data_copy / "questions")
+    assert changed[0] is not first[0] and changed[1] is first[1]
+
+
+def test_a_lesson_quiz_builds_only_the_banks_holding_its_items(data_copy):
+    from widgets.quiz import items as bank_items
+
+    bank_items._load_bank_cached.cache_clear()
+    found = bank_items.items_for_lesson("00-start-here", data_copy / "questions")
+    assert found and {i.lesson for i in found} == {"00-start-here"}
+    assert bank_items._load_bank_cached.cache_info().currsize == 1
+    assert [i.id for i in found] == [i.id for i in all_items(data_copy / "questions")
+                                     if i.lesson == "00-start-here"]
 
 
 # --------------------------------------------------------------------- schema errors
@@ -243,3 +260,13 @@ def test_formula_and_provenance():
     out = resolve({"from": "formula", "formula": "a * 2 + sqrt(16)", "unit": "mm"}, env)
     assert out.value == pytest.approx(104.0)
     assert out.confidences == frozenset({"assumption", "derived"})
+
+
+def test_the_quick_scan_agrees_with_the_full_load_for_every_bank():
+    from widgets.quiz import items as bank_items
+
+    for bank in load_banks():
+        path = bank_items.questions_dir() / f"{bank.name}.yaml"
+        lessons, ids = bank_items._scan_bank(*bank_items._stamp(path))
+        assert lessons == {item.lesson for item in bank.items}, bank.file
+        assert ids == tuple((item.id, item.line) for item in bank.items), bank.file

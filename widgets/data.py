@@ -103,18 +103,29 @@ def _rel(path: Path) -> str:
         return path.name
 
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
+@functools.lru_cache(maxsize=128)
+def _read_schema_yaml(path: str, mtime_ns: int, size: int) -> Any:
+    """Parse a schema file once per version of it (the key holds its mtime and size)."""
+    file = Path(path)
+    try:
+        return yaml.load(file.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise DataError(f"{_rel(file)}{where}: not valid YAML ({exc})") from exc
+
+
 def load_schema(name: str) -> Schema:
     """Read and check the schema of table ``name``."""
     path = data_dir() / "tables" / f"{name}.schema.yaml"
     if not path.is_file():
         known = ", ".join(table_names()) or "none"
         raise DataError(f"{_rel(path)}: no such table {name!r} (known tables: {known})")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise DataError(f"{_rel(path)}{where}: not valid YAML ({exc})") from exc
+    stat = path.stat()
+    raw = _read_schema_yaml(str(path), stat.st_mtime_ns, stat.st_size)
     if not isinstance(raw, dict) or not isinstance(raw.get("columns"), list):
         raise DataError(f"{_rel(path)}: a schema is a mapping with a 'columns' list")
     columns = []
@@ -322,6 +333,7 @@ def clear_cache() -> None:
     """Forget cached tables and references (after editing data files)."""
     _load_table_cached.cache_clear()
     _references_cached.cache_clear()
+    _read_schema_yaml.cache_clear()
 
 
 def references_table(keys):

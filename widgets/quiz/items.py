@@ -471,34 +471,66 @@ def _bank_files(directory: Path) -> list[Path]:
     return sorted(directory.glob("*.yaml"))
 
 
-@functools.lru_cache(maxsize=8)
-def _load_banks_cached(directory: str, stamp: tuple) -> tuple[Bank, ...]:
+def _stamp(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _load_bank_cached(path: str, mtime_ns: int, size: int) -> Bank:
     from widgets.quiz.keys import clear_table_cache
 
     clear_table_cache()  # read each table once per load, afresh
     try:
-        banks = tuple(load_bank(p) for p in _bank_files(Path(directory)))
+        return load_bank(path)
     finally:
         clear_table_cache()
+
+
+@functools.lru_cache(maxsize=64)
+def _scan_bank(path: str, mtime_ns: int, size: int) -> tuple[frozenset[str], tuple[tuple[str, int], ...]]:
+    """Return the lessons a bank serves and its item ids with their lines, without validating it.
+
+    Reading the YAML alone is cheap; validating and resolving a bank is not, so a
+    lesson's quiz builds only the banks that hold its items. A bank that cannot be
+    scanned is returned as serving every lesson, so that the full load reports its error.
+    """
+    try:
+        # compose (C parser, no Python construction) and read only each item's id and lesson
+        root = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=_BaseSafeLoader)  # noqa: S506
+        items_node = next(v for k, v in root.value if k.value == "items")
+        lessons_found, id_lines = set(), []
+        for node in items_node.value:
+            fields = {k.value: v for k, v in node.value if isinstance(v, yaml.ScalarNode)}
+            lessons_found.add(fields["lesson"].value if "lesson" in fields else "")
+            if "id" in fields:
+                id_lines.append((fields["id"].value, fields["id"].start_mark.line + 1))
+        lessons, ids = frozenset(lessons_found), tuple(id_lines)
+    except Exception:  # noqa: BLE001  (the full load names the problem)
+        return frozenset({"*"}), ()
+    return lessons, ids
+
+
+def _check_unique_ids(files: list[Path]) -> None:
+    """Item ids must be unique across banks: the progress store keys answers by id."""
     seen: dict[str, str] = {}
-    for bank in banks:
-        for item in bank.items:
-            if item.id in seen:
-                raise BankError(f"item id also used in {seen[item.id]}", bank.file, item.id,
-                                item.line)
-            seen[item.id] = bank.file
-    return banks
+    for path in files:
+        for item_id, line in _scan_bank(*_stamp(path))[1]:
+            if item_id in seen and seen[item_id] != _rel(path):
+                raise BankError(f"item id also used in {seen[item_id]}", _rel(path), item_id, line)
+            seen.setdefault(item_id, _rel(path))
 
 
 def load_banks(directory: str | Path | None = None) -> tuple[Bank, ...]:
-    """Load every bank in ``data/questions`` (cached until a file changes).
+    """Load every bank in ``data/questions`` (each cached until its file changes).
 
     Item ids must be unique across banks: the progress store keys answers by id.
     """
     folder = Path(directory) if directory else questions_dir()
     files = _bank_files(folder)
-    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-    return _load_banks_cached(str(folder), stamp)
+    banks = tuple(_load_bank_cached(*_stamp(p)) for p in files)
+    _check_unique_ids(files)
+    return banks
 
 
 def all_items(directory: str | Path | None = None) -> list[Item]:
@@ -507,8 +539,19 @@ def all_items(directory: str | Path | None = None) -> list[Item]:
 
 
 def items_for_lesson(lesson: str, directory: str | Path | None = None) -> list[Item]:
-    """Return the items of one lesson (across banks), in file order."""
-    found = [item for item in all_items(directory) if item.lesson == lesson]
+    """Return the items of one lesson (across banks), in file order.
+
+    Only the banks that hold items of ``lesson`` are validated and resolved (each
+    once per version of its file); ids are still checked across every bank.
+    """
+    folder = Path(directory) if directory else questions_dir()
+    files = _bank_files(folder)
+    _check_unique_ids(files)
+    found = []
+    for path in files:
+        lessons = _scan_bank(*_stamp(path))[0]
+        if lesson in lessons or "*" in lessons:
+            found.extend(i for i in _load_bank_cached(*_stamp(path)).items if i.lesson == lesson)
     if not found:
         raise KeyError(f"no quiz items for lesson {lesson!r}")
     return found
