@@ -34,12 +34,22 @@ def _execute_copy(path: Path, workdir: Path) -> float:
     return time.perf_counter() - t0
 
 
-def _empty_notebook(folder: Path) -> Path:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
+def _empty_notebook(folder: Path, source: str = "", name: str = "empty") -> Path:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    path = folder / "empty.ipynb"
+    path = folder / f"{name}.ipynb"
     nbformat.write(nb, path)
     return path
+
+
+# What every lesson pays before its own code runs: the libraries it is built on, and the
+# first plotly FigureWidget (plotly's renderers import nbformat and jsonschema).
+STACK_SOURCE = """\
+import widgets
+import numpy, pandas, ipywidgets
+import plotly.graph_objects as go
+go.FigureWidget(go.Figure(go.Scatter(x=[0, 1], y=[0, 1])))
+"""
 
 
 def start_here_callbacks() -> dict[str, dict[str, float]]:
@@ -70,18 +80,24 @@ def run() -> dict:
         shutil.copytree(find_notebooks()[0].parent, notebooks_copy)
         empty = _empty_notebook(notebooks_copy)
         floor = statistics.median(_execute_copy(empty, notebooks_copy) for _ in range(REPEAT))
+        stack_nb = _empty_notebook(notebooks_copy, STACK_SOURCE, "stack")
+        stack = statistics.median(_execute_copy(stack_nb, notebooks_copy) for _ in range(REPEAT))
+        stack_nb.unlink()
+        empty.unlink()
         lessons = {}
         for path in find_notebooks(notebooks_copy):
             seconds = statistics.median(_execute_copy(path, notebooks_copy) for _ in range(REPEAT))
             lessons[path.stem] = {
                 "execution_s": round(seconds, 2),
                 "ratio_to_empty": round(seconds / floor, 2),
+                "ratio_to_stack": round(seconds / stack, 2),
                 "size_kb": round(path.stat().st_size / 1024, 1),
             }
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {
         "empty_notebook_s": round(floor, 2),
+        "stack_notebook_s (imports numpy, pandas, ipywidgets, plotly + one FigureWidget)": round(stack, 2),
         "lessons": lessons,
         "callbacks": start_here_callbacks(),
         "budgets": {"callback_p95_ms": 50, "execution_ratio": 3.0},

@@ -270,3 +270,14 @@ def test_the_quick_scan_agrees_with_the_full_load_for_every_bank():
         lessons, ids = bank_items._scan_bank(*bank_items._stamp(path))
         assert lessons == {item.lesson for item in bank.items}, bank.file
         assert ids == tuple((item.id, item.line) for item in bank.items), bank.file
+
+
+def test_the_bank_schema_is_a_valid_draft_2020_12_schema():
+    import json
+
+    import jsonschema
+
+    from widgets.quiz import items as bank_items
+
+    schema = json.loads((bank_items.questions_dir() / "schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
