@@ -22,15 +22,27 @@ def render(results: dict) -> str:
     lines = []
     lessons = results.get("bench_lessons", {})
     if lessons:
+        stack = next((v for k, v in lessons.items() if k.startswith("stack_notebook_s")), None)
         lines += [
             f"Lesson execution, median of 3 runs in a fresh kernel, against an empty notebook run the "
             f"same way ({lessons['empty_notebook_s']} s). Budget: <= 3x the empty notebook.",
+        ]
+        if stack is not None:
+            lines += [
+                "",
+                f"For scale, a one-cell notebook that only imports the libraries every lesson is built on"
+                f" (numpy, pandas, ipywidgets, plotly) and shows one plotly FigureWidget takes {stack} s"
+                f" ({round(stack / lessons['empty_notebook_s'], 2)}x the empty notebook) before any"
+                f" lesson code runs.",
+            ]
+        lines += [
             "",
-            "| lesson | execution (s) | x empty notebook | notebook size (kB) |",
-            "|---|---|---|---|",
+            "| lesson | execution (s) | x empty notebook | x library floor | notebook size (kB) |",
+            "|---|---|---|---|---|",
         ]
         for stem, fig in lessons["lessons"].items():
-            lines.append(f"| {stem} | {fig['execution_s']} | {fig['ratio_to_empty']} | {fig['size_kb']} |")
+            lines.append(f"| {stem} | {fig['execution_s']} | {fig['ratio_to_empty']} |"
+                         f" {fig.get('ratio_to_stack', '')} | {fig['size_kb']} |")
         lines.append("")
     rows: list[tuple[str, dict]] = []
     for name, figures in sorted(results.items()):

@@ -73,7 +73,38 @@ def _interact_review(page):
     return before, after
 
 
-INTERACTIONS = {"00-start-here": _interact_start_here, "90-review": _interact_review}
+def _wait_changed(page, selector: str, before: str, timeout: int = 30000) -> str:
+    page.wait_for_function(
+        "([s, b]) => Array.from(document.querySelectorAll(s)).map(e => e.textContent).join(' | ') !== b",
+        arg=[selector, before], timeout=timeout)
+    return _visible_text(page, selector)
+
+
+def _interact_anatomy(page):
+    """Choose another level: the 3-D figure's title names the new level."""
+    before = _visible_text(page, ".gtitle")
+    assert "L4: " in before and "L1: " not in before  # the vertebra view of the default level
+    page.get_by_label("Level", exact=True).first.select_option(label="L1")
+    after = _wait_changed(page, ".gtitle", before)
+    assert "L1: " in after and "L4: " not in after
+    return before, after
+
+
+def _interact_planner(page):
+    """Swing the medial angle to its maximum from the keyboard: the screw's grade changes."""
+    grade = re.compile(r"Grade ([A-E]) \(modified A-E\) / grade (\d)")
+    before = _visible_text(page, ".widget-html")
+    assert grade.search(before), before
+    handle = page.locator(".widget-slider", has_text="Medial angle").locator(".noUi-handle").first
+    handle.focus()
+    handle.press("End")
+    after = _wait_changed(page, ".widget-html", before)
+    assert grade.search(after).groups() != grade.search(before).groups(), (before, after)
+    return before, after
+
+
+INTERACTIONS = {"00-start-here": _interact_start_here, "01-spinal-anatomy": _interact_anatomy,
+                "04-imaging-navigation-radiation": _interact_planner, "90-review": _interact_review}
 
 
 def _delete_sessions(lab):

@@ -512,14 +512,25 @@ def _scan_bank(path: str, mtime_ns: int, size: int) -> tuple[frozenset[str], tup
     return lessons, ids
 
 
-def _check_unique_ids(files: list[Path]) -> None:
-    """Item ids must be unique across banks: the progress store keys answers by id."""
+def _check_unique_ids(files: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Item ids must be unique across banks: the progress store keys answers by id.
+
+    Returns the files' stamps (checked once per set of file versions).
+    """
+    stamps = tuple(_stamp(p) for p in files)
+    _check_unique_ids_cached(stamps)
+    return stamps
+
+
+@functools.lru_cache(maxsize=8)
+def _check_unique_ids_cached(stamps: tuple[tuple[str, int, int], ...]) -> None:
     seen: dict[str, str] = {}
-    for path in files:
-        for item_id, line in _scan_bank(*_stamp(path))[1]:
-            if item_id in seen and seen[item_id] != _rel(path):
-                raise BankError(f"item id also used in {seen[item_id]}", _rel(path), item_id, line)
-            seen.setdefault(item_id, _rel(path))
+    for stamp in stamps:
+        file = _rel(Path(stamp[0]))
+        for item_id, line in _scan_bank(*stamp)[1]:
+            if item_id in seen and seen[item_id] != file:
+                raise BankError(f"item id also used in {seen[item_id]}", file, item_id, line)
+            seen.setdefault(item_id, file)
 
 
 def load_banks(directory: str | Path | None = None) -> tuple[Bank, ...]:
@@ -528,10 +539,8 @@ def load_banks(directory: str | Path | None = None) -> tuple[Bank, ...]:
     Item ids must be unique across banks: the progress store keys answers by id.
     """
     folder = Path(directory) if directory else questions_dir()
-    files = _bank_files(folder)
-    banks = tuple(_load_bank_cached(*_stamp(p)) for p in files)
-    _check_unique_ids(files)
-    return banks
+    stamps = _check_unique_ids(_bank_files(folder))
+    return tuple(_load_bank_cached(*stamp) for stamp in stamps)
 
 
 def all_items(directory: str | Path | None = None) -> list[Item]:
@@ -546,13 +555,11 @@ def items_for_lesson(lesson: str, directory: str | Path | None = None) -> list[I
     once per version of its file); ids are still checked across every bank.
     """
     folder = Path(directory) if directory else questions_dir()
-    files = _bank_files(folder)
-    _check_unique_ids(files)
     found = []
-    for path in files:
-        lessons = _scan_bank(*_stamp(path))[0]
+    for stamp in _check_unique_ids(_bank_files(folder)):
+        lessons = _scan_bank(*stamp)[0]
         if lesson in lessons or "*" in lessons:
-            found.extend(i for i in _load_bank_cached(*_stamp(path)).items if i.lesson == lesson)
+            found.extend(i for i in _load_bank_cached(*stamp).items if i.lesson == lesson)
     if not found:
         raise KeyError(f"no quiz items for lesson {lesson!r}")
     return found
