@@ -50,12 +50,15 @@ class DataError(ValueError):
     """A data file is missing, malformed or breaks its schema."""
 
 
+_DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
 def data_dir() -> Path:
     """Return the ``data/`` folder (``MISS_DATA_DIR`` overrides it, for tests)."""
     override = os.environ.get("MISS_DATA_DIR")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "data"
+    return _DEFAULT_DATA_DIR
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from typing import Any
 import pandas as pd
 
 from widgets.quiz.store import parse_time, read_export
+from widgets.views import plot_template
 
 __all__ = [
     "MASTERY_THRESHOLD",
@@ -344,7 +345,7 @@ def difficulty_figure(stats: pd.DataFrame):
     fig.update_layout(title="Item difficulty and discrimination",
                       xaxis={"title": "difficulty: share correct (p-value)", "range": [-0.05, 1.05]},
                       yaxis={"title": "discrimination: point-biserial (rest score)"},
-                      template="simple_white", height=420)
+                      template=plot_template(), height=420)
     return fig
 
 
@@ -364,7 +365,7 @@ def distractor_figure(rates: pd.DataFrame, item_id: str):
         fig.add_trace(go.Bar(x=sub["rate"], y=sub["option"] + ": " + sub["text"].str.slice(0, 40),
                              orientation="h", name=name,
                              marker={"color": colour, "pattern": {"shape": pattern}}))
-    fig.update_layout(title=f"Option choice rates, item {item_id}", template="simple_white",
+    fig.update_layout(title=f"Option choice rates, item {item_id}", template=plot_template(),
                       xaxis={"title": "share of learners", "range": [0, 1]}, height=320,
                       yaxis={"autorange": "reversed"})
     return fig
@@ -381,7 +382,7 @@ def mastery_figure(summary: pd.DataFrame):
                            name="mean mastery", marker={"color": OKABE_ITO["sky blue"]}))
     fig.add_vline(x=MASTERY_THRESHOLD, line={"color": OKABE_ITO["black"], "dash": "dot"},
                   annotation_text="mastery threshold")
-    fig.update_layout(title="Mastery per learning objective", template="simple_white",
+    fig.update_layout(title="Mastery per learning objective", template=plot_template(),
                       xaxis={"title": "mean mastery (0 to 1)", "range": [0, 1]},
                       yaxis={"autorange": "reversed"}, height=120 + 40 * len(summary))
     return fig

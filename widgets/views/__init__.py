@@ -11,7 +11,7 @@ import functools
 import html
 from collections.abc import Callable
 
-__all__ = ["OKABE_ITO", "DASHES", "guarded", "table_html"]
+__all__ = ["OKABE_ITO", "DASHES", "guarded", "plot_template", "table_html"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {
@@ -25,6 +25,36 @@ OKABE_ITO = {
     "black": "#000000",
 }
 DASHES = ("solid", "dash", "dot", "dashdot")
+
+_AXIS = {"linecolor": "rgb(36,36,36)", "showgrid": False, "showline": True, "ticks": "outside",
+         "zeroline": False, "zerolinecolor": "rgb(36,36,36)", "automargin": True,
+         "gridcolor": "rgb(232,232,232)", "title": {"standoff": 15}}
+_SCENE_AXIS = {"backgroundcolor": "white", "gridcolor": "rgb(232,232,232)", "linecolor": "rgb(36,36,36)",
+               "showbackground": True, "showgrid": False, "showline": True, "ticks": "outside",
+               "zeroline": False}
+
+
+@functools.cache
+def plot_template() -> str:
+    """Register and return the name of the suite's plotly template, ``"miss"``.
+
+    The layout of plotly's ``simple_white`` (white background, axis lines, outside
+    ticks, no grid) with the Okabe-Ito colourway, and without ``simple_white``'s
+    per-trace defaults: plotly deep-copies a template into every figure, and the
+    full ``simple_white`` cost ~35 ms a figure against ~8 ms for this one.
+    """
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    pio.templates["miss"] = go.layout.Template(layout={
+        "xaxis": _AXIS, "yaxis": _AXIS, "font": {"color": "rgb(36,36,36)"},
+        "paper_bgcolor": "white", "plot_bgcolor": "white", "hovermode": "closest",
+        "colorway": list(OKABE_ITO.values()), "title": {"x": 0.05}, "hoverlabel": {"align": "left"},
+        "scene": {"xaxis": _SCENE_AXIS, "yaxis": _SCENE_AXIS, "zaxis": _SCENE_AXIS},
+        "shapedefaults": {"fillcolor": "black", "line": {"width": 0}, "opacity": 0.3},
+        "annotationdefaults": {"arrowhead": 0, "arrowwidth": 1},
+    })
+    return "miss"
 
 
 def guarded(status_setter: Callable[[str], None]):

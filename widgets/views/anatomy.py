@@ -29,7 +29,7 @@ from widgets.anatomy.spine import build_spine
 from widgets.anatomy.transpsoas import cage_sizes, lateral_outline, plexus_levels
 from widgets.anatomy.vertebra import GROUPS, Part
 from widgets.corridor import assumption
-from widgets.views import DASHES, OKABE_ITO, guarded, table_html
+from widgets.views import DASHES, OKABE_ITO, guarded, plot_template, table_html
 
 __all__ = [
     "AnatomyExplorer",
@@ -340,7 +340,7 @@ def pedicle_width_figure(highlight: str | None = PEDICLE_SERIES_DEFAULT) -> go.F
         xaxis={"title": "level", "tickmode": "array", "tickvals": list(range(1, 6)),
                "ticktext": list(LUMBAR)},
         yaxis={"title": "pedicle width (mm)", "rangemode": "tozero"},
-        template="simple_white", width=900, height=520,
+        template=plot_template(), width=900, height=520,
         legend={"font": {"size": 10}},
     )
     return fig
@@ -382,7 +382,7 @@ class KambinExplorer:
                 hovertemplate=f"{tool.name}: {tool.diameter:g} mm<extra></extra>",
                 visible=True if tool.diameter <= 14 else "legendonly"))
         self.figure = go.FigureWidget(data=traces, layout=go.Layout(
-            title="", width=620, height=480, template="simple_white",
+            title="", width=620, height=480, template=plot_template(),
             xaxis={"title": "along the endplate (mm)", "scaleanchor": "y", "zeroline": False},
             yaxis={"title": "up the traversing root (mm)", "zeroline": False},
             legend={"font": {"size": 10}}, margin={"t": 60}))
@@ -478,7 +478,7 @@ class TranspsoasView:
                 hovertemplate=(f"{p.segment}: safe zone {p.safe_mm:.1f} mm long (derived)"
                                "<extra></extra>")))
         self.figure = go.FigureWidget(data=traces, layout=go.Layout(
-            title="", width=560, height=620, template="simple_white",
+            title="", width=560, height=620, template=plot_template(),
             xaxis={"title": "back ← (mm) → front", "scaleanchor": "y", "zeroline": False},
             yaxis={"title": "up (mm)", "zeroline": False},
             legend={"orientation": "h", "y": -0.12}, margin={"t": 60}))

@@ -30,7 +30,7 @@ from widgets.conditions import (
 )
 from widgets.data import load_table
 from widgets.selection import load_tree
-from widgets.views import OKABE_ITO, guarded, table_html
+from widgets.views import OKABE_ITO, guarded, plot_template, table_html
 
 __all__ = ["CobbExplorer", "MeyerdingExplorer", "RootFinder", "SelectionWalker", "meyerding_figure"]
 
@@ -91,7 +91,7 @@ def _meyerding_title(slip_mm: float, width_mm: float) -> str:
 def _meyerding_layout(slip_mm: float, width_mm: float, titled: bool = True) -> dict:
     return {
         "title": _meyerding_title(slip_mm, width_mm) if titled else None,
-        "template": "simple_white", "height": 300, "width": 520,
+        "template": plot_template(), "height": 300, "width": 520,
         "margin": {"t": 10, "l": 50, "r": 10, "b": 40},
         "xaxis": {"title": "posterior  <-  mm  ->  anterior", "scaleanchor": "y", "zeroline": False,
                   "range": [-10, 100]},
@@ -217,7 +217,7 @@ class CobbExplorer:
                              name="vertebra", showlegend=False, hoverinfo="skip",
                              textfont={"size": 10})],
             layout=go.Layout(
-                template="simple_white", height=520, width=520,
+                template=plot_template(), height=520, width=520,
                 margin={"t": 10, "l": 40, "r": 10, "b": 40},
                 xaxis={"title": "lateral shift (vertebral heights)", "range": [-9.5, 9.5], "zeroline": True,
                        "scaleanchor": "y"},
@@ -305,7 +305,7 @@ class RootFinder:
                          marker={"color": [OKABE_ITO["sky blue"]] * len(ROOTS),
                                  "pattern": {"shape": [""] * len(ROOTS)}},
                          hovertemplate="%{x}: explains %{y} finding(s)<extra></extra>")],
-            layout=go.Layout(template="simple_white", height=300, width=520,
+            layout=go.Layout(template=plot_template(), height=300, width=520,
                              margin={"t": 10, "l": 50, "r": 10, "b": 40},
                              yaxis={"title": "findings explained", "dtick": 1},
                              xaxis={"title": "root"}))
@@ -441,7 +441,7 @@ class SelectionWalker:
                   go.Scatter(x=[], y=[], mode="markers", name="you are here",
                              marker={"size": 20, "symbol": "diamond-open", "color": OKABE_ITO["vermillion"],
                                      "line": {"width": 3}}, hoverinfo="skip")],
-            layout=go.Layout(template="simple_white", height=380, width=520,
+            layout=go.Layout(template=plot_template(), height=380, width=520,
                              margin={"t": 10, "l": 10, "r": 10, "b": 10},
                              xaxis={"visible": False, "range": [-0.6, 2.6]},
                              yaxis={"visible": False, "range": [-4.6, 0.4]}, showlegend=True,

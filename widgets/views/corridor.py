@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from widgets.corridor import assumption, compare_corridors, ratio_text, tube_diameters
 from widgets.data import cite
-from widgets.views import OKABE_ITO, guarded, table_html
+from widgets.views import OKABE_ITO, guarded, plot_template, table_html
 
 __all__ = ["CorridorExplorer"]
 
@@ -67,7 +67,7 @@ class CorridorExplorer:
                 title="Working window at the lamina (plan view, to scale)",
                 xaxis={"title": "mediolateral (mm)", "scaleanchor": "y", "zeroline": False},
                 yaxis={"title": "craniocaudal (mm)", "zeroline": False},
-                height=420, width=520, template="simple_white",
+                height=420, width=520, template=plot_template(),
                 legend={"orientation": "h", "y": -0.2},
             ),
         )

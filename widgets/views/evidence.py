@@ -16,7 +16,7 @@ from plotly.subplots import make_subplots
 from widgets import evidence as ev
 from widgets import learning_curve as lc
 from widgets import meta
-from widgets.views import OKABE_ITO, guarded, table_html
+from widgets.views import OKABE_ITO, guarded, plot_template, table_html
 
 __all__ = ["LearningCurveExplorer", "MetaExplorer", "forest_figure", "funnel_figure"]
 
@@ -118,7 +118,7 @@ def _forest_widget(cls=go.FigureWidget):
                              line={"color": OKABE_ITO["bluish green"], "dash": "dash", "width": 3},
                              hoverinfo="skip"))
     return cls(data=traces, layout=go.Layout(
-        title={"text": ""}, template="simple_white", width=760, height=400,
+        title={"text": ""}, template=plot_template(), width=760, height=400,
         margin={"l": 250, "r": 20, "t": _TOP, "b": _BOTTOM},
         yaxis={"tickmode": "array", "showgrid": False, "zeroline": False},
         legend={"orientation": "h", "yanchor": "top", "y": -0.25}))
@@ -133,7 +133,7 @@ def _funnel_widget(cls=go.FigureWidget):
                    line={"color": OKABE_ITO["sky blue"], "dash": "dash", "width": 2}, hoverinfo="skip"),
         go.Scatter(name="pooled estimate", mode="lines", x=[], y=[],
                    line={"color": OKABE_ITO["vermillion"], "dash": "solid", "width": 2}, hoverinfo="skip"),
-    ], layout=go.Layout(title={"text": ""}, template="simple_white", width=560, height=380,
+    ], layout=go.Layout(title={"text": ""}, template=plot_template(), width=560, height=380,
                         yaxis={"title": {"text": "standard error (pooling scale)"}, "autorange": "reversed"},
                         legend={"orientation": "h", "y": -0.3}, margin={"t": 50}))
 
@@ -334,7 +334,7 @@ class LearningCurveExplorer:
                                  marker={"size": 4}), 2, 1)
         peak = {"color": OKABE_ITO["vermillion"], "symbol": "star", "size": 14}
         fig.add_trace(go.Scatter(name="CUSUM peak", mode="markers", x=[], y=[], marker=peak), 2, 1)
-        fig.update_layout(template="simple_white", width=720, height=560, title={"text": ""},
+        fig.update_layout(template=plot_template(), width=720, height=560, title={"text": ""},
                           legend={"orientation": "h", "y": -0.12})
         fig.update_xaxes(title_text="case number", row=2, col=1)
         self.figure = go.FigureWidget(fig)

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from widgets.carm import owl_eye_error, radiograph_outlines
 from widgets.screws import evaluate, preset, vertebra
-from widgets.views import OKABE_ITO, guarded, table_html
+from widgets.views import OKABE_ITO, guarded, plot_template, table_html
 
 __all__ = ["CArmSimulator", "ScrewPlanner"]
 
@@ -53,13 +53,15 @@ class ScrewPlanner:
         self.preset_button = ipw.Button(description="Preset angles", tooltip="published angles of the level")
         self.result = ipw.HTML()
         self.status = ipw.HTML()
-        self.fig3d = go.FigureWidget(layout=dict(title="3D: vertebra and screw", height=380,
+        tpl = plot_template()
+        self.fig3d = go.FigureWidget(layout=dict(template=tpl, title="3D: vertebra and screw", height=380,
                                                  margin=dict(l=0, r=0, t=40, b=0),
                                                  scene=dict(aspectmode="data")))
-        self.axial = go.FigureWidget(layout=dict(title="Axial view (from above)", height=320, width=340,
+        self.axial = go.FigureWidget(layout=dict(template=tpl, title="Axial view (from above)", height=320,
+                                                 width=340,
                                                  xaxis_title="x, left (mm)", yaxis_title="y, anterior (mm)",
                                                  yaxis_scaleanchor="x", margin=dict(l=40, r=10, t=40, b=40)))
-        self.lateral = go.FigureWidget(layout=dict(
+        self.lateral = go.FigureWidget(layout=dict(template=tpl,
             title="Lateral view (from the left)", height=320, width=340, xaxis_title="y, anterior (mm)",
             yaxis_title="z, cranial (mm)", yaxis_scaleanchor="x", margin=dict(l=40, r=10, t=40, b=40)))
         self._level_drawn = None
@@ -167,7 +169,7 @@ class CArmSimulator:
                                     continuous_update=False)
         self.feedback = ipw.HTML()
         self.status = ipw.HTML()
-        self.figure = go.FigureWidget(layout=dict(
+        self.figure = go.FigureWidget(layout=dict(template=plot_template(),
             title=f"Simulated radiograph of {level} (orthographic projection)", height=380, width=420,
             plot_bgcolor="black", xaxis=dict(showgrid=False, title="detector e1 (mm)"),
             yaxis=dict(showgrid=False, scaleanchor="x", title="detector e2 (mm)"),

@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 from widgets.comparator import LEVELS, PROCEDURE_LABELS, PROCEDURES, compare, input_rows, tube_options
 from widgets.corridor import assumption, tube_diameters
 from widgets.perioperative import evidence, recovery
-from widgets.views import OKABE_ITO, guarded, table_html
+from widgets.views import OKABE_ITO, guarded, plot_template, table_html
 
 __all__ = ["ComparatorView", "EvidenceView", "RecoveryTimeline", "show", "verdict_figure"]
 
@@ -97,7 +97,7 @@ class ComparatorView:
                         "line": {"color": OKABE_ITO["black"], "width": 1}},
                 hovertemplate="%{x}: %{y:.1f}<br>%{customdata}<extra></extra>", customdata=["", ""]),
                 row=1, col=col)
-        fig.update_layout(height=380, width=760, template="simple_white", bargap=0.35, margin={"t": 90})
+        fig.update_layout(height=380, width=760, template=plot_template(), bargap=0.35, margin={"t": 90})
         self.figure = go.FigureWidget(fig)
         self._update = guarded(_status_setter(self.status))(self._update_unguarded)
         for control in (self.procedure, self.level, self.tube, self.depth):
@@ -183,7 +183,7 @@ def verdict_figure():
             marker={"color": colour, "pattern": {"shape": pattern},
                     "line": {"color": OKABE_ITO["black"], "width": 1}},
             hovertemplate=f"{verdict}: %{{x}} findings<extra>%{{y}}</extra>"))
-    fig.update_layout(barmode="stack", template="simple_white", height=360, width=720,
+    fig.update_layout(barmode="stack", template=plot_template(), height=360, width=720,
                       title="Findings by verdict and procedure family (the table below has the counts)",
                       xaxis_title="number of findings", margin={"b": 110},
                       legend={"orientation": "h", "y": -0.35, "traceorder": "normal"})
@@ -224,7 +224,7 @@ class RecoveryTimeline:
             line={"color": OKABE_ITO["reddish purple"], "dash": "dot", "width": 4},
             hoverinfo="skip"), row=2, col=1)
         fig.add_vline(x=0, line={"color": OKABE_ITO["black"], "dash": "dash", "width": 1}, row=2, col=1)
-        fig.update_layout(height=640, width=820, template="simple_white",
+        fig.update_layout(height=640, width=820, template=plot_template(),
                           legend={"orientation": "h", "y": -0.12}, margin={"t": 80},
                           title="Recovery milestones, MISS vs open (points and printed intervals only)")
         fig.update_xaxes(title_text="days after surgery", row=1, col=1)

@@ -23,7 +23,7 @@ from widgets.techniques import (
     steps,
     technique_name,
 )
-from widgets.views import DASHES, OKABE_ITO, guarded, table_html
+from widgets.views import DASHES, OKABE_ITO, guarded, plot_template, table_html
 
 __all__ = ["StepDrill", "TechniqueComparison", "instrument_figure", "step_sheet", "technique_choices"]
 
@@ -83,7 +83,7 @@ class StepDrill:
                 title=f"{technique_name(technique)}: press Check order",
                 xaxis={"title": "your position", "dtick": 1, "range": [0.5, len(self._steps) + 0.5]},
                 yaxis={"title": "correct position", "dtick": 1, "range": [0.5, len(self._steps) + 0.5]},
-                height=360, width=560, template="simple_white", legend={"orientation": "h", "y": -0.25},
+                height=360, width=560, template=plot_template(), legend={"orientation": "h", "y": -0.25},
                 margin={"t": 50, "b": 40},
             ),
         )
@@ -198,7 +198,7 @@ class TechniqueComparison:
                              marker={"symbol": sym, "color": colour, "size": 12, "line": {"width": 2}},
                              hovertemplate="%{y}<br>%{text}<extra>" + flag + "</extra>")
                   for flag, (sym, colour) in markers.items()],
-            layout=go.Layout(title="Cited corridor sizes (mm) by technique", template="simple_white",
+            layout=go.Layout(title="Cited corridor sizes (mm) by technique", template=plot_template(),
                              xaxis={"title": "size as printed in the source (mm)", "rangemode": "tozero"},
                              yaxis={"automargin": True}, height=420, width=820,
                              legend={"orientation": "h", "y": -0.2}, margin={"t": 50}),
@@ -275,7 +275,7 @@ def instrument_figure() -> go.Figure:
                                      hovertemplate="working channel<extra></extra>"))
         x += d + 4
     fig.update_layout(title="Cross-sections of cited MISS instruments, to scale (mm)",
-                      template="simple_white",
+                      template=plot_template(),
                       xaxis={"title": "mm", "scaleanchor": "y", "zeroline": False},
                       yaxis={"title": "mm", "zeroline": False}, height=380, width=900,
                       legend={"orientation": "h", "y": -0.3, "font": {"size": 10}}, margin={"t": 50})
