@@ -29,3 +29,20 @@ def latency(func: Callable[[], object], repeat: int = 50, warmup: int = 3) -> di
         "max_ms": round(samples[-1], 2),
         "n": repeat,
     }
+
+
+def cycle(control, values) -> Callable[[], None]:
+    """Return a function that sets ``control.value`` to the next of ``values`` on each call.
+
+    Setting a control's value runs its observers exactly as a change in the browser
+    would, so timing the returned function times the callback.
+    """
+    values = list(values)
+    state = {"i": 0}
+
+    def run() -> None:
+        state["i"] += 1
+        control.value = values[state["i"] % len(values)]
+
+    return run
+

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 
-from benchmarks import latency
+from benchmarks import cycle, latency
 from widgets.anatomy import LEVELS, build_spine, build_vertebra, level_dimensions
 from widgets.anatomy.morphometry import PEDICLE_SERIES_DEFAULT
 from widgets.anatomy.spine import _build_spine
@@ -26,14 +26,6 @@ BUDGETS = {"vertebra_build_ms": 20, "spine_build_ms": 150, "level_change_p95_ms"
            "triangles_per_vertebra": 20_000, "notebook_kb": 2048}
 
 
-def _flipper(control, values):
-    state = {"i": 0}
-
-    def run():
-        state["i"] += 1
-        control.value = values[state["i"] % len(values)]
-
-    return run
 
 
 def builds() -> dict[str, object]:
@@ -75,13 +67,13 @@ def callbacks() -> dict[str, dict[str, float]]:
     k = KambinExplorer()
     lateral = TranspsoasView()
     return {
-        "01: level dropdown": latency(_flipper(ex.level, list(LEVELS)), repeat=60),
-        "01: part dropdown": latency(_flipper(ex.part, ["body", "pedicles", "disc",
+        "01: level dropdown": latency(cycle(ex.level, list(LEVELS)), repeat=60),
+        "01: part dropdown": latency(cycle(ex.part, ["body", "pedicles", "disc",
                                                         "exiting roots"]), repeat=40),
         "01: series dropdown (models cached)": latency(
-            _flipper(ex.series, ["Zindrick1987", PEDICLE_SERIES_DEFAULT]), repeat=20),
-        "01: Kambin segment": latency(_flipper(k.segment, ["L1-L2", "L3-L4", "L5-S1"]), repeat=30),
-        "01: transpsoas segment": latency(_flipper(lateral.segment, ["L1-L2", "L4-L5"]),
+            cycle(ex.series, ["Zindrick1987", PEDICLE_SERIES_DEFAULT]), repeat=20),
+        "01: Kambin segment": latency(cycle(k.segment, ["L1-L2", "L3-L4", "L5-S1"]), repeat=30),
+        "01: transpsoas segment": latency(cycle(lateral.segment, ["L1-L2", "L4-L5"]),
                                           repeat=30),
     }
 

@@ -11,19 +11,13 @@ from __future__ import annotations
 
 import time
 
-from benchmarks import latency
+from benchmarks import cycle, latency
 
 BUDGET_P95_MS = 50
 
 
 def _flip(control, a, b):
-    state = {"i": 0}
-
-    def run():
-        state["i"] += 1
-        control.value = a if state["i"] % 2 else b
-
-    return run
+    return cycle(control, (a, b))
 
 
 def run() -> dict:

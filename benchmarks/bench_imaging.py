@@ -8,21 +8,13 @@ end is not included). Run: ``python -m benchmarks.bench_imaging``.
 
 from __future__ import annotations
 
-from benchmarks import latency
+from benchmarks import cycle, latency
 from widgets.screws import evaluate, preset
 from widgets.views.imaging import CArmSimulator, ScrewPlanner
 
 BUDGETS = {"trajectory_change_p95_ms": 100, "control_p95_ms": 50}
 
 
-def _flipper(control, values):
-    state = {"i": 0}
-
-    def run():
-        state["i"] += 1
-        control.value = values[state["i"] % len(values)]
-
-    return run
 
 
 def run() -> dict[str, object]:
@@ -32,15 +24,15 @@ def run() -> dict[str, object]:
     m, s, _, _ = preset("L4")
     results: dict[str, object] = {
         "model_evaluate": latency(lambda: evaluate("L4", "left", m, s, 6.0, 40.0, 2.0)),
-        "planner_medial_angle": latency(_flipper(planner.medial, [m, m + 8, m + 16])),
-        "planner_sagittal_angle": latency(_flipper(planner.sagittal, [s, s + 5, s - 5])),
-        "planner_entry": latency(_flipper(planner.entry, [0.0, 2.0, 4.0])),
-        "planner_diameter": latency(_flipper(planner.diameter, [5.0, 6.0, 7.5])),
-        "planner_length": latency(_flipper(planner.length, [35.0, 40.0, 50.0])),
-        "planner_side": latency(_flipper(planner.side, ["left", "right"])),
-        "planner_vertebra": latency(_flipper(planner.vertebra, ["L3", "L4", "L5"]), repeat=20),
-        "carm_orbital": latency(_flipper(carm.orbital, [0.0, 20.0, 45.0, 90.0])),
-        "carm_tilt": latency(_flipper(carm.tilt, [0.0, 5.0, 10.0])),
+        "planner_medial_angle": latency(cycle(planner.medial, [m, m + 8, m + 16])),
+        "planner_sagittal_angle": latency(cycle(planner.sagittal, [s, s + 5, s - 5])),
+        "planner_entry": latency(cycle(planner.entry, [0.0, 2.0, 4.0])),
+        "planner_diameter": latency(cycle(planner.diameter, [5.0, 6.0, 7.5])),
+        "planner_length": latency(cycle(planner.length, [35.0, 40.0, 50.0])),
+        "planner_side": latency(cycle(planner.side, ["left", "right"])),
+        "planner_vertebra": latency(cycle(planner.vertebra, ["L3", "L4", "L5"]), repeat=20),
+        "carm_orbital": latency(cycle(carm.orbital, [0.0, 20.0, 45.0, 90.0])),
+        "carm_tilt": latency(cycle(carm.tilt, [0.0, 5.0, 10.0])),
     }
     traj = [k for k in results if k.startswith("planner_") and k != "planner_vertebra"]
     worst_traj = max(results[k]["p95_ms"] for k in traj)

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from benchmarks import latency
+from benchmarks import cycle, latency
 from widgets.lessons.notebooks import find_notebooks
 
 REPEAT = 3
@@ -57,18 +57,10 @@ def start_here_callbacks() -> dict[str, dict[str, float]]:
     from widgets.views.corridor import CorridorExplorer
 
     ex = CorridorExplorer()
-    state = {"i": 0}
-
-    def flip(control, a, b):
-        def run():
-            state["i"] += 1
-            control.value = a if state["i"] % 2 else b
-        return run
-
     return {
-        "00-start-here: tube dropdown": latency(flip(ex.tube, 14, 18)),
-        "00-start-here: depth slider": latency(flip(ex.depth, 40.0, 60.0)),
-        "00-start-here: retraction slider": latency(flip(ex.width, 30.0, 50.0)),
+        "00-start-here: tube dropdown": latency(cycle(ex.tube, (14, 18))),
+        "00-start-here: depth slider": latency(cycle(ex.depth, (40.0, 60.0))),
+        "00-start-here: retraction slider": latency(cycle(ex.width, (30.0, 50.0))),
     }
 
 

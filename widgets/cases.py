@@ -47,6 +47,7 @@ from typing import Any
 import yaml
 
 from widgets.data import DataError, data_dir
+from widgets.yamllines import LineDict, LineLoader
 
 __all__ = [
     "AGE_RANGE",
@@ -147,36 +148,6 @@ class CaseError(DataError):
 # --------------------------------------------------------------------------- YAML with lines
 
 
-class _LineDict(dict):
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _LineLoader(_Base):
-    """A safe YAML loader whose mappings remember their lines."""
-
-
-def _construct(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
-    out = _LineDict()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}",
-                                                    key_node.start_mark)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = key_node.start_mark.line + 1
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct)
-
-
 def _rel(path: Path) -> str:
     try:
         return path.resolve().relative_to(data_dir().resolve().parent).as_posix()
@@ -188,7 +159,7 @@ def _line_of(doc: Any, path: Sequence[Any]) -> int | None:
     line = getattr(doc, "line", None)
     node = doc
     for step in path:
-        if isinstance(node, _LineDict) and step in node:
+        if isinstance(node, LineDict) and step in node:
             line = node.key_lines.get(step, line)
             node = node[step]
         elif isinstance(node, list) and isinstance(step, int) and step < len(node):
@@ -222,7 +193,7 @@ def read_yaml(path: Path, schema: str) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise CaseError(f"{file}: cannot read it ({exc})") from exc
     try:
-        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506  (a SafeLoader subclass)
+        doc = yaml.load(text, Loader=LineLoader)  # noqa: S506  (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""

@@ -31,6 +31,7 @@ from widgets.corridor import assumption
 __all__ = [
     "LESSON_ASSUMPTIONS",
     "assumptions_table",
+    "plexus_rows",
     "dimensions_table",
     "disc_table",
     "instrument_fit_table",
@@ -226,11 +227,16 @@ def instrument_fit_table(segment: str):
 
 def plexus_table(series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0):
     """Plexus margin and safe zone on each disc (L1-L2 to L4-L5), and which lateral cages fit."""
-    spine = build_spine(series, spread_sd)
+    return _frame(plexus_rows(plexus_levels(build_spine(series, spread_sd))), "disc")
+
+
+def plexus_rows(levels, selected: str | None = None) -> list[dict]:
+    """Rows of the plexus table for ``levels`` (the ``selected`` disc marked), cages that fit."""
     cages = cage_sizes()
     out = []
-    for p in plexus_levels(spine):
-        row = {"disc": p.segment, "plexus margin (fraction of disc from the back)": p.ratio,
+    for p in levels:
+        row = {"disc": p.segment + (" (selected)" if p.segment == selected else ""),
+               "plexus margin (fraction of disc from the back)": p.ratio,
                "source": f"{p.source_key} ({p.confidence})",
                "disc length (mm)": round(p.disc_length, 1), "disc length basis": p.disc_length_basis,
                "plexus margin from the back (mm, derived)": round(p.margin_mm, 1),
@@ -238,7 +244,7 @@ def plexus_table(series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0):
         for size, src, _ in cages:
             row[f"{size:g} mm cage fits? ({src})"] = "yes" if size <= p.safe_mm else "no"
         out.append(row)
-    return _frame(out, "disc")
+    return out
 
 
 def assumptions_table(names: tuple[str, ...] = LESSON_ASSUMPTIONS):

@@ -141,9 +141,9 @@ def derive_seed(class_seed: int, variant_id: str) -> int:
 
 
 def _lines_loader():
-    from widgets.cases import _LineLoader
+    from widgets.yamllines import LineLoader
 
-    return _LineLoader
+    return LineLoader
 
 
 def load_config(path: str | Path, output: str | Path | None = None) -> ClassConfig:

@@ -29,6 +29,7 @@ import yaml
 from widgets.data import DataError, cite, data_dir, references
 from widgets.quiz import units
 from widgets.quiz.keys import KeySpecError, Resolved, resolve, resolve_all
+from widgets.yamllines import LineDict, LineLoader, SafeLoader
 
 __all__ = [
     "BLOOM_LEVELS",
@@ -149,38 +150,6 @@ class Bank:
 # --------------------------------------------------------------------------- YAML with lines
 
 
-class _LineDict(dict):
-    """A dict that remembers the line of its start and of each of its keys (1-based)."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-_BaseSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
-
-
-class _LineLoader(_BaseSafeLoader):
-    """A safe loader whose mappings are :class:`_LineDict` (lines recorded)."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
-    out = _LineDict()
-    out.line = node.start_mark.line + 1
-    out.key_lines = {}
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in out:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark)
-        out[key] = loader.construct_object(value_node, deep=True)
-        out.key_lines[key] = key_node.start_mark.line + 1
-    return out
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def questions_dir() -> Path:
     """Return the folder of the banks, ``data/questions``."""
     return data_dir() / "questions"
@@ -209,7 +178,7 @@ def _locate(doc: Any, path: list[Any]) -> tuple[int | None, str | None]:
     item_id = None
     node = doc
     for depth, step in enumerate(path):
-        if isinstance(node, _LineDict) and step in node:
+        if isinstance(node, LineDict) and step in node:
             line = node.key_lines.get(step, line)
             node = node[step]
         elif isinstance(node, list) and isinstance(step, int) and step < len(node):
@@ -280,7 +249,7 @@ def render(template: str, values: Mapping[str, Resolved]) -> str:
 # --------------------------------------------------------------------------- building items
 
 
-def _build_item(raw: _LineDict, bank: str, file: str, refs: Mapping[str, Any],
+def _build_item(raw: LineDict, bank: str, file: str, refs: Mapping[str, Any],
                 lessons: set[str]) -> Item:
     item_id = raw["id"]
 
@@ -431,7 +400,7 @@ def load_bank(path: str | Path) -> Bank:
     except (OSError, UnicodeDecodeError) as exc:
         raise BankError(f"cannot read the bank ({exc})", file) from exc
     try:
-        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506  (a SafeLoader subclass)
+        doc = yaml.load(text, Loader=LineLoader)  # noqa: S506  (a SafeLoader subclass)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -498,7 +467,7 @@ def _scan_bank(path: str, mtime_ns: int, size: int) -> tuple[frozenset[str], tup
     """
     try:
         # compose (C parser, no Python construction) and read only each item's id and lesson
-        root = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=_BaseSafeLoader)  # noqa: S506
+        root = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=SafeLoader)  # noqa: S506
         items_node = next(v for k, v in root.value if k.value == "items")
         lessons_found, id_lines = set(), []
         for node in items_node.value:

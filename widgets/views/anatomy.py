@@ -26,7 +26,7 @@ from widgets.anatomy.morphometry import (
     series_label,
 )
 from widgets.anatomy.spine import build_spine
-from widgets.anatomy.transpsoas import cage_sizes, lateral_outline, plexus_levels
+from widgets.anatomy.transpsoas import lateral_outline, plexus_levels
 from widgets.anatomy.vertebra import GROUPS, Part
 from widgets.corridor import assumption
 from widgets.views import DASHES, OKABE_ITO, guarded, plot_template, table_html
@@ -497,18 +497,10 @@ class TranspsoasView:
                     trace.line.width = 10 if p.segment == chosen else 5
             self.figure.layout.title = (f"Lateral transpsoas view, {chosen} highlighted:<br>"
                                         "plexus margin (Benglis 2009) and safe zone")
-        cages = cage_sizes()
-        rows = []
-        for p in self.levels:
-            row = {"disc": p.segment + (" (selected)" if p.segment == chosen else ""),
-                   "plexus margin ratio": p.ratio, "source": f"{p.source_key} ({p.confidence})",
-                   "disc length (mm)": round(p.disc_length, 1), "basis": p.disc_length_basis,
-                   "margin from back (mm, derived)": round(p.margin_mm, 1),
-                   "safe zone (mm, derived)": round(p.safe_mm, 1)}
-            for size, src, _ in cages:
-                row[f"{size:g} mm cage ({src}) fits?"] = "yes" if size <= p.safe_mm else "no"
-            rows.append(row)
-        self.table.value = table_html(rows, "Plexus margin and safe zone per disc (data table)")
+        from widgets.anatomy.tables import plexus_rows
+
+        self.table.value = table_html(plexus_rows(self.levels, chosen),
+                                      "Plexus margin and safe zone per disc (data table)")
         self.status.value = ""
 
     def widget(self) -> ipw.Widget:
