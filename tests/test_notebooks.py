@@ -78,3 +78,29 @@ def test_code_cells_are_short_and_introduced_by_prose(path):
                 f"cell {i} is not introduced by prose")
             ast.parse(cell.source)
         previous = cell.cell_type
+
+
+# A measurement typed in a lesson's prose must be one the data hold: the check is
+# deliberately loose (the value appears somewhere in data/), so that a typo or a
+# figure with no cited source fails, while rewording the prose does not.
+_UNIT_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:mm|cm|°|%|mSv|mrem|mL|ml|kg)(?!\w)")
+
+
+def _data_numbers() -> set[float]:
+    from widgets.data import data_dir
+
+    found: set[float] = set()
+    for path in data_dir().rglob("*"):
+        if path.suffix in {".csv", ".yaml", ".json"}:
+            text = path.read_text(encoding="utf-8")
+            found.update(float(m) for m in re.findall(r"(?<![A-Za-z])(\d+(?:\.\d+)?)", text))
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_measurements_in_the_prose_are_in_the_data(path):
+    known = _data_numbers()
+    nb = nbformat.read(path, as_version=4)
+    missing = [f"cell {i}: {m.group(0)!r}" for i, cell in enumerate(nb.cells) if cell.cell_type == "markdown"
+               for m in _UNIT_NUMBER.finditer(cell.source) if float(m.group(1)) not in known]
+    assert missing == [], f"{path.name}: figures typed in the prose that no data file holds: {missing}"
