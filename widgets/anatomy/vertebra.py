@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from widgets.anatomy.mesh import Mesh, Pose, prism, roll_next, sweep
+from widgets.anatomy.mesh import Mesh, Pose, cross3, prism, roll_next, sweep
 from widgets.anatomy.morphometry import (
     LEVELS,
     PEDICLE_SERIES_DEFAULT,
@@ -169,7 +169,7 @@ def _pedicle_axis(dims: LevelDimensions, side: str, s: float) -> PedicleAxis:
     hp = dims.v("body_height_posterior")
     d = np.array([-s * np.sin(alpha) * np.cos(beta), np.cos(alpha) * np.cos(beta), -np.sin(beta)])
     e_w = np.array([s * np.cos(alpha), np.sin(alpha), 0.0])
-    e_h = np.cross(d, e_w)
+    e_h = cross3(d, e_w)
     e_h = e_h / np.linalg.norm(e_h)
     if e_h[2] < 0:
         e_h = -e_h
@@ -253,7 +253,7 @@ def _ellipse_plate(centre, normal, face_w_dir, face_w, face_h, thickness, name) 
     """Return a thin elliptic plate: face ``face_w`` x ``face_h``, normal ``normal``, ``thickness`` deep."""
     n = np.asarray(normal, float) / np.linalg.norm(normal)
     u = np.asarray(face_w_dir, float) / np.linalg.norm(face_w_dir)
-    v = np.cross(n, u)
+    v = cross3(n, u)
     if v[2] < 0:
         v = -v
     centres = np.array([centre - n * thickness / 2.0, centre + n * thickness / 2.0])
