@@ -104,3 +104,13 @@ def test_measurements_in_the_prose_are_in_the_data(path):
     missing = [f"cell {i}: {m.group(0)!r}" for i, cell in enumerate(nb.cells) if cell.cell_type == "markdown"
                for m in _UNIT_NUMBER.finditer(cell.source) if float(m.group(1)) not in known]
     assert missing == [], f"{path.name}: figures typed in the prose that no data file holds: {missing}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_section_headings_are_unique_and_the_quiz_comes_before_the_summary(path):
+    nb = nbformat.read(path, as_version=4)
+    headings = [line.strip() for cell in nb.cells if cell.cell_type == "markdown"
+                for line in cell.source.splitlines() if line.startswith("## ")]
+    assert len(headings) == len(set(headings)), f"{path.name}: repeated headings in {headings}"
+    if "## Check your understanding" in headings:
+        assert headings.index("## Check your understanding") < headings.index("## Summary")
