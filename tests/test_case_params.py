@@ -78,7 +78,7 @@ INVALID = [
      " allowed: 'custom', 'adult-scoliosis'"),
     ({"case": "custom", "age": 50},
      "parameter 'sex' is None, but case='custom' needs every patient field; give one of 'female', 'male'"),
-    ({"case": "custom"}, "parameter 'age' is None, but case='custom' needs every patient field; give a"
+    ({"case": "custom"}, "parameter 'age' is None, but case='custom' needs every patient field; give an"
                          " int from 18 to 100"),
     # names, types and ranges
     ({"comorbidities": ["diabetis"]},
@@ -87,11 +87,11 @@ INVALID = [
     ({"comorbidities": ["diabetes", "diabetes"]}, "parameter 'comorbidities': lists a name twice"),
     ({"comorbidities": "diabetes"},
      "parameter 'comorbidities' must be a list, or None; got 'diabetes' (str)"),
-    ({"age": 12}, "parameter 'age' must be a int from 18 to 100, or None; got 12"),
-    ({"age": "old"}, "parameter 'age' must be a int from 18 to 100, or None; got 'old' (str)"),
-    ({"age": 42.5}, "parameter 'age' must be a int from 18 to 100, or None; got 42.5 (float)"),
+    ({"age": 12}, "parameter 'age' must be an int from 18 to 100, or None; got 12"),
+    ({"age": "old"}, "parameter 'age' must be an int from 18 to 100, or None; got 'old' (str)"),
+    ({"age": 42.5}, "parameter 'age' must be an int from 18 to 100, or None; got 42.5 (float)"),
     ({"bmi": 70.0}, "parameter 'bmi' must be a float from 15.0 to 60.0, or None; got 70.0"),
-    ({"duration_weeks": -1}, "parameter 'duration_weeks' must be a int from 0 to 520, or None; got -1"),
+    ({"duration_weeks": -1}, "parameter 'duration_weeks' must be an int from 0 to 520, or None; got -1"),
     ({"sex": "other"}, "parameter 'sex' must be one of 'female', 'male', or None; got 'other'"),
     ({"diagnosis": "sciatica"}, "parameter 'diagnosis' must be one of 'lumbar disc herniation'"),
     ({"bone_quality": "weak"}, "parameter 'bone_quality' must be one of 'normal', 'osteopenia',"
@@ -102,7 +102,7 @@ INVALID = [
      "parameter 'difficulty' must be one of 'easy', 'medium', 'hard'; got 'expert'"),
     ({"mode": "teacher"}, "parameter 'mode' must be one of 'student', 'solution'; got 'teacher'"),
     ({"mode": None}, "parameter 'mode' must be one of 'student', 'solution'; got None (NoneType)"),
-    ({"seed": -1}, "parameter 'seed' must be a int >= 0; got -1"),
+    ({"seed": -1}, "parameter 'seed' must be an int >= 0; got -1"),
     ({"learner": "a b"}, "parameter 'learner': learner id 'a b' must be 1-64 letters, digits"),
     ({"levle": "L4-L5"}, "unknown parameter 'levle' for lesson '07-case' (did you mean 'level'?)"),
 ]
@@ -156,8 +156,8 @@ def test_optional_param_accepts_none_and_still_checks_values():
     p = Param("age", int, None, "years", minimum=18, maximum=100, optional=True)
     assert p.check(None) is None
     assert p.check(40) == 40
-    assert p.allowed() == "a int from 18 to 100, or None"
-    with pytest.raises(ParameterError, match=re.escape("must be a int from 18 to 100, or None; got 5")):
+    assert p.allowed() == "an int from 18 to 100, or None"
+    with pytest.raises(ParameterError, match=re.escape("must be an int from 18 to 100, or None; got 5")):
         p.check(5)
 
 

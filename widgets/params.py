@@ -57,13 +57,14 @@ class Param:
         if self.choices is not None:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         tname = self.type.__name__
+        tname = ("an " if tname[0] in "aeiou" else "a ") + tname
         if self.minimum is not None and self.maximum is not None:
-            return f"a {tname} from {self.minimum} to {self.maximum}"
+            return f"{tname} from {self.minimum} to {self.maximum}"
         if self.minimum is not None:
-            return f"a {tname} >= {self.minimum}"
+            return f"{tname} >= {self.minimum}"
         if self.maximum is not None:
-            return f"a {tname} <= {self.maximum}"
-        return f"a {tname}"
+            return f"{tname} <= {self.maximum}"
+        return tname
 
     def check(self, value: Any) -> Any:
         """Return ``value`` if it is allowed, else raise :class:`ParameterError`.
