@@ -54,3 +54,19 @@ def test_errors():
         beam_direction(0, 90)
     with pytest.raises(TypeError):
         beam_direction("0", 0)
+
+
+def test_convex_hull_of_a_square_with_inner_points_is_the_square():
+    import numpy as np
+
+    from widgets.carm import convex_hull
+
+    square = np.array([[0.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.0, 2.0]])
+    inner = np.random.default_rng(0).uniform(0.1, 1.9, size=(40, 2))
+    hull = convex_hull(np.vstack([inner, square, [[1.0, 0.0]]]))  # + a point on an edge
+    assert np.allclose(hull[0], hull[-1])
+    assert {tuple(p) for p in hull[:-1]} == {tuple(p) for p in square}
+    x, y = hull[:, 0], hull[:, 1]
+    assert 0.5 * np.sum(x[:-1] * y[1:] - x[1:] * y[:-1]) == pytest.approx(4.0)  # counter-clockwise
+    with pytest.raises(ValueError, match="collinear"):
+        convex_hull(np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]))

@@ -89,14 +89,16 @@ def owl_eye_error(pedicle_axis: np.ndarray, orbital_deg: float, tilt_deg: float)
 
 
 def convex_hull(points: np.ndarray) -> np.ndarray:
-    """Return the 2D convex hull of ``points`` (scipy's Qhull), closed (first point repeated)."""
-    from scipy.spatial import ConvexHull
+    """Return the 2D convex hull of ``points``, counter-clockwise and closed (first point repeated)."""
+    from widgets.anatomy.mesh import convex_hull_2d
 
     pts = np.asarray(points, dtype=float)
     if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) < 3:
         raise ValueError(f"need an n x 2 array of at least 3 points; got shape {pts.shape}")
-    idx = ConvexHull(pts).vertices
-    return pts[np.append(idx, idx[0])]
+    hull = convex_hull_2d(pts)
+    if len(hull) < 3:
+        raise ValueError("the points are collinear: they have no 2D hull")
+    return np.vstack([hull, hull[:1]])
 
 
 def radiograph_outlines(vert, orbital_deg: float, tilt_deg: float = 0.0) -> dict[str, np.ndarray]:

@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from widgets.data import DataError, data_dir, load_table
+from widgets.yamllines import SafeLoader
 
 __all__ = [
     "Assumption",
@@ -52,7 +53,7 @@ def _assumptions(directory: str) -> dict[str, Assumption]:
     if not path.is_file():
         raise DataError("data/assumptions.yaml: file missing")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)  # noqa: S506
     except yaml.YAMLError as exc:
         raise DataError(f"data/assumptions.yaml: not valid YAML ({exc})") from exc
     out = {}

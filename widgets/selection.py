@@ -37,6 +37,7 @@ import yaml
 
 from widgets.corridor import assumption
 from widgets.data import DataError, data_dir, references
+from widgets.yamllines import SafeLoader
 
 __all__ = [
     "Branch",
@@ -431,7 +432,7 @@ def _load(path: str) -> SelectionTree:
     if not p.is_file():
         raise SelectionError(f"{p.name}: file missing")
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        raw = yaml.load(p.read_text(encoding="utf-8"), Loader=SafeLoader)  # noqa: S506
     except yaml.YAMLError as exc:
         raise SelectionError(f"data/{p.name}: not valid YAML ({exc})") from exc
     return SelectionTree(raw, f"data/{p.name}")

@@ -451,3 +451,58 @@ def section_extent(mesh: Mesh, origin: np.ndarray, normal: np.ndarray, direction
         return 0.0
     proj = pts @ direction
     return float(proj.max() - proj.min())
+
+
+# --------------------------------------------------------------------------- 2-D convex geometry
+
+
+def halfplanes(poly: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the outward unit normals and offsets of a convex polygon's edges (either winding)."""
+    nxt = roll_next(poly)
+    area = 0.5 * np.sum(poly[:, 0] * nxt[:, 1] - nxt[:, 0] * poly[:, 1])
+    if area < 0:
+        poly = poly[::-1]
+        nxt = roll_next(poly)
+    e = nxt - poly
+    n = np.column_stack([e[:, 1], -e[:, 0]]) / np.linalg.norm(e, axis=1, keepdims=True)
+    return n, np.einsum("ij,ij->i", poly, n)
+
+
+def point_in_convex(poly: np.ndarray | tuple[np.ndarray, np.ndarray], pts: np.ndarray,
+                     margin: float = 0.0) -> np.ndarray:
+    """Return, per point, whether it is inside the convex polygon grown by ``margin`` (negative: shrunk).
+
+    ``poly`` is the polygon's vertices, or its :func:`halfplanes` when testing often.
+    """
+    n, c = halfplanes(poly) if isinstance(poly, np.ndarray) else poly
+    return np.all(pts @ n.T - c < margin, axis=1)
+
+
+def _cross2(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a[0] * b[1] - a[1] * b[0])
+
+
+def convex_hull_2d(points: np.ndarray) -> np.ndarray:
+    """Return the convex hull of 2-D points (monotone chain), counter-clockwise, not closed."""
+    pts = np.asarray(points, dtype=float)
+    if len(pts) > 8:  # Akl-Toussaint: drop points inside the quadrilateral of extreme points
+        quad = pts[[pts[:, 0].argmin(), pts[:, 1].argmin(), pts[:, 0].argmax(), pts[:, 1].argmax()]]
+        quad = np.unique(quad, axis=0)
+        if len(quad) >= 3:
+            quad = quad[np.argsort(np.arctan2(*(quad - quad.mean(axis=0)).T[::-1]))]
+            pts = pts[~point_in_convex(quad, pts, margin=-1e-9)]
+            pts = np.vstack([pts, quad])
+    pts = np.unique(np.round(pts, 6), axis=0)
+    if len(pts) < 3:
+        return pts
+
+    def half(seq):
+        out: list[np.ndarray] = []
+        for p in seq:
+            while len(out) >= 2 and _cross2(out[-1] - out[-2], p - out[-2]) <= 0:
+                out.pop()
+            out.append(p)
+        return out
+
+    lower, upper = half(pts), half(pts[::-1])
+    return np.array(lower[:-1] + upper[:-1])

@@ -69,14 +69,14 @@ def _endplate_ring(dims: LevelDimensions, top: bool, inset: float = 0.0) -> np.n
 
 def sac_ellipse(vert: Vertebra, fill: float, margin: float = 0.8) -> tuple[float, float, float]:
     """Semi-axes (a, b) and centre y of the dural sac's ellipse inside a vertebra's canal."""
-    from widgets.anatomy.vertebra import _point_in_convex
+    from widgets.anatomy.mesh import point_in_convex
 
     cw, cd = vert.dims.v("canal_width"), vert.dims.v("canal_depth")
     a, b, yc = fill * cw / 2.0, fill * cd / 2.0, -cd / 2.0
     t = np.linspace(0, 2 * np.pi, 48, endpoint=False)
     for _ in range(60):
         pts = np.column_stack([a * np.cos(t), yc + b * np.sin(t)])
-        if np.all(_point_in_convex(vert.canal_polygon, pts, margin=-margin)):
+        if np.all(point_in_convex(vert.canal_polygon, pts, margin=-margin)):
             break
         a, b = 0.96 * a, 0.96 * b
     return a, b, yc

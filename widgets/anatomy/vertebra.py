@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from widgets.anatomy.mesh import Mesh, Pose, cross3, prism, roll_next, sweep
+from widgets.anatomy.mesh import Mesh, Pose, convex_hull_2d, cross3, halfplanes, prism, sweep
 from widgets.anatomy.morphometry import (
     LEVELS,
     PEDICLE_SERIES_DEFAULT,
@@ -264,58 +264,6 @@ def _ellipse_plate(centre, normal, face_w_dir, face_w, face_h, thickness, name) 
 # --------------------------------------------------------------------------- facets
 
 
-def _halfplanes(poly: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Outward unit normals and offsets of a convex polygon's edges (either winding)."""
-    nxt = roll_next(poly)
-    area = 0.5 * np.sum(poly[:, 0] * nxt[:, 1] - nxt[:, 0] * poly[:, 1])
-    if area < 0:
-        poly = poly[::-1]
-        nxt = roll_next(poly)
-    e = nxt - poly
-    n = np.column_stack([e[:, 1], -e[:, 0]]) / np.linalg.norm(e, axis=1, keepdims=True)
-    return n, np.einsum("ij,ij->i", poly, n)
-
-
-def _point_in_convex(poly: np.ndarray | tuple[np.ndarray, np.ndarray], pts: np.ndarray,
-                     margin: float = 0.0) -> np.ndarray:
-    """Boolean per point: inside the convex polygon grown by ``margin`` (negative: shrunk).
-
-    ``poly`` is the polygon's vertices, or its :func:`_halfplanes` when testing often.
-    """
-    n, c = _halfplanes(poly) if isinstance(poly, np.ndarray) else poly
-    return np.all(pts @ n.T - c < margin, axis=1)
-
-
-def _cross2(a: np.ndarray, b: np.ndarray) -> float:
-    return float(a[0] * b[1] - a[1] * b[0])
-
-
-def _hull(points: np.ndarray) -> np.ndarray:
-    """Convex hull of 2-D points (monotone chain), counter-clockwise."""
-    pts = np.asarray(points, dtype=float)
-    if len(pts) > 8:  # Akl-Toussaint: drop points inside the quadrilateral of extreme points
-        quad = pts[[pts[:, 0].argmin(), pts[:, 1].argmin(), pts[:, 0].argmax(), pts[:, 1].argmax()]]
-        quad = np.unique(quad, axis=0)
-        if len(quad) >= 3:
-            quad = quad[np.argsort(np.arctan2(*(quad - quad.mean(axis=0)).T[::-1]))]
-            pts = pts[~_point_in_convex(quad, pts, margin=-1e-9)]
-            pts = np.vstack([pts, quad])
-    pts = np.unique(np.round(pts, 6), axis=0)
-    if len(pts) < 3:
-        return pts
-
-    def half(seq):
-        out: list[np.ndarray] = []
-        for p in seq:
-            while len(out) >= 2 and _cross2(out[-1] - out[-2], p - out[-2]) <= 0:
-                out.pop()
-            out.append(p)
-        return out
-
-    lower, upper = half(pts), half(pts[::-1])
-    return np.array(lower[:-1] + upper[:-1])
-
-
 def facet_joint(lower: Vertebra, side: str, s: float, upper_dims: LevelDimensions | None,
                 skeleton: bool = False) -> tuple[Part | None, Mesh, dict[str, np.ndarray]]:
     """Return the facet joint above ``lower`` on one side, in ``lower``'s frame.
@@ -348,8 +296,8 @@ def facet_joint(lower: Vertebra, side: str, s: float, upper_dims: LevelDimension
     iap_z = iap_bottom + inf_h / 2.0
     sap_z = min(z_i, iap_bottom) + sup_h / 2.0
     ped = lower.part(f"pedicle_{side}").mesh.vertices
-    ped_hull = _hull(ped[ped[:, 2] > iap_bottom - 0.5][:, :2])
-    ped_planes = _halfplanes(ped_hull) if len(ped_hull) >= 3 else None
+    ped_hull = convex_hull_2d(ped[ped[:, 2] > iap_bottom - 0.5][:, :2])
+    ped_planes = halfplanes(ped_hull) if len(ped_hull) >= 3 else None
     x_j = _medial_x(d, -span) + ax.width / 2.0
     y_j = -span - d.v("lamina_thickness") / 2.0
     # the superior facet rises beside the lamina of the vertebra above: keep it lateral to it
@@ -360,7 +308,7 @@ def facet_joint(lower: Vertebra, side: str, s: float, upper_dims: LevelDimension
         x_upper = (upper_dims.v("canal_width") / 2.0 + up_span * np.tan(up_alpha)
                    + 0.5 + upper_dims.v("lamina_thickness") + 1.0)
     ring = np.cos(np.linspace(0, 2 * np.pi, 24, endpoint=False))
-    canal = _halfplanes(lower.canal_polygon)
+    canal = halfplanes(lower.canal_polygon)
     push = np.array([0.3, -1.0]) / np.hypot(0.3, 1.0)
     off = gap / 2.0 + ft / 2.0
 
