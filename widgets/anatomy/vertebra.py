@@ -26,6 +26,7 @@ Sizes without a published figure come from ``data/assumptions.yaml``
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -463,6 +464,16 @@ def _with_joints(vert: Vertebra, upper_dims: LevelDimensions | None,
                     vert.canal_polygon, landmarks)
 
 
+@functools.lru_cache(maxsize=64)
+def _neighbour_skeleton(dims: LevelDimensions, upper_dims: LevelDimensions) -> Vertebra:
+    """Return the skeleton of the level below (pedicles, canal, joints) that seats the inferior facets.
+
+    Cached like the dimensions it is built from: changing the level in a lesson rebuilds the
+    vertebra shown, not the neighbour that only places its facets.
+    """
+    return vertebra_core(dims, upper_dims, skeleton=True)
+
+
 def build_vertebra(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0
                    ) -> Vertebra:
     """Build one vertebra on its own, in its local frame.
@@ -480,6 +491,6 @@ def build_vertebra(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: 
     core = vertebra_core(dims, above)
     if level == LEVELS[-1]:
         return core
-    below = vertebra_core(level_dimensions(LEVELS[i + 1], series, spread_sd), dims, skeleton=True)
+    below = _neighbour_skeleton(level_dimensions(LEVELS[i + 1], series, spread_sd), dims)
     return Vertebra(level, dims, core.parts + tuple(neutral_inferior_facets(core, below)),
                     core.pedicles, core.canal_polygon, core.landmarks)
