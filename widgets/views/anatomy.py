@@ -354,7 +354,25 @@ def _circle(centre: np.ndarray, d: float, n: int = 61) -> tuple[np.ndarray, np.n
     return centre[0] + d / 2 * np.cos(t), centre[1] + d / 2 * np.sin(t)
 
 
-class KambinExplorer:
+class _SegmentView:
+    """A view driven by one disc-segment dropdown: errors go to its status line, then re-raise."""
+
+    segment: ipw.Dropdown
+    status: ipw.HTML
+
+    def _set_status(self, text: str) -> None:
+        self.status.value = f'<p role="alert">{text}</p>'
+
+    def _wire(self) -> None:
+        self._update = guarded(self._set_status)(self._update_unguarded)
+        self.segment.observe(self._update, names="value")
+        self._update()
+
+    def _update_unguarded(self, change=None) -> None:  # pragma: no cover - each view overrides
+        raise NotImplementedError
+
+
+class KambinExplorer(_SegmentView):
     """Pick a disc: see its working zone to scale, the largest circle inside, and the tools."""
 
     def __init__(self, segment: str = "L4-L5"):
@@ -386,12 +404,7 @@ class KambinExplorer:
             xaxis={"title": "along the endplate (mm)", "scaleanchor": "y", "zeroline": False},
             yaxis={"title": "up the traversing root (mm)", "zeroline": False},
             legend={"font": {"size": 10}}, margin={"t": 60}))
-        self._update = guarded(self._set_status)(self._update_unguarded)
-        self.segment.observe(self._update, names="value")
-        self._update()
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{text}</p>'
+        self._wire()
 
     def _update_unguarded(self, change=None) -> None:
         k = kambin_triangle(self.segment.value)
@@ -431,7 +444,7 @@ class KambinExplorer:
 # --------------------------------------------------------------------------- transpsoas
 
 
-class TranspsoasView:
+class TranspsoasView(_SegmentView):
     """A lateral view of the stack with the plexus margin and the safe zone on each disc."""
 
     def __init__(self, segment: str = "L4-L5", series: str = PEDICLE_SERIES_DEFAULT,
@@ -446,20 +459,14 @@ class TranspsoasView:
         self.status = ipw.HTML()
         outline = lateral_outline(self.spine)
         traces = []
-        for lv, poly in outline["bodies"].items():
-            p = np.vstack([poly, poly[:1]])
-            traces.append(go.Scatter(x=p[:, 0], y=p[:, 1], mode="lines", fill="toself",
-                                     name=f"{lv} body", showlegend=False,
-                                     line={"color": OKABE_ITO["blue"], "width": 1},
-                                     fillcolor="rgba(0,114,178,0.15)",
-                                     hovertemplate=f"{lv} vertebral body<extra></extra>"))
-        for disc, poly in outline["discs"].items():
-            p = np.vstack([poly, poly[:1]])
-            traces.append(go.Scatter(x=p[:, 0], y=p[:, 1], mode="lines", fill="toself",
-                                     name=f"{disc} disc", showlegend=False,
-                                     line={"color": OKABE_ITO["bluish green"], "width": 1},
-                                     fillcolor="rgba(0,158,115,0.2)",
-                                     hovertemplate=f"{disc} disc<extra></extra>"))
+        for kind, colour, fill, label in (("bodies", "blue", "rgba(0,114,178,0.15)", "vertebral body"),
+                                          ("discs", "bluish green", "rgba(0,158,115,0.2)", "disc")):
+            for name, poly in outline[kind].items():
+                p = np.vstack([poly, poly[:1]])
+                traces.append(go.Scatter(x=p[:, 0], y=p[:, 1], mode="lines", fill="toself",
+                                         name=f"{name} {label.split()[-1]}", showlegend=False,
+                                         line={"color": OKABE_ITO[colour], "width": 1}, fillcolor=fill,
+                                         hovertemplate=f"{name} {label}<extra></extra>"))
         self._n_outline = len(traces)
         for p in self.levels:
             m = p.margin_point
@@ -482,12 +489,7 @@ class TranspsoasView:
             xaxis={"title": "back ← (mm) → front", "scaleanchor": "y", "zeroline": False},
             yaxis={"title": "up (mm)", "zeroline": False},
             legend={"orientation": "h", "y": -0.12}, margin={"t": 60}))
-        self._update = guarded(self._set_status)(self._update_unguarded)
-        self.segment.observe(self._update, names="value")
-        self._update()
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{text}</p>'
+        self._wire()
 
     def _update_unguarded(self, change=None) -> None:
         chosen = self.segment.value
