@@ -47,7 +47,7 @@ from typing import Any
 import yaml
 
 from widgets.data import DataError, data_dir
-from widgets.yamllines import LineDict, LineLoader
+from widgets.yamllines import LineLoader, line_of
 
 __all__ = [
     "AGE_RANGE",
@@ -155,21 +155,6 @@ def _rel(path: Path) -> str:
         return path.name
 
 
-def _line_of(doc: Any, path: Sequence[Any]) -> int | None:
-    line = getattr(doc, "line", None)
-    node = doc
-    for step in path:
-        if isinstance(node, LineDict) and step in node:
-            line = node.key_lines.get(step, line)
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
-            node = node[step]
-            line = getattr(node, "line", line)
-        else:
-            break
-    return line
-
-
 @functools.lru_cache(maxsize=4)
 def _validator(path: str):
     import jsonschema
@@ -199,10 +184,10 @@ def read_yaml(path: Path, schema: str) -> Any:
         where = f" line {mark.line + 1}" if mark else ""
         raise CaseError(f"{file}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
     validator = _validator(str(data_dir() / "cases" / schema))
-    errors = sorted(validator.iter_errors(doc), key=lambda e: _line_of(doc, list(e.absolute_path)) or 0)
+    errors = sorted(validator.iter_errors(doc), key=lambda e: line_of(doc, list(e.absolute_path)) or 0)
     if errors:
         first = errors[0]
-        line = _line_of(doc, list(first.absolute_path))
+        line = line_of(doc, list(first.absolute_path))
         at = ".".join(str(p) for p in first.absolute_path)
         raise CaseError(f"{file} line {line}: {first.message}" + (f" (at {at})" if at else ""))
     return doc

@@ -9,9 +9,12 @@ Duplicate keys, which plain YAML loading silently collapses, are an error.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import yaml
 
-__all__ = ["LineDict", "LineLoader", "SafeLoader"]
+__all__ = ["LineDict", "LineLoader", "SafeLoader", "line_of"]
 
 #: libyaml's safe loader when PyYAML was built with it, else the pure-Python one.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -44,3 +47,24 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
 
 
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def line_of(doc: Any, path: Sequence[Any]) -> int | None:
+    """Return the line of the deepest node on ``path`` (keys and list indices) in a loaded document.
+
+    ``path`` is what a JSON-schema error gives as ``absolute_path``; the walk stops where
+    the document does, so a missing key reports the line of its parent.
+    """
+    line = getattr(doc, "line", None)
+    node = doc
+    for step in path:
+        if isinstance(node, LineDict) and step in node:
+            line = node.key_lines.get(step, line)
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+            line = getattr(node, "line", line)
+        else:
+            break
+    return line
+

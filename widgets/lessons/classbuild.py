@@ -159,7 +159,7 @@ def load_config(path: str | Path, output: str | Path | None = None) -> ClassConf
     import jsonschema
     import yaml
 
-    from widgets.cases import _line_of
+    from widgets.yamllines import line_of
 
     path = Path(path)
     try:
@@ -171,11 +171,11 @@ def load_config(path: str | Path, output: str | Path | None = None) -> ClassConf
         where = f" line {mark.line + 1}" if mark else ""
         raise BuildError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
     errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(doc),
-                    key=lambda e: _line_of(doc, list(e.absolute_path)) or 0)
+                    key=lambda e: line_of(doc, list(e.absolute_path)) or 0)
     if errors:
         e = errors[0]
         at = ".".join(str(p) for p in e.absolute_path)
-        raise BuildError(f"{path} line {_line_of(doc, list(e.absolute_path))}: {e.message}"
+        raise BuildError(f"{path} line {line_of(doc, list(e.absolute_path))}: {e.message}"
                          + (f" (at {at})" if at else ""))
     from widgets.params import ParameterError, get_spec
 

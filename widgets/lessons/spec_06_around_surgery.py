@@ -8,6 +8,7 @@ two in step, so that importing the lesson specs stays cheap.
 
 from __future__ import annotations
 
+from widgets.lessons.specs import DEPTH_MM
 from widgets.params import Param, ParameterSpec, register
 
 AROUND_SURGERY = register(
@@ -35,14 +36,7 @@ AROUND_SURGERY = register(
                 "tubular retractor diameter in mm (cited sizes; 26 is a secondary-source range end)",
                 choices=(14, 16, 18, 26),
             ),
-            Param(
-                "depth_mm",
-                float,
-                50.0,
-                "skin-to-lamina depth in mm (an assumption)",
-                minimum=20.0,
-                maximum=120.0,
-            ),
+            DEPTH_MM,
         ),
     )
 )

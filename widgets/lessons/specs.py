@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from widgets.params import Param, ParameterSpec, register
 
+#: The skin-to-lamina depth both corridor comparisons (lessons 00 and 06) take.
+DEPTH_MM = Param("depth_mm", float, 50.0, "skin-to-lamina depth in mm (an assumption)",
+                 minimum=20.0, maximum=120.0)
+
 START_HERE = register(
     ParameterSpec(
         lesson="00-start-here",
@@ -15,14 +19,7 @@ START_HERE = register(
                 "tubular retractor diameter in mm (cited sizes)",
                 choices=(14, 16, 18),
             ),
-            Param(
-                "depth_mm",
-                float,
-                50.0,
-                "skin-to-lamina depth in mm (an assumption)",
-                minimum=20.0,
-                maximum=120.0,
-            ),
+            DEPTH_MM,
             Param(
                 "retraction_width_mm",
                 float,

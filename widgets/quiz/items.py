@@ -29,7 +29,7 @@ import yaml
 from widgets.data import DataError, cite, data_dir, references
 from widgets.quiz import units
 from widgets.quiz.keys import KeySpecError, Resolved, resolve, resolve_all
-from widgets.yamllines import LineDict, LineLoader, SafeLoader
+from widgets.yamllines import LineDict, LineLoader, SafeLoader, line_of
 
 __all__ = [
     "BLOOM_LEVELS",
@@ -174,21 +174,14 @@ def _schema(path: str) -> Any:
 
 def _locate(doc: Any, path: list[Any]) -> tuple[int | None, str | None]:
     """Return (line, item id) of the deepest node on ``path`` in the loaded document."""
-    line = getattr(doc, "line", None)
     item_id = None
-    node = doc
-    for depth, step in enumerate(path):
-        if isinstance(node, LineDict) and step in node:
-            line = node.key_lines.get(step, line)
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
-            node = node[step]
-            line = getattr(node, "line", line)
-        else:
-            break
-        if depth == 1 and path[0] == "items" and isinstance(node, Mapping):
-            item_id = node.get("id") if isinstance(node.get("id"), str) else None
-    return line, item_id
+    if len(path) > 1 and path[0] == "items" and isinstance(doc, Mapping):
+        items = doc.get("items")
+        if isinstance(items, list) and isinstance(path[1], int) and path[1] < len(items):
+            item = items[path[1]]
+            if isinstance(item, Mapping) and isinstance(item.get("id"), str):
+                item_id = item["id"]
+    return line_of(doc, path), item_id
 
 
 def _path_text(path: list[Any]) -> str:
