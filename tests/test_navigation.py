@@ -30,3 +30,13 @@ def test_errors():
         tip_error(-1, 2, 45)
     with pytest.raises(TypeError):
         tip_error(1, None, 45)
+
+
+def test_lesson_references_resolve_and_cover_the_cited_tables():
+    from widgets.data import load_table, references
+    from widgets.navigation import lesson_references
+
+    keys = lesson_references()
+    assert len(keys) == len(set(keys)) and set(keys) <= set(references())
+    assert set(load_table("screw_accuracy")["source_key"]) & set(keys)
+    assert "Peng2020AnnTranslMed" in keys and "Bindal2008JNeurosurgSpine" in keys

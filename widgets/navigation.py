@@ -16,8 +16,8 @@ import pandas as pd
 
 from widgets.data import load_table
 
-__all__ = ["TECHNIQUES", "accuracy_table", "rct_robot_vs_freehand", "study_level_summary", "tip_error",
-           "tip_error_table"]
+__all__ = ["LESSON_REFERENCES", "TECHNIQUES", "accuracy_table", "lesson_references", "rct_robot_vs_freehand",
+           "study_level_summary", "tip_error", "tip_error_table"]
 
 #: Technique labels of the pooled Perdomo-Pantoja 2019 rows (screw_accuracy table).
 TECHNIQUES = ("freehand", "fluoroscopy-assisted", "CT navigation", "robot-assisted")
@@ -79,3 +79,19 @@ def study_level_summary() -> pd.DataFrame:
                         "lowest %": g.min(), "highest %": g.max()}).reset_index()
     out["source"] = "Puvanesarajah2014 review tables (studies used different definitions)"
     return out
+
+
+#: Every source lesson 04 (imaging, navigation, radiation) shows, in the order its References list them:
+#: the screw grading scales and angles, the accuracy pools and trial, the radiation doses and limits.
+LESSON_REFERENCES = (
+    "Gertzbein1990", "Seekhealthz", "LumbarScrewSel2019", "Panjabi1992", "Solitro2019",
+    "PerdomoPantoja2019WorldNeurosurg", "Gelalis2012EurSpineJ", "Peng2020AnnTranslMed",
+    "Puvanesarajah2014", "Bindal2008JNeurosurgSpine", "Funao2014", "Rampersaud2000Spine",
+    "ICRP103ICRP118", "Openanesthesia", "Park2018YonseiMedJ", "Li2018JOSR",
+)
+
+
+def lesson_references() -> list[str]:
+    """Return the source keys lesson 04 cites, in the order of its References section."""
+    return list(LESSON_REFERENCES)
+

@@ -20,6 +20,7 @@ from widgets.quiz.store import ProgressStore
 
 __all__ = [
     "DEFAULT_LEARNER",
+    "bank_references",
     "due_table",
     "leitner_walkthrough",
     "learner_store",
@@ -120,3 +121,10 @@ def leitner_walkthrough(results: Sequence[bool]) -> pd.DataFrame:
                      "box after": box, "due again on day": due})
         day = due
     return pd.DataFrame(rows).set_index("answer")
+
+
+def bank_references(items: Sequence[Item] | None = None) -> list[str]:
+    """Return the source keys cited by the question banks (every item by default), sorted."""
+    pool = list(items) if items is not None else all_items()
+    return sorted({key for item in pool for key in item.sources})
+
