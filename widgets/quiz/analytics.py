@@ -333,8 +333,9 @@ def difficulty_figure(stats: pd.DataFrame):
     import plotly.graph_objects as go
 
     from widgets.views import OKABE_ITO
+    from widgets.views.figures import Figure
 
-    fig = go.Figure(go.Scatter(
+    fig = Figure(go.Scatter(
         x=stats["p_value"], y=stats["point_biserial"], mode="markers+text",
         text=stats["item"], textposition="top center", name="items",
         marker={"color": OKABE_ITO["blue"], "symbol": "circle", "size": 10},
@@ -354,11 +355,12 @@ def distractor_figure(rates: pd.DataFrame, item_id: str):
     import plotly.graph_objects as go
 
     from widgets.views import OKABE_ITO
+    from widgets.views.figures import Figure
 
     rows = rates[rates["item"] == item_id]
     if rows.empty:
         raise KeyError(f"no choice rates for item {item_id!r}")
-    fig = go.Figure()
+    fig = Figure()
     for keyed, colour, pattern, name in ((True, OKABE_ITO["bluish green"], "", "keyed answer"),
                                          (False, OKABE_ITO["orange"], "/", "distractor")):
         sub = rows[rows["keyed"] == keyed]
@@ -376,9 +378,10 @@ def mastery_figure(summary: pd.DataFrame):
     import plotly.graph_objects as go
 
     from widgets.views import OKABE_ITO
+    from widgets.views.figures import Figure
 
     labels = summary["lesson"] + ": " + summary["objective"].str.slice(0, 50)
-    fig = go.Figure(go.Bar(x=summary["mean_mastery"], y=labels, orientation="h",
+    fig = Figure(go.Bar(x=summary["mean_mastery"], y=labels, orientation="h",
                            name="mean mastery", marker={"color": OKABE_ITO["sky blue"]}))
     fig.add_vline(x=MASTERY_THRESHOLD, line={"color": OKABE_ITO["black"], "dash": "dot"},
                   annotation_text="mastery threshold")

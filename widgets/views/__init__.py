@@ -90,17 +90,17 @@ def table_html(rows: list[dict[str, object]], caption: str) -> str:
 
 
 def _use_offline_renderer() -> None:
-    """Render static plotly figures as JSON mime bundles (offline, stable for nbval).
+    """Make plotly's own renderer emit JSON mime bundles (offline, stable for nbval).
 
-    JupyterLab draws them with the plotly.js bundled in its extension: no CDN.
-    The environment variable ``PLOTLY_RENDERER`` still wins when set.
+    The suite's figures are :class:`widgets.views.figures.Figure` and never use
+    plotly's renderers; this covers a plain ``go.Figure`` a student makes in a
+    lesson. It sets the default through ``PLOTLY_RENDERER``, which plotly reads
+    when its renderers are first imported, so importing :mod:`widgets.views`
+    does not pay for that import (nbformat, jsonschema). A value already set wins.
     """
     import os
 
-    import plotly.io as pio
-
-    if not os.environ.get("PLOTLY_RENDERER"):
-        pio.renderers.default = "plotly_mimetype"
+    os.environ.setdefault("PLOTLY_RENDERER", "plotly_mimetype")
 
 
 _use_offline_renderer()

@@ -1,8 +1,8 @@
 """Interactive views of lesson 01: the 3-D spine, pedicle series, Kambin's triangle, transpsoas.
 
 Thin layers over :mod:`widgets.anatomy`: the models build the geometry and the
-tables; these classes only draw them (plotly ``FigureWidget`` inside ipywidgets
-containers, whose state is not saved in the notebook) and wire the controls.
+tables; these classes only draw them (plotly figures in ipywidgets Output widgets,
+whose state is not saved in the notebook) and wire the controls.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from widgets.anatomy.transpsoas import lateral_outline, plexus_levels
 from widgets.anatomy.vertebra import GROUPS, Part
 from widgets.corridor import assumption
 from widgets.views import DASHES, OKABE_ITO, guarded, plot_template, table_html
+from widgets.views.figures import Figure
 
 __all__ = [
     "AnatomyExplorer",
@@ -188,7 +189,7 @@ class AnatomyExplorer:
         self.table = ipw.HTML()
         self.notes = ipw.HTML()
         self.status = ipw.HTML()
-        self.vertebra_fig = go.FigureWidget(
+        self.vertebra_fig = Figure(
             data=[go.Mesh3d(name=layer, flatshading=True, lighting=_LIGHTING, showlegend=False,
                             hovertemplate="%{hovertext}<extra></extra>", **_LAYER_STYLE[layer])
                   for layer in LAYERS],
@@ -198,7 +199,7 @@ class AnatomyExplorer:
                 scene=_scene({"eye": {"x": 1.2, "y": -1.5, "z": 1.1}}),
             ),
         )
-        self.spine_fig = go.FigureWidget(
+        self.spine_fig = Figure(
             data=[go.Mesh3d(name=name, flatshading=True, lighting=_LIGHTING, showlegend=False,
                             hovertemplate="%{hovertext}<extra></extra>")
                   for name in ("bone", "disc", "neural", "highlight")],
@@ -291,21 +292,21 @@ class AnatomyExplorer:
         """Return the assembled view."""
         controls = ipw.HBox([ipw.VBox([self.level, self.part]),
                              ipw.VBox([self.series, self.spread])])
-        figures = ipw.HBox([self.vertebra_fig, self.spine_fig])
+        figures = ipw.HBox([self.vertebra_fig.output, self.spine_fig.output])
         return ipw.VBox([controls, figures, self.table, self.notes, self.status])
 
 
 # --------------------------------------------------------------------------- pedicle series
 
 
-def pedicle_width_figure(highlight: str | None = PEDICLE_SERIES_DEFAULT) -> go.Figure:
+def pedicle_width_figure(highlight: str | None = PEDICLE_SERIES_DEFAULT) -> Figure:
     """Pedicle width against level for every published series, each its own line (static).
 
     Error bars are the published SD where a series prints one; sides reported apart
     are two lines. Nothing is averaged. Secondary-source series say so in the legend.
     """
     rows = pedicle_width_rows()
-    fig = go.Figure()
+    fig = Figure()
     colours = list(OKABE_ITO.values())
     keys = list(dict.fromkeys(rows["source_key"]))
     for n, key in enumerate(keys):
@@ -399,7 +400,7 @@ class KambinExplorer(_SegmentView):
                       "width": 2},
                 hovertemplate=f"{tool.name}: {tool.diameter:g} mm<extra></extra>",
                 visible=True if tool.diameter <= 14 else "legendonly"))
-        self.figure = go.FigureWidget(data=traces, layout=go.Layout(
+        self.figure = Figure(data=traces, layout=go.Layout(
             title="", width=620, height=480, template=plot_template(),
             xaxis={"title": "along the endplate (mm)", "scaleanchor": "y", "zeroline": False},
             yaxis={"title": "up the traversing root (mm)", "zeroline": False},
@@ -438,7 +439,7 @@ class KambinExplorer(_SegmentView):
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
-        return ipw.VBox([self.segment, self.figure, self.table, self.status])
+        return ipw.VBox([self.segment, self.figure.output, self.table, self.status])
 
 
 # --------------------------------------------------------------------------- transpsoas
@@ -484,7 +485,7 @@ class TranspsoasView(_SegmentView):
                 line={"color": OKABE_ITO["bluish green"], "width": 6, "dash": "solid"},
                 hovertemplate=(f"{p.segment}: safe zone {p.safe_mm:.1f} mm long (derived)"
                                "<extra></extra>")))
-        self.figure = go.FigureWidget(data=traces, layout=go.Layout(
+        self.figure = Figure(data=traces, layout=go.Layout(
             title="", width=560, height=620, template=plot_template(),
             xaxis={"title": "back ← (mm) → front", "scaleanchor": "y", "zeroline": False},
             yaxis={"title": "up (mm)", "zeroline": False},
@@ -507,4 +508,4 @@ class TranspsoasView(_SegmentView):
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
-        return ipw.VBox([self.segment, self.figure, self.table, self.status])
+        return ipw.VBox([self.segment, self.figure.output, self.table, self.status])

@@ -31,6 +31,7 @@ from widgets.conditions import (
 from widgets.data import load_table
 from widgets.selection import load_tree
 from widgets.views import OKABE_ITO, guarded, plot_template, table_html
+from widgets.views.figures import Figure
 
 __all__ = ["CobbExplorer", "MeyerdingExplorer", "RootFinder", "SelectionWalker", "meyerding_figure"]
 
@@ -100,9 +101,9 @@ def _meyerding_layout(slip_mm: float, width_mm: float, titled: bool = True) -> d
     }
 
 
-def meyerding_figure(slip_mm: float, width_mm: float) -> go.Figure:
+def meyerding_figure(slip_mm: float, width_mm: float) -> Figure:
     """Return a static lateral view of a slip, to scale, with the measured distance marked."""
-    return go.Figure(data=_meyerding_traces(slip_mm, width_mm, _body_height()),
+    return Figure(data=_meyerding_traces(slip_mm, width_mm, _body_height()),
                      layout=_meyerding_layout(slip_mm, width_mm))
 
 
@@ -125,7 +126,7 @@ class MeyerdingExplorer:
         self.status = ipw.HTML()
         self.height = _body_height()
         self.title = ipw.HTML()
-        self.figure = go.FigureWidget(data=_meyerding_traces(slip_mm, self.width.value, self.height),
+        self.figure = Figure(data=_meyerding_traces(slip_mm, self.width.value, self.height),
                                       layout=_meyerding_layout(slip_mm, self.width.value, titled=False))
         self._update = guarded(_status(self.status))(self._update_unguarded)
         for control in (self.slip, self.width):
@@ -158,8 +159,8 @@ class MeyerdingExplorer:
         """Return the assembled view."""
         note = ipw.HTML("<p><small>Bodies drawn with the cited L5 posterior height (Cook &amp; Baker"
                         " 2021); the space between them stands for the disc and is schematic.</small></p>")
-        return ipw.VBox([self.slip, self.width, self.table, self.title, self.figure, note, self.status],
-                        layout=ipw.Layout(width="560px"))
+        return ipw.VBox([self.slip, self.width, self.table, self.title, self.figure.output, note,
+                         self.status], layout=ipw.Layout(width="560px"))
 
 
 # =============================================================================== Cobb
@@ -203,7 +204,7 @@ class CobbExplorer:
         self.status = ipw.HTML()
         self.title = ipw.HTML()
         n = len(CURVE_VERTEBRAE)
-        self.figure = go.FigureWidget(
+        self.figure = Figure(
             data=[go.Scatter(mode="lines", name="vertebrae", line={"color": OKABE_ITO["blue"], "width": 1},
                              fill="toself", hoverinfo="skip"),
                   go.Scatter(mode="markers", name="centre of each vertebra", text=list(CURVE_VERTEBRAE),
@@ -277,7 +278,8 @@ class CobbExplorer:
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
         return ipw.VBox([self.apex, self.half, self.shift, self.side, self.upper, self.lower,
-                         self.table, self.title, self.figure, self.status], layout=ipw.Layout(width="560px"))
+                         self.table, self.title, self.figure.output, self.status],
+                        layout=ipw.Layout(width="560px"))
 
 
 # =============================================================================== roots
@@ -300,7 +302,7 @@ class RootFinder:
         self.summary = ipw.HTML()
         self.table = ipw.HTML()
         self.status = ipw.HTML()
-        self.figure = go.FigureWidget(
+        self.figure = Figure(
             data=[go.Bar(x=list(ROOTS), y=[0] * len(ROOTS), name="findings explained",
                          marker={"color": [OKABE_ITO["sky blue"]] * len(ROOTS),
                                  "pattern": {"shape": [""] * len(ROOTS)}},
@@ -358,7 +360,7 @@ class RootFinder:
                         " secondary-source transcriptions of the ISNCSCI worksheet.</small></p>")
         title = ipw.HTML("<h4>How many of the findings each root explains</h4>")
         return ipw.VBox([self.weakness, self.numbness, self.reflex, self.zone, self.summary, title,
-                         self.figure, self.table, note, self.status], layout=ipw.Layout(width="560px"))
+                         self.figure.output, self.table, note, self.status], layout=ipw.Layout(width="560px"))
 
 
 # =============================================================================== selection tree
@@ -430,7 +432,7 @@ class SelectionWalker:
                                       "line": {"color": OKABE_ITO["black"], "width": 1}},
                               hovertemplate="%{customdata}<extra></extra>")
 
-        self.figure = go.FigureWidget(
+        self.figure = Figure(
             data=[go.Scatter(x=ex, y=ey, mode="lines", name="branches",
                              line={"color": "#999999", "dash": "dot", "width": 1}, hoverinfo="skip"),
                   go.Scatter(x=[], y=[], mode="lines", name="your route",
@@ -513,5 +515,5 @@ class SelectionWalker:
         return ipw.VBox([self.case_menu, self.vignette, self.question, self.answer,
                          ipw.HBox([self.check_button, self.restart]), self.feedback,
                          ipw.HTML("<h4>The selection tree: circles are questions, squares outcomes</h4>"),
-                         self.figure, self.path,
+                         self.figure.output, self.path,
                          self.status], layout=ipw.Layout(width="560px"))

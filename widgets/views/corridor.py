@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from widgets.corridor import assumption, compare_corridors, ratio_text, tube_diameters
 from widgets.data import cite
 from widgets.views import OKABE_ITO, guarded, plot_template, table_html
+from widgets.views.figures import Figure
 
 __all__ = ["CorridorExplorer"]
 
@@ -54,7 +55,7 @@ class CorridorExplorer:
         self.table = ipw.HTML()
         self.summary = ipw.HTML()
         self.status = ipw.HTML()
-        self.figure = go.FigureWidget(
+        self.figure = Figure(
             data=[
                 go.Scatter(name="open wound (plan view)", mode="lines", fill="toself",
                            line={"color": OKABE_ITO["vermillion"], "dash": "dash", "width": 3},
@@ -105,6 +106,6 @@ class CorridorExplorer:
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
         return ipw.VBox(
-            [self.tube, self.depth, self.width, self.figure, self.summary, self.table, self.status],
+            [self.tube, self.depth, self.width, self.figure.output, self.summary, self.table, self.status],
             layout=ipw.Layout(width="560px"),
         )

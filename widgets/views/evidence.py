@@ -17,6 +17,7 @@ from widgets import evidence as ev
 from widgets import learning_curve as lc
 from widgets import meta
 from widgets.views import OKABE_ITO, guarded, plot_template, table_html
+from widgets.views.figures import Figure
 
 __all__ = ["LearningCurveExplorer", "MetaExplorer", "forest_figure", "funnel_figure"]
 
@@ -103,7 +104,7 @@ def _apply_forest(fig, a: ev.Analysis, rows: list[dict]) -> None:
                              " green: published, not pooled</sup>")
 
 
-def _forest_widget(cls=go.FigureWidget):
+def _forest_widget():
     traces = []
     for kind, st in _STYLE.items():
         traces.append(go.Scatter(
@@ -117,15 +118,15 @@ def _forest_widget(cls=go.FigureWidget):
     traces.append(go.Scatter(name="published CI without a point estimate", mode="lines", x=[], y=[],
                              line={"color": OKABE_ITO["bluish green"], "dash": "dash", "width": 3},
                              hoverinfo="skip"))
-    return cls(data=traces, layout=go.Layout(
+    return Figure(data=traces, layout=go.Layout(
         title={"text": ""}, template=plot_template(), width=760, height=400,
         margin={"l": 250, "r": 20, "t": _TOP, "b": _BOTTOM},
         yaxis={"tickmode": "array", "showgrid": False, "zeroline": False},
         legend={"orientation": "h", "yanchor": "top", "y": -0.25}))
 
 
-def _funnel_widget(cls=go.FigureWidget):
-    return cls(data=[
+def _funnel_widget():
+    return Figure(data=[
         go.Scatter(name="studies pooled", mode="markers", x=[], y=[], text=[],
                    marker={"color": OKABE_ITO["blue"], "symbol": "square", "size": 10},
                    hovertemplate="%{text}<br>effect %{x:.3g}, SE %{y:.3g}<extra></extra>"),
@@ -277,23 +278,24 @@ class MetaExplorer:
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
         controls = ipw.VBox([self.outcome, self.measure, self.model, self.level, self.studies_box])
-        return ipw.VBox([controls, self.status, self.results, self.forest, self.table, self.funnel],
+        return ipw.VBox([controls, self.status, self.results, self.forest.output, self.table,
+                         self.funnel.output],
                         layout=ipw.Layout(width="780px"))
 
 
 def forest_figure(outcome: str, measure: str = "auto", model: str = "REML", include=None,
-                  include_flagged: bool = False) -> go.Figure:
+                  include_flagged: bool = False) -> Figure:
     """Return a static forest plot of one analysis (its table: :func:`widgets.evidence.forest_rows`)."""
     a = ev.meta_analysis(outcome, measure, model, include, include_flagged)
-    fig = _forest_widget(go.Figure)
+    fig = _forest_widget()
     _apply_forest(fig, a, ev.forest_rows(a))
     return fig
 
 
-def funnel_figure(outcome: str, measure: str = "auto", model: str = "REML") -> go.Figure:
+def funnel_figure(outcome: str, measure: str = "auto", model: str = "REML") -> Figure:
     """Return a static funnel plot of one analysis (its table: the study effects and SEs)."""
     a = ev.meta_analysis(outcome, measure, model)
-    fig = _funnel_widget(go.Figure)
+    fig = _funnel_widget()
     _apply_funnel(fig, a)
     return fig
 
@@ -337,7 +339,7 @@ class LearningCurveExplorer:
         fig.update_layout(template=plot_template(), width=720, height=560, title={"text": ""},
                           legend={"orientation": "h", "y": -0.12})
         fig.update_xaxes(title_text="case number", row=2, col=1)
-        self.figure = go.FigureWidget(fig)
+        self.figure = Figure(fig)
         self._update = guarded(self._set_status)(self._update_unguarded)
         for control in (self.seed, self.shape, self.noise):
             control.observe(self._update, names="value")
@@ -381,5 +383,6 @@ class LearningCurveExplorer:
         """Return the assembled view."""
         legend = ipw.HTML("<p><small>Dashed vermillion line: where this CUSUM peaks. Dotted green line:"
                           " the published plateau.</small></p>")
-        return ipw.VBox([self.seed, self.shape, self.noise, self.figure, legend, self.table, self.status],
+        return ipw.VBox([self.seed, self.shape, self.noise, self.figure.output, legend, self.table,
+                         self.status],
                         layout=ipw.Layout(width="740px"))

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from widgets.carm import owl_eye_error, radiograph_outlines
 from widgets.screws import evaluate, preset, vertebra
 from widgets.views import OKABE_ITO, guarded, plot_template, table_html
+from widgets.views.figures import Figure
 
 __all__ = ["CArmSimulator", "ScrewPlanner"]
 
@@ -54,14 +55,14 @@ class ScrewPlanner:
         self.result = ipw.HTML()
         self.status = ipw.HTML()
         tpl = plot_template()
-        self.fig3d = go.FigureWidget(layout=dict(template=tpl, title="3D: vertebra and screw", height=380,
+        self.fig3d = Figure(layout=dict(template=tpl, title="3D: vertebra and screw", height=380,
                                                  margin=dict(l=0, r=0, t=40, b=0),
                                                  scene=dict(aspectmode="data")))
-        self.axial = go.FigureWidget(layout=dict(template=tpl, title="Axial view (from above)", height=320,
+        self.axial = Figure(layout=dict(template=tpl, title="Axial view (from above)", height=320,
                                                  width=340,
                                                  xaxis_title="x, left (mm)", yaxis_title="y, anterior (mm)",
                                                  yaxis_scaleanchor="x", margin=dict(l=40, r=10, t=40, b=40)))
-        self.lateral = go.FigureWidget(layout=dict(template=tpl,
+        self.lateral = Figure(layout=dict(template=tpl,
             title="Lateral view (from the left)", height=320, width=340, xaxis_title="y, anterior (mm)",
             yaxis_title="z, cranial (mm)", yaxis_scaleanchor="x", margin=dict(l=40, r=10, t=40, b=40)))
         self._level_drawn = None
@@ -153,8 +154,8 @@ class ScrewPlanner:
         """Return the planner as one ipywidgets box."""
         controls = ipw.VBox([self.medial, self.sagittal, self.entry, self.diameter, self.length,
                              ipw.HBox([self.vertebra, self.side, self.preset_button])])
-        return ipw.VBox([controls, self.result, self.status, self.fig3d,
-                         ipw.HBox([self.axial, self.lateral])])
+        return ipw.VBox([controls, self.result, self.status, self.fig3d.output,
+                         ipw.HBox([self.axial.output, self.lateral.output])])
 
 
 class CArmSimulator:
@@ -169,7 +170,7 @@ class CArmSimulator:
                                     continuous_update=False)
         self.feedback = ipw.HTML()
         self.status = ipw.HTML()
-        self.figure = go.FigureWidget(layout=dict(template=plot_template(),
+        self.figure = Figure(layout=dict(template=plot_template(),
             title=f"Simulated radiograph of {level} (orthographic projection)", height=380, width=420,
             plot_bgcolor="black", xaxis=dict(showgrid=False, title="detector e1 (mm)"),
             yaxis=dict(showgrid=False, scaleanchor="x", title="detector e2 (mm)"),
@@ -195,6 +196,7 @@ class CArmSimulator:
         if len(self.figure.data) != len(traces):
             self.figure.data = []
             self.figure.add_traces(traces)
+            self.figure.redraw()
         else:
             with self.figure.batch_update():
                 for trace, new in zip(self.figure.data, traces, strict=True):
@@ -208,4 +210,4 @@ class CArmSimulator:
 
     def widget(self) -> ipw.Widget:
         """Return the simulator as one ipywidgets box."""
-        return ipw.VBox([ipw.HBox([self.orbital, self.tilt]), self.feedback, self.status, self.figure])
+        return ipw.VBox([ipw.HBox([self.orbital, self.tilt]), self.feedback, self.status, self.figure.output])

@@ -2,7 +2,7 @@
 
 Thin layers over :mod:`widgets.comparator` and :mod:`widgets.perioperative`:
 the models compute every number; these classes draw them (plotly
-``FigureWidget`` inside ipywidgets containers) and put the same numbers in an
+figures in ipywidgets Output widgets) and put the same numbers in an
 HTML table beside each figure.
 """
 
@@ -18,6 +18,7 @@ from widgets.comparator import LEVELS, PROCEDURE_LABELS, PROCEDURES, compare, in
 from widgets.corridor import assumption, tube_diameters
 from widgets.perioperative import evidence, recovery
 from widgets.views import OKABE_ITO, guarded, plot_template, table_html
+from widgets.views.figures import Figure
 
 __all__ = ["ComparatorView", "EvidenceView", "RecoveryTimeline", "show", "verdict_figure"]
 
@@ -98,7 +99,7 @@ class ComparatorView:
                 hovertemplate="%{x}: %{y:.1f}<br>%{customdata}<extra></extra>", customdata=["", ""]),
                 row=1, col=col)
         fig.update_layout(height=380, width=760, template=plot_template(), bargap=0.35, margin={"t": 90})
-        self.figure = go.FigureWidget(fig)
+        self.figure = Figure(fig)
         self._update = guarded(_status_setter(self.status))(self._update_unguarded)
         for control in (self.procedure, self.level, self.tube, self.depth):
             control.observe(self._update, names="value")
@@ -130,7 +131,7 @@ class ComparatorView:
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
         controls = ipw.VBox([self.procedure, ipw.HBox([self.level, self.tube]), self.depth])
-        return ipw.VBox([controls, self.figure, self.summary, self.table, self.inputs, self.status],
+        return ipw.VBox([controls, self.figure.output, self.summary, self.table, self.inputs, self.status],
                         layout=ipw.Layout(width="780px"))
 
 
@@ -175,7 +176,7 @@ class EvidenceView:
 def verdict_figure():
     """Return a static stacked bar chart of how many findings fall under each verdict, per family."""
     counts = evidence.verdict_counts().drop(index="all")
-    fig = go.Figure()
+    fig = Figure()
     for verdict in evidence.VERDICTS:
         colour, pattern = _VERDICT_COLOURS[verdict]
         fig.add_trace(go.Bar(
@@ -230,7 +231,7 @@ class RecoveryTimeline:
         fig.update_xaxes(title_text="days after surgery", row=1, col=1)
         fig.update_xaxes(title_text="days, MIS minus open (negative = shorter with MIS)", row=2, col=1)
         fig.update_yaxes(automargin=True)
-        self.figure = go.FigureWidget(fig)
+        self.figure = Figure(fig)
         self._update = guarded(_status_setter(self.status))(self._update_unguarded)
         for control in (self.milestone, self.single_arm):
             control.observe(self._update, names="value")
@@ -276,5 +277,5 @@ class RecoveryTimeline:
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
-        return ipw.VBox([ipw.HBox([self.milestone, self.single_arm]), self.figure, self.summary,
+        return ipw.VBox([ipw.HBox([self.milestone, self.single_arm]), self.figure.output, self.summary,
                          self.table, self.status])

@@ -24,6 +24,7 @@ from widgets.techniques import (
     technique_name,
 )
 from widgets.views import DASHES, OKABE_ITO, guarded, plot_template, table_html
+from widgets.views.figures import Figure
 
 __all__ = ["StepDrill", "TechniqueComparison", "instrument_figure", "step_sheet", "technique_choices"]
 
@@ -65,7 +66,7 @@ class StepDrill:
         self.status = ipw.HTML()
         self.summary = ipw.HTML()
         self.table = ipw.HTML()
-        self.figure = go.FigureWidget(
+        self.figure = Figure(
             data=[
                 go.Scatter(name="correct place", mode="lines", x=[], y=[],
                            line={"color": OKABE_ITO["black"], "dash": DASHES[2], "width": 1},
@@ -176,7 +177,7 @@ class StepDrill:
     def widget(self) -> ipw.Widget:
         """Return the assembled drill."""
         buttons = ipw.HBox([self.up, self.down, self.check])
-        return ipw.VBox([self.shuffle, self.summary, self.order, buttons, self.status, self.figure,
+        return ipw.VBox([self.shuffle, self.summary, self.order, buttons, self.status, self.figure.output,
                          self.table], layout=ipw.Layout(width="900px"))
 
 
@@ -193,7 +194,7 @@ class TechniqueComparison:
         self.status = ipw.HTML()
         markers = {"read-directly": ("circle", OKABE_ITO["blue"]),
                    "secondary-source": ("diamond-open", OKABE_ITO["orange"])}
-        self.figure = go.FigureWidget(
+        self.figure = Figure(
             data=[go.Scatter(name=flag, mode="markers", x=[], y=[], text=[],
                              marker={"symbol": sym, "color": colour, "size": 12, "line": {"width": 2}},
                              hovertemplate="%{y}<br>%{text}<extra>" + flag + "</extra>")
@@ -244,7 +245,7 @@ class TechniqueComparison:
 
     def widget(self) -> ipw.Widget:
         """Return the assembled comparison."""
-        return ipw.VBox([self.pick, self.figure, self.note, self.table, self.status],
+        return ipw.VBox([self.pick, self.figure.output, self.note, self.table, self.status],
                         layout=ipw.Layout(width="900px"))
 
 
@@ -254,9 +255,9 @@ def _circle(cx: float, d: float, n: int = 61) -> tuple[list[float], list[float]]
     return [round(cx + r * math.cos(a), 3) for a in angles], [round(r * math.sin(a), 3) for a in angles]
 
 
-def instrument_figure() -> go.Figure:
+def instrument_figure() -> Figure:
     """Return the round instruments' cross-sections side by side, to scale (a static figure)."""
-    fig = go.Figure()
+    fig = Figure()
     x = 0.0
     for i, inst in enumerate(instrument_figures()):
         d = float(inst["outer_mm"])

@@ -1,0 +1,77 @@
+"""widgets.views.figures.Figure: plotly's own mime bundle, an Output that redraws, no renderer import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from widgets.views.figures import PLOTLY_MIME, Figure
+
+
+def _figure() -> Figure:
+    return Figure(go.Scatter(x=[0.5, 1.5, 2.5], y=[1, 2, 3], name="a"), layout={"title": {"text": "t"}})
+
+
+def test_bundle_is_what_plotlys_mimetype_renderer_emits():
+    fig = _figure()
+    renderer = pio.renderers["plotly_mimetype"]
+    assert fig.mimebundle() == renderer.to_mimebundle(fig.to_dict())
+    assert set(fig._repr_mimebundle_()) == {PLOTLY_MIME}
+
+
+def test_output_shows_the_figure_and_each_batch_redraws_it_once():
+    fig = _figure()
+    out = fig.output
+    assert out is fig.output  # one widget per figure
+    (shown,) = out.outputs
+    assert shown["data"][PLOTLY_MIME]["data"][0]["y"] == [1, 2, 3]
+    draws = []
+    out.observe(lambda change: draws.append(change), names="outputs")
+    with fig.batch_update():
+        fig.data[0].y = [3, 2, 1]
+        with fig.batch_update():  # nested: still one redraw, at the end of the outer batch
+            fig.layout.title.text = "u"
+    assert len(draws) == 1
+    data = out.outputs[0]["data"][PLOTLY_MIME]
+    assert data["data"][0]["y"] == [3, 2, 1] and data["layout"]["title"]["text"] == "u"
+
+
+def test_a_figure_copies_another_and_stays_a_go_figure():
+    copy = Figure(_figure())
+    assert isinstance(copy, go.Figure) and copy.data[0].name == "a"
+
+
+def test_an_error_in_a_batch_propagates_and_does_not_redraw():
+    fig = _figure()
+    out = fig.output
+    before = out.outputs
+    with pytest.raises(ValueError), fig.batch_update():
+        fig.data[0].y = [9, 9, 9]
+        raise ValueError("boom")
+    assert out.outputs == before
+
+
+SCRIPT = """
+import sys
+from widgets.views.anatomy import pedicle_width_figure
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.display import display
+from IPython.utils.capture import capture_output
+InteractiveShell.instance()
+fig = pedicle_width_figure()
+with capture_output() as cap:
+    display(fig)
+assert list(cap.outputs[0].data) == ["application/vnd.plotly.v1+json"], cap.outputs
+fig.output
+print("plotly.io._renderers" in sys.modules, "plotly.basewidget" in sys.modules)
+"""
+
+
+def test_showing_a_suite_figure_imports_neither_renderers_nor_the_widget_bundle():
+    proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["False", "False"]
