@@ -131,3 +131,16 @@ def test_duplicate_reference_ids_are_caught(data_copy):
 def test_load_table_rejects_a_non_string_name():
     with pytest.raises(TypeError, match="table name must be a string"):
         load_table(3)
+
+
+def test_rows_by_groups_rows_in_file_order():
+    from widgets.data import rows_by
+
+    grouped = rows_by("technique_profiles", "technique")
+    frame = load_table("technique_profiles")
+    assert sum(len(v) for v in grouped.values()) == len(frame)
+    for technique, rows in grouped.items():
+        expected = frame[frame["technique"] == technique].to_dict("records")
+        assert list(rows) == expected
+    with pytest.raises(KeyError, match="no column 'nope'"):
+        rows_by("technique_profiles", "nope")

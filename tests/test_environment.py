@@ -24,6 +24,10 @@ def _pyproject() -> dict[str, SpecifierSet]:
     return {_norm(Requirement(r).name): Requirement(r).specifier for r in reqs}
 
 
+# conda-forge names that differ from the PyPI name
+CONDA_TO_PYPI = {"python-fastjsonschema": "fastjsonschema"}
+
+
 def _environment() -> dict[str, SpecifierSet]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     out = {}
@@ -33,7 +37,7 @@ def _environment() -> dict[str, SpecifierSet]:
         name, _, spec = dep.partition(" ")
         if name in {"python", "pip"}:
             continue
-        out[_norm(name)] = SpecifierSet(spec.replace(" ", ""))
+        out[_norm(CONDA_TO_PYPI.get(name, name))] = SpecifierSet(spec.replace(" ", ""))
     return out
 
 

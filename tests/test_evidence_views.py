@@ -9,7 +9,13 @@ from widgets import evidence as ev
 from widgets import learning_curve as lc
 from widgets.lessons.spec_05_evidence import OUTCOME_CHOICES
 from widgets.params import ParameterError, get_spec
-from widgets.views.evidence import LearningCurveExplorer, MetaExplorer, forest_figure, funnel_figure
+from widgets.views.evidence import (
+    LearningCurveExplorer,
+    LibraryCheck,
+    MetaExplorer,
+    forest_figure,
+    funnel_figure,
+)
 
 
 def test_meta_explorer_shows_the_default_pool():
@@ -121,3 +127,19 @@ def test_quiz_items_use_the_lesson_functions():
                            ["MISS", "strength"]]) == ("wins", "moderate")
     blooms = [i.bloom for i in bank.items]
     assert blooms.count("apply") + blooms.count("analyze") > len(blooms) / 2
+
+
+def test_library_check_fills_its_table_on_a_press():
+    check = LibraryCheck("blood_loss")
+    assert check.table.value == ""
+    check.button.click()
+    assert check.status.value == ""
+    table = check.table.value
+    assert "statsmodels" in table and "Cochran" in table and "NO<" not in table
+    assert table.count(">yes<") >= 6  # fixed, DL and Q agree to 1e-6; REML has no statsmodels twin
+    assert "no REML estimator" in table
+
+
+def test_library_check_rejects_an_unknown_outcome_at_once():
+    with pytest.raises((KeyError, ValueError), match="nonsense"):
+        LibraryCheck("nonsense")

@@ -258,3 +258,37 @@ def test_statsmodels_check_table():
     assert (compared["difference"].abs() < 1e-6).all()
     reml = table.loc["REML: tau²", "statsmodels"]
     assert reml is None or math.isnan(reml)
+
+
+# ----------------------------------------------------------------------------- distributions without scipy
+
+
+@pytest.mark.parametrize("df", [1, 2, 3, 4, 5, 7, 10, 19, 20, 41, 60])
+def test_chi2_sf_matches_scipy(df):
+    from scipy.special import chdtrc
+
+    for x in (0.0, 1e-6, 0.3, 1.0, df - 0.5, float(df), df + 2.7, 3.0 * df, 10.0 * df + 25):
+        assert meta.chi2_sf(df, x) == pytest.approx(float(chdtrc(df, x)), rel=1e-10, abs=1e-300)
+
+
+@pytest.mark.parametrize("df", [1, 2, 3, 4, 5, 8, 13, 30, 57])
+def test_t_quantile_matches_scipy(df):
+    from scipy.special import stdtrit
+
+    for p in (0.0005, 0.025, 0.05, 0.3, 0.5, 0.8, 0.95, 0.975, 0.995, 0.9995):
+        assert meta.t_quantile(df, p) == pytest.approx(float(stdtrit(df, p)), rel=1e-9, abs=1e-12)
+
+
+def test_t_quantile_hand_values():
+    # printed tables: t(0.975; 1) = 12.706, t(0.975; 2) = 4.303, t(0.975; 10) = 2.228
+    assert meta.t_quantile(1, 0.975) == pytest.approx(12.7062, abs=1e-4)
+    assert meta.t_quantile(2, 0.975) == pytest.approx(4.3027, abs=1e-4)
+    assert meta.t_quantile(10, 0.975) == pytest.approx(2.2281, abs=1e-4)
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, True, "3"])
+def test_distribution_df_must_be_whole(bad):
+    with pytest.raises(ValueError, match="df must be a whole number"):
+        meta.chi2_sf(bad, 1.0)
+    with pytest.raises(ValueError, match="df must be a whole number"):
+        meta.t_quantile(bad, 0.9)

@@ -281,3 +281,67 @@ def test_the_bank_schema_is_a_valid_draft_2020_12_schema():
 
     schema = json.loads((bank_items.questions_dir() / "schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
+
+
+# Keywords that mean the same in draft 7 (how fastjsonschema reads the schema) and in draft 2020-12.
+_SAME_IN_DRAFT_7 = {"$schema", "$defs", "$ref", "title", "description", "type", "properties", "required",
+                    "additionalProperties", "items", "enum", "const", "pattern", "minLength", "minItems",
+                    "uniqueItems", "minimum", "maximum", "minProperties", "allOf", "if", "then", "else"}
+
+
+def _schema_keywords(node, out: set[str], siblings: list) -> None:
+    if not isinstance(node, dict):
+        return
+    out.update(node)
+    if "$ref" in node and set(node) - {"$ref", "title", "description"}:
+        siblings.append(sorted(node))
+    for key, value in node.items():
+        if key in ("properties", "$defs"):
+            for sub in value.values():
+                _schema_keywords(sub, out, siblings)
+        elif key in ("items", "additionalProperties", "if", "then", "else"):
+            _schema_keywords(value, out, siblings)
+        elif key == "allOf":
+            for sub in value:
+                _schema_keywords(sub, out, siblings)
+
+
+def test_the_fast_schema_check_reads_the_schema_as_draft_2020_12_means_it():
+    import json
+
+    from widgets.quiz import items as bank_items
+
+    schema = json.loads((bank_items.questions_dir() / "schema.json").read_text(encoding="utf-8"))
+    keywords, siblings = set(), []
+    _schema_keywords(schema, keywords, siblings)
+    assert keywords <= _SAME_IN_DRAFT_7, keywords - _SAME_IN_DRAFT_7
+    assert siblings == []  # draft 7 ignores a $ref's siblings; 2020-12 applies them
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda d: d["items"][0].pop("stem"),
+    lambda d: d["items"][0].__setitem__("type", "essay"),
+    lambda d: d["items"][0].__setitem__("sources", "Smith2020"),
+    lambda d: d["items"][0].__setitem__("surprise", 1),
+    lambda d: d["items"][0].__setitem__("id", "Bad Id!"),
+    lambda d: d["items"][0].__setitem__("topics", []),
+    lambda d: d.pop("title"),
+    lambda d: d["items"].clear(),
+], ids=["missing stem", "bad type", "sources not a list", "unknown key", "bad id", "no topics",
+        "no title", "no items"])
+def test_the_fast_check_and_jsonschema_reject_the_same_broken_banks(mutate):
+    import copy
+
+    import yaml
+
+    from widgets.quiz import items as bank_items
+
+    schema_path = str(bank_items.questions_dir() / "schema.json")
+    for bank in sorted(bank_items.questions_dir().glob("*.yaml")):
+        doc = yaml.safe_load(bank.read_text(encoding="utf-8"))
+        assert bank_items._fast_valid(schema_path, doc), bank.name
+        broken = copy.deepcopy(doc)
+        mutate(broken)
+        slow_errors = list(bank_items._schema(schema_path).iter_errors(broken))
+        assert slow_errors, (bank.name, "the mutation should break the schema")
+        assert not bank_items._fast_valid(schema_path, broken), bank.name

@@ -36,6 +36,7 @@ __all__ = [
     "load_table",
     "load_schema",
     "references",
+    "rows_by",
     "cite",
     "table_names",
     "validate_table",
@@ -332,8 +333,29 @@ def cite(key: str) -> str:
     return item.get("note") or item.get("title") or key
 
 
+@functools.cache
+def _rows_by_cached(name: str, column: str, directory: str) -> dict[Any, tuple[dict[str, Any], ...]]:
+    grouped: dict[Any, list[dict[str, Any]]] = {}
+    for row in _load_table_cached(name, directory).to_dict("records"):
+        grouped.setdefault(row[column], []).append(row)
+    return {value: tuple(rows) for value, rows in grouped.items()}
+
+
+def rows_by(name: str, column: str) -> dict[Any, tuple[dict[str, Any], ...]]:
+    """Return table ``name``'s rows as dicts grouped by the value of ``column``, in file order.
+
+    Read once per process, like :func:`load_table`, for models that look rows up
+    many times; the dicts are shared, so copy one before changing it.
+    """
+    frame = _load_table_cached(name, str(data_dir()))
+    if column not in frame.columns:
+        raise KeyError(f"table {name!r} has no column {column!r}; columns: {', '.join(frame.columns)}")
+    return _rows_by_cached(name, column, str(data_dir()))
+
+
 def clear_cache() -> None:
     """Forget cached tables and references (after editing data files)."""
+    _rows_by_cached.cache_clear()
     _load_table_cached.cache_clear()
     _references_cached.cache_clear()
     _read_schema_yaml.cache_clear()

@@ -35,7 +35,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from widgets.data import DataError, load_table
+from widgets.data import DataError, load_table, rows_by
 
 __all__ = [
     "CorridorSize",
@@ -396,8 +396,7 @@ def _label(confidence: str) -> str:
 
 
 def _profile_rows(technique: str) -> list[dict]:
-    table = load_table("technique_profiles")
-    return table[table["technique"] == technique].to_dict("records")
+    return [dict(r) for r in rows_by("technique_profiles", "technique").get(technique, ())]
 
 
 def technique_name(technique: str) -> str:

@@ -163,6 +163,31 @@ def _rel(path: Path) -> str:
 
 
 @functools.lru_cache(maxsize=4)
+def _fast_schema(path: str) -> Any:
+    """The bank schema compiled to Python by fastjsonschema: the check every load runs.
+
+    fastjsonschema reads the schema as draft 7; the schema uses only keywords
+    that mean the same in draft 2020-12 and no ``$ref`` with siblings (a test
+    checks both). It stops at the first error, so a bank it rejects is checked
+    again by jsonschema (:func:`_schema`), which lists every error with its line.
+    About 0.06 s to compile against ~0.3 s to import jsonschema and validate.
+    """
+    import fastjsonschema
+
+    return fastjsonschema.compile(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def _fast_valid(path: str, doc: Any) -> bool:
+    import fastjsonschema
+
+    try:
+        _fast_schema(path)(doc)
+    except fastjsonschema.JsonSchemaValueException:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=4)
 def _schema(path: str) -> Any:
     import jsonschema
 
@@ -399,8 +424,9 @@ def load_bank(path: str | Path) -> Bank:
         line = mark.line + 1 if mark else None
         raise BankError(f"not valid YAML ({getattr(exc, 'problem', exc)})", file,
                         _id_near(text, line) if line else None, line) from exc
-    validator = _schema(str(questions_dir() / "schema.json"))
-    errors = sorted(validator.iter_errors(doc), key=lambda e: (_locate(doc, list(e.absolute_path))[0] or 0))
+    schema_path = str(questions_dir() / "schema.json")
+    errors = [] if _fast_valid(schema_path, doc) else sorted(
+        _schema(schema_path).iter_errors(doc), key=lambda e: (_locate(doc, list(e.absolute_path))[0] or 0))
     if errors:
         first = errors[0]
         line, item_id = _locate(doc, list(first.absolute_path))
