@@ -46,6 +46,7 @@ from typing import Any
 
 import yaml
 
+from widgets import schemacheck
 from widgets.data import DataError, data_dir
 from widgets.yamllines import LineLoader, line_of
 
@@ -155,15 +156,6 @@ def _rel(path: Path) -> str:
         return path.name
 
 
-@functools.lru_cache(maxsize=4)
-def _validator(path: str):
-    import jsonschema
-
-    schema = json.loads(Path(path).read_text(encoding="utf-8"))
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema)
-
-
 def read_yaml(path: Path, schema: str) -> Any:
     """Read a YAML file and validate it against ``data/cases/<schema>``.
 
@@ -183,8 +175,8 @@ def read_yaml(path: Path, schema: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise CaseError(f"{file}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
-    validator = _validator(str(data_dir() / "cases" / schema))
-    errors = sorted(validator.iter_errors(doc), key=lambda e: line_of(doc, list(e.absolute_path)) or 0)
+    errors = sorted(schemacheck.errors(str(data_dir() / "cases" / schema), doc),
+                    key=lambda e: line_of(doc, list(e.absolute_path)) or 0)
     if errors:
         first = errors[0]
         line = line_of(doc, list(first.absolute_path))

@@ -35,6 +35,7 @@ __all__ = [
     "data_dir",
     "load_table",
     "load_schema",
+    "records",
     "references",
     "rows_by",
     "cite",
@@ -334,9 +335,25 @@ def cite(key: str) -> str:
 
 
 @functools.cache
+def _records_cached(name: str, directory: str) -> tuple[dict[str, Any], ...]:
+    return tuple(_load_table_cached(name, directory).to_dict("records"))
+
+
+def records(name: str) -> tuple[dict[str, Any], ...]:
+    """Return table ``name``'s rows as dicts, in file order, read once per process.
+
+    For code that scans rows many times; the dicts are shared, so copy one
+    before changing it (:func:`load_table` gives a private DataFrame).
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"table name must be a string, got {type(name).__name__}")
+    return _records_cached(name, str(data_dir()))
+
+
+@functools.cache
 def _rows_by_cached(name: str, column: str, directory: str) -> dict[Any, tuple[dict[str, Any], ...]]:
     grouped: dict[Any, list[dict[str, Any]]] = {}
-    for row in _load_table_cached(name, directory).to_dict("records"):
+    for row in _records_cached(name, directory):
         grouped.setdefault(row[column], []).append(row)
     return {value: tuple(rows) for value, rows in grouped.items()}
 
@@ -356,6 +373,7 @@ def rows_by(name: str, column: str) -> dict[Any, tuple[dict[str, Any], ...]]:
 def clear_cache() -> None:
     """Forget cached tables and references (after editing data files)."""
     _rows_by_cached.cache_clear()
+    _records_cached.cache_clear()
     _load_table_cached.cache_clear()
     _references_cached.cache_clear()
     _read_schema_yaml.cache_clear()

@@ -17,7 +17,6 @@ item shows must come from a source the item cites.
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from widgets import schemacheck
 from widgets.data import DataError, cite, data_dir, references
 from widgets.quiz import units
 from widgets.quiz.keys import KeySpecError, Resolved, resolve, resolve_all
@@ -160,41 +160,6 @@ def _rel(path: Path) -> str:
         return path.resolve().relative_to(data_dir().resolve().parent).as_posix()
     except ValueError:
         return path.name
-
-
-@functools.lru_cache(maxsize=4)
-def _fast_schema(path: str) -> Any:
-    """The bank schema compiled to Python by fastjsonschema: the check every load runs.
-
-    fastjsonschema reads the schema as draft 7; the schema uses only keywords
-    that mean the same in draft 2020-12 and no ``$ref`` with siblings (a test
-    checks both). It stops at the first error, so a bank it rejects is checked
-    again by jsonschema (:func:`_schema`), which lists every error with its line.
-    About 0.06 s to compile against ~0.3 s to import jsonschema and validate.
-    """
-    import fastjsonschema
-
-    return fastjsonschema.compile(json.loads(Path(path).read_text(encoding="utf-8")))
-
-
-def _fast_valid(path: str, doc: Any) -> bool:
-    import fastjsonschema
-
-    try:
-        _fast_schema(path)(doc)
-    except fastjsonschema.JsonSchemaValueException:
-        return False
-    return True
-
-
-@functools.lru_cache(maxsize=4)
-def _schema(path: str) -> Any:
-    import jsonschema
-
-    # The schema itself is checked against the draft's meta-schema by the test suite
-    # (tests/test_quiz_items.py), not here: that check costs ~0.3 s in every kernel.
-    schema = json.loads(Path(path).read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
 
 
 def _locate(doc: Any, path: list[Any]) -> tuple[int | None, str | None]:
@@ -424,9 +389,8 @@ def load_bank(path: str | Path) -> Bank:
         line = mark.line + 1 if mark else None
         raise BankError(f"not valid YAML ({getattr(exc, 'problem', exc)})", file,
                         _id_near(text, line) if line else None, line) from exc
-    schema_path = str(questions_dir() / "schema.json")
-    errors = [] if _fast_valid(schema_path, doc) else sorted(
-        _schema(schema_path).iter_errors(doc), key=lambda e: (_locate(doc, list(e.absolute_path))[0] or 0))
+    errors = sorted(schemacheck.errors(str(questions_dir() / "schema.json"), doc),
+                    key=lambda e: (_locate(doc, list(e.absolute_path))[0] or 0))
     if errors:
         first = errors[0]
         line, item_id = _locate(doc, list(first.absolute_path))
@@ -467,13 +431,7 @@ def _stamp(path: Path) -> tuple[str, int, int]:
 
 @functools.lru_cache(maxsize=64)
 def _load_bank_cached(path: str, mtime_ns: int, size: int) -> Bank:
-    from widgets.quiz.keys import clear_table_cache
-
-    clear_table_cache()  # read each table once per load, afresh
-    try:
-        return load_bank(path)
-    finally:
-        clear_table_cache()
+    return load_bank(path)
 
 
 @functools.lru_cache(maxsize=64)

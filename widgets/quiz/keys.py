@@ -122,24 +122,30 @@ def _matches(cell: Any, wanted: Any) -> bool:
     return str(cell) in {str(w) for w in options}
 
 
-_TABLES: dict[tuple[str, str], tuple[list[str], list[dict[str, Any]]]] = {}
+_TABLES: dict[str, tuple[tuple[dict[str, Any], ...], list[str], list[dict[str, Any]]]] = {}
 
 
 def clear_table_cache() -> None:
-    """Forget the tables read while resolving (the loader calls it around each load)."""
+    """Forget the plain-value copies of the tables read while resolving."""
     _TABLES.clear()
 
 
 def _table(name: str) -> tuple[list[str], list[dict[str, Any]]]:
-    """Return the columns and rows of table ``name``, read once per load."""
-    from widgets.data import data_dir, load_table
+    """Return the columns and rows (plain Python values) of table ``name``.
 
-    key = (name, str(data_dir()))
-    if key not in _TABLES:
-        frame = load_table(name)
-        rows = [{k: _plain(v) for k, v in row.items()} for row in frame.to_dict("records")]
-        _TABLES[key] = (list(frame.columns), rows)
-    return _TABLES[key]
+    Built once per version of the table: :func:`widgets.data.records` is cached
+    per process and renewed by :func:`widgets.data.clear_cache`, and the copy
+    here is rebuilt whenever that tuple is a new one.
+    """
+    from widgets.data import load_schema, records
+
+    shared = records(name)
+    hit = _TABLES.get(name)
+    if hit is None or hit[0] is not shared:
+        columns = [c.name for c in load_schema(name).columns]
+        rows = [{k: _plain(v) for k, v in row.items()} for row in shared]
+        _TABLES[name] = hit = (shared, columns, rows)
+    return hit[1], hit[2]
 
 
 def _from_table(spec: Mapping[str, Any]) -> Resolved:
