@@ -282,3 +282,43 @@ def test_the_bank_schema_is_a_valid_draft_2020_12_schema():
     schema = json.loads((bank_items.questions_dir() / "schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
 
+
+
+def test_the_item_index_agrees_with_the_full_load():
+    from widgets.quiz.items import all_items, item_index
+
+    full = all_items()
+    index = item_index()
+    assert [(i.id, i.lesson, i.objective, i.sources, i.bank, i.file, i.line) for i in full] == \
+        [(i.id, i.lesson, i.objective, i.sources, i.bank, i.file, i.line) for i in index]
+
+
+def test_items_by_id_keeps_the_order_asked_for():
+    from widgets.quiz.items import all_items, items_by_id
+
+    full = all_items()
+    wanted = [full[-1].id, full[0].id, full[len(full) // 2].id]
+    assert [i.id for i in items_by_id(wanted)] == wanted
+    with pytest.raises(KeyError, match="no-such-item"):
+        items_by_id(["no-such-item"])
+
+
+def test_a_broken_bank_is_reported_by_the_index_as_by_the_full_load(data_copy):
+    from widgets.quiz.items import item_index
+
+    text = _bank("broken", GOOD_ITEM.format(id="fine-one"),
+                 GOOD_ITEM.format(id="broken-one").replace("        feedback: No.\n", "", 1))
+    (data_copy / "questions" / "broken.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(BankError, match="'feedback' is a required property") as err:
+        item_index()
+    assert (err.value.file, err.value.item_id) == ("data/questions/broken.yaml", "broken-one")
+
+
+def test_review_items_match_the_schedule_over_every_full_item(tmp_path, monkeypatch):
+    from widgets.quiz.items import all_items
+    from widgets.quiz.review import learner_store, review_items
+    from widgets.quiz.scheduler import due_items
+
+    monkeypatch.setenv("MISS_PROGRESS_DIR", str(tmp_path))
+    expected = due_items(all_items(), learner_store("index-check").records(), limit=12)
+    assert [i.id for i in review_items("index-check", n_items=12)] == [i.id for i in expected]

@@ -13,6 +13,8 @@ types; this module closes that gap.
 from __future__ import annotations
 
 import difflib
+import importlib.util
+import re
 import types
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -148,10 +150,22 @@ def register(spec: ParameterSpec) -> ParameterSpec:
 
 
 def get_spec(lesson: str) -> ParameterSpec:
-    """Return the spec registered for ``lesson`` (importing the lesson modules)."""
-    from widgets import lessons  # noqa: F401  (registers every lesson's spec)
+    """Return the spec registered for ``lesson``.
 
+    Imports only that lesson's spec module (``widgets/lessons/spec_<stem>.py``,
+    or the shared ``specs.py``), so a lesson kernel does not import every other
+    lesson's models; all of them only to name the known lessons in an error.
+    """
+    from widgets.lessons import specs  # noqa: F401  (registers the lessons without their own module)
+
+    if lesson not in _REGISTRY and isinstance(lesson, str):
+        name = "widgets.lessons.spec_" + re.sub(r"[^0-9A-Za-z]", "_", lesson)
+        if importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
     if lesson not in _REGISTRY:
+        from widgets.lessons import import_all_specs
+
+        import_all_specs()
         raise ParameterError(
             f"no parameters are declared for lesson {lesson!r}; known: {', '.join(sorted(_REGISTRY))}"
         )

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,9 +37,12 @@ __all__ = [
     "BankError",
     "ITEM_TYPES",
     "Item",
+    "ItemInfo",
     "Option",
     "all_items",
     "get_item",
+    "item_index",
+    "items_by_id",
     "items_for_lesson",
     "load_bank",
     "load_banks",
@@ -363,20 +366,8 @@ def _build_item(raw: LineDict, bank: str, file: str, refs: Mapping[str, Any],
     )
 
 
-def load_bank(path: str | Path) -> Bank:
-    """Read, validate and resolve one bank file.
-
-    Raises
-    ------
-    BankError
-        Naming the file, the item id and the line of the first problem: YAML
-        syntax, schema violations (all of them, sorted by line, in the
-        message), unknown lessons or source keys, numbers that cannot be
-        resolved, and answers that name no option.
-    """
-    from widgets.lessons.catalog import LESSONS
-
-    path = Path(path)
+def _read_bank(path: Path) -> tuple[LineDict, str]:
+    """Read one bank and check its YAML, schema, name and item ids; return it and its file name."""
     file = _rel(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -407,17 +398,39 @@ def load_bank(path: str | Path) -> Bank:
     if path.stem != doc["bank"]:
         raise BankError(f"bank {doc['bank']!r} must live in {doc['bank']}.yaml", file, None,
                         doc.key_lines.get("bank"))
-    refs = references()
-    lessons = {lesson.stem for lesson in LESSONS}
-    items = []
     seen: dict[str, int] = {}
     for raw in doc["items"]:
         if raw["id"] in seen:
             raise BankError(f"duplicate item id (first at line {seen[raw['id']]})", file,
                             raw["id"], raw.line)
         seen[raw["id"]] = raw.line
-        items.append(_build_item(raw, doc["bank"], file, refs, lessons))
-    return Bank(doc["bank"], doc["title"], file, tuple(items))
+    return doc, file
+
+
+def _lessons() -> set[str]:
+    from widgets.lessons.catalog import LESSONS
+
+    return {lesson.stem for lesson in LESSONS}
+
+
+def load_bank(path: str | Path) -> Bank:
+    """Read, validate and resolve one bank file.
+
+    Raises
+    ------
+    BankError
+        Naming the file, the item id and the line of the first problem: YAML
+        syntax, schema violations (all of them, sorted by line, in the
+        message), unknown lessons or source keys, numbers that cannot be
+        resolved, and answers that name no option.
+    """
+    return _build_bank(*_read_bank(Path(path)))
+
+
+def _build_bank(doc: LineDict, file: str) -> Bank:
+    refs, lessons = references(), _lessons()
+    items = tuple(_build_item(raw, doc["bank"], file, refs, lessons) for raw in doc["items"])
+    return Bank(doc["bank"], doc["title"], file, items)
 
 
 def _bank_files(directory: Path) -> list[Path]:
@@ -431,7 +444,19 @@ def _stamp(path: Path) -> tuple[str, int, int]:
 
 @functools.lru_cache(maxsize=64)
 def _load_bank_cached(path: str, mtime_ns: int, size: int) -> Bank:
-    return load_bank(path)
+    return _build_bank(*_read_bank_cached(path, mtime_ns, size))
+
+
+@functools.lru_cache(maxsize=64)
+def _read_bank_cached(path: str, mtime_ns: int, size: int) -> tuple[LineDict, str]:
+    return _read_bank(Path(path))
+
+
+@functools.lru_cache(maxsize=1024)
+def _item_cached(path: str, mtime_ns: int, size: int, item_id: str) -> Item:
+    doc, file = _read_bank_cached(path, mtime_ns, size)
+    raw = next(r for r in doc["items"] if r["id"] == item_id)
+    return _build_item(raw, doc["bank"], file, references(), _lessons())
 
 
 @functools.lru_cache(maxsize=64)
@@ -509,6 +534,72 @@ def items_for_lesson(lesson: str, directory: str | Path | None = None) -> list[I
     if not found:
         raise KeyError(f"no quiz items for lesson {lesson!r}")
     return found
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    """What the review needs of an item before it is shown: no numbers resolved, no text rendered.
+
+    The due table, mastery per objective and the reference list read only these
+    fields; :func:`items_by_id` builds the full :class:`Item` of the few a
+    review quiz shows.
+    """
+
+    id: str
+    lesson: str
+    objective: str
+    sources: tuple[str, ...]
+    bank: str
+    file: str
+    line: int
+
+
+@functools.lru_cache(maxsize=64)
+def _index_bank_cached(path: str, mtime_ns: int, size: int) -> tuple[ItemInfo, ...]:
+    """Index one bank: read and checked (YAML, schema, ids, lessons, source keys), not resolved."""
+    doc, file = _read_bank_cached(path, mtime_ns, size)
+    lessons, refs = _lessons(), references()
+    for raw in doc["items"]:
+        if raw["lesson"] not in lessons:
+            raise BankError(f"lesson {raw['lesson']!r} is not in the lesson map; known: "
+                            f"{', '.join(sorted(lessons))}", file, raw["id"],
+                            raw.key_lines.get("lesson", raw.line))
+        for key in raw["sources"]:
+            if key not in refs:
+                raise BankError(f"source key {key!r} does not resolve in data/references.json", file,
+                                raw["id"], raw.key_lines.get("sources", raw.line))
+    return tuple(ItemInfo(raw["id"], raw["lesson"], raw["objective"], tuple(raw["sources"]),
+                          doc["bank"], file, raw.line) for raw in doc["items"])
+
+
+def item_index(directory: str | Path | None = None) -> list[ItemInfo]:
+    """Return every item of every bank as an :class:`ItemInfo`, in bank then file order.
+
+    Each bank is read and checked against the schema (ids unique across banks,
+    lessons and source keys known) but its numbers are not resolved: about a
+    fifth of the cost of :func:`all_items`.
+    """
+    folder = Path(directory) if directory else questions_dir()
+    return [info for stamp in _check_unique_ids(_bank_files(folder))
+            for info in _index_bank_cached(*stamp)]
+
+
+def items_by_id(ids: Sequence[str], directory: str | Path | None = None) -> list[Item]:
+    """Return the full items with ``ids``, in that order, resolving only those items."""
+    folder = Path(directory) if directory else questions_dir()
+    wanted = list(ids)
+    found: dict[str, Item] = {}
+    for stamp in _check_unique_ids(_bank_files(folder)):
+        ids_here = {i for i, _ in _scan_bank(*stamp)[1]}
+        if "*" in _scan_bank(*stamp)[0]:
+            _read_bank_cached(*stamp)  # raises the BankError that says what is wrong
+        for item_id in wanted:
+            if item_id in ids_here and item_id not in found:
+                found[item_id] = _item_cached(*stamp, item_id)
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise KeyError(f"no quiz items {missing}")
+    return [found[i] for i in wanted]
 
 
 def get_item(item_id: str, directory: str | Path | None = None) -> Item:

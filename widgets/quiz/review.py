@@ -14,7 +14,7 @@ from datetime import datetime
 import pandas as pd
 
 from widgets.quiz.analytics import MASTERY_THRESHOLD, mastery, responses_frame
-from widgets.quiz.items import Item, all_items
+from widgets.quiz.items import Item, ItemInfo, item_index, items_by_id
 from widgets.quiz.scheduler import INTERVAL_DAYS, MAX_BOX, due_items, schedule_table
 from widgets.quiz.store import ProgressStore
 
@@ -39,15 +39,21 @@ def learner_store(learner: str | None = None) -> ProgressStore:
 
 def review_items(learner: str | None = None, n_items: int = 10, now: datetime | None = None,
                  items: Sequence[Item] | None = None) -> list[Item]:
-    """Return up to ``n_items`` items due for ``learner``, across every lesson."""
-    pool = list(items) if items is not None else all_items()
-    return due_items(pool, learner_store(learner).records(), now=now, limit=n_items)
+    """Return up to ``n_items`` items due for ``learner``, across every lesson.
+
+    The schedule is worked out on the item index; only the banks holding the
+    chosen items are resolved.
+    """
+    if items is not None:
+        return due_items(list(items), learner_store(learner).records(), now=now, limit=n_items)
+    chosen = due_items(item_index(), learner_store(learner).records(), now=now, limit=n_items)
+    return items_by_id([info.id for info in chosen])
 
 
 def due_table(learner: str | None = None, now: datetime | None = None,
-              items: Sequence[Item] | None = None) -> pd.DataFrame:
+              items: Sequence[Item | ItemInfo] | None = None) -> pd.DataFrame:
     """Return how many items are new, due and waiting, per lesson (counts, no dates)."""
-    pool = list(items) if items is not None else all_items()
+    pool = list(items) if items is not None else item_index()
     table = schedule_table(pool, learner_store(learner).records(), now=now)
     counts = (table.groupby(["lesson", "status"]).size().unstack(fill_value=0)
               .reindex(columns=["new", "due", "waiting"], fill_value=0))
@@ -56,13 +62,13 @@ def due_table(learner: str | None = None, now: datetime | None = None,
     return counts
 
 
-def mastery_table(learner: str | None = None, items: Sequence[Item] | None = None,
+def mastery_table(learner: str | None = None, items: Sequence[Item | ItemInfo] | None = None,
                   threshold: float = MASTERY_THRESHOLD) -> pd.DataFrame:
     """Return mastery per objective for one learner (unanswered items count 0).
 
     Columns: lesson, objective, items, answered, mastery (%), mastered.
     """
-    pool = list(items) if items is not None else all_items()
+    pool = list(items) if items is not None else item_index()
     store = learner_store(learner)
     frame = responses_frame(store.records())
     per = mastery(frame, pool, threshold=threshold, learners=[store.learner])
@@ -123,8 +129,8 @@ def leitner_walkthrough(results: Sequence[bool]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("answer")
 
 
-def bank_references(items: Sequence[Item] | None = None) -> list[str]:
+def bank_references(items: Sequence[Item | ItemInfo] | None = None) -> list[str]:
     """Return the source keys cited by the question banks (every item by default), sorted."""
-    pool = list(items) if items is not None else all_items()
+    pool = list(items) if items is not None else item_index()
     return sorted({key for item in pool for key in item.sources})
 
