@@ -133,9 +133,8 @@ def steps(technique: str) -> tuple[Step, ...]:
         If the table's step numbers for the technique are not 1, 2, ..., n.
     """
     _check_technique(technique)
-    table = load_table("procedure_steps")
-    rows = table[table["technique"] == technique].sort_values("step")
-    numbers = [int(n) for n in rows["step"]]
+    rows = sorted(rows_by("procedure_steps", "technique").get(technique, ()), key=lambda r: r["step"])
+    numbers = [int(r["step"]) for r in rows]
     if numbers != list(range(1, len(numbers) + 1)) or len(numbers) < 3:
         raise DataError(f"data/tables/procedure_steps.csv: steps of {technique!r} must be numbered"
                         f" 1..n with n >= 3, got {numbers}")
@@ -143,7 +142,7 @@ def steps(technique: str) -> tuple[Step, ...]:
         Step(technique, int(r["step"]), r["step_text"], r["instrument"], _text(r["instrument_item"]),
              r["view"], _text(r["view_shows"]), r["why_here"], r["pitfall"], r["source_key"],
              r["confidence"])
-        for r in rows.to_dict("records")
+        for r in rows
     )
 
 
@@ -455,6 +454,15 @@ def _numbers(row: dict) -> tuple[tuple[float, ...], str]:
     return tuple(sizes), text
 
 
+def _by_value(rows) -> list[dict]:
+    """Sort table rows by their ``value``, rows without one last (in file order among equals)."""
+    def key(r: dict) -> tuple[bool, float]:
+        missing = r["value"] != r["value"]  # NaN
+        return missing, 0.0 if missing else r["value"]
+
+    return sorted(rows, key=key)
+
+
 def corridor_sizes(technique: str) -> list[CorridorSize]:
     """Return the cited sizes (mm) of the instruments a technique's corridor must admit.
 
@@ -462,16 +470,16 @@ def corridor_sizes(technique: str) -> list[CorridorSize]:
     instruments (vertebral augmentation: no needle gauge is in the tables).
     """
     _check_technique(technique)
-    table = load_table("instruments")
+    by_item = rows_by("instruments", "item")
     out = []
     for r in _profile_rows(technique):
         if r["attribute"] != "corridor_instrument":
             continue
         item, param = _text(r["instrument_item"]), _text(r["instrument_parameter"])
-        rows = table[(table["item"] == item) & (table["parameter"] == param)]
-        if rows.empty:
+        rows = [row for row in by_item.get(item, ()) if row["parameter"] == param]
+        if not rows:
             raise DataError(f"data/tables/technique_profiles.csv: no instruments row {item!r} / {param!r}")
-        for row in rows.sort_values("value", na_position="last").to_dict("records"):
+        for row in _by_value(rows):
             unit = _text(row["unit"])
             if unit != "mm" and not (unit == "" and " mm" in _text(row["value_text"])):
                 raise DataError(f"instruments row {item!r} / {param!r} is not in mm")
@@ -544,10 +552,10 @@ def instrument_table():
     """Return the instrument figures of the technology section, each with its source and confidence."""
     import pandas as pd
 
-    table = load_table("instruments")
+    by_item = rows_by("instruments", "item")
     rows = []
     for item in _INSTRUMENT_ITEMS:
-        for r in table[table["item"] == item].sort_values("value", na_position="last").to_dict("records"):
+        for r in _by_value(by_item.get(item, ())):
             _, printed = _numbers(r)
             rows.append({"instrument": item, "what": r["parameter"], "size as printed": printed,
                          "unit": _text(r["unit"]), "context": _text(r["context"]),
@@ -655,10 +663,10 @@ def evidence_table():
     """Return the randomised trials behind the techniques of this lesson, as the trials table prints them."""
     import pandas as pd
 
-    t = load_table("trials")
+    by_key = rows_by("trials", "source_key")
     rows = []
     for key in _TRIALS:
-        for r in t[t["source_key"] == key].to_dict("records"):
+        for r in by_key.get(key, ()):
             n = r["n_randomised"]
             rows.append({"trial": r["trial"], "year": r["year"], "comparison": r["topic"],
                          "randomised": f"{n:g}" if n == n else _text(r["n_randomised_text"]),
@@ -671,10 +679,10 @@ def complication_table():
     """Return the cited complication figures for the techniques: durotomy, repeat surgery, failure."""
     import pandas as pd
 
-    t = load_table("complications_durotomy_conversion")
+    by_key = rows_by("complications_durotomy_conversion", "source_key")
     rows = []
     for key in _COMPLICATIONS:
-        for r in t[t["source_key"] == key].to_dict("records"):
+        for r in by_key.get(key, ()):
             mis = f"{r['mis_value']:g}" if r["mis_value"] == r["mis_value"] else _text(r["mis_value_text"])
             opn = (f"{r['open_value']:g}" if r["open_value"] == r["open_value"]
                    else _text(r["open_value_text"]))
