@@ -129,22 +129,25 @@ def pedicle_width_table():
     A cell reads ``mean (SD)`` when the source prints an SD, ``L left / R right``
     when it reports the sides apart, and stays empty where the series has no figure.
     """
-    rows = pedicle_width_rows()
+    groups: dict[str, list[dict]] = {}
+    for r in pedicle_width_rows().to_dict("records"):
+        groups.setdefault(r["source_key"], []).append(r)
     out = []
-    for src, grp in rows.groupby("source_key", sort=False):
+    for src, grp in groups.items():
         row = {"series": series_label(src), "source": src}
         for lv in LUMBAR:
-            g = grp[grp["level"] == lv]
+            by_sub = {}
+            for r in grp:
+                if r["level"] == lv:
+                    by_sub.setdefault(r["subgroup"], r)
             cell = ""
-            if {"left", "right"} <= set(g["subgroup"]):
-                left = g[g["subgroup"] == "left"]["value"].iloc[0]
-                right = g[g["subgroup"] == "right"]["value"].iloc[0]
-                cell = f"L {left:g} / R {right:g}"
-            elif "all" in set(g["subgroup"]):
-                r = g[g["subgroup"] == "all"].iloc[0]
+            if {"left", "right"} <= set(by_sub):
+                cell = f"L {by_sub['left']['value']:g} / R {by_sub['right']['value']:g}"
+            elif "all" in by_sub:
+                r = by_sub["all"]
                 cell = f"{r['value']:g}" + ("" if math.isnan(r["sd"]) else f" ({r['sd']:g})")
             row[lv] = cell
-        first = grp.iloc[0]
+        first = grp[0]
         row["method"] = first["method"] or ""
         row["n"] = first["n"] or ""
         row["confidence"] = first["confidence"]

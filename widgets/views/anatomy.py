@@ -305,34 +305,36 @@ def pedicle_width_figure(highlight: str | None = PEDICLE_SERIES_DEFAULT) -> Figu
     Error bars are the published SD where a series prints one; sides reported apart
     are two lines. Nothing is averaged. Secondary-source series say so in the legend.
     """
-    rows = pedicle_width_rows()
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in pedicle_width_rows().to_dict("records"):  # rows grouped once, in table order
+        groups.setdefault((r["source_key"], r["subgroup"]), []).append(r)
     fig = Figure()
     colours = list(OKABE_ITO.values())
-    keys = list(dict.fromkeys(rows["source_key"]))
+    keys = list(dict.fromkeys(key for key, _ in groups))
     for n, key in enumerate(keys):
-        g = rows[rows["source_key"] == key]
         for sub in ("all", "left", "right"):
-            s = g[g["subgroup"] == sub]
-            if s.empty:
+            s = groups.get((key, sub))
+            if not s:
                 continue
             label = series_label(key) + ("" if sub == "all" else f" ({sub})")
-            if (s["confidence"] == "secondary-source").all():
+            if all(r["confidence"] == "secondary-source" for r in s):
                 label += " [secondary source]"
-            if "ENDOSTEAL" in str(s["method"].iloc[0]).upper():
+            if "ENDOSTEAL" in str(s[0]["method"]).upper():
                 label += " [inner width]"
             offset = (n - len(keys) / 2) * 0.02 + {"all": 0, "left": -0.01, "right": 0.01}[sub]
-            x = s["level_index"].to_numpy(dtype=float) + 1 + offset
-            sd = s["sd"].to_numpy(dtype=float)
+            x = np.array([r["level_index"] for r in s], dtype=float) + 1 + offset
+            sd = np.array([r["sd"] for r in s], dtype=float)
+            levels = np.array([r["level"] for r in s], dtype=object)
             wide = key == highlight
             fig.add_trace(go.Scatter(
-                x=x, y=s["value"], name=label, mode="lines+markers",
+                x=x, y=np.array([r["value"] for r in s], dtype=float), name=label, mode="lines+markers",
                 line={"color": colours[n % len(colours)], "dash": DASHES[(n // 8 + (sub == "right"))
                                                                          % len(DASHES)],
                       "width": 4 if wide else 1.5},
                 marker={"symbol": _SYMBOLS[n % len(_SYMBOLS)], "size": 9 if wide else 7},
                 error_y={"type": "data", "array": np.nan_to_num(sd, nan=0.0),
                          "visible": bool(np.isfinite(sd).any()), "thickness": 1},
-                customdata=np.column_stack([s["level"], np.where(np.isfinite(sd), sd, np.nan)]),
+                customdata=np.column_stack([levels, np.where(np.isfinite(sd), sd, np.nan)]),
                 hovertemplate=(f"{label}<br>%{{customdata[0]}}: %{{y:.2f}} mm"
                                "<br>SD %{customdata[1]} mm<extra></extra>"),
             ))
