@@ -6,8 +6,9 @@ empty code cell. Each is run ``REPEAT`` times and the best run is kept, as
 ``timeit`` does: on this kind of machine a kernel sometimes takes 3 s longer to
 shut down (jupyter_client waits out a kernel that has not yet answered its
 shutdown request), in the empty notebook and in lessons alike, and a median of a
-few runs can land on one of those stalls. The floor is measured before and after
-the lessons and the best of all its runs is used. Callback latency is measured
+few runs can land on one of those stalls. The runs go in rounds (the floor twice,
+the stack notebook and every lesson once per round), so a machine that speeds up
+or slows down over the minutes this takes shifts them all alike. Callback latency is measured
 in-process on the view objects, by setting a control's value, which runs the
 observers exactly as a browser change would.
 """
@@ -58,11 +59,6 @@ Figure(go.Scatter(x=[0, 1], y=[0, 1])).output
 """
 
 
-def _best(path: Path, workdir: Path) -> tuple[float, list[float]]:
-    runs = [_execute_copy(path, workdir) for _ in range(REPEAT)]
-    return min(runs), [round(r, 2) for r in runs]
-
-
 def start_here_callbacks() -> dict[str, dict[str, float]]:
     """Latency of every control of lesson 00's corridor explorer."""
     from widgets.views.corridor import CorridorExplorer
@@ -82,17 +78,21 @@ def run() -> dict:
         notebooks_copy = work / "notebooks"
         shutil.copytree(find_notebooks()[0].parent, notebooks_copy)
         empty = _empty_notebook(notebooks_copy)
-        floor_before, floor_runs = _best(empty, notebooks_copy)
         stack_nb = _empty_notebook(notebooks_copy, STACK_SOURCE, "stack")
-        stack, stack_runs = _best(stack_nb, notebooks_copy)
+        lesson_paths = [p for p in find_notebooks(notebooks_copy) if p.stem not in ("empty", "stack")]
+        # rounds: the floor, the stack and every lesson once per round, so that a machine
+        # that speeds up or slows down over the minutes this takes shifts them all alike
+        runs: dict[Path, list[float]] = {p: [] for p in [empty, stack_nb, *lesson_paths]}
+        for _ in range(REPEAT):
+            for path in runs:
+                runs[path].append(_execute_copy(path, notebooks_copy))
+            runs[empty].append(_execute_copy(empty, notebooks_copy))  # the floor twice a round
         stack_nb.unlink()
-        timed = {}
-        for path in find_notebooks(notebooks_copy):
-            if path.stem not in ("empty",):
-                timed[path] = _best(path, notebooks_copy)
-        floor_after, floor_runs_after = _best(empty, notebooks_copy)
         empty.unlink()
-        floor = min(floor_before, floor_after)
+        floor, stack = min(runs[empty]), min(runs[stack_nb])
+        floor_runs = [round(r, 2) for r in runs[empty]]
+        stack_runs = [round(r, 2) for r in runs[stack_nb]]
+        timed = {p: (min(runs[p]), [round(r, 2) for r in runs[p]]) for p in lesson_paths}
         lessons = {}
         for path, (seconds, runs) in timed.items():
             lessons[path.stem] = {
@@ -107,7 +107,7 @@ def run() -> dict:
         shutil.rmtree(work, ignore_errors=True)
     return {
         "empty_notebook_s": round(floor, 2),
-        "empty_notebook_runs_s": floor_runs + floor_runs_after,
+        "empty_notebook_runs_s": floor_runs,
         "stack_notebook_s (imports numpy, pandas, ipywidgets, plotly; shows one table and one figure)":
             round(stack, 2),
         "stack_notebook_runs_s": stack_runs,
