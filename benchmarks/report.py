@@ -26,7 +26,7 @@ def render(results: dict) -> str:
         lines += [
             f"Lesson execution, best of 5 runs in a fresh kernel, against an empty notebook run the "
             f"same way ({lessons['empty_notebook_s']} s, best of 10), in rounds that run each once in"
-            " turn. Budget: <= 3x the empty notebook."" Every run is in `benchmarks/results.json`.",
+            " turn. Budget: <= 3x the empty notebook. Every run is in `benchmarks/results.json`.",
         ]
         if stack is not None:
             lines += [
