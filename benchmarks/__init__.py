@@ -31,6 +31,16 @@ def latency(func: Callable[[], object], repeat: int = 50, warmup: int = 3) -> di
     }
 
 
+def shown(view):
+    """Return ``view`` after assembling its widget, as a notebook cell does.
+
+    A suite figure redraws its Output widget only once the widget exists, so a
+    view that was never shown would time its callbacks without the redraw.
+    """
+    view.widget()
+    return view
+
+
 def cycle(control, values) -> Callable[[], None]:
     """Return a function that sets ``control.value`` to the next of ``values`` on each call.
 

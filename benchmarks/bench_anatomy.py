@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 
-from benchmarks import cycle, latency
+from benchmarks import cycle, latency, shown
 from widgets.anatomy import LEVELS, build_spine, build_vertebra, level_dimensions
 from widgets.anatomy.morphometry import PEDICLE_SERIES_DEFAULT
 from widgets.anatomy.spine import _build_spine
@@ -70,11 +70,11 @@ def callbacks() -> dict[str, dict[str, float]]:
     """Latency of the lesson's controls."""
     from widgets.views.anatomy import AnatomyExplorer, KambinExplorer, TranspsoasView
 
-    ex = AnatomyExplorer()
+    ex = shown(AnatomyExplorer())
     for series in ("Zindrick1987", PEDICLE_SERIES_DEFAULT):  # build both spines once
         ex.series.value = series
-    k = KambinExplorer()
-    lateral = TranspsoasView()
+    k = shown(KambinExplorer())
+    lateral = shown(TranspsoasView())
     return {
         "01: level dropdown": latency(cycle(ex.level, list(LEVELS)), repeat=60),
         "01: part dropdown": latency(cycle(ex.part, ["body", "pedicles", "disc",

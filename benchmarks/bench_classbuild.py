@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from benchmarks import latency
+from benchmarks import latency, shown
 
 N_VARIANTS = 30
 BUDGET_S = 60.0
@@ -70,7 +70,7 @@ def callbacks() -> dict[str, dict[str, float]]:
 
     run = case_run({"case": "degenerative-spondylolisthesis", "mode": "solution"})
     chooser = ApproachChooser(run)
-    predictor = OutcomePredictor(run)
+    predictor = shown(OutcomePredictor(run))
     state = {"i": 0}
 
     def flip_approach():

@@ -8,7 +8,7 @@ update) and starting again. Budget: p95 <= 50 ms.
 
 from __future__ import annotations
 
-from benchmarks import cycle, latency
+from benchmarks import cycle, latency, shown
 
 BUDGET_P95_MS = 50
 
@@ -21,10 +21,10 @@ def run() -> dict:
     """Return latency figures (ms) for every control of lesson 02."""
     from widgets.views.conditions import CobbExplorer, MeyerdingExplorer, RootFinder, SelectionWalker
 
-    mey = MeyerdingExplorer()
-    cobb = CobbExplorer()
-    roots = RootFinder()
-    walker = SelectionWalker("paramedian-l4-l5")
+    mey = shown(MeyerdingExplorer())
+    cobb = shown(CobbExplorer())
+    roots = shown(RootFinder())
+    walker = shown(SelectionWalker("paramedian-l4-l5"))
 
     def answer_and_restart():
         walker.answer_with("no-red-flag")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from benchmarks import cycle, latency
+from benchmarks import cycle, latency, shown
 
 BUDGET_P95_MS = 50
 
@@ -25,7 +25,7 @@ def run() -> dict:
     from widgets import evidence
     from widgets.views.evidence import LearningCurveExplorer, MetaExplorer
 
-    ex = MetaExplorer()
+    ex = shown(MetaExplorer())
     figures = {
         "05-evidence: confidence interval slider (re-pool)": latency(_flip(ex.level, 95, 96)),
         "05-evidence: model toggle (re-pool)": latency(_flip(ex.model, "fixed", "REML")),
@@ -35,7 +35,7 @@ def run() -> dict:
         "05-evidence: outcome dropdown (rebuild and re-pool)": latency(
             _flip(ex.outcome, "screw_accuracy_freehand", "blood_loss"), repeat=30),
     }
-    lce = LearningCurveExplorer()
+    lce = shown(LearningCurveExplorer())
     figures["05-evidence: simulated-surgeon slider (CUSUM)"] = latency(_flip(lce.seed, 1, 2))
     figures["05-evidence: curve shape dropdown (CUSUM)"] = latency(_flip(lce.shape, "line", "step"))
     figures["05-evidence: variation checkbox (CUSUM)"] = latency(_flip(lce.noise, False, True))

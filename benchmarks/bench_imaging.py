@@ -8,7 +8,7 @@ end is not included). Run: ``python -m benchmarks.bench_imaging``.
 
 from __future__ import annotations
 
-from benchmarks import cycle, latency
+from benchmarks import cycle, latency, shown
 from widgets.screws import evaluate, preset
 from widgets.views.imaging import CArmSimulator, ScrewPlanner
 
@@ -19,8 +19,8 @@ BUDGETS = {"trajectory_change_p95_ms": 100, "control_p95_ms": 50}
 
 def run() -> dict[str, object]:
     """Measure the model and every control's callback; report against the budgets."""
-    planner = ScrewPlanner("L4", "left", 6.0, 40.0)
-    carm = CArmSimulator("L4", "left")
+    planner = shown(ScrewPlanner("L4", "left", 6.0, 40.0))
+    carm = shown(CArmSimulator("L4", "left"))
     m, s, _, _ = preset("L4")
     results: dict[str, object] = {
         "model_evaluate": latency(lambda: evaluate("L4", "left", m, s, 6.0, 40.0, 2.0)),

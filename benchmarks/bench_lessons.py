@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from benchmarks import cycle, latency
+from benchmarks import cycle, latency, shown
 from widgets.lessons.notebooks import find_notebooks
 
 REPEAT = 5
@@ -63,7 +63,7 @@ def start_here_callbacks() -> dict[str, dict[str, float]]:
     """Latency of every control of lesson 00's corridor explorer."""
     from widgets.views.corridor import CorridorExplorer
 
-    ex = CorridorExplorer()
+    ex = shown(CorridorExplorer())
     return {
         "00-start-here: tube dropdown": latency(cycle(ex.tube, (14, 18))),
         "00-start-here: depth slider": latency(cycle(ex.depth, (40.0, 60.0))),

@@ -75,3 +75,21 @@ def test_showing_a_suite_figure_imports_neither_renderers_nor_the_widget_bundle(
     proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["False", "False"]
+
+
+def test_bundle_of_a_3d_view_matches_plotlys_own_encoding_without_changing_the_figure():
+    import json
+
+    from widgets.views.anatomy import AnatomyExplorer
+
+    explorer = AnatomyExplorer()
+    for fig in (explorer.vertebra_fig, explorer.spine_fig):
+        before = pio.to_json(fig.to_dict(), validate=False, remove_uids=False)
+        assert fig.mimebundle() == {PLOTLY_MIME: json.loads(before)}
+        assert pio.to_json(fig.to_dict(), validate=False, remove_uids=False) == before  # unchanged
+
+
+def test_frames_are_kept():
+    fig = Figure(go.Scatter(x=[1, 2], y=[3, 4]), frames=[go.Frame(data=[go.Scatter(x=[1, 2], y=[4, 3])])])
+    renderer = pio.renderers["plotly_mimetype"]
+    assert fig.mimebundle() == renderer.to_mimebundle(fig.to_dict())

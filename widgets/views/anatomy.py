@@ -261,8 +261,8 @@ class AnatomyExplorer:
             for trace, layer in zip(self.vertebra_fig.data, LAYERS, strict=True):
                 trace.update(**arrays[layer])
             self.vertebra_fig.layout.title.text = self.title()
-        self._refresh_spine_context(spine)
-        with self.spine_fig.batch_update():
+        with self.spine_fig.batch_update():  # one redraw of the spine, context and highlight together
+            self._refresh_spine_context(spine)
             self.spine_fig.data[3].update(**arrays["spine highlight"], color=HIGHLIGHT,
                                           opacity=1.0)
             self.spine_fig.layout.title.text = f"L1-S1 with the cited lordosis: {level} {part}"
