@@ -93,3 +93,30 @@ def test_frames_are_kept():
     fig = Figure(go.Scatter(x=[1, 2], y=[3, 4]), frames=[go.Frame(data=[go.Scatter(x=[1, 2], y=[4, 3])])])
     renderer = pio.renderers["plotly_mimetype"]
     assert fig.mimebundle() == renderer.to_mimebundle(fig.to_dict())
+
+
+@pytest.mark.parametrize("array", [
+    [0.5, 1.5, -2.0], [1, 2, 3], [1, 300, -5], [1, 70000, 3], [2**40, 1], [[1, 2], [3, 4]],
+    [[0.5, 1.0, 2.0], [3.0, 4.0, 5.0]],
+], ids=["float64", "int8 range", "int16 range", "int32 range", "too wide for int32", "2-D int", "2-D float"])
+@pytest.mark.parametrize("dtype", [None, "float32", "uint64", "int32"])
+def test_typed_arrays_match_plotlys(array, dtype):
+    import numpy as np
+    from _plotly_utils.utils import to_typed_array_spec
+
+    from widgets.views.figures import _typed_array
+
+    if dtype == "uint64" and np.min(array) < 0:
+        pytest.skip("negative values are not unsigned")
+    try:
+        v = np.asarray(array, dtype=dtype)
+    except OverflowError:
+        pytest.skip("the values do not fit the dtype")
+    expected = to_typed_array_spec(v)
+    got = _typed_array(v)
+    if isinstance(expected, np.ndarray):
+        assert isinstance(got, np.ndarray) and np.array_equal(got, expected)
+    else:
+        assert got == expected
+    assert _typed_array(np.array([], dtype=float)).size == 0
+    assert list(_typed_array(np.array(["a", "b"], dtype=object))) == ["a", "b"]
