@@ -48,6 +48,8 @@ def _typed_array(v: np.ndarray):
     """Encode a numpy array as plotly's ``to_typed_array_spec`` does, without its narwhals round trip."""
     from _plotly_utils.utils import to_typed_array_spec
 
+    if v.dtype.kind == "O":  # text per point: plotly leaves it a list, which JSON writes the same way
+        return v.tolist()
     if v.size == 0 or v.dtype.kind not in "uif":
         return to_typed_array_spec(v)
     a = np.ascontiguousarray(v)
@@ -90,8 +92,13 @@ def _encode(node):
                 out[key] = to_typed_array_spec(value) if is_homogeneous_array(value) else _encode(value)
         return out
     if isinstance(node, list | tuple):
+        if not any(isinstance(v, _NESTED) for v in node):  # a flat list: nothing inside to encode
+            return list(node)
         return [_encode(v) for v in node]
     return node
+
+
+_NESTED = (dict, list, tuple, np.ndarray)
 
 
 class Figure(go.Figure):
