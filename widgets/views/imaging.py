@@ -66,12 +66,14 @@ class ScrewPlanner:
             title="Lateral view (from the left)", height=320, width=340, xaxis_title="y, anterior (mm)",
             yaxis_title="z, cranial (mm)", yaxis_scaleanchor="x", margin=dict(l=40, r=10, t=40, b=40)))
         self._level_drawn = None
+        self._bone_cache: dict[str, tuple[object, dict]] = {}
         self._quiet = False
         self._update = guarded(self._set_status)(self._update_unguarded)
         for c in (self.medial, self.sagittal, self.entry, self.diameter, self.length, self.side):
             c.observe(self._update, names="value")
         self.vertebra.observe(guarded(self._set_status)(self._level_changed), names="value")
         self.preset_button.on_click(guarded(self._set_status)(self._apply_preset))
+        self._draw_bone(vertebra(self.vertebra.value))  # the traces exist before any batch update
         self._update_unguarded()
 
     def _set_status(self, text: str) -> None:
@@ -95,31 +97,40 @@ class ScrewPlanner:
                         float(self.sagittal.value), float(self.diameter.value), float(self.length.value),
                         float(self.entry.value))
 
-    def _draw_bone(self, vert) -> None:
+    def _bone(self, vert) -> dict:
+        """Return the level's merged meshes and outlines, worked out once per vertebra model."""
+        hit = self._bone_cache.get(vert.level)
+        if hit is not None and hit[0] is vert:
+            return hit[1]
         groups: dict[str, list] = {"vertebra": [], "pedicles": []}
         for part in vert.parts:
             if part.kind == "bone":
                 groups["pedicles" if part.mesh.name.startswith("pedicle") else "vertebra"].append(part.mesh)
-        data3d = []
+        meshes3d = []
         for name, meshes in groups.items():
             offsets = np.cumsum([0] + [len(m.vertices) for m in meshes[:-1]])
             v = np.vstack([m.vertices for m in meshes])
             f = np.vstack([m.faces + o for m, o in zip(meshes, offsets, strict=True)])
-            data3d.append(go.Mesh3d(x=v[:, 0], y=v[:, 1], z=v[:, 2], i=f[:, 0], j=f[:, 1], k=f[:, 2],
-                                    color=_PED if name == "pedicles" else _BONE, opacity=0.35, name=name,
-                                    hoverinfo="name"))
-        data3d.append(go.Scatter3d(x=[0, 0], y=[0, 0], z=[0, 0], mode="lines", name="screw",
-                                   line=dict(color=_SCREW, width=10)))
-        if len(self.fig3d.data) == len(data3d):
+            meshes3d.append({"x": v[:, 0], "y": v[:, 1], "z": v[:, 2], "i": f[:, 0], "j": f[:, 1],
+                             "k": f[:, 2], "name": name, "color": _PED if name == "pedicles" else _BONE})
+        bone = {"meshes": meshes3d, "axial": _outline_xy(vert, (0, 1)), "lateral": _outline_xy(vert, (1, 2))}
+        self._bone_cache[vert.level] = (vert, bone)
+        return bone
+
+    def _draw_bone(self, vert) -> None:
+        bone = self._bone(vert)
+        if len(self.fig3d.data) == len(bone["meshes"]) + 1:
             with self.fig3d.batch_update():
-                for trace, new in zip(self.fig3d.data[:-1], data3d[:-1], strict=True):
-                    trace.update(x=new.x, y=new.y, z=new.z, i=new.i, j=new.j, k=new.k, name=new.name,
-                                 color=new.color)
+                for trace, mesh in zip(self.fig3d.data[:-1], bone["meshes"], strict=True):
+                    trace.update(**mesh)
         else:
             self.fig3d.data = []
-            self.fig3d.add_traces(data3d)
-        for fig, dims in ((self.axial, (0, 1)), (self.lateral, (1, 2))):
-            xs, ys = _outline_xy(vert, dims)
+            traces = [go.Mesh3d(**mesh, opacity=0.35, hoverinfo="name") for mesh in bone["meshes"]]
+            traces.append(go.Scatter3d(x=[0, 0], y=[0, 0], z=[0, 0], mode="lines", name="screw",
+                                       line=dict(color=_SCREW, width=10)))
+            self.fig3d.add_traces(traces)
+        for fig, view in ((self.axial, "axial"), (self.lateral, "lateral")):
+            xs, ys = bone[view]
             if len(fig.data) == 2:
                 fig.data[0].update(x=xs, y=ys)
                 continue
@@ -134,14 +145,13 @@ class ScrewPlanner:
             return
         r = self.results()
         vert = vertebra(self.vertebra.value)
-        if self._level_drawn != vert.level:
-            self._draw_bone(vert)
         e, t = r.entry, r.tip
-        with self.fig3d.batch_update():
+        # one redraw of each view, whether or not the level (the bone) changed too
+        with self.fig3d.batch_update(), self.axial.batch_update(), self.lateral.batch_update():
+            if self._level_drawn != vert.level:
+                self._draw_bone(vert)
             self.fig3d.data[-1].update(x=[e[0], t[0]], y=[e[1], t[1]], z=[e[2], t[2]])
-        with self.axial.batch_update():
             self.axial.data[-1].update(x=[e[0], t[0]], y=[e[1], t[1]])
-        with self.lateral.batch_update():
             self.lateral.data[-1].update(x=[e[1], t[1]], y=[e[2], t[2]])
         row = r.summary().iloc[0].to_dict()
         self.result.value = (
