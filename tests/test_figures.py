@@ -120,3 +120,22 @@ def test_typed_arrays_match_plotlys(array, dtype):
         assert got == expected
     assert _typed_array(np.array([], dtype=float)).size == 0
     assert list(_typed_array(np.array(["a", "b"], dtype=object))) == ["a", "b"]
+
+
+@pytest.mark.parametrize("trace", [
+    go.Scatter(x=[1.0, float("nan"), 3.0], y=[float("inf"), 2, 3], text=["a", None, "c"]),
+    go.Scatter(x=[1, 2, 3], y=[4, 5, 6], customdata=[[1, "a"], [2, "b"], [3, "c"]]),
+    go.Bar(x=["L1", "L2"], y=[3, 4], marker={"color": ["#000000", "#E69F00"]}),
+    go.Scatter(x=["2024-01-01", "2024-02-01"], y=[1, 2]),
+], ids=["nan and inf", "nested customdata", "bar with colour list", "dates as text"])
+def test_plain_encoding_matches_plotlys_for_awkward_values(trace):
+    import datetime as dt
+
+    import numpy as np
+
+    fig = Figure(trace, layout={"title": {"text": "t"}, "xaxis": {"range": [0, np.int64(4)]},
+                                "annotations": [{"x": np.float64(1.5), "y": 1, "text": "n"}]})
+    renderer = pio.renderers["plotly_mimetype"]
+    assert fig.mimebundle() == renderer.to_mimebundle(fig.to_dict())
+    dated = Figure(go.Scatter(x=np.array([dt.datetime(2024, 1, 1), dt.datetime(2024, 2, 1)]), y=[1, 2]))
+    assert dated.mimebundle() == renderer.to_mimebundle(dated.to_dict())  # plotly's encoder path
