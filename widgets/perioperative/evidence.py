@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from widgets.data import DataError, data_dir, load_table
+from widgets.data import DataError, data_dir, load_schema, load_table, records
 
 __all__ = [
     "FAMILIES",
@@ -361,19 +361,12 @@ def _txt(x: Any) -> str:
     return str(x) if _present(x) else ""
 
 
-@functools.cache
-def _records(name: str, directory: str) -> tuple[tuple[str, ...], tuple[dict[str, Any], ...]]:
-    """Return the columns and rows of a table as plain dicts, read once per process."""
-    frame = load_table(name)
-    return tuple(frame.columns), tuple(frame.to_dict("records"))
-
-
 def _pick(sel: Selector) -> dict[str, Any]:
-    columns, records = _records(sel.table, str(data_dir()))
+    columns = {c.name for c in load_schema(sel.table).columns}
     for col in sel.where:
         if col not in columns:
             raise DataError(f"data/tables/{sel.table}.csv has no column {col!r}")
-    rows = [r for r in records if all(r[c] == v for c, v in sel.where.items())]
+    rows = [r for r in records(sel.table) if all(r[c] == v for c, v in sel.where.items())]
     if len(rows) != 1:
         described = ", ".join(f"{k}={v}" for k, v in sel.where.items())
         raise DataError(f"data/tables/{sel.table}.csv: expected one row with {described}, found {len(rows)}")

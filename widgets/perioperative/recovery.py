@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from widgets.data import DataError, data_dir, load_table
+from widgets.data import DataError, data_dir, records
 
 __all__ = [
     "MILESTONES",
@@ -123,14 +123,8 @@ def _txt(x: Any) -> str:
     return str(x) if _present(x) else ""
 
 
-@functools.cache
-def _records(name: str, directory: str) -> tuple[dict[str, Any], ...]:
-    """Return the rows of a table as plain dicts, read once per process."""
-    return tuple(load_table(name).to_dict("records"))
-
-
 def _row(table: str, where: Mapping[str, str]) -> dict[str, Any]:
-    rows = [r for r in _records(table, str(data_dir())) if all(r.get(c) == v for c, v in where.items())]
+    rows = [r for r in records(table) if all(r.get(c) == v for c, v in where.items())]
     if len(rows) != 1:
         described = ", ".join(f"{k}={v}" for k, v in where.items())
         raise DataError(f"data/tables/{table}.csv: expected one row with {described}, found {len(rows)}")

@@ -235,20 +235,14 @@ def render(template: str, values: Mapping[str, Resolved]) -> str:
 # --------------------------------------------------------------------------- building items
 
 
-def _build_item(raw: LineDict, bank: str, file: str, refs: Mapping[str, Any],
-                lessons: set[str]) -> Item:
+def _build_item(raw: LineDict, bank: str, file: str) -> Item:
+    """Resolve the numbers of one item read by :func:`_read_bank` and render its texts."""
     item_id = raw["id"]
 
     def fail(message: str, key: str | None = None) -> BankError:
         line = raw.key_lines.get(key, raw.line) if key else raw.line
         return BankError(message, file, item_id, line)
 
-    if raw["lesson"] not in lessons:
-        raise fail(f"lesson {raw['lesson']!r} is not in the lesson map; known: "
-                   f"{', '.join(sorted(lessons))}", "lesson")
-    for key in raw["sources"]:
-        if key not in refs:
-            raise fail(f"source key {key!r} does not resolve in data/references.json", "sources")
     try:
         values = resolve_all(raw.get("values") or {})
     except KeySpecError as exc:
@@ -367,7 +361,10 @@ def _build_item(raw: LineDict, bank: str, file: str, refs: Mapping[str, Any],
 
 
 def _read_bank(path: Path) -> tuple[LineDict, str]:
-    """Read one bank and check its YAML, schema, name and item ids; return it and its file name."""
+    """Read one bank and check its YAML, schema, name, item ids, lessons and source keys.
+
+    Returns the document and its file name; resolving the numbers is :func:`_build_item`'s.
+    """
     file = _rel(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -404,6 +401,16 @@ def _read_bank(path: Path) -> tuple[LineDict, str]:
             raise BankError(f"duplicate item id (first at line {seen[raw['id']]})", file,
                             raw["id"], raw.line)
         seen[raw["id"]] = raw.line
+    lessons, refs = _lessons(), references()
+    for raw in doc["items"]:
+        if raw["lesson"] not in lessons:
+            raise BankError(f"lesson {raw['lesson']!r} is not in the lesson map; known: "
+                            f"{', '.join(sorted(lessons))}", file, raw["id"],
+                            raw.key_lines.get("lesson", raw.line))
+        for key in raw["sources"]:
+            if key not in refs:
+                raise BankError(f"source key {key!r} does not resolve in data/references.json", file,
+                                raw["id"], raw.key_lines.get("sources", raw.line))
     return doc, file
 
 
@@ -428,8 +435,7 @@ def load_bank(path: str | Path) -> Bank:
 
 
 def _build_bank(doc: LineDict, file: str) -> Bank:
-    refs, lessons = references(), _lessons()
-    items = tuple(_build_item(raw, doc["bank"], file, refs, lessons) for raw in doc["items"])
+    items = tuple(_build_item(raw, doc["bank"], file) for raw in doc["items"])
     return Bank(doc["bank"], doc["title"], file, items)
 
 
@@ -456,7 +462,7 @@ def _read_bank_cached(path: str, mtime_ns: int, size: int) -> tuple[LineDict, st
 def _item_cached(path: str, mtime_ns: int, size: int, item_id: str) -> Item:
     doc, file = _read_bank_cached(path, mtime_ns, size)
     raw = next(r for r in doc["items"] if r["id"] == item_id)
-    return _build_item(raw, doc["bank"], file, references(), _lessons())
+    return _build_item(raw, doc["bank"], file)
 
 
 _ITEMS_KEY = re.compile(r"^items:[ \t]*(?:#.*)?$", re.M)
@@ -608,16 +614,6 @@ class ItemInfo:
 def _index_bank_cached(path: str, mtime_ns: int, size: int) -> tuple[ItemInfo, ...]:
     """Index one bank: read and checked (YAML, schema, ids, lessons, source keys), not resolved."""
     doc, file = _read_bank_cached(path, mtime_ns, size)
-    lessons, refs = _lessons(), references()
-    for raw in doc["items"]:
-        if raw["lesson"] not in lessons:
-            raise BankError(f"lesson {raw['lesson']!r} is not in the lesson map; known: "
-                            f"{', '.join(sorted(lessons))}", file, raw["id"],
-                            raw.key_lines.get("lesson", raw.line))
-        for key in raw["sources"]:
-            if key not in refs:
-                raise BankError(f"source key {key!r} does not resolve in data/references.json", file,
-                                raw["id"], raw.key_lines.get("sources", raw.line))
     return tuple(ItemInfo(raw["id"], raw["lesson"], raw["objective"], tuple(raw["sources"]),
                           doc["bank"], file, raw.line) for raw in doc["items"])
 
@@ -640,9 +636,10 @@ def items_by_id(ids: Sequence[str], directory: str | Path | None = None) -> list
     wanted = list(ids)
     found: dict[str, Item] = {}
     for stamp in _check_unique_ids(_bank_files(folder)):
-        ids_here = {i for i, _ in _scan_bank(*stamp)[1]}
-        if "*" in _scan_bank(*stamp)[0]:
+        lessons, id_lines = _scan_bank(*stamp)
+        if "*" in lessons:
             _read_bank_cached(*stamp)  # raises the BankError that says what is wrong
+        ids_here = {i for i, _ in id_lines}
         for item_id in wanted:
             if item_id in ids_here and item_id not in found:
                 found[item_id] = _item_cached(*stamp, item_id)

@@ -54,7 +54,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["KeySpecError", "Resolved", "clear_table_cache", "resolve", "resolve_all"]
+__all__ = ["KeySpecError", "Resolved", "resolve", "resolve_all"]
 
 AGGREGATES = ("one", "mean", "median", "min", "max", "sum", "count")
 
@@ -123,11 +123,6 @@ def _matches(cell: Any, wanted: Any) -> bool:
 
 
 _TABLES: dict[str, tuple[tuple[dict[str, Any], ...], list[str], list[dict[str, Any]]]] = {}
-
-
-def clear_table_cache() -> None:
-    """Forget the plain-value copies of the tables read while resolving."""
-    _TABLES.clear()
 
 
 def _table(name: str) -> tuple[list[str], list[dict[str, Any]]]:

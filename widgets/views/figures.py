@@ -75,17 +75,14 @@ class _NotPlain(Exception):
 
 def _plain(value):
     """Return a JSON scalar as plotly's encoder would write it (NaN and infinities become null)."""
-    if value is None or type(value) is str or type(value) is bool:
-        return value
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    if value is None or isinstance(value, str | bool):
         return value
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
-        value = float(value)
-        return value if math.isfinite(value) else None
+        return float(value) if math.isfinite(value) else None
     raise _NotPlain
 
 
@@ -93,6 +90,31 @@ def _plain_list(values: list) -> list:
     if all(type(v) is str for v in values):
         return values
     return [_encode(v) for v in values]
+
+
+def _plain_array(key: str, value: np.ndarray):
+    """Encode a numpy array found under ``key``: a typed-array spec, or a list of texts."""
+    if key in _SKIPPED_KEYS:
+        raise _NotPlain  # plotly writes these arrays out element by element: its encoder's job
+    spec = _typed_array(value)
+    if isinstance(spec, dict):
+        return spec
+    if isinstance(spec, list):
+        return _plain_list(spec)
+    raise _NotPlain
+
+
+def _plotly_array(key: str, value):
+    """Encode another array-like found under ``key`` as plotly's own ``to_typed_array_spec`` does."""
+    from _plotly_utils.basevalidators import is_homogeneous_array
+    from _plotly_utils.utils import to_typed_array_spec
+
+    if key in _SKIPPED_KEYS or not is_homogeneous_array(value):
+        raise _NotPlain
+    spec = to_typed_array_spec(value)
+    if not isinstance(spec, dict):
+        raise _NotPlain
+    return spec
 
 
 def _encode(node):
@@ -112,32 +134,15 @@ def _encode(node):
         for key, value in node.items():
             if not isinstance(key, str):
                 raise _NotPlain
-            if key in _SKIPPED_KEYS or not isinstance(value, np.ndarray):
-                if isinstance(value, dict | list | tuple):
-                    out[key] = _encode(value)
-                elif isinstance(value, np.ndarray):  # a skipped key holding an array
-                    raise _NotPlain
-                else:
-                    try:
-                        out[key] = _plain(value)
-                    except _NotPlain:
-                        from _plotly_utils.basevalidators import is_homogeneous_array
-                        from _plotly_utils.utils import to_typed_array_spec
-
-                        if key in _SKIPPED_KEYS or not is_homogeneous_array(value):
-                            raise
-                        spec = to_typed_array_spec(value)
-                        if not isinstance(spec, dict):
-                            raise
-                        out[key] = spec
+            if isinstance(value, np.ndarray):
+                out[key] = _plain_array(key, value)
+            elif isinstance(value, dict | list | tuple):
+                out[key] = _encode(value)
             else:
-                spec = _typed_array(value)
-                if isinstance(spec, dict):
-                    out[key] = spec
-                elif isinstance(spec, list):
-                    out[key] = _plain_list(spec)
-                else:
-                    raise _NotPlain
+                try:
+                    out[key] = _plain(value)
+                except _NotPlain:
+                    out[key] = _plotly_array(key, value)  # a pandas Series and the like
         return out
     if isinstance(node, list | tuple):
         if any(isinstance(v, np.ndarray) for v in node):
