@@ -114,6 +114,7 @@ class Item:
     citations: tuple[str, ...] = ()
     values: Mapping[str, Resolved] = field(default_factory=dict)
     shuffle: bool = True
+    vignette: bool = False
     bank: str = ""
     file: str = ""
     line: int = 0
@@ -353,6 +354,7 @@ def _build_item(raw: LineDict, bank: str, file: str) -> Item:
         citations=tuple(cite(k) for k in raw["sources"]),
         values=values,
         shuffle=bool(raw.get("shuffle", True)),
+        vignette=bool(raw.get("vignette", False)),
         bank=bank,
         file=file,
         line=raw.line,
