@@ -167,7 +167,7 @@ def test_transpsoas_ratios_and_cages():
     levels = plexus_levels(build_spine())
     assert [p.ratio for p in levels] == [0.0, 0.11, 0.18, 0.28]
     for p in levels:
-        assert p.safe_mm + p.margin_mm == pytest.approx(p.disc_length)
+        assert p.margin_mm + p.safe_mm + p.front_mm == pytest.approx(p.disc_length)
     assert [c[0] for c in cage_sizes()] == [18.0, 22.0]
     t = plexus_table()
     assert list(t.index) == ["L1-L2", "L2-L3", "L3-L4", "L4-L5"]

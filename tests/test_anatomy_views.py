@@ -115,4 +115,8 @@ def test_transpsoas_view_highlights_the_segment():
     v.segment.value = "L4-L5"
     assert "L4-L5" in v.figure.layout.title.text
     assert "Benglis2009" in v.table.value and "0.28" in v.table.value
+    assert "ClinAnat2023_psoas" in v.table.value and "anterior limit" in v.table.value
+    names = {t.name for t in v.figure.data}
+    assert "safe zone (between the two limits)" in names
+    assert any(n.startswith("great vessels") for n in names)
     assert v.status.value == ""

@@ -229,23 +229,31 @@ def instrument_fit_table(segment: str):
 
 
 def plexus_table(series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0):
-    """Plexus margin and safe zone on each disc (L1-L2 to L4-L5), and which lateral cages fit."""
+    """The safe zone on each disc (L1-L2 to L4-L5): both its limits, its length and which cages fit."""
     return _frame(plexus_rows(plexus_levels(build_spine(series, spread_sd))), "disc")
 
 
 def plexus_rows(levels, selected: str | None = None) -> list[dict]:
-    """Rows of the plexus table for ``levels`` (the ``selected`` disc marked), cages that fit."""
+    """Rows of the safe-zone table for ``levels`` (the ``selected`` disc marked), cages that fit.
+
+    Each row gives the posterior limit (the plexus margin, Benglis 2009) and the
+    anterior limit (the front of the nerve-free zone in the psoas dissection), each
+    as a fraction of the disc's depth from its back and as millimetres on the model.
+    """
     cages = cage_sizes()
     out = []
     for p in levels:
         row = {"disc": p.segment + (" (selected)" if p.segment == selected else ""),
-               "plexus margin (fraction of disc from the back)": p.ratio,
-               "source": f"{p.source_key} ({p.confidence})",
+               "posterior limit: plexus margin (fraction from the back)": p.ratio,
+               "posterior limit source": f"{p.source_key} ({p.confidence})",
+               "anterior limit (fraction from the back, derived)": round(p.anterior_ratio, 2),
+               "anterior limit as published": p.anterior_text,
+               "anterior limit source": f"{p.anterior_source} ({p.anterior_confidence})",
                "disc length (mm)": round(p.disc_length, 1), "disc length basis": p.disc_length_basis,
-               "plexus margin from the back (mm, derived)": round(p.margin_mm, 1),
-               "safe zone in front (mm, derived)": round(p.safe_mm, 1)}
+               "safe zone between the limits (mm, derived)": round(p.safe_mm, 1),
+               "in front of the anterior limit (mm, derived)": round(p.front_mm, 1)}
         for size, src, _ in cages:
-            row[f"{size:g} mm cage fits? ({src})"] = "yes" if size <= p.safe_mm else "no"
+            row[f"{size:g} mm cage fits the safe zone? ({src})"] = "yes" if size <= p.safe_mm else "no"
         out.append(row)
     return out
 
@@ -284,13 +292,18 @@ def regional_pedicle_table():
 
 
 def interlaminar_table(series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0):
-    """Return the posterior (interlaminar) corridor at each disc, measured on the model.
+    """Return the posterior corridor beside the spinous process at each disc, measured on the model.
 
     Width: from the side of the spinous process to the inner edge of the facet joint,
-    one side (what a tube docked beside the spinous process has to sit in). Height:
-    from the lower edge of the upper lamina to the upper edge of the lower one. Both
-    are derived from the model and depend on its assumptions (lamina height, spinous
-    process thickness, facet orientation), so they are estimates, not published figures.
+    one side (what a tube docked beside the spinous process has to sit in). It is
+    derived from the model and depends on its assumptions (spinous process thickness,
+    facet orientation), so it is an estimate, not a published figure.
+
+    The height of the interlaminar window is deliberately not shown: the model's
+    laminae are scaled from body height by one assumed ratio, which makes the window
+    tallest at L1-L2 and smallest at L4-L5, the reverse of real lumbar spines (where it
+    widens caudally and is largest at L5-S1), and no per-level published figure was
+    found to build it from.
     """
     from widgets.anatomy.kambin import instruments as tools
 
@@ -301,16 +314,13 @@ def interlaminar_table(series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 
         up, lo = LEVELS[i], LEVELS[i + 1]
         inv = spine.poses[up].inverse()
         parts = {(p.level, p.mesh.name): p.mesh.transformed(inv).vertices for p in spine.parts
-                 if (p.level, p.mesh.name) in {(up, "lamina"), (lo, "lamina"),
-                                                (up, "inferior_facet_left"),
+                 if (p.level, p.mesh.name) in {(up, "inferior_facet_left"),
                                                 (lo, "superior_facet_left")}}
         facet_x = min(parts[(up, "inferior_facet_left")][:, 0].min(),
                       parts[(lo, "superior_facet_left")][:, 0].min())
         sp_half = spine.vertebra(up).dims.v("spinous_thickness") / 2.0
         width = facet_x - sp_half
-        height = parts[(up, "lamina")][:, 2].min() - parts[(lo, "lamina")][:, 2].max()
-        row = {"disc": f"{up}-{lo}", "corridor width, one side (mm, derived)": round(width, 1),
-               "window height (mm, derived)": round(height, 1)}
+        row = {"disc": f"{up}-{lo}", "corridor width, one side (mm, derived)": round(width, 1)}
         for t in tubes:
             row[f"{t.diameter:g} mm tube between spinous process and facet?"] = (
                 "yes" if t.diameter <= width else "no")
@@ -331,7 +341,7 @@ def lesson_references() -> list[str]:
                 for k in load_table("lumbar_morphometry")["source_key"].unique():
                     if k in d.source:
                         keys.add(k)
-    keys |= {"Can2020_WN", "Pairaiturkar2019", "Kumari2021", "Benglis2009"}
+    keys |= {"Can2020_WN", "Pairaiturkar2019", "Kumari2021", "Benglis2009", "Fanous2020"}
     keys |= {t.source_key for t in instruments()}
     keys |= {src for _, src, _ in cage_sizes()}
     keys |= set(load_table("transpsoas_safe_zones")["source_key"])

@@ -448,7 +448,7 @@ class KambinExplorer(_SegmentView):
 
 
 class TranspsoasView(_SegmentView):
-    """A lateral view of the stack with the plexus margin and the safe zone on each disc."""
+    """A lateral view of the stack with the safe zone on each disc and both of its limits."""
 
     def __init__(self, segment: str = "L4-L5", series: str = PEDICLE_SERIES_DEFAULT,
                  spread_sd: float = 0.0):
@@ -472,21 +472,35 @@ class TranspsoasView(_SegmentView):
                                          hovertemplate=f"{name} {label}<extra></extra>"))
         self._n_outline = len(traces)
         for p in self.levels:
-            m = p.margin_point
+            m, lim = p.margin_point, p.limit_point
+            first = p is self.levels[0]
             traces.append(go.Scatter(
                 x=[p.posterior[0], m[0]], y=[p.posterior[1], m[1]], mode="lines",
-                name="plexus zone (behind the margin)", legendgroup="plexus",
-                showlegend=p is self.levels[0],
+                name="plexus (behind the posterior limit)", legendgroup="plexus", showlegend=first,
                 line={"color": OKABE_ITO["vermillion"], "width": 6, "dash": "dot"},
                 hovertemplate=(f"{p.segment}: plexus within {p.margin_mm:.1f} mm of the back"
                                f" (ratio {p.ratio:g}, {p.source_key})<extra></extra>")))
             traces.append(go.Scatter(
-                x=[m[0], p.anterior[0]], y=[m[1], p.anterior[1]], mode="lines",
-                name="safe zone (in front of the margin)", legendgroup="safe",
-                showlegend=p is self.levels[0],
+                x=[m[0], lim[0]], y=[m[1], lim[1]], mode="lines",
+                name="safe zone (between the two limits)", legendgroup="safe", showlegend=first,
                 line={"color": OKABE_ITO["bluish green"], "width": 6, "dash": "solid"},
                 hovertemplate=(f"{p.segment}: safe zone {p.safe_mm:.1f} mm long (derived)"
                                "<extra></extra>")))
+            traces.append(go.Scatter(
+                x=[lim[0], p.anterior[0]], y=[lim[1], p.anterior[1]], mode="lines",
+                name="in front of the anterior limit (genitofemoral nerve, sympathetic chain)",
+                legendgroup="front", showlegend=first,
+                line={"color": OKABE_ITO["orange"], "width": 6, "dash": "dash"},
+                hovertemplate=(f"{p.segment}: {p.front_mm:.1f} mm in front of the anterior limit"
+                               f" ({p.anterior_text}, {p.anterior_source})<extra></extra>")))
+            ahead = p.anterior + 0.12 * (p.anterior - p.posterior)
+            traces.append(go.Scatter(
+                x=[ahead[0]], y=[ahead[1]], mode="markers",
+                name="great vessels (in front of the disc, Regev 2009)", legendgroup="vessels",
+                showlegend=first, marker={"color": OKABE_ITO["reddish purple"], "size": 12,
+                                          "symbol": "x"},
+                hovertemplate=(f"{p.segment}: great vessels in front of the disc; the retractor"
+                               " stays behind its front edge<extra></extra>")))
         self.figure = Figure(data=traces, layout=go.Layout(
             title="", width=560, height=620, template=plot_template(),
             xaxis={"title": "back ← (mm) → front", "scaleanchor": "y", "zeroline": False},
@@ -498,14 +512,15 @@ class TranspsoasView(_SegmentView):
         chosen = self.segment.value
         with self.figure.batch_update():
             for n, p in enumerate(self.levels):
-                for trace in self.figure.data[self._n_outline + 2 * n:self._n_outline + 2 * n + 2]:
+                for trace in self.figure.data[self._n_outline + 4 * n:self._n_outline + 4 * n + 3]:
                     trace.line.width = 10 if p.segment == chosen else 5
             self.figure.layout.title = (f"Lateral transpsoas view, {chosen} highlighted:<br>"
-                                        "plexus margin (Benglis 2009) and safe zone")
+                                        "safe zone between the plexus (Benglis 2009) and the"
+                                        " anterior limit (Clin Anat 2023)")
         from widgets.anatomy.tables import plexus_rows
 
         self.table.value = table_html(plexus_rows(self.levels, chosen),
-                                      "Plexus margin and safe zone per disc (data table)")
+                                      "Safe zone per disc, both limits (data table)")
         self.status.value = ""
 
     def widget(self) -> ipw.Widget:
