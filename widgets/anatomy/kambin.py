@@ -1,8 +1,13 @@
 """Kambin's triangle (the triangular working zone) per disc level, and what fits through it.
 
-The triangle's three sides come from Can et al. 2020 (cadaveric, bilateral means):
-the base along the upper endplate of the lower vertebra, the height along the
-traversing root and dural sac, the hypotenuse along the exiting root. Can 2020
+The suite uses one definition of the triangle, the original *neural* one: the base
+along the upper endplate of the lower vertebra, the height along the traversing root
+and dural sac, the hypotenuse along the exiting root. A later *bony* definition puts
+the superior articular process in place of the traversing root (the two meanings of
+the eponym: Fanous et al. 2020); figures measured on the bony triangle (Pairaiturkar
+2019's bony limit, Kumari 2021) are always labelled "bony".
+
+The triangle's three sides come from Can et al. 2020 (cadaveric, bilateral means). Can 2020
 printed the sides only at L1-L2 and L5-S1; at L2-L3 to L4-L5 they are
 interpolated between those end points, and labelled so.
 
@@ -114,7 +119,7 @@ def published_cannula_limits(segment: str) -> list[dict[str, object]]:
     labels = {
         "max_cannula_diameter_bony_KT": "largest cannula, bony triangle (MRI)",
         "max_cannula_diameter_neural_KT": "largest cannula, neural triangle (MRI)",
-        "inscribed_circle_diameter": "inscribed circle (cadaver)",
+        "inscribed_circle_diameter": "inscribed circle, bony triangle (cadaver)",
     }
     out = []
     for row in load_table("kambin_triangle").to_dict("records"):
