@@ -25,9 +25,9 @@ from widgets.data import load_table
 from widgets.params import get_spec
 
 
-def _morph(level, measure, subgroup="all"):
+def _morph(level, measure, subgroup="all", source="Panjabi1992"):
     t = load_table("lumbar_morphometry")
-    row = t[(t.level == level) & (t.measure == measure) & (t.source_key == "Panjabi1992")
+    row = t[(t.level == level) & (t.measure == measure) & (t.source_key == source)
             & (t.subgroup == subgroup)]
     return float(row["value"].iloc[0])
 
@@ -50,13 +50,14 @@ def test_tube_options_are_the_cited_sizes_plus_the_range_end():
 
 
 def test_segment_span_by_hand():
-    # Panjabi L4 posterior body height 24.1 mm + Shin L4-L5 disc height 9.31 mm = 33.41 mm
+    # Bonczar L4 posterior body height 25.76 mm (the suite's one body-height source, as in
+    # lesson 01) + Shin L4-L5 disc height 9.31 mm = 35.07 mm
     span = segment_span("L4-L5")
-    assert span.value == pytest.approx(33.41)
-    assert span.source_keys == ("Panjabi1992", "Shin2024")
+    assert span.value == pytest.approx(35.07)
+    assert span.source_keys == ("Bonczar2024", "Shin2024")
     assert span.confidence == "secondary-source"
-    # at L5-S1 the upper vertebra is L5: 22.9 + 8.14 = 31.04 mm
-    assert segment_span("L5-S1").value == pytest.approx(31.04)
+    # at L5-S1 the upper vertebra is L5: 24.11 + 8.14 = 32.25 mm
+    assert segment_span("L5-S1").value == pytest.approx(32.25)
 
 
 def test_outer_pedicle_span_by_hand():
@@ -69,11 +70,11 @@ def test_outer_pedicle_span_by_hand():
 
 def test_tlif_by_hand():
     c = compare("tlif", "L4-L5", 18, 50.0)
-    # open: incision 33.41 + 2 x 20 = 73.41 mm; width 53.5 + 2 x 15 = 83.5 mm
-    # window 73.41 x 83.5 = 6129.735 mm^2; volume x 50 mm = 306.487 cm^3
-    assert c.open.incision_total_mm == pytest.approx(73.41)
-    assert c.open.window_area_mm2 == pytest.approx(6129.735)
-    assert c.open.volume_cm3 == pytest.approx(306.48675)
+    # open: incision 35.07 + 2 x 20 = 75.07 mm; width 53.5 + 2 x 15 = 83.5 mm
+    # window 75.07 x 83.5 = 6268.345 mm^2; volume x 50 mm = 313.41725 cm^3
+    assert c.open.incision_total_mm == pytest.approx(75.07)
+    assert c.open.window_area_mm2 == pytest.approx(6268.345)
+    assert c.open.volume_cm3 == pytest.approx(313.41725)
     # MISS: tube window pi x 9^2 = 254.469 mm^2, volume 12.7235 cm^3;
     # four tracks of 15 mm: 4 x pi x 7.5^2 x 50 / 1000 = 35.3429 cm^3; total 48.0664 cm^3
     assert c.miss.window_area_mm2 == pytest.approx(math.pi * 81)
@@ -81,8 +82,8 @@ def test_tlif_by_hand():
     # incisions: 18 + 4 x 15 = 78 mm in 5 incisions
     assert c.miss.incision_total_mm == pytest.approx(78.0)
     assert c.miss.incision_count == 5
-    assert c.window_ratio == pytest.approx(6129.735 / (math.pi * 81))
-    assert "more skin" in c.summary()
+    assert c.window_ratio == pytest.approx(6268.345 / (math.pi * 81))
+    assert "about the same length" in c.summary()  # 78 mm in 5 vs 75.07 mm in one
 
 
 def test_discectomy_reuses_the_lesson_00_model_and_ignores_level():
@@ -97,11 +98,11 @@ def test_discectomy_reuses_the_lesson_00_model_and_ignores_level():
 
 
 def test_decompression_by_hand():
-    # L5-S1: span 22.9 + 8.14 = 31.04; incision 71.04 mm; width 40 mm; depth 40 mm
+    # L5-S1: span 24.11 + 8.14 = 32.25; incision 72.25 mm; width 40 mm; depth 40 mm
     c = compare("decompression", "L5-S1", 14, 40.0)
-    assert c.open.incision_total_mm == pytest.approx(71.04)
-    assert c.open.window_area_mm2 == pytest.approx(2841.6)
-    assert c.open.volume_cm3 == pytest.approx(113.664)
+    assert c.open.incision_total_mm == pytest.approx(72.25)
+    assert c.open.window_area_mm2 == pytest.approx(2890.0)
+    assert c.open.volume_cm3 == pytest.approx(115.6)
     # tube: pi x 7^2 = 153.938 mm^2; x 40 mm = 6.1575 cm^3
     assert c.miss.volume_cm3 == pytest.approx(math.pi * 49 * 40 / 1000)
     assert "both sides" in c.open.muscle and "one side" in c.miss.muscle
@@ -129,11 +130,11 @@ def test_every_procedure_and_level_runs_and_tables_match_the_model():
 def test_inputs_table_shows_the_cited_numbers_and_labels_each_basis():
     t = inputs_table("tlif", "L4-L5", 26, 50.0)
     by_input = t.set_index("input")
-    body = _morph("L4", "vertebral_body_height_posterior")
+    body = _morph("L4", "vertebral_body_height_posterior", source="Bonczar2024")
     assert by_input.loc["L4 posterior body height", "value"] == f"{body:g}"
     assert by_input.loc["L4 canal width", "basis"] == "cited, secondary-source"
     assert by_input.loc["tube diameter (upper end of a published range)", "source"] == "Orthovellum"
-    assert by_input.loc["motion segment span", "value"] == "33.41"
+    assert by_input.loc["motion segment span", "value"] == "35.07"
     assert by_input.loc["separate stab incisions for the 4 screws", "basis"] == "assumption (no cited figure)"
     assert set(t["basis"].str.split(" ").str[0]) == {"cited,", "derived", "assumption"}
     disc = inputs_table("discectomy", "L4-L5", 16, 50.0).set_index("input")
@@ -144,7 +145,8 @@ def test_sources_resolve():
     from widgets.data import references
 
     keys = sources()
-    assert set(keys) == {"Kulkarni2019", "Orthovellum", "MIDvsSD_meta_PMC4037525", "Panjabi1992", "Shin2024"}
+    assert set(keys) == {"Kulkarni2019", "Orthovellum", "MIDvsSD_meta_PMC4037525", "Panjabi1992", "Shin2024",
+                         "Bonczar2024"}
     assert all(k in references() for k in keys)
 
 

@@ -36,6 +36,7 @@ import functools
 import math
 from dataclasses import dataclass, field
 
+from widgets.anatomy.morphometry import BODY_HEIGHT_SOURCE
 from widgets.corridor import (
     CitedValue,
     Corridor,
@@ -301,7 +302,8 @@ def segment_span(level: str) -> Derived:
     """
     level = _check_choice("level", level, LEVELS)
     upper = level.split("-")[0]
-    body = _morphometry(upper, "vertebral_body_height_posterior")
+    body = _lookup("lumbar_morphometry", BODY_HEIGHT_SOURCE, upper, "vertebral_body_height_posterior",
+                   "all")
     disc = _disc_height(level)
     return Derived(body.value + disc.value, "mm", f"{upper} posterior body height + {level} disc height",
                    ((f"{upper} posterior body height", body), (f"{level} disc height", disc)))

@@ -39,12 +39,14 @@ __all__ = [
     "DISCS",
     "LEVELS",
     "LUMBAR",
+    "BODY_HEIGHT_SOURCE",
     "PEDICLE_SERIES_DEFAULT",
     "Dimension",
     "LevelDimensions",
     "complete_pedicle_series",
     "disc_below",
     "level_dimensions",
+    "other_published_values",
     "pedicle_width_rows",
     "series_label",
 ]
@@ -54,6 +56,11 @@ LEVELS: tuple[str, ...] = LUMBAR + ("S1",)
 DISCS: tuple[str, ...] = ("L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1")
 #: The recommended default series for lumbar pedicle width (left and right reported separately).
 PEDICLE_SERIES_DEFAULT = "Panjabi1992"
+#: The one source of the suite's lumbar vertebral body heights (anterior and posterior, L1-L5):
+#: a pooled meta-analysis that prints both heights at every level, so the body's wedge comes
+#: from one series. Every lesson that quotes a body height takes it from here; the other
+#: published series are shown beside it as "sources differ" (:func:`other_published_values`).
+BODY_HEIGHT_SOURCE = "Bonczar2024"
 
 _LUMBAR_ORDER = {lv: i for i, lv in enumerate(LUMBAR)}
 _DISC_SOURCE = "Shin2024"
@@ -201,6 +208,22 @@ def _assumed(key: str, label: str, name: str, scale: float = 1.0, scaled_from: s
                      f"data/assumptions.yaml: {name}", "", None, None, False, note)
 
 
+def other_published_values(level: str, measure: str, chosen: str) -> str:
+    """Other sources' means of ``measure`` at ``level``, as ``"Panjabi 1992 24.1; ..."``.
+
+    For a note beside the value the model uses, so that where sources differ a student
+    sees that they differ rather than two lessons silently quoting two values. Subgroups
+    other than ``all`` are named (``Gilad 1985 (male) 27.1``).
+    """
+    out = []
+    for (lv, ms, sub, src), row in sorted(_rows().items(), key=lambda kv: (kv[0][3], kv[0][2])):
+        if lv != level or ms != measure or src == chosen or _num(row.get("value")) is None:
+            continue
+        who = series_label(src) + ("" if sub == "all" else f" ({sub})")
+        out.append(f"{who} {float(row['value']):g}")
+    return "; ".join(out)
+
+
 def series_label(source_key: str) -> str:
     """Return a short readable label for a source key (``Panjabi1992`` -> ``Panjabi 1992``)."""
     m = re.match(r"^([A-Za-z_]+?)_?(\d{4})(.*)$", source_key)
@@ -337,8 +360,12 @@ def _lumbar(level: str, series: str, spread_sd: float) -> list[Dimension]:
                               "endplate_width_upper", ("Panjabi1992",), 0.0), "body width"))
     for side, name in (("posterior", "vertebral_body_height_posterior"),
                        ("anterior", "vertebral_body_height_anterior")):
-        dims.append(need(_resolve(f"body_height_{side}", f"vertebral body height, {side}", level,
-                                  name, ("Bonczar2024",), 0.0), f"body height {side}"))
+        dim = need(_resolve(f"body_height_{side}", f"vertebral body height, {side}", level,
+                            name, (BODY_HEIGHT_SOURCE,), 0.0), f"body height {side}")
+        others = other_published_values(level, name, dim.source)
+        if others:
+            dim = replace(dim, note="; ".join(x for x in (dim.note, "sources differ: " + others) if x))
+        dims.append(dim)
     depth = _resolve("body_depth", "vertebral body depth (AP, upper endplate)", level,
                      "vertebral_body_superior_length_AP", ("CookBaker2021",), 0.0)
     if depth is None or depth.basis == "interpolated":
