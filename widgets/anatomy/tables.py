@@ -65,9 +65,13 @@ def _frame(rows, index=None):
 
 
 def dimensions_table(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0):
-    """Every dimension of ``level`` the model uses: value, unit, basis, source, confidence."""
+    """Every dimension of ``level`` the model uses: level, value, unit, basis, source, confidence.
+
+    The level is a column of its own, so that every row names the quantity in full (which
+    level, which measure) wherever the table is read.
+    """
     dims = level_dimensions(level, series, spread_sd)
-    return _frame([d.as_row() for d in dims.dims], "dimension")
+    return _frame([{"level": level, **d.as_row()} for d in dims.dims], "dimension")
 
 
 def _measure(vert: Vertebra) -> dict[str, float]:
