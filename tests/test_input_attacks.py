@@ -59,7 +59,8 @@ def test_ids_that_differ_only_in_case_collide(tmp_path):
 @pytest.mark.parametrize("output", ["/", "notebooks", "."])
 def test_output_folders_that_would_spread_a_build_are_refused(tmp_path, monkeypatch, output):
     monkeypatch.chdir(ROOT / "notebooks" if output == "." else tmp_path)
-    body = f"lesson: 07-case\nseed: 1\noutput: {str(ROOT / output) if output == 'notebooks' else output!r}\nstudents: [{{id: a}}]\n"
+    folder = str(ROOT / output) if output == "notebooks" else output
+    body = f"lesson: 07-case\nseed: 1\noutput: {folder!r}\nstudents: [{{id: a}}]\n"
     with pytest.raises(BuildError, match=r"line 3: output .* (root of the file system|lessons)"):
         load_config(_config(tmp_path, body))
 
