@@ -19,19 +19,13 @@ from widgets.cases import (
     MODES,
     SEXES,
 )
-from widgets.params import Param, ParameterError, ParameterSpec, register
+from widgets.params import Param, ParameterSpec, register
 
 
 def _consistent(values: dict) -> None:
     """Check the parameters together (see :func:`widgets.cases.check_parameters`)."""
     from widgets.cases import check_parameters
-    from widgets.quiz.store import StoreError, check_learner
 
-    if values.get("learner") is not None:
-        try:
-            check_learner(values["learner"])
-        except StoreError as exc:
-            raise ParameterError(f"parameter 'learner': {exc}") from None
     check_parameters(values)
 
 
