@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from widgets.quiz.items import Bank, Item, Option, all_items, load_banks
+from widgets.quiz.items import Bank, Item, Option, all_items, load_bank, load_banks, questions_dir
 from widgets.quiz.keys import Resolved
 from widgets.quiz.lint import (
     VIGNETTE_MIN_SHARE,
@@ -236,6 +236,12 @@ def test_vignette_share_counts_tagged_items():
     items = [_item(id="v1", vignette=True), _item(id="v2"), _item(id="v3", vignette=True)]
     assert vignette_share(items) == (2, 3)
     assert vignette_share([]) == (0, 0)
+
+
+@pytest.mark.parametrize("path", sorted(questions_dir().glob("*.yaml")), ids=lambda p: p.stem)
+def test_each_bank_passes_the_lint_on_its_own(path):
+    findings = lint_banks([load_bank(path)])
+    assert findings == [], "\n".join(map(str, findings))
 
 
 def test_every_bank_passes_the_lint():

@@ -235,8 +235,10 @@ def _key_is_longest(item: Item) -> bool:
 
 
 def key_longest_items(items: Iterable[Item]) -> tuple[list[str], int]:
-    """Return the ids of single-best-answer items whose key is the strictly longest option,
-    and how many single-best-answer items there are."""
+    """Return (ids of single-best-answer items keyed to their strictly longest option, their count).
+
+    Ties for the longest length do not count: the key is then not the one longest option.
+    """
     single = [i for i in items if i.type == "single" and i.options]
     return [i.id for i in single if _key_is_longest(i)], len(single)
 
