@@ -23,10 +23,21 @@ from widgets.lessons import notebooks as nbtools
 from widgets.params import ParameterError
 
 
-def _parse_value(text: str):
+def _parse_value(name: str, text: str):
+    """Read one ``-p NAME VALUE`` value: a number as a person writes it, else YAML."""
     import yaml
 
-    return yaml.safe_load(text)
+    from widgets.params import read_number
+
+    number = read_number(text)
+    if number is not None:
+        return number
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParameterError(f"parameter {name!r}: {text!r} is not a value the suite can read"
+                             f" ({problem}); write a number, a word, true/false or [a, b]") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     from widgets.lessons.variants import run_variant
 
     try:
-        run_variant(args.notebook, args.output, {k: _parse_value(v) for k, v in args.parameter})
+        run_variant(args.notebook, args.output,
+                    {k: _parse_value(k, v) for k, v in args.parameter})
     except ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -55,7 +55,8 @@ ENV_VAR = "MISS_PROGRESS_DIR"
 EXPORT_FORMAT = "miss-progress"
 EXPORT_VERSION = 1
 LOCK_TIMEOUT_S = 30.0
-_LEARNER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# Checked with fullmatch: "$" would also accept a trailing newline.
+_LEARNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _REQUIRED = ("id", "item", "t")
 
 
@@ -75,7 +76,8 @@ def progress_dir() -> Path:
 
 def check_learner(learner: str) -> str:
     """Return ``learner`` if it is a safe file name (letters, digits, ``_ . -``)."""
-    if not isinstance(learner, str) or not _LEARNER.match(learner) or learner.endswith(".jsonl"):
+    if (not isinstance(learner, str) or not _LEARNER.fullmatch(learner)
+            or learner.endswith(".jsonl")):
         raise StoreError(
             f"learner id {learner!r} must be 1-64 letters, digits, '_', '.' or '-',"
             " starting with a letter or digit"
