@@ -88,14 +88,15 @@ def quotes_in_rows(header: list[str], rows: list[list], where: str,
     out = []
     for row in rows:
         cells = dict(zip(head, row))
-        lv = next((str(cells[c]).replace(" (selected)", "").strip() for c in _LEVEL_COLUMNS
-                   if c in cells and _LEVEL.fullmatch(str(cells[c]).replace(" (selected)", "").strip())),
-                  None)
         label_cols = [c for c in _LABEL_COLUMNS if c in cells] or head[:1]
         label = " ".join(str(cells[c]) for c in label_cols)
-        if lv is None:
-            m = _LEVEL.search(label)
-            lv = m.group(0) if m else level
+        # the most specific level wins: one named in the label ("disc height L4-L5" in the L4
+        # table), then a level column, then the level the caller knows the table is for
+        named = _LEVEL.search(label)
+        column = next((str(cells[c]).replace(" (selected)", "").strip() for c in _LEVEL_COLUMNS
+                       if c in cells and _LEVEL.fullmatch(str(cells[c]).replace(" (selected)", "").strip())),
+                      None)
+        lv = named.group(0) if named else column or level
         if lv is None:
             continue
         for col, cell in cells.items():
