@@ -17,10 +17,10 @@ import nbformat
 import pytest
 import yaml
 
+import widgets.anatomy.transpsoas as transpsoas
 from widgets.anatomy.kambin import kambin_triangle
 from widgets.anatomy.spine import build_spine
 from widgets.anatomy.tables import interlaminar_table, plexus_table
-import widgets.anatomy.transpsoas as transpsoas
 from widgets.data import load_table
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -87,7 +87,7 @@ def quotes_in_rows(header: list[str], rows: list[list], where: str,
     head = [str(h).strip().lower() for h in header]
     out = []
     for row in rows:
-        cells = dict(zip(head, row))
+        cells = dict(zip(head, row, strict=False))
         label_cols = [c for c in _LABEL_COLUMNS if c in cells] or head[:1]
         label = " ".join(str(cells[c]) for c in label_cols)
         # the most specific level wins: one named in the label ("disc height L4-L5" in the L4

@@ -233,7 +233,7 @@ def instrument_fit_table(segment: str):
 
 
 def plexus_table(series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0):
-    """The safe zone on each disc (L1-L2 to L4-L5): both its limits, its length and which cages fit."""
+    """Return the safe zone on each disc (L1-L2 to L4-L5): both limits, its length, the cages that fit."""
     return _frame(plexus_rows(plexus_levels(build_spine(series, spread_sd))), "disc")
 
 
