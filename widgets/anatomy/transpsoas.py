@@ -11,9 +11,10 @@ The safe zone has two limits, and the model takes each from a cited source:
   L1-L2 in zones I and II, so up to the front of the body, but only in zone II, the
   middle third, at L2-L3 to L4-L5: in front of it lie the genitofemoral nerve, which
   leaves the psoas on its front surface at L3-L4 (also Moro 2003), and at L2-L3 the
-  sympathetic ganglia. In front of the disc itself lie the great vessels, which
-  overlap the front of the endplate more and more from L1-L2 down to L4-L5
-  (Regev 2009); the retractor never goes beyond the front of the disc.
+  sympathetic ganglia. In front of the disc itself lie the great vessels; on MRI the
+  roots behind and the vessels in front overlap the endplate more and more from
+  L1-L2 down to L4-L5 (Regev 2009). The retractor never goes beyond the front of
+  the disc.
 
 The safe zone is the stretch of disc between the two limits. The disc's length in
 millimetres comes from the model (the mean of the two bodies' depths, an assumption
