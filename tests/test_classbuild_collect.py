@@ -105,7 +105,7 @@ def test_gradebook_and_item_analysis(tmp_path, class_build):
     with open(result.files["gradebook"], newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert rows[0] == {"learner_id": "s1", "07-case": "100.0", "total": "100.0", "variant": "s1",
-                       "case": "lumbar-disc-herniation", "status": "handed in"}
+                       "case": "lumbar-disc-herniation", "status": "handed in", "note": ""}
 
 
 def test_answers_to_questions_outside_the_quiz_are_left_out(tmp_path, class_build):
