@@ -204,7 +204,8 @@ def test_the_last_submitted_exam_answer_counts(tmp_path, class_build):
     t0 = datetime(2030, 1, 1, tzinfo=UTC)
     for k, item in enumerate(items):
         store.record_grade(item, grade(item, right(item)), mode="exam", now=t0)
-        store.record_grade(item, grade(item, wrong(item)), mode="exam", now=t0 + timedelta(hours=1, seconds=k))
+        later = t0 + timedelta(hours=1, seconds=k)
+        store.record_grade(item, grade(item, wrong(item)), mode="exam", now=later)
     store.export(tmp_path / "handed-in" / "s1-07-case-progress.jsonl")
     book = _book(collect(tmp_path / "build", tmp_path / "handed-in"))
     assert book.loc["s1", "07-case"] < 50

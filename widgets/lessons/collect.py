@@ -120,7 +120,7 @@ class _Variant:
 
 
 def _variants(manifest: dict[str, Any], problems: list[str]) -> list[_Variant]:
-    """The variants with their items: pinned ones where the manifest has them; changes reported."""
+    """Return the variants with their items (pinned ones where the manifest has them); report changes."""
     from widgets.quiz.grading import PinError, item_from_pin, item_hash
 
     lesson = manifest["lesson"]

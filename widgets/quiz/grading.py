@@ -365,7 +365,7 @@ def _plain(value: Any) -> Any:
 
 
 def _content(item: Item) -> dict[str, Any]:
-    """What a student is asked and how it is graded (the part a pin records and hashes)."""
+    """Return what a student is asked and how it is graded (what a pin records and hashes)."""
     return {
         "id": item.id,
         "type": item.type,
