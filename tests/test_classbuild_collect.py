@@ -93,7 +93,7 @@ def test_gradebook_and_item_analysis(tmp_path, class_build):
     assert book.loc["s5", "variant"] == "g1"
     assert list(book.index) == ["s1", "s2", "s3", "s4", "s5", "s6"]
     assert any("stranger" in p for p in result.problems)
-    assert any(p.startswith("notes.jsonl: skipped") for p in result.problems)
+    assert "notes.jsonl: skipped (not a progress export (no 'miss-progress' header line))" in result.problems
 
     # the item analysis is the quiz engine's: one row per item answered, with p-values
     stats = result.items.set_index("item")
@@ -221,6 +221,13 @@ def test_practice_answers_never_count(tmp_path, class_build):
     assert book.loc["s1", "07-case"] == 0.0
     assert book.loc["s1", "status"] == "no exam answers"
     assert "practice" in book.loc["s1", "note"]
+
+
+def test_drafts_never_count(tmp_path, class_build):
+    items = _items(class_build)["s1"]
+    path = hand_in(tmp_path, "s1", items, [right(i) for i in items])
+    _edit(path, lambda r: {**r, "draft": True})   # saved, never submitted
+    assert _book(collect(tmp_path / "build", tmp_path / "handed-in")).loc["s1", "07-case"] == 0.0
 
 
 def test_many_copies_of_a_right_answer_never_pass_100_percent(tmp_path, class_build):

@@ -197,7 +197,10 @@ def _read_files(progress_dir: Path, known: set[str], lesson: str,
         try:
             header, result = read_export_result(path, verdicts=False)
         except StoreError as exc:
-            problems.append(f"{path.name}: skipped ({exc})")
+            why = str(exc)
+            if why.startswith(path.name):  # the store names the file; say it once
+                why = why[len(path.name):].lstrip(": ")
+            problems.append(f"{path.name}: skipped ({why})")
             continue
         except OSError as exc:
             problems.append(f"{path.name}: skipped (cannot read it: {exc.strerror or exc})")
