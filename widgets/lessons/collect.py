@@ -178,18 +178,14 @@ class _File:
     lines: list[int]
 
 
-def _name_learner(name: str, known: set[str], lesson: str) -> tuple[str | None, str]:
-    """Return the class learner a file name is for (``None`` if nobody), and the name's own id."""
+def _name_learner(name: str, known: set[str]) -> str | None:
+    """Return the class learner a file name is for (``<id>.jsonl`` or ``<id>-...``), or ``None``."""
     stem = name[: -len(".jsonl")] if name.endswith(".jsonl") else name
     matches = [k for k in known if stem == k or stem.startswith(k + "-")]
-    if matches:
-        best = max(matches, key=len)
-        return best, best
-    return None, stem.split(f"-{lesson}", 1)[0]
+    return max(matches, key=len) if matches else None
 
 
-def _read_files(progress_dir: Path, known: set[str], lesson: str,
-                problems: list[str]) -> list[_File]:
+def _read_files(progress_dir: Path, known: set[str], problems: list[str]) -> list[_File]:
     from widgets.quiz.store import StoreError, read_export_result, verdict_problem
 
     files = []
@@ -213,8 +209,8 @@ def _read_files(progress_dir: Path, known: set[str], lesson: str,
             more = f" and {len(bad) - 1} more line(s)" if len(bad) > 1 else ""
             problems.append(f"{path.name} line {bad[0][0]}: {bad[0][1]}{more}; stored verdicts"
                             " are ignored (every response is graded again)")
-        name_learner, _ = _name_learner(path.name, known, lesson)
-        files.append(_File(path, header["learner"], name_learner, result.records, result.lines))
+        files.append(_File(path, header["learner"], _name_learner(path.name, known),
+                           result.records, result.lines))
     return files
 
 
@@ -272,7 +268,7 @@ def _assign(files: list[_File], known: set[str], groups: Mapping[str, str],
 
 def _graded_answers(file: _File, items: list, problems: list[str]) -> tuple[list[dict], int]:
     """Re-grade the answers that count (the last exam answer per item); return rows and practice count."""
-    from widgets.quiz.grading import regrade
+    from widgets.quiz.grading import UNREADABLE, regrade
     from widgets.quiz.store import parse_time
 
     by_id = {item.id: item for item in items}
@@ -299,7 +295,7 @@ def _graded_answers(file: _File, items: list, problems: list[str]) -> tuple[list
             continue
         when, line, rec = last[item.id]
         result = regrade(item, rec.get("response"))
-        if result.message.startswith("could not grade"):
+        if result.message.startswith(UNREADABLE):
             problems.append(f"{file.path.name} line {line}: item {item.id!r}: {result.message};"
                             " scored 0")
         rows.append({"learner": file.header_learner, "item": item.id, "lesson": item.lesson,
@@ -343,7 +339,7 @@ def collect(build_dir: str | Path, progress_dir: str | Path,
     by_learner = {v.learner: v for v in variants}
     groups = {m: v.learner for v in variants for m in v.data["members"] if m != v.learner}
     known = set(by_learner)
-    files = _read_files(progress_dir, known, lesson, problems)
+    files = _read_files(progress_dir, known, problems)
     counted, review = _assign(files, known, groups, problems)
 
     rows, answers = [], []

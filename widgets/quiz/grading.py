@@ -59,6 +59,7 @@ from widgets.quiz.items import Item, Option
 __all__ = [
     "Grade",
     "PinError",
+    "UNREADABLE",
     "grade",
     "grade_matching",
     "grade_multiple",
@@ -331,12 +332,16 @@ def grade(item: Item, response: Any) -> Grade:
     return grader(item, response)
 
 
+#: How the message of a :func:`regrade` of an unreadable response starts.
+UNREADABLE = "could not grade the recorded response"
+
+
 def regrade(item: Item, response: Any) -> Grade:
     """Grade a recorded response; never raises (an unreadable response scores 0, and says why)."""
     try:
         result = grade(item, response)
     except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
-        why = f"could not grade the recorded response {_short(response)}: {exc}"
+        why = f"{UNREADABLE} {_short(response)}: {exc}"
         return _base(item, correct=False, score=0.0, feedback={}, message=why, response=response)
     if not 0.0 <= result.score <= 1.0:  # pragma: no cover  (every grader keeps 0-1; a guard)
         raise AssertionError(f"grader of {item.type!r} gave score {result.score!r}")
