@@ -454,3 +454,15 @@ def test_a_byte_order_mark_before_the_header_is_accepted(tmp_path, class_build):
     path = hand_in(tmp_path, "s1", items["s1"], [right(i) for i in items["s1"]])
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert _book(collect(tmp_path / "build", tmp_path / "handed-in")).loc["s1", "07-case"] == 100.0
+
+
+def test_a_file_of_many_bad_lines_gives_a_few_warnings_not_thousands(tmp_path, class_build):
+    items = _items(class_build)
+    path = hand_in(tmp_path, "s1", items["s1"], [right(i) for i in items["s1"]])
+    with path.open("a", encoding="utf-8") as fh:
+        fh.writelines(json.dumps({"id": f"x{k}", "item": "i", "t": "yesterday"}) + "\n"
+                      for k in range(2000))
+    result = collect(tmp_path / "build", tmp_path / "handed-in")
+    assert _book(result).loc["s1", "07-case"] == 100.0
+    mine = [p for p in result.problems if p.startswith("s1-07-case-progress.jsonl")]
+    assert len(mine) == 6 and mine[-1].endswith("1995 more invalid line(s) left out (lines 13 to 2007)")

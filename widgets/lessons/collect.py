@@ -62,6 +62,8 @@ from typing import Any
 __all__ = ["CollectError", "Collected", "collect", "main_collect", "variant_items"]
 
 NEEDS_REVIEW = "needs review"
+#: Invalid lines reported one by one per file; the rest are counted in one line.
+MAX_LINE_WARNINGS = 5
 
 
 class CollectError(ValueError):
@@ -201,8 +203,12 @@ def _read_files(progress_dir: Path, known: set[str], problems: list[str]) -> lis
         except OSError as exc:
             problems.append(f"{path.name}: skipped (cannot read it: {exc.strerror or exc})")
             continue
-        for message in result.problems:
+        for message in result.problems[:MAX_LINE_WARNINGS]:
             problems.append(f"{path.name} {message}; that line is left out")
+        if len(result.problems) > MAX_LINE_WARNINGS:
+            problems.append(f"{path.name}: {len(result.problems) - MAX_LINE_WARNINGS} more invalid"
+                            f" line(s) left out (lines {result.skipped[MAX_LINE_WARNINGS]}"
+                            f" to {result.skipped[-1]})")
         bad = [(line, why) for rec, line in zip(result.records, result.lines, strict=True)
                if (why := verdict_problem(rec))]
         if bad:  # a stored verdict is never used; an invalid one is worth knowing about

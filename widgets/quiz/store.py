@@ -142,6 +142,12 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _shown(value: Any, limit: int = 60) -> str:
+    """Return ``repr(value)``, cut to ``limit`` characters (a message stays one short line)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def verdict_problem(rec: Mapping[str, Any]) -> str | None:
     """Return why a record's stored verdict (``score``, ``correct``) is invalid, or ``None``."""
     if "score" in rec:
@@ -151,9 +157,9 @@ def verdict_problem(rec: Mapping[str, Any]) -> str | None:
         except OverflowError:
             ok = False
         if not ok:
-            return f"'score' must be a number from 0 to 1, not {score!r}"
+            return f"'score' must be a number from 0 to 1, not {_shown(score)}"
     if "correct" in rec and not isinstance(rec["correct"], bool):
-        return f"'correct' must be true or false, not {rec['correct']!r}"
+        return f"'correct' must be true or false, not {_shown(rec['correct'])}"
     return None
 
 
@@ -171,17 +177,17 @@ def record_problem(rec: Any, *, verdicts: bool = True) -> str | None:
         return f"no {', '.join(repr(k) for k in missing)} field"
     for key in ("id", "item"):
         if not isinstance(rec[key], str) or not rec[key].strip():
-            return f"{key!r} must be non-empty text, not {rec[key]!r}"
+            return f"{key!r} must be non-empty text, not {_shown(rec[key])}"
     time_help = "'t' must be an ISO 8601 time such as '2025-03-01T09:00:00+00:00'"
-    if not isinstance(rec["t"], str):
-        return f"{time_help}, not {rec['t']!r}"
     try:
+        if not isinstance(rec["t"], str):
+            raise ValueError
         parse_time(rec["t"])
     except ValueError:
-        return f"{time_help}, not {rec['t']!r}"
+        return f"{time_help}, not {_shown(rec['t'])}"
     for key in _TEXT_FIELDS:
         if key in rec and not isinstance(rec[key], str):
-            return f"{key!r} must be text, not {rec[key]!r}"
+            return f"{key!r} must be text, not {_shown(rec[key])}"
     return verdict_problem(rec) if verdicts else None
 
 
