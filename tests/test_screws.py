@@ -1,9 +1,9 @@
 """Pedicle screw planner: hand-computed clearance, breach and grades."""
 
-import pytest
-
 import csv
 import re
+
+import pytest
 
 from widgets.anatomy import LUMBAR
 from widgets.data import data_dir, load_table, references
@@ -127,14 +127,14 @@ def test_the_choice_is_the_largest_common_size_under_the_ceiling():
     none = choose_diameter(outer_mm=5.0)  # ceiling 4.0 mm: below the smallest common screw
     assert none.diameter_mm is None and "smaller screw" in none.reason
     with pytest.raises(ValueError, match="no commonly used screw fits"):
-        none.value
+        _ = none.value
 
 
 def test_tables_never_offer_the_ceiling_as_the_screw():
     table = screw_choice_table()
     for lv, row in zip(LUMBAR, table.to_dict("records"), strict=True):
         width, _ = narrowest_width(lv)
-        assert row["screw from outer width (mm)"] == f"{choose_diameter(outer_mm=width).diameter_mm:g}"
+        assert row["screw from outer width (mm)"] == f"{choose_diameter(outer_mm=width).diameter_mm:.1f}"
         chosen = float(row["screw from outer width (mm)"])
         assert chosen <= row["ceiling: 80% of outer width (mm)"] + 0.05 and chosen <= 7.0
     assert not any("80%" in c for c in preset_table().columns)
@@ -143,7 +143,7 @@ def test_tables_never_offer_the_ceiling_as_the_screw():
 def test_presets_say_when_angle_and_width_come_from_two_sources():
     t = preset_table()
     for row in t.to_dict("records"):
-        assert row["angle and width come from"].startswith("two sources: angle Cheung 1994, width Panjabi 1992")
+        assert row["angle and width come from"] == "two sources: angle Cheung 1994, width Panjabi 1992"
         assert "Cheung 1994" in row["medial angle source"] and "Panjabi 1992" in row["width source"]
 
 

@@ -343,12 +343,12 @@ def preset(level: str, side: str = "left") -> tuple[float, float, str, str]:
 def _source_text(d) -> str:
     conf = f", {d.confidence}" if d.confidence else ""
     if d.basis == "assumption" and "s1_size_to_l5" in d.source:
-        return f"assumption: scaled from the L5 figure ({series_label(_root_source(d))}{conf})"
+        return f"assumption: as at L5 ({series_label(_root_source(d))}{conf})"
     return f"{d.basis} ({series_label(d.source)}{conf})"
 
 
 def _root_source(d) -> str:
-    """The publication a dimension rests on (for S1, the L5 source its assumption scales)."""
+    """Return the publication a dimension rests on (for S1, the L5 source its assumption uses)."""
     m = re.search(r"x L5, ([^)]+)\)", d.source)
     return m.group(1) if m else d.source
 
@@ -513,7 +513,7 @@ def _endosteal_series() -> tuple[str, dict[str, dict]]:
 
 
 def screw_choice_table() -> pd.DataFrame:
-    """The screw a surgeon would pick at each lumbar level, from an outer and from an endosteal width.
+    """Return the screw a surgeon would pick at each lumbar level, from an outer and an endosteal width.
 
     Outer: the narrower pedicle of the model's width series (outer cortical), ceiling 80% of it.
     Endosteal: the series in the data that measured the inner canal, ceiling the canal itself.
@@ -527,11 +527,12 @@ def screw_choice_table() -> pd.DataFrame:
         width, side = narrowest_width(lv)
         d = vertebra(lv).dims[f"pedicle_width_{side}"]
         c = choose_diameter(outer_mm=width)
+        pick = "none fits" if c.diameter_mm is None else f"{c.diameter_mm:.1f}"
         rec = {"level": lv,
                "outer width, narrower side (mm)": round(width, 1),
                "outer width source": f"{series_label(d.source)} ({side}, {d.confidence})",
                f"ceiling: {frac:.0%} of outer width (mm)": round(c.ceiling_mm, 1),
-               "screw from outer width (mm)": "none fits" if c.diameter_mm is None else f"{c.diameter_mm:g}"}
+               "screw from outer width (mm)": pick}
         if lv in inner:
             r = inner[lv]
             ci = choose_diameter(endosteal_mm=float(r["value"]))
@@ -539,7 +540,7 @@ def screw_choice_table() -> pd.DataFrame:
                         "endosteal width source": f"{series_label(src)} ({r['confidence']})",
                         "ceiling: endosteal width (mm)": round(ci.ceiling_mm, 1),
                         "screw from endosteal width (mm)":
-                            "none fits" if ci.diameter_mm is None else f"{ci.diameter_mm:g}"})
+                            "none fits" if ci.diameter_mm is None else f"{ci.diameter_mm:.1f}"})
         rows.append(rec)
     out = pd.DataFrame(rows)
     out.attrs["sources"] = (rule_key, size_key, src)

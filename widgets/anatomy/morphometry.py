@@ -280,7 +280,7 @@ def complete_angle_series() -> tuple[str, ...]:
 
 
 def pedicle_angle_table():
-    """The transverse pedicle angle at each lumbar level in every published series, side by side.
+    """Return the transverse pedicle angle at each lumbar level in every published series, side by side.
 
     One column per series (its label, method and sample), one row per level; a cell is empty where
     the series did not publish that level. Nothing is averaged or interpolated: where series differ,
@@ -312,7 +312,7 @@ def pedicle_angle_table():
 
 
 def _transverse_angle(level: str) -> Dimension | None:
-    """The level's transverse angle from the first complete per-level series, else an interpolation."""
+    """Return the level's transverse angle from the first complete per-level series, else interpolate."""
     label = "pedicle transverse (medial) angle"
     for src in complete_angle_series():
         row = _find(level, _ANGLE_MEASURE, src)

@@ -166,8 +166,10 @@ class ScrewPlanner:
         """One line: this pedicle's deformation ceiling, the screw a surgeon would pick, and yours."""
         frac, _ = deformation_rule()
         c = choose_diameter(outer_mm=width_mm)
-        pick = "no common size fits" if c.diameter_mm is None else f"largest common size under it {c.diameter_mm:g} mm"
-        over = "above the ceiling, where the pedicle starts to deform" if diameter_mm > c.ceiling_mm else "under the ceiling"
+        pick = ("no common size fits" if c.diameter_mm is None
+                else f"largest common size under it {c.diameter_mm:g} mm")
+        over = ("above the ceiling, where the pedicle starts to deform" if diameter_mm > c.ceiling_mm
+                else "under the ceiling")
         return (f"<p>Ceiling for this pedicle: {frac:.0%} of its {width_mm:g} mm outer width ="
                 f" {c.ceiling_mm:.1f} mm (a limit, not a target); {pick}. Your {diameter_mm:g} mm screw is"
                 f" {over}.</p>")
