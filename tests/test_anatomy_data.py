@@ -233,3 +233,6 @@ def test_angle_table_shows_every_published_angle_side_by_side():
     assert list(t[sel]) == ["20", "", "", "", "32"]
     assert t.loc["L5", "spread across series (°)"] == "11.3"
     assert set(t["the model uses"]) == {"Cheung 1994"}
+    from widgets.anatomy.tables import lesson_references
+
+    assert set(rows["source_key"]) <= set(lesson_references())
