@@ -191,3 +191,14 @@ def test_errors():
         grade(-1.0)
     with pytest.raises(ValueError):
         grade(1.0, "nonsense")
+
+
+def test_planner_reports_the_ceiling_of_the_pedicle_being_planned():
+    from widgets.views.imaging import ScrewPlanner
+
+    p = ScrewPlanner("L1", "right", 7.0, 40.0)  # right L1: 8.0 mm outer width, ceiling 6.4 mm
+    assert "= 6.4 mm (a limit, not a target)" in p.result.value
+    assert "largest common size under it 6 mm" in p.result.value
+    assert "Your 7 mm screw is above the ceiling" in p.result.value
+    p.diameter.value = 6.0
+    assert "Your 6 mm screw is under the ceiling" in p.result.value
