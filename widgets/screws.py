@@ -383,7 +383,7 @@ def preset_table() -> pd.DataFrame:
 
 @functools.cache
 def deformation_rule() -> tuple[float, str]:
-    """Return the ceiling fraction of the outer cortical width and its source (Misenhimer 1989).
+    """Return the ceiling fraction of the outer cortical width and its source (the 1989 Spine cadaver study).
 
     The cited finding: the pedicle deformed plastically once the thread diameter exceeded the
     endosteal diameter or 80% of the outer cortical diameter. It is a ceiling, not a target.
@@ -447,7 +447,7 @@ class ScrewChoice:
 
 
 def deformation_ceiling(*, outer_mm: float | None = None, endosteal_mm: float | None = None) -> float:
-    """Largest thread diameter (mm) before the pedicle deforms, from the widths given (Misenhimer 1989).
+    """Largest thread diameter (mm) before the pedicle deforms, from the widths given (the 1989 Spine cadaver study).
 
     ``outer_mm`` is the outer cortical width at the isthmus (cortex to cortex): the ceiling is 80% of
     it. ``endosteal_mm`` is the width of the cancellous canal inside the cortex: the ceiling is the
