@@ -92,7 +92,7 @@ def test_scales_read_from_data():
 
 
 def test_ceiling_and_sizes_are_read_from_their_sources():
-    # Spine 1989 cadaver study (Spine1989_pedicle80): deformation once the thread is within 80% of the outer cortical diameter
+    # Spine 1989 cadaver study: deformation once the thread is within 80% of the outer cortical diameter
     assert deformation_rule() == (pytest.approx(0.8), "Spine1989_pedicle80")
     # Bernard 1992: commonly used screws 5 to 7 mm; sizes between them in the assumed 0.5 mm step
     assert screw_sizes() == ((5.0, 5.5, 6.0, 6.5, 7.0), "Bernard1992")

@@ -447,7 +447,7 @@ class ScrewChoice:
 
 
 def deformation_ceiling(*, outer_mm: float | None = None, endosteal_mm: float | None = None) -> float:
-    """Largest thread diameter (mm) before the pedicle deforms, from the widths given (the 1989 Spine cadaver study).
+    """Return the largest thread diameter (mm) before the pedicle deforms (1989 Spine cadaver study).
 
     ``outer_mm`` is the outer cortical width at the isthmus (cortex to cortex): the ceiling is 80% of
     it. ``endosteal_mm`` is the width of the cancellous canal inside the cortex: the ceiling is the
