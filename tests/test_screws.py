@@ -202,3 +202,18 @@ def test_planner_reports_the_ceiling_of_the_pedicle_being_planned():
     assert "Your 7 mm screw is above the ceiling" in p.result.value
     p.diameter.value = 6.0
     assert "Your 6 mm screw is under the ceiling" in p.result.value
+
+
+def test_the_diameter_item_is_keyed_to_the_choice_not_the_ceiling():
+    from widgets.quiz.items import load_bank
+
+    bank = load_bank(data_dir() / "questions" / "04-imaging-navigation-radiation.yaml")
+    item = next(i for i in bank.items if i.id == "img-diameter-rule")
+    width = float(load_table("lumbar_morphometry").query(
+        "level == 'L2' and measure == 'pedicle_width_transverse' and source_key == 'Panjabi1992'"
+        " and subgroup == 'right'")["value"].iloc[0])
+    texts = {o.id: o.text for o in item.options}
+    assert item.vignette and item.type == "single"
+    assert texts[item.answer] == f"{choose_diameter(outer_mm=width).diameter_mm:.1f} mm"
+    assert f"{deformation_ceiling(outer_mm=width):.2f} mm" in texts.values()  # the ceiling is a distractor
+    assert texts[item.answer] != f"{deformation_ceiling(outer_mm=width):.2f} mm"
