@@ -466,3 +466,20 @@ def test_a_file_of_many_bad_lines_gives_a_few_warnings_not_thousands(tmp_path, c
     assert _book(result).loc["s1", "07-case"] == 100.0
     mine = [p for p in result.problems if p.startswith("s1-07-case-progress.jsonl")]
     assert len(mine) == 6 and mine[-1].endswith("1995 more invalid line(s) left out (lines 13 to 2007)")
+
+
+def test_an_oversized_hand_in_is_refused_before_it_is_read(tmp_path, class_build, monkeypatch):
+    from widgets.quiz import store as store_module
+
+    items = _items(class_build)
+    small = hand_in(tmp_path, "s1", items["s1"], [right(i) for i in items["s1"]])
+    big = hand_in(tmp_path, "s2", items["s2"], [right(i) for i in items["s2"]])
+    limit = max(small.stat().st_size, big.stat().st_size)
+    monkeypatch.setattr(store_module, "MAX_EXPORT_BYTES", limit)
+    with big.open("ab") as fh:              # s2's file grows past the limit
+        fh.write(b"\n" * (limit + 1 - big.stat().st_size))
+    result = collect(tmp_path / "build", tmp_path / "handed-in")
+    book = _book(result)
+    assert book.loc["s1", "07-case"] == 100.0
+    assert any(p.startswith("s2-07-case-progress.jsonl: skipped") and "larger than a progress export"
+               in p for p in result.problems)

@@ -322,15 +322,20 @@ class ProgressStore:
         item_id: str,
         response: Any,
         *,
-        correct: bool,
-        score: float,
+        correct: bool | None,
+        score: float | None,
         lesson: str = "",
         objective: str = "",
         mode: str = "practice",
         now: datetime | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Record one answer and return the record (once this returns, it is on disk)."""
+        """Record one answer and return the record (once this returns, it is on disk).
+
+        ``correct=None, score=None`` records the answer with no verdict at all: exam
+        drafts and exam hand-ins carry none, so the learner's own file never says
+        which exam answers were right (``collect`` grades them from the responses).
+        """
         rec = {
             "v": EXPORT_VERSION,
             "id": uuid.uuid4().hex,
@@ -341,9 +346,11 @@ class ProgressStore:
             "mode": mode,
             "response": response,
             "correct": bool(correct),
-            "score": float(score),
+            "score": float(score) if score is not None else 0.0,
             "t": format_time(now or now_utc()),
         }
+        if correct is None or score is None:
+            del rec["correct"], rec["score"]
         if extra:
             rec.update({k: v for k, v in extra.items() if k not in rec})
         json.dumps(rec)  # fail here, not half-way through a write, if not serialisable
@@ -419,6 +426,10 @@ class ProgressStore:
         return target
 
 
+#: A hand-in larger than this is refused before it is read (a record is about 300 bytes).
+MAX_EXPORT_BYTES = 32 * 2**20
+
+
 def read_export_result(path: str | Path, *, verdicts: bool = True) -> tuple[dict[str, Any], ReadResult]:
     """Read an exported progress file: its header, and its records with what was skipped.
 
@@ -433,6 +444,11 @@ def read_export_result(path: str | Path, *, verdicts: bool = True) -> tuple[dict
         If the file does not start with a miss-progress header naming a valid learner.
     """
     path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_EXPORT_BYTES:
+        raise StoreError(f"{path.name}: {size / 2**20:.0f} MiB is larger than a progress export can"
+                         f" be (at most {MAX_EXPORT_BYTES // 2**20} MiB, about 100,000 answers);"
+                         " not read")
     data = path.read_bytes()
     if data.startswith(_BOM):
         data = data[len(_BOM):]
