@@ -102,3 +102,14 @@ def test_drafts_are_not_answers_for_the_review_schedule(store_dir):
     store = ProgressStore("s3")
     QuizSession([first], mode="exam", store=store).respond(first.id, first.answer)
     assert leitner_states(store.records()) == {}
+
+
+def test_the_learners_file_never_says_which_exam_answers_were_right(store_dir):
+    first, second = _singles()
+    store = ProgressStore("s4")
+    session = QuizSession([first, second], mode="exam", store=store, shuffle=False)
+    session.respond(first.id, first.answer)
+    session.respond(second.id, next(o.id for o in second.options if o.id != second.answer))
+    session.submit()
+    text = store.path.read_text(encoding="utf-8")
+    assert '"correct"' not in text and '"score"' not in text

@@ -68,8 +68,6 @@ def main(argv: list[str] | None = None) -> int:
     coll.add_argument("build_dir", type=Path, help="the class build folder (holds manifest.json)")
     coll.add_argument("progress_dir", type=Path, help="folder of exported progress files (*.jsonl)")
     coll.add_argument("--out", help="where to write the CSV files (default: the build folder)")
-    coll.add_argument("--attempt", choices=("first", "last"), default="first",
-                      help="which attempt counts in the gradebook (default: first)")
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -80,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "collect":
         from widgets.lessons.collect import main_collect
 
-        return main_collect(str(args.build_dir), str(args.progress_dir), args.out, args.attempt)
+        return main_collect(str(args.build_dir), str(args.progress_dir), args.out)
 
     if args.command == "execute":
         for path in args.notebooks or nbtools.find_notebooks():

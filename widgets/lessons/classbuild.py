@@ -35,7 +35,10 @@ Re-running skips outputs that are up to date: beside each output a small
 the parameters, the package version and the contents of ``widgets/`` and
 ``data/``), and a job whose hash matches and whose outputs exist is not run
 again. ``manifest.json`` in the output folder lists every variant, for
-``python -m widgets.lessons collect``.
+``python -m widgets.lessons collect``, with the suite version and each
+variant's quiz items pinned (:func:`pinned_items`: their content, key and a
+hash), so the class is graded by the version its students saw. The manifest
+holds the keys: keep it with the solution versions, not with what students get.
 """
 
 from __future__ import annotations
@@ -609,13 +612,38 @@ def run_job(job: Job) -> JobResult:
 # --------------------------------------------------------------------------- the build
 
 
+#: The manifest's format: 2 pins every variant's quiz items (content, key and hash).
+MANIFEST_FORMAT = 2
+
+
+def pinned_items(lesson: str, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a variant's quiz items pinned for the manifest: ``{"items": [...]}``.
+
+    Each pin (:func:`widgets.quiz.grading.item_pin`) holds what the student is
+    asked, the key and a hash of both, so ``collect`` grades by the version
+    the students saw and names any item that changed since. A variant whose
+    items cannot be made gets ``{"items": None, "items_error": why}``.
+    """
+    from widgets.lessons.collect import variant_items
+    from widgets.quiz.grading import item_pin
+
+    try:
+        return {"items": [item_pin(item) for item in variant_items(lesson, parameters)]}
+    except Exception as exc:  # noqa: BLE001  (recorded; collect reports it)
+        return {"items": None, "items_error": f"{type(exc).__name__}: {exc}"}
+
+
 def _write_manifest(config: ClassConfig, the_plan: Plan, results: Sequence[JobResult]) -> Path:
+    import widgets
+
     status = {(r.variant, r.version): r for r in results}
     manifest = {
+        "format": MANIFEST_FORMAT,
         "class": config.name,
         "lesson": config.lesson,
         "seed": config.seed,
         "versions": list(config.versions),
+        "suite_version": widgets.__version__,
         "fingerprint": the_plan.fingerprint,
         "variants": [
             {
@@ -623,6 +651,7 @@ def _write_manifest(config: ClassConfig, the_plan: Plan, results: Sequence[JobRe
                 "kind": v.kind,
                 "members": list(v.members),
                 "parameters": dict(v.parameters),
+                **pinned_items(config.lesson, v.parameters),
                 "outputs": {
                     version: {
                         "notebook": f"{version}/{v.id}-{config.lesson}.ipynb",

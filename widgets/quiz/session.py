@@ -21,8 +21,9 @@ Modes
     feedback, never counted in a grade or a review), so a kernel restart, a
     crash or an idle cull loses nothing: a new session of the same quiz
     restores the drafts saved since the learner's last hand-in. :meth:`submit`
-    grades every response in Python and records the hand-in (mode ``"exam"``),
-    and the session reports how many were recorded, not the answers.
+    records the hand-in (mode ``"exam"``), again with no verdict in the
+    learner's own file (``collect`` grades the responses for the instructor), and
+    the session reports how many were recorded, not the answers.
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ class QuizSession:
             if self.submitted:
                 raise RuntimeError("this exam was already submitted")
             if self.store is not None:
-                self.store.record(item.id, response, correct=False, score=0.0, lesson=item.lesson,
+                self.store.record(item.id, response, correct=None, score=None, lesson=item.lesson,
                                   objective=item.objective, mode=DRAFT)
             self.responses[item_id] = response
             return None
@@ -184,9 +185,10 @@ class QuizSession:
             result = grade(item, self.responses[item.id])
             self.first_grades[item.id] = self.last_grades[item.id] = result
             records.append((item, result))
-        if self.store is not None:
+        if self.store is not None:   # the hand-in: responses only, no verdict in the learner's file
             for item, result in records:
-                self.store.record_grade(item, result, mode="exam")
+                self.store.record(item.id, result.response, correct=None, score=None,
+                                  lesson=item.lesson, objective=item.objective, mode="exam")
         self.submitted = True
         return len(records)
 
