@@ -386,7 +386,7 @@ class KambinExplorer(_SegmentView):
         self.table = ipw.HTML()
         self.status = ipw.HTML()
         traces = [
-            go.Scatter(name="Kambin's triangle", mode="lines", fill="toself",
+            go.Scatter(name="Kambin's triangle (neural: roots and endplate)", mode="lines", fill="toself",
                        line={"color": OKABE_ITO["black"], "width": 2},
                        fillcolor="rgba(86,180,233,0.25)", hoverinfo="skip"),
             go.Scatter(name="largest circle inside", mode="lines",
@@ -419,7 +419,7 @@ class KambinExplorer(_SegmentView):
             for trace, tool in zip(self.figure.data[2:], self.tools, strict=True):
                 trace.x, trace.y = _circle(k.incircle_centre, tool.diameter)
             kind = "cited" if k.basis == "cited" else "interpolated, not published"
-            self.figure.layout.title = (f"Kambin's triangle at {k.segment} ({kind}):<br>"
+            self.figure.layout.title = (f"Kambin's triangle (neural) at {k.segment} ({kind}):<br>"
                                         f"largest circle inside {k.incircle_diameter:.1f} mm")
         rows = [{"side": d.label, "length (mm)": round(d.value, 2), "basis": d.basis,
                  "source": d.source, "confidence": d.confidence}
