@@ -262,3 +262,63 @@ def test_committed_lessons_quote_one_value_per_measure():
     assert quotes, "no per-level quantity found in the lessons' tables"
     found = conflicts(quotes)
     assert not found, found
+
+
+# --------------------------------------------------------------------------- quiz items
+
+#: Table measure -> the anatomy model's dimension key (the suite's value for that measure).
+_MODEL_KEY = {
+    "vertebral_body_height_posterior": "body_height_posterior",
+    "vertebral_body_height_anterior": "body_height_anterior",
+    "vertebral_body_superior_length_AP": "body_depth",
+    "endplate_width_upper": "body_width",
+    "spinal_canal_width": "canal_width",
+    "spinal_canal_depth": "canal_depth",
+    "pedicle_height": "pedicle_height",
+    "pedicle_transverse_angle": "pedicle_transverse_angle",
+}
+
+
+def _suite_dimension(table: str, where: dict):
+    """The model's dimension for a quiz value spec's (level, measure), or None if not modelled."""
+    from widgets.anatomy.morphometry import LUMBAR, level_dimensions
+
+    level, measure = str(where.get("level", "")), str(where.get("measure", ""))
+    if table == "disc_height" and measure == "disc_height" and level.split("-")[0] in LUMBAR:
+        return level_dimensions(level.split("-")[0])["disc_height_below"]
+    if table != "lumbar_morphometry" or level not in LUMBAR:
+        return None
+    if measure == "pedicle_width_transverse" and where.get("subgroup") in ("left", "right"):
+        return level_dimensions(level)[f"pedicle_width_{where['subgroup']}"]
+    key = _MODEL_KEY.get(measure)
+    return level_dimensions(level)[key] if key else None
+
+
+def test_quiz_items_quote_the_suite_value_or_name_the_other_series():
+    """An item that quotes a modelled quantity from another series names that series.
+
+    The lesson 06 incision item quoted the L4 posterior body height of Panjabi 1992 (24.1 mm)
+    while lesson 01 taught 25.76 mm: a student met two values for one thing with nothing to say
+    that two series were being compared.
+    """
+    import yaml
+
+    from widgets.anatomy.morphometry import series_label
+
+    bad = []
+    for bank in sorted((ROOT / "data" / "questions").glob("*.yaml")):
+        for item in (yaml.safe_load(bank.read_text()) or {}).get("items", []):
+            text = " ".join(str(item.get(k, "")) for k in ("stem", "explanation"))
+            for name, spec in (item.get("values") or {}).items():
+                if not isinstance(spec, dict) or spec.get("from") != "table":
+                    continue
+                where = spec.get("where") or {}
+                dim = _suite_dimension(spec.get("table", ""), where)
+                source = where.get("source_key")
+                if dim is None or not source or dim.basis != "cited" or source == dim.source:
+                    continue
+                author = series_label(source).split()[0]
+                if author.lower() not in text.lower():
+                    bad.append(f"{bank.name}:{item['id']} {name}: {source} at {where.get('level')}"
+                               f" ({where.get('measure')}), while the suite uses {dim.source}")
+    assert not bad, bad
