@@ -505,7 +505,7 @@ class TranspsoasView(_SegmentView):
             title="", width=560, height=620, template=plot_template(),
             xaxis={"title": "back ← (mm) → front", "scaleanchor": "y", "zeroline": False},
             yaxis={"title": "up (mm)", "zeroline": False},
-            legend={"orientation": "h", "y": -0.12}, margin={"t": 60}))
+            legend={"orientation": "h", "y": -0.12}, margin={"t": 90}))
         self._wire()
 
     def _update_unguarded(self, change=None) -> None:
@@ -515,8 +515,8 @@ class TranspsoasView(_SegmentView):
                 for trace in self.figure.data[self._n_outline + 4 * n:self._n_outline + 4 * n + 3]:
                     trace.line.width = 10 if p.segment == chosen else 5
             self.figure.layout.title = (f"Lateral transpsoas view, {chosen} highlighted:<br>"
-                                        "safe zone between the plexus (Benglis 2009) and the"
-                                        " anterior limit (Clin Anat 2023)")
+                                        "safe zone between the plexus (Benglis 2009)<br>"
+                                        "and the anterior limit (Clin Anat 2023)")
         from widgets.anatomy.tables import plexus_rows
 
         self.table.value = table_html(plexus_rows(self.levels, chosen),
