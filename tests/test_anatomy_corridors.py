@@ -60,6 +60,7 @@ def test_one_definition_of_kambins_triangle_across_lessons_and_items():
     texts = {**_lesson_sources(), **_bank_texts()}
     bad = []
     for where, text in texts.items():
+        text = " ".join(text.split())
         for m in re.finditer(r"Kambin[’']s triangle[^.]{0,200}superior articular process", text):
             if "bony" not in m.group(0):
                 bad.append((where, m.group(0)[:120]))
