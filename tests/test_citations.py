@@ -214,3 +214,11 @@ def test_coverage_of_the_evidence_tables_is_reported():
     covered, shown = data.quote_coverage(["outcomes_mis_vs_open", "trials", "complications_durotomy_conversion",
                                           "radiation", "screw_accuracy", "recovery_milestones"])
     assert 0 < covered <= shown
+
+
+def test_data_readme_lists_every_reference_still_flagged():
+    text = (data.data_dir() / "README.md").read_text(encoding="utf-8")
+    section = text.split("## References not yet verified", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^- `([^`]+)`:", section, re.MULTILINE))
+    flagged = {k for k, v in references().items() if v.get("custom", {}).get("verify")}
+    assert listed == flagged
