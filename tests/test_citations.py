@@ -65,7 +65,8 @@ def test_a_citation_is_built_from_the_structured_fields_not_the_note():
         "issue": "14", "page": "1511-1515", "DOI": "10.1/x", "PMID": "123",
         "note": "[authors from memory, verify] Doe J. A trial. Spine 2001. [pages verify]",
     }
-    assert format_reference(item) == "Doe J, Roe R. A trial. Spine 2001;26(14):1511-1515. doi:10.1/x. PMID 123."
+    expected = "Doe J, Roe R. A trial. Spine 2001;26(14):1511-1515. doi:10.1/x. PMID 123."
+    assert format_reference(item) == expected
 
 
 def test_a_reference_not_yet_checked_says_so_in_one_neutral_way():
@@ -88,7 +89,8 @@ def test_verified_references_say_where_they_were_read():
         custom = item.get("custom", {})
         assert not (custom.get("verified") and custom.get("verify")), f"{key}: both verified and flagged"
         if custom.get("verified"):
-            assert str(item.get("URL", "")).startswith(("http://", "https://")), f"{key}: verified without URL"
+            url = str(item.get("URL", ""))
+            assert url.startswith(("http://", "https://")), f"{key}: verified without URL"
             assert item.get("DOI") or item.get("PMID") or item.get("PMCID") or item.get("URL"), key
 
 
@@ -193,7 +195,8 @@ def test_every_quote_matches_a_number_of_its_table():
             repr(v) if isinstance(v, float) else str(v)
             for r in data.records(q["table"]) if r["source_key"] == q["source_key"] for v in r.values()
         )
-        assert quote_contains_value(cells, q["value"]), f"line {q['line']}: {q['value']} is not in {q['table']}"
+        where = f"line {q['line']}: {q['value']} is not in {q['table']}"
+        assert quote_contains_value(cells, q["value"]), where
 
 
 def test_a_bad_quotes_row_is_named(data_copy):
@@ -211,8 +214,9 @@ def test_a_bad_quotes_row_is_named(data_copy):
 
 
 def test_coverage_of_the_evidence_tables_is_reported():
-    covered, shown = data.quote_coverage(["outcomes_mis_vs_open", "trials", "complications_durotomy_conversion",
-                                          "radiation", "screw_accuracy", "recovery_milestones"])
+    tables = ["outcomes_mis_vs_open", "trials", "complications_durotomy_conversion", "radiation",
+              "screw_accuracy", "recovery_milestones"]
+    covered, shown = data.quote_coverage(tables)
     assert 0 < covered <= shown
 
 

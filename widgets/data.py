@@ -506,7 +506,9 @@ def references_table(keys):
 QUOTE_COLUMNS = ("table", "source_key", "value", "quote")
 QUOTE_MAX_WORDS = 40
 _MINUS = "-\u2212\u2013\u2012"
-_QUOTE_NUMBER = re.compile(rf"(?<![\d.,])([{_MINUS}])?\s?(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)")
+_QUOTE_NUMBER = re.compile(
+    rf"(?<![\d.,])([{_MINUS}])?\s?(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+)
 
 
 def _decimal(text: str):
@@ -560,7 +562,7 @@ def load_quotes() -> list[dict[str, str]]:
     for line, cells in enumerate(rows[1:], start=2):
         if len(cells) != len(QUOTE_COLUMNS):
             raise DataError(f"{_rel(path)} line {line}: {len(cells)} cells, expected {len(QUOTE_COLUMNS)}")
-        row = dict(zip(QUOTE_COLUMNS, (c.strip() for c in cells)))
+        row = dict(zip(QUOTE_COLUMNS, (c.strip() for c in cells), strict=True))
         if row["table"] not in names:
             raise DataError(f"{_rel(path)} line {line}: column 'table' is {row['table']!r}, not a table name")
         if row["source_key"] not in refs:
