@@ -402,7 +402,7 @@ def _disc_dims(level: str, spread_sd: float) -> list[Dimension]:
         # angles are not resized by the spread control: it changes sizes only
         _cited("lordosis_below", f"segmental lordosis {disc}", rows[("lordosis", disc)], 0.0,
                "superior endplate of this vertebra to that of the next (model convention;"
-               " the source's method was not captured)"),
+               " the source's method is not recorded here)"),
     ]
 
 
