@@ -539,3 +539,16 @@ def test_references_cover_what_the_lesson_shows():
                    "PerdomoPantoja2019WorldNeurosurg", "Puvanesarajah2014", "MIDvsSD_meta_PMC4037525",
                    "Ostelo2008Spine"):
         assert needed in keys
+
+
+def test_threshold_table_says_what_each_threshold_rests_on():
+    table = ev.threshold_table()
+    assert table.loc["ODI, 10 points (0-100)", "basis"] == "MCID"
+    assert "Ostelo2008Spine" in table.loc["ODI, 10 points (0-100)", "what it rests on"]
+    blood = table.loc["important_blood_loss_difference, 100 mL"]
+    assert blood["basis"] == "assumption" and "teaching assumption" in blood["what it rests on"]
+    assert "Blood loss (MIS-TLIF vs open TLIF)" in blood["outcomes judged with it"]
+    judged = "; ".join(table["outcomes judged with it"])
+    for entry in ev.MAP:
+        if entry.threshold is not None:
+            assert f"{entry.outcome} ({entry.comparison})" in judged

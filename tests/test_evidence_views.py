@@ -11,7 +11,6 @@ from widgets.lessons.spec_05_evidence import OUTCOME_CHOICES
 from widgets.params import ParameterError, get_spec
 from widgets.views.evidence import (
     LearningCurveExplorer,
-    LibraryCheck,
     MetaExplorer,
     forest_figure,
     funnel_figure,
@@ -129,17 +128,15 @@ def test_quiz_items_use_the_lesson_functions():
     assert blooms.count("apply") + blooms.count("analyze") > len(blooms) / 2
 
 
-def test_library_check_fills_its_table_on_a_press():
-    check = LibraryCheck("blood_loss")
-    assert check.table.value == ""
-    check.button.click()
-    assert check.status.value == ""
-    table = check.table.value
-    assert "statsmodels" in table and "Cochran" in table and "NO<" not in table
-    assert table.count(">yes<") >= 6  # fixed, DL and Q agree to 1e-6; REML has no statsmodels twin
-    assert "no REML estimator" in table
+def test_the_statsmodels_cross_check_is_not_on_the_student_path():
+    """The cross-check is a test of the suite (test_evidence.py, test_meta.py), not a lesson cell."""
+    import nbformat
 
+    from widgets.data import data_dir
 
-def test_library_check_rejects_an_unknown_outcome_at_once():
-    with pytest.raises((KeyError, ValueError), match="nonsense"):
-        LibraryCheck("nonsense")
+    nb = nbformat.read(data_dir().parent / "notebooks" / "05-evidence.ipynb", as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "LibraryCheck" not in code and "library_check" not in code and "statsmodels" not in code
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "statsmodels" not in prose
+

@@ -78,10 +78,14 @@ class Threshold:
         if self.basis not in ("MCID", "assumption"):
             raise ValueError(f"threshold basis must be 'MCID' or 'assumption', got {self.basis!r}")
 
-    def describe(self) -> str:
-        """Return the threshold in words, e.g. ``MCID of the ODI: 10 points (Ostelo2008Spine)``."""
+    def amount(self) -> str:
+        """Return the value with its unit, e.g. ``10 points (0-100)`` or ``1 day``."""
         unit = self.unit[:-1] if self.value == 1 and self.unit in ("days", "points") else self.unit
-        value = f"{self.value:g} {unit}"
+        return f"{self.value:g} {unit}"
+
+    def describe(self) -> str:
+        """Return the threshold in words, e.g. ``MCID of the ODI: 10 points (0-100) (Ostelo2008Spine)``."""
+        value = self.amount()
         if self.basis == "MCID":
             return f"MCID of the {self.key}: {value} ({self.source_key})"
         return f"assumed smallest difference that matters: {value} (assumption {self.key})"

@@ -74,6 +74,7 @@ __all__ = [
     "studies",
     "study_effects",
     "threshold_of",
+    "threshold_table",
     "trial_table",
     "weight_share",
     "verdict",
@@ -1820,6 +1821,37 @@ def verdict(entry: MapEntry) -> Verdict:
     """Return the :class:`Verdict` of one map entry (see :func:`classify`)."""
     return classify(evidence_rows(entry), entry.patient_reported, threshold_of(entry), entry.first,
                     entry.group != GROUPS[2])
+
+
+def threshold_table():
+    """Return every threshold the evidence map uses: its value, what it rests on and the outcomes it judges.
+
+    A cited MCID shows its source and what the source measured; a labelled
+    assumption shows its rationale, so a student can see which verdicts rest on
+    a judgement rather than a measurement.
+    """
+    import pandas as pd
+
+    from widgets.corridor import assumption
+    from widgets.data import records
+
+    rows: dict[str, dict] = {}
+    for entry in MAP:
+        t = threshold_of(entry)
+        if t is None:
+            continue
+        row = rows.setdefault(f"{t.key}, {t.amount()}", {"smallest difference that matters": t.amount(),
+                                             "basis": t.basis, "outcomes judged with it": []})
+        row["outcomes judged with it"].append(f"{entry.outcome} ({entry.comparison})")
+        if t.basis == "MCID":
+            r = next(x for x in records("mcid") if x["instrument"] == t.key)
+            row["what it rests on"] = f"{r['scale']}: {r['what_it_is']} ({t.source_key}); {r['notes']}"
+        else:
+            row["what it rests on"] = f"assumption {t.key}: {assumption(t.key).rationale}"
+    out = [{"instrument or assumption": k, **{c: ("; ".join(v) if isinstance(v, list) else v)
+                                              for c, v in r.items()}}
+           for k, r in rows.items()]
+    return pd.DataFrame(out).set_index("instrument or assumption")
 
 
 def _size(rows: Sequence[Evidence]) -> str:
