@@ -222,6 +222,12 @@ def validate_table(name: str) -> list[dict[str, Any]]:
             if header is None:
                 raise DataError(f"{_rel(path)}: file is empty")
             expected = [c.name for c in schema.columns]
+            if header and header[0].startswith("\ufeff"):
+                raise DataError(
+                    f"{_rel(path)} line 1: the file starts with a byte-order mark (BOM), which"
+                    " some spreadsheet programs add; save it as UTF-8 without BOM"
+                    " (\"CSV UTF-8\" adds one; plain \"CSV\" in UTF-8 does not)"
+                )
             if header != expected:
                 missing = [c for c in expected if c not in header]
                 extra = [c for c in header if c not in expected]

@@ -66,9 +66,14 @@ _COLUMNS = ["learner", "item", "lesson", "objective", "mode", "correct", "score"
 
 
 def responses_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """Return records as a table (one row per answer), oldest first per learner."""
+    """Return records as a table (one row per answer), oldest first per learner.
+
+    Exam drafts (mode ``"draft"``) are saved work, not answers, and are left out.
+    """
     rows = []
     for order, rec in enumerate(records):
+        if rec.get("mode") == "draft":
+            continue
         rows.append({
             "learner": str(rec.get("learner", "")),
             "item": str(rec["item"]),

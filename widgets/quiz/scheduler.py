@@ -83,7 +83,11 @@ class ItemState:
 
 
 def leitner_states(records: Iterable[Mapping[str, Any]]) -> dict[str, ItemState]:
-    """Replay ``records`` (oldest first by their time) and return the state of each item."""
+    """Replay ``records`` (oldest first by their time) and return the state of each item.
+
+    Exam drafts (mode ``"draft"``) are not answers yet and are skipped.
+    """
+    records = [rec for rec in records if rec.get("mode") != "draft"]
     ordered = sorted(enumerate(records), key=lambda pair: (parse_time(pair[1]["t"]), pair[0]))
     states: dict[str, ItemState] = {}
     for _, rec in ordered:
