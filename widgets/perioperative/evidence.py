@@ -444,7 +444,7 @@ def _certainty(sel: Selector, verdict: str, patients: int | None) -> str:
     if "conference" in sel.design:
         concerns.append("risk of bias: a conference abstract")
     minimum = assumed_threshold("imprecision_min_patients").value
-    if verdict == "inconclusive":
+    if verdict == "inconclusive" and sel.threshold is not None:
         concerns.append("imprecision: importance not settled")
     elif patients is not None and patients < minimum:
         concerns.append(f"imprecision: fewer than {minimum:g} patients")
