@@ -1204,7 +1204,7 @@ def blinding_summary():
     return pd.DataFrame(out).set_index("trials")
 
 
-# ----------------------------------------------------------------------------- wins, ties and loses
+# ----------------------------------------------------------------------------- evidence map
 
 _P = re.compile(r"\bp\s*([=<])\s*(0?\.\d+|\d(?:\.\d+)?)", re.IGNORECASE)
 
@@ -1766,8 +1766,11 @@ def classify(evidence: Sequence[Evidence], patient_reported: bool = False, thres
     elif len(kinds) == 1:
         reading = kinds.pop()
         n = len(readings)
-        who = {1: "the one source", 2: "both sources"}.get(n, f"all {n} sources")
-        why = f"{who} with a usable 95% CI: {_said(reading, first)}"
+        if n == 1:
+            why = f"decided by {readings[0][0].label}, the one source with a usable 95% CI"
+        else:
+            why = f"{'both' if n == 2 else f'all {n}'} sources with a usable 95% CI agree"
+        why += f": {_said(reading, first)}"
     else:
         reading = "inconclusive"
         why = "sources differ: " + "; ".join(f"{e.label} {_said(r, first)}" for e, r in readings)
