@@ -8,6 +8,14 @@ import pytest
 
 from widgets import evidence as ev
 from widgets import meta
+from widgets.certainty import (
+    Threshold,
+    absolute_per_100,
+    assumed_threshold,
+    certainty,
+    mcid_threshold,
+    read_importance,
+)
 from widgets.data import load_table, references
 
 
@@ -285,88 +293,240 @@ def test_trial_table_shows_the_trials_as_published():
         ev.trial_table(("knee replacement",))
 
 
-# ----------------------------------------------------------------------------- wins, ties and loses
+# ----------------------------------------------------------------------------- verdicts
 
-# Regenerated from the data in every test run. Hand reading of the rule on each row:
+# Regenerated from the data in every test run. Hand reading of the rule on each row (threshold, then
+# the 95% CI of each deciding row against it; certainty from the designs behind the verdict):
 EXPECTED_MAP = {
-    ("Blood loss", "MIS-TLIF vs open TLIF"): ("wins", "strong"),  # 5 sources agree; Li 2018 labelled RCTs
-    ("Surgical site infection", "MIS vs open lumbar surgery"): ("wins", "moderate"),  # 3 observational
-    ("Incidental durotomy", "MIS vs open degenerative lumbar surgery"): ("wins", "weak"),  # 1 cohort, no CI
-    ("Disability (ODI)", "MIS vs open lumbar fusion"): ("wins", "moderate"),
-    ("Leg pain at 12 months", "full-endoscopic (PTED) vs open microdiscectomy"): ("wins", "moderate"),  # open
-    ("Function at 1 month (SF-36 physical score)", "kyphoplasty vs non-surgical care, no sham"): ("wins",
-                                                                                                  "moderate"),
-    ("Length of hospital stay", "MIS-TLIF vs open TLIF"): ("wins or ties", "moderate"),  # RCT pool: NS
-    ("Pain relief", "vertebroplasty vs sham or placebo procedure"): ("wins or ties", "moderate"),
-    ("Back pain at long-term follow-up", "MIS-TLIF vs open TLIF"): ("ties", "moderate"),
-    ("Disability in the first year (RDQ)", "tubular vs conventional microdiscectomy"): ("ties", "strong"),
-    ("Repeat surgery within 2 years", "tubular vs conventional microdiscectomy"): ("ties", "moderate"),
-    ("Fusion rate", "MIS vs open lumbar fusion"): ("ties", "weak"),  # no CI printed
-    ("Complications", "MIS vs open lumbar fusion"): ("ties", "weak"),
-    ("Operative time", "MIS-TLIF vs open TLIF"): ("loses or ties", "weak"),
-    ("Revision or reoperation", "MIS vs open lumbar fusion"): ("loses or ties", "weak"),
-    ("Fluoroscopy (radiation) time", "MIS vs open lumbar fusion"): ("loses", "strong"),  # Zhao 2019 RCT
-    ("Operative time", "minimally invasive vs standard discectomy"): ("loses", "strong"),
-    ("Leg pain over 2 years", "tubular vs conventional microdiscectomy"): ("loses", "strong"),
-    ("Recurrent disc herniation", "minimally invasive vs standard discectomy"): ("loses", "strong"),
-    ("Incidental durotomy", "tubular vs open discectomy"): ("loses", "moderate"),
-    ("Recurrence and revision", "full-endoscopic (PTED) vs microendoscopic discectomy"): ("loses", "weak"),
-    ("Operative and fluoroscopy time while learning",
-     "a unit's first vs last quarter of MIS cases"): ("loses", "weak"),
+    # 4 cohort/unlabelled pools with CIs all beyond 100 mL; Li 2018's "RCTs" are labelled, not taken
+    ("Blood loss", "MIS-TLIF vs open TLIF"): ("MISS better: important difference", "low"),
+    # 3 CIs beyond 1 day; the RCT-labelled pool found no significant difference: inconsistency
+    ("Length of hospital stay", "MIS-TLIF vs open TLIF"): ("MISS better: important difference", "very low"),
+    # Park 2018 3.2 (1.5 to 5) within +-10; Xie 2016 -1.57 has no CI and cannot decide
+    ("Disability (ODI)", "MIS vs open lumbar fusion"): ("no important difference", "low"),
+    # 7.1 (2.8 to 11.3) mm within +-15; one RCT, patients not blinded, patient-rated
+    ("Leg pain at 12 months", "full-endoscopic (PTED) vs open microdiscectomy"): ("no important difference",
+                                                                                   "moderate"),
+    ("Back pain at long-term follow-up", "MIS-TLIF vs open TLIF"): ("no important difference", "low"),
+    # blinded RCT, 0.8 (-0.2 to 1.7) within +-5
+    ("Disability in the first year (RDQ)", "tubular vs conventional microdiscectomy"): (
+        "no important difference", "high"),
+    ("Operative time", "MIS-TLIF vs open TLIF"): ("no important difference", "very low"),
+    ("Operative time", "minimally invasive vs standard discectomy"): ("no important difference", "high"),
+    # 3.3 mm (0.2 to 6.2) on a 100 mm scale: significant, far inside the MCID of 15
+    ("Leg pain over 2 years", "tubular vs conventional microdiscectomy"): ("no important difference", "high"),
+    ("Surgical site infection", "MIS vs open lumbar surgery"): ("inconclusive", "very low"),
+    ("Incidental durotomy", "MIS vs open degenerative lumbar surgery"): ("inconclusive", "very low"),
+    ("Repeat surgery within 2 years", "tubular vs conventional microdiscectomy"): ("inconclusive",
+                                                                                   "moderate"),
+    ("Fusion rate", "MIS vs open lumbar fusion"): ("inconclusive", "very low"),
+    ("Complications", "MIS vs open lumbar fusion"): ("inconclusive", "very low"),
+    ("Revision or reoperation", "MIS vs open lumbar fusion"): ("inconclusive", "very low"),
+    # RR 1.95 (1.19 to 3.19) but no comparator risk printed: no absolute difference
+    ("Recurrent disc herniation", "minimally invasive vs standard discectomy"): ("inconclusive", "moderate"),
+    # 5.67% vs 2.90%, pooled RR and CI not read: +2.77 per 100 with no interval
+    ("Incidental durotomy", "tubular vs open discectomy"): ("inconclusive", "moderate"),
+    ("Recurrence and revision", "full-endoscopic (PTED) vs microendoscopic discectomy"): ("inconclusive",
+                                                                                          "very low"),
+    # Park 2018 25.4 s (22 to 28.8) beyond 10 s; the one RCT (Zhao 2019) prints no CI and does not lift it
+    ("Fluoroscopy (radiation) time", "MIS vs open lumbar fusion"): ("MISS worse: important difference",
+                                                                    "low"),
+}
+EXPECTED_APART = {
+    # the lesson's pool of the 3 sham trials, 0.53 (-0.01 to 1.07) within +-1.5; VAPOUR disagrees
+    ("Pain relief", "vertebroplasty vs sham or placebo procedure"): ("no important difference", "moderate"),
+    ("Function at 1 month (SF-36 physical score)", "kyphoplasty vs non-surgical care, no sham"): (
+        "importance not judged", "moderate"),
 }
 
 
-def test_wins_ties_loses_table_is_regenerated_from_the_data():
-    table = ev.evidence_map().reset_index()
-    got = {(r["outcome"], r["comparison"]): (r["MISS"], r["strength"]) for r in table.to_dict("records")}
+def _map(group=ev.GROUPS[0]):
+    table = ev.evidence_map(group).reset_index()
+    return {(r["outcome"], r["comparison"]): r for r in table.to_dict("records")}
+
+
+def test_evidence_map_verdicts_are_regenerated_from_the_data():
+    got = {k: (r["verdict"], r["certainty"]) for k, r in _map().items()}
     assert got == EXPECTED_MAP
-    order = ["wins", "wins or ties", "ties", "conflicting", "loses or ties", "loses"]
-    ranks = [order.index(d) for d in table["MISS"]]
-    assert ranks == sorted(ranks)
+    got = {k: (r["verdict"], r["certainty"]) for k, r in _map(ev.GROUPS[1]).items()}
+    assert got == EXPECTED_APART
+    order = [ev._order(v) for v in ev.evidence_map()["verdict"]]
+    assert order == sorted(order)
     refs = references()
-    for cell in table["sources"]:
-        for key in cell.split(", "):
-            assert key.replace(" (secondary source)", "") in refs
-    assert "VAPOUR (secondary source)" in table.set_index("outcome").loc["Pain relief", "sources"]
+    for group in ev.GROUPS:
+        for cell in ev.evidence_map(group)["sources"]:
+            for key in cell.split(", "):
+                assert key.replace(" (secondary source)", "") in refs
 
 
-def test_wins_ties_loses_sizes_are_the_published_numbers():
-    table = ev.evidence_map().reset_index()
-    keys = zip(table["outcome"], table["comparison"], strict=True)
-    sizes = dict(zip(keys, table["size (as published)"], strict=True))
-    rec = _row("outcomes_mis_vs_open", source_key="MIDvsSD_meta_PMC4037525",
-               outcome="disc herniation recurrence")
-    assert f"RR {rec.pooled_difference:g} (95% CI {rec.ci_low:g} to {rec.ci_high:g})" in \
-        sizes[("Recurrent disc herniation", "minimally invasive vs standard discectomy")]
-    park = _row("outcomes_mis_vs_open", source_key="Park2018YonseiMedJ", outcome="estimated blood loss")
-    blood = sizes[("Blood loss", "MIS-TLIF vs open TLIF")]
-    assert f"{park.pooled_difference:g} mL (95% CI {park.ci_low:g} to {park.ci_high:g})" in blood
-    assert blood.count(";") == 4  # five sources listed one by one, never averaged
-    ee = sizes[("Surgical site infection", "MIS vs open lumbar surgery")]
-    assert "OR 5.77 for open vs MIS (95% CI 1 to 32.7)" in ee  # printed in its own direction
-    assert "(p = 0.36)" in sizes[("Fusion rate", "MIS vs open lumbar fusion")]
+def test_vertebroplasty_against_sham_is_shown_apart_with_no_important_difference():
+    assert not any("sham" in c or "vertebroplasty" in c or "kyphoplasty" in c for _, c in _map())
+    row = _map(ev.GROUPS[1])[("Pain relief", "vertebroplasty vs sham or placebo procedure")]
+    assert row["verdict"] == "no important difference"
+    a = ev.meta_analysis("vertebroplasty_pain", "auto", "REML")
+    mcid = load_table("mcid").set_index("instrument").loc["VAS pain", "mcid"] / 10
+    assert -mcid < a.ci_low and a.ci_high < mcid  # the pooled CI lies inside the cited MCID
+    assert f"±{mcid:g}" in row["why this verdict"] or f"±{mcid:g}" in row["each source against it"]
+    assert "Ostelo2008Spine" in row["threshold"]
+    # where sources differ, the table says so: VAPOUR is shown, lowers certainty, does not decide
+    assert "VAPOUR 2016: shown, does not decide" in row["each source against it"]
+    assert "inconsistency" in row["why this certainty"]
+    assert "VAPOUR (secondary source)" in row["sources"]
+    # each trial alone is less decisive than the pool: two cross the MCID
+    assert row["each source against it"].count("alone it reads inconclusive") == 2
 
 
-def _e(favours, key="K1", randomised=False, has_ci=True, weak=False, unblinded=False):
-    return ev.Evidence(source_key=key, label=key, printed="", estimate=None, ci_low=None, ci_high=None,
+def test_mis_tlif_blood_loss_certainty_follows_the_cohort_designs_pooled():
+    row = _map()[("Blood loss", "MIS-TLIF vs open TLIF")]
+    assert row["certainty"] == "low"
+    assert row["why this certainty"].startswith("observational designs pooled: starts low")
+    assert "assumption important_blood_loss_difference" in row["threshold"]
+
+
+def test_one_trial_among_cohort_pools_does_not_make_the_evidence_high():
+    row = _map()[("Fluoroscopy (radiation) time", "MIS vs open lumbar fusion")]
+    assert "Zhao 2019 RCT: inconclusive (no 95% CI printed)" in row["each source against it"]
+    assert row["certainty"] == "low"
+
+
+def test_significant_differences_below_the_mcid_are_not_wins_or_losses():
+    rows = _map()
+    leg = rows[("Leg pain over 2 years", "tubular vs conventional microdiscectomy")]
+    arts = _row("outcomes_mis_vs_open", source_key="Arts2011", outcome="leg pain VAS over 2 years")
+    assert arts.ci_low > 0  # statistically significant ...
+    assert leg["verdict"] == "no important difference"  # ... and smaller than the MCID
+    odi = rows[("Disability (ODI)", "MIS vs open lumbar fusion")]
+    assert ("Xie 2016 Chin Med J MA: inconclusive (no 95% CI printed; its point estimate (-1.57) lies"
+            " within ±10)") in odi["each source against it"]
+    assert "win" not in " ".join(ev.evidence_map()["verdict"])
+
+
+def test_dasenbrock_durotomy_shows_the_absolute_difference_and_no_verdict_without_a_ci():
+    row = _map()[("Incidental durotomy", "tubular vs open discectomy")]
+    d = _row("complications_durotomy_conversion", source_key="Dasenbrock2012JNeurosurgSpine")
+    assert math.isnan(d.ci_low) and math.isnan(d.ci_high)  # the pooled RR and its CI were not read
+    assert f"difference {d.mis_value - d.open_value:+.2f} per 100 patients" in row["size (as published)"]
+    assert row["verdict"] == "inconclusive"
+    assert "no 95% CI printed" in row["each source against it"]
+
+
+def test_every_verdict_carries_its_reasons():
+    for group in ev.GROUPS[:2]:
+        for r in ev.evidence_map(group).to_dict("records"):
+            assert r["why this verdict"] and r["why this certainty"]
+            assert r["certainty"] in ("very low", "low", "moderate", "high")
+
+
+def test_evidence_map_rejects_an_unknown_group():
+    with pytest.raises(ValueError, match="unknown group"):
+        ev.evidence_map("MISS vs sham")
+
+
+def _e(favours, key="K1", randomised=False, low=None, high=None, est=None, blinded=False, weak=False,
+       patients=500, better="lower"):
+    return ev.Evidence(source_key=key, label=key, printed="", estimate=est, ci_low=low, ci_high=high,
                        ratio=False, significant=favours != "neither", favours=favours, randomised=randomised,
-                       unblinded=unblinded, weak=weak, confidence="read-directly", has_ci=has_ci)
+                       unblinded=not blinded, weak=weak, confidence="read-directly", has_ci=low is not None,
+                       blinded=blinded, patients=patients, diff_low=low, diff_high=high, diff_estimate=est,
+                       better=better)
 
 
 def test_classify_rule_by_hand():
-    assert ev.classify([_e("MIS", randomised=True)]) == ("wins", "strong", "randomised evidence")
-    assert ev.classify([_e("MIS"), _e("MIS", "K2")])[:2] == ("wins", "moderate")
-    assert ev.classify([_e("open")])[:2] == ("loses", "weak")
-    assert ev.classify([_e("neither", randomised=True), _e("MIS", "K2")])[:2] == ("wins or ties", "moderate")
-    assert ev.classify([_e("neither"), _e("open", "K2")])[:2] == ("loses or ties", "weak")
-    assert ev.classify([_e("MIS"), _e("open", "K2")])[:2] == ("conflicting", "weak")
-    assert ev.classify([_e("neither", randomised=True, has_ci=False)]) == (
-        "ties", "moderate", "randomised evidence; no CI printed")
-    assert ev.classify([_e("MIS", randomised=True, unblinded=True)], patient_reported=True)[1] == "moderate"
-    assert ev.classify([_e("MIS", randomised=True, unblinded=True)], patient_reported=False)[1] == "strong"
-    assert ev.classify([_e("MIS"), _e("MIS", "K2", weak=True)])[1] == "moderate"  # not all weak
-    assert ev.classify([_e("MIS", weak=True), _e("MIS", "K2", weak=True)])[1] == "weak"
-    assert ev.classify([_e(None)]) == ("unclear", "weak", "no row gives a usable result")
+    t = Threshold(10, "points", "assumption", "x")
+    v = ev.classify([_e("MIS", randomised=True, low=-30, high=-12)], threshold=t)
+    assert (v.verdict, v.certainty) == ("MISS better: important difference", "high")
+    v = ev.classify([_e("open", low=12, high=30)], threshold=t)
+    assert (v.verdict, v.certainty) == ("MISS worse: important difference", "low")
+    v = ev.classify([_e("MIS", randomised=True, low=-8, high=-1)], threshold=t)  # significant, not important
+    assert (v.verdict, v.certainty) == ("no important difference", "high")
+    v = ev.classify([_e("MIS", randomised=True, low=-15, high=-2)], threshold=t)  # crosses the MCID
+    assert (v.verdict, v.certainty) == ("inconclusive", "moderate")
+    assert "imprecision" in v.why_certainty
+    v = ev.classify([_e("MIS", randomised=True, est=-20)], threshold=t)  # no CI: cannot decide
+    assert v.verdict == "inconclusive" and "no 95% CI printed" in v.readings[0]
+    # a patient-rated outcome from unblinded trials loses a level; a sham-controlled one does not
+    unblinded = ev.classify([_e("neither", randomised=True, low=-2, high=2)], True, t)
+    blinded = ev.classify([_e("neither", randomised=True, low=-2, high=2, blinded=True)], True, t)
+    assert (unblinded.certainty, blinded.certainty) == ("moderate", "high")
+    # randomised plus observational rows: starts low (one RCT row does not lift the pool)
+    v = ev.classify([_e("MIS", randomised=True, low=-30, high=-12), _e("MIS", "K2", low=-40, high=-20)],
+                    threshold=t)
+    assert v.certainty == "low"
+    # sources that disagree on importance: inconclusive, and the reason names them
+    v = ev.classify([_e("MIS", low=-30, high=-12), _e("neither", "K2", low=-3, high=3)], threshold=t)
+    assert v.verdict == "inconclusive" and v.why_verdict.startswith("sources differ")
+    assert ev.classify([_e("MIS", weak=True, low=-30, high=-12)], threshold=t).certainty == "very low"
+    assert ev.classify([_e("MIS", low=-30, high=-12, patients=50)], threshold=t).certainty == "very low"
+    assert ev.classify([_e("MIS", low=-30, high=-12)], threshold=None).verdict == "importance not judged"
+    assert ev.classify([_e("MIS")], comparison=False).verdict == "not a comparison"
+
+
+# ----------------------------------------------------------------------------- the certainty module
+
+
+def test_read_importance_by_hand():
+    assert read_importance(low=0.2, high=6.2, threshold=15)[0] == "no important difference"
+    assert read_importance(low=15, high=20, threshold=15)[0] == "important benefit"
+    assert read_importance(low=-20, high=-15, threshold=15)[0] == "important harm"
+    assert read_importance(low=-14.9, high=14.9, threshold=15)[0] == "no important difference"
+    assert read_importance(low=10, high=16, threshold=15)[0] == "inconclusive"
+    assert read_importance(low=None, high=None, threshold=15)[0] == "inconclusive"
+    with pytest.raises(ValueError, match="low <= high"):
+        read_importance(low=3, high=1, threshold=1)
+    with pytest.raises(ValueError, match="threshold must be above 0"):
+        read_importance(low=1, high=3, threshold=0)
+    with pytest.raises(TypeError, match="low must be a number"):
+        read_importance(low="1", high=3, threshold=1)
+
+
+def test_absolute_difference_per_100_from_a_ratio():
+    assert absolute_per_100(ratio=2.0, control_risk_pct=3.0) == pytest.approx(3.0)
+    assert absolute_per_100(ratio=0.5, control_risk_pct=10.0) == pytest.approx(-5.0)
+    # an odds ratio: risk 10% -> odds 1/9; OR 2 -> odds 2/9 -> risk 2/11
+    assert absolute_per_100(ratio=2.0, control_risk_pct=10.0, measure="OR") == pytest.approx(
+        100 * (2 / 11 - 0.1))
+    assert absolute_per_100(ratio=1.0, control_risk_pct=40.0, measure="OR") == pytest.approx(0.0)
+    for kwargs, message in (({"ratio": 0, "control_risk_pct": 3}, "ratio must be above 0"),
+                            ({"ratio": 1, "control_risk_pct": 130}, "between 0 and 100"),
+                            ({"ratio": 1, "control_risk_pct": 3, "measure": "HR"}, "'RR' or 'OR'")):
+        with pytest.raises(ValueError, match=message):
+            absolute_per_100(**kwargs)
+
+
+def test_certainty_levels_by_hand():
+    assert certainty(randomised=True)[0] == "high"
+    assert certainty(randomised=True, concerns=("a", "b"))[0] == "low"
+    assert certainty(randomised=False, concerns=("a", "b", "c"))[0] == "very low"
+    assert "lowered for: a; b" in certainty(randomised=True, concerns=("a", "b"))[1]
+    with pytest.raises(TypeError, match="randomised must be True or False"):
+        certainty(randomised=1)
+
+
+def test_thresholds_come_from_the_mcid_table_or_labelled_assumptions():
+    mcid = load_table("mcid").set_index("instrument")
+    assert mcid_threshold("ODI").value == mcid.loc["ODI", "mcid"]
+    assert mcid_threshold("VAS pain", scale=0.1).value == pytest.approx(mcid.loc["VAS pain", "mcid"] / 10)
+    assert assumed_threshold("important_blood_loss_difference").basis == "assumption"
+    with pytest.raises(ValueError, match="no MCID for instrument 'SF-36'"):
+        mcid_threshold("SF-36")
+    for entry in ev.MAP:
+        t = ev.threshold_of(entry)
+        if t is not None:
+            assert t.describe().startswith(("MCID of the", "assumed smallest difference"))
+
+
+def test_every_mcid_is_quoted_from_its_source():
+    import csv
+
+    from widgets.data import data_dir
+
+    with open(data_dir() / "quotes.csv", newline="", encoding="utf-8") as f:
+        quotes = list(csv.DictReader(f))
+    for r in load_table("mcid").to_dict("records"):
+        rows = [q for q in quotes if q["table"] == "mcid" and q["source_key"] == r["source_key"]
+                and float(q["value"]) == r["mcid"]]
+        assert rows, f"no quote for {r['instrument']}"
+        assert rows[0]["value"] in rows[0]["quote"] and len(rows[0]["quote"].split()) <= 40
 
 
 def test_references_cover_what_the_lesson_shows():
@@ -376,5 +536,19 @@ def test_references_cover_what_the_lesson_shows():
     for needed in ("RodriguezVela2009", "Wu2018", "Rahman2025", "Buchbinder2009", "Kallmes2009",
                    "Wardlaw2009", "Klazen2010", "Arts2009JAMA", "Gadjradj2022BMJ", "Ruetten2008Spine",
                    "PETLDLearningCurve",
-                   "PerdomoPantoja2019WorldNeurosurg", "Puvanesarajah2014", "MIDvsSD_meta_PMC4037525"):
+                   "PerdomoPantoja2019WorldNeurosurg", "Puvanesarajah2014", "MIDvsSD_meta_PMC4037525",
+                   "Ostelo2008Spine"):
         assert needed in keys
+
+
+def test_threshold_table_says_what_each_threshold_rests_on():
+    table = ev.threshold_table()
+    assert table.loc["ODI, 10 points (0-100)", "basis"] == "MCID"
+    assert "Ostelo2008Spine" in table.loc["ODI, 10 points (0-100)", "what it rests on"]
+    blood = table.loc["important_blood_loss_difference, 100 mL"]
+    assert blood["basis"] == "assumption" and "teaching assumption" in blood["what it rests on"]
+    assert "Blood loss (MIS-TLIF vs open TLIF)" in blood["outcomes judged with it"]
+    judged = "; ".join(table["outcomes judged with it"])
+    for entry in ev.MAP:
+        if entry.threshold is not None:
+            assert f"{entry.outcome} ({entry.comparison})" in judged

@@ -11,7 +11,6 @@ from widgets.lessons.spec_05_evidence import OUTCOME_CHOICES
 from widgets.params import ParameterError, get_spec
 from widgets.views.evidence import (
     LearningCurveExplorer,
-    LibraryCheck,
     MetaExplorer,
     forest_figure,
     funnel_figure,
@@ -117,29 +116,54 @@ def test_quiz_items_use_the_lesson_functions():
     assert items["ev-flag-small-sd"].values["share_w"].value == pytest.approx(
         ev.weight_share("blood_loss", "Rahman 2025"))
     assert items["ev-cusum-constructed"].key == lc.constructed_change_point() == 25
-    # the single-best answers agree with the generated wins/ties/loses table
+    # the keys agree with the generated evidence map (importance and certainty)
     table = ev.evidence_map().reset_index().set_index(["outcome", "comparison"])
-    assert tuple(table.loc[("Recurrent disc herniation", "minimally invasive vs standard discectomy"),
-                           ["MISS", "strength"]]) == ("loses", "strong")
-    fusion = table.loc[("Fusion rate", "MIS vs open lumbar fusion"), ["MISS", "strength"]]
-    assert tuple(fusion) == ("ties", "weak")
-    assert tuple(table.loc[("Leg pain at 12 months", "full-endoscopic (PTED) vs open microdiscectomy"),
-                           ["MISS", "strength"]]) == ("wins", "moderate")
+    blood = table.loc[("Blood loss", "MIS-TLIF vs open TLIF")]
+    assert (blood["verdict"], blood["certainty"]) == ("MISS better: important difference", "low")
+    assert items["ev-map-strong-loss"].answer == "a"  # less bleeding that matters, non-randomised
+    assert table.loc[("Fusion rate", "MIS vs open lumbar fusion"), "verdict"] == "inconclusive"
+    assert items["ev-map-weak-ties"].answer == "a"  # the studies cannot yet say
+    pted = table.loc[("Leg pain at 12 months", "full-endoscopic (PTED) vs open microdiscectomy")]
+    assert (pted["verdict"], pted["certainty"]) == ("no important difference", "moderate")
     blooms = [i.bloom for i in bank.items]
     assert blooms.count("apply") + blooms.count("analyze") > len(blooms) / 2
 
 
-def test_library_check_fills_its_table_on_a_press():
-    check = LibraryCheck("blood_loss")
-    assert check.table.value == ""
-    check.button.click()
-    assert check.status.value == ""
-    table = check.table.value
-    assert "statsmodels" in table and "Cochran" in table and "NO<" not in table
-    assert table.count(">yes<") >= 6  # fixed, DL and Q agree to 1e-6; REML has no statsmodels twin
-    assert "no REML estimator" in table
+def test_the_statsmodels_cross_check_is_not_on_the_student_path():
+    """The cross-check is a test of the suite (test_evidence.py, test_meta.py), not a lesson cell."""
+    import nbformat
+
+    from widgets.data import data_dir
+
+    nb = nbformat.read(data_dir().parent / "notebooks" / "05-evidence.ipynb", as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "LibraryCheck" not in code and "library_check" not in code and "statsmodels" not in code
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "statsmodels" not in prose
 
 
-def test_library_check_rejects_an_unknown_outcome_at_once():
-    with pytest.raises((KeyError, ValueError), match="nonsense"):
-        LibraryCheck("nonsense")
+def test_topic_bank_keys_agree_with_the_evidence_map():
+    from widgets.quiz.items import load_bank, questions_dir
+
+    items = {i.id: i for name in ("evidence-mis-tlif", "evidence-vertebroplasty", "evidence-discectomy")
+             for i in load_bank(questions_dir() / f"{name}.yaml").items}
+    table = ev.evidence_map().reset_index().set_index(["outcome", "comparison"])
+    choice = {"MISS better: important difference": "mis", "no important difference": "none",
+              "MISS worse: important difference": "open", "inconclusive": "unclear"}
+    expected = {
+        "blood": choice[table.loc[("Blood loss", "MIS-TLIF vs open TLIF"), "verdict"]],
+        "function": choice[table.loc[("Disability (ODI)", "MIS vs open lumbar fusion"), "verdict"]],
+        "fluoro": choice[table.loc[("Fluoroscopy (radiation) time", "MIS vs open lumbar fusion"), "verdict"]],
+        "revision": choice[table.loc[("Revision or reoperation", "MIS vs open lumbar fusion"), "verdict"]],
+    }
+    assert items["tlif-wins-ties-loses"].answer == expected
+    sham = ev.evidence_map(ev.GROUPS[1]).loc["Pain relief", "verdict"]
+    assert sham == "no important difference" and items["vp-vertos4-important-difference"].answer == "a"
+    dura = table.loc[("Incidental durotomy", "tubular vs open discectomy"), "verdict"]
+    assert dura == "inconclusive"
+    from widgets.data import load_table
+
+    t = load_table("complications_durotomy_conversion").set_index("source_key")
+    row = t.loc["Dasenbrock2012JNeurosurgSpine"]
+    d = items["disc-durotomy-relative-risk"]  # now the absolute difference per hundred patients
+    assert d.key == pytest.approx(row["mis_value"] - row["open_value"]) and d.unit == "patients"

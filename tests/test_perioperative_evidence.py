@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from widgets.certainty import Threshold
 from widgets.data import DataError, load_table, references
 from widgets.perioperative.evidence import (
     FAMILIES,
@@ -21,65 +22,57 @@ from widgets.perioperative.evidence import (
     verdict_counts,
 )
 
-# Hand classification of every selector, from the printed figures (source, outcome label) -> verdict.
+# Hand classification of every selector, from the printed figures (source, outcome label) -> verdict:
+# the 95% CI of MIS minus open against the threshold (an MCID or a labelled assumption).
 EXPECTED = {
-    # MID vs standard discectomy, 16 RCTs: incision -1.91 (-3.33 to -0.50): CI below 0, lower favours MIS
-    ("MIDvsSD_meta_PMC4037525", "incision size"): "MISS better",
-    # operating time +11.03 (6.62 to 15.44) min: CI above 0, MIS longer
-    ("MIDvsSD_meta_PMC4037525", "operating time"): "MISS worse",
-    # blood loss -13.56 (-22.26 to -4.87) mL: CI below 0
-    ("MIDvsSD_meta_PMC4037525", "blood loss"): "MISS better",
-    # recurrence RR 1.95 (1.19 to 3.19): CI above 1
-    ("MIDvsSD_meta_PMC4037525", "recurrent disc herniation"): "MISS worse",
-    # durotomy 5.67% vs 2.90%, "significantly higher with MID": significant, MIS arm higher
-    ("Dasenbrock2012JNeurosurgSpine", "incidental durotomy (tubular vs open)"): "MISS worse",
-    # RDQ 0.8 (-0.2 to 1.7): CI includes 0
-    ("Arts2009JAMA", "disability (Roland-Morris), mean over first year"): "no clear difference",
-    # leg pain +3.3 (0.2 to 6.2) mm: CI above 0, higher pain is worse
-    ("Arts2011", "leg pain over 2 years"): "MISS worse",
-    # repeat surgery 15% vs 10%, P=.22: not significant
-    ("Arts2011", "repeat surgery within 2 years"): "no clear difference",
-    # 7.1 in favour of PTED (2.8 to 11.3): CI above 0 and higher favours MIS
-    ("Gadjradj2022BMJ", "leg pain at 12 months (full-endoscopic; printed in favour of PTED)"): "MISS better",
-    # SSI decompression 0.4% vs 3.9%, p=0.04: significant, MIS lower
-    ("MuellerSMISS2018", "surgical site infection, decompression only"): "MISS better",
-    # TLIF blood loss -232.91 (-322.48 to -143.33)
+    # incision -1.91 (-3.33 to -0.50) cm: no threshold for incision length in the suite
+    ("MIDvsSD_meta_PMC4037525", "incision size"): "inconclusive",
+    # operating time +11.03 (6.62 to 15.44) min: within +-30 min (assumption)
+    ("MIDvsSD_meta_PMC4037525", "operating time"): "no important difference",
+    # blood loss -13.56 (-22.26 to -4.87) mL: significant, within +-100 mL (assumption)
+    ("MIDvsSD_meta_PMC4037525", "blood loss"): "no important difference",
+    # recurrence RR 1.95 (1.19 to 3.19): open arm's risk not printed, no absolute difference
+    ("MIDvsSD_meta_PMC4037525", "recurrent disc herniation"): "inconclusive",
+    # durotomy 5.67% vs 2.90%: pooled RR and CI not read, no interval
+    ("Dasenbrock2012JNeurosurgSpine", "incidental durotomy (tubular vs open)"): "inconclusive",
+    # RDQ 0.8 (-0.2 to 1.7): within +-5 (MCID)
+    ("Arts2009JAMA", "disability (Roland-Morris), mean over first year"): "no important difference",
+    # leg pain +3.3 (0.2 to 6.2) mm: significant, within +-15 mm (MCID)
+    ("Arts2011", "leg pain over 2 years"): "no important difference",
+    # repeat surgery 15% vs 10%, P=.22: no CI
+    ("Arts2011", "repeat surgery within 2 years"): "inconclusive",
+    # 7.1 in favour of PTED (2.8 to 11.3) mm: within +-15
+    ("Gadjradj2022BMJ", "leg pain at 12 months (full-endoscopic; printed in favour of PTED)"):
+        "no important difference",
+    # SSI decompression 0.4% vs 3.9%, p=0.04: no CI
+    ("MuellerSMISS2018", "surgical site infection, decompression only"): "inconclusive",
+    # TLIF blood loss -232.91 (-322.48 to -143.33): beyond -100 mL
     ("Sun2013ChinMedJ", "blood loss"): "MISS better",
-    # operative time +21.0 (15.9 to 26.2)
-    ("Park2018YonseiMedJ", "operative time"): "MISS worse",
-    # operative time -0.35 (-20.82 to 20.13): includes 0
-    ("Sun2013ChinMedJ", "operative time"): "no clear difference",
-    # fluoroscopy +25.4 (22.0 to 28.8) s
+    # operative time +21.0 (15.9 to 26.2): within +-30 min
+    ("Park2018YonseiMedJ", "operative time"): "no important difference",
+    ("Sun2013ChinMedJ", "operative time"): "no important difference",
+    # fluoroscopy +25.4 (22.0 to 28.8) s: beyond +10 s (assumption)
     ("Park2018YonseiMedJ", "fluoroscopy time"): "MISS worse",
-    # fluoroscopy shots CI 2.07 to 6.12: above 0
-    ("Zhai2024ExpTherMed", "fluoroscopy shots (multi-segment TLIF)"): "MISS worse",
-    # "higher with MIS (P<0.05)": significant, stated higher
-    ("Li2018JOSR", "fluoroscopy time"): "MISS worse",
-    # LOS -2.11 (-2.76 to -1.45) and -1.3 (-1.5 to -1.1): below 0
+    # fluoroscopy shots CI 2.07 to 6.12: no threshold for shots
+    ("Zhai2024ExpTherMed", "fluoroscopy shots (multi-segment TLIF)"): "inconclusive",
+    ("Li2018JOSR", "fluoroscopy time"): "inconclusive",
+    # LOS -2.11 (-2.76 to -1.45) and -1.3 (-1.5 to -1.1) days: beyond -1 day
     ("Sun2013ChinMedJ", "length of hospital stay"): "MISS better",
     ("Park2018YonseiMedJ", "length of hospital stay"): "MISS better",
-    # RCT-labelled pool: "not significant"
-    ("Li2018JOSR", "length of hospital stay"): "no clear difference",
-    # time to ambulation -1.77, P=0.0001: significant, negative
-    ("Xie2016ChinMedJ", "time to walking"): "MISS better",
-    # infection OR 0.3 (0.1 to 0.9): below 1
-    ("Park2018YonseiMedJ", "infection"): "MISS better",
-    # complications RR 0.84, P=0.35; fusion RR 0.99, P=0.34
-    ("Xie2016ChinMedJ", "complications"): "no clear difference",
-    ("Xie2016ChinMedJ", "fusion rate"): "no clear difference",
-    # revision/readmission 2.59, p=0.003: significant, above 1
-    ("Qu2015EurSpineJ", "revision or readmission"): "MISS worse",
-    # long-term VAS -0.25 (-0.63 to 0.13): includes 0
-    ("Sun2013ChinMedJ", "pain at long-term follow-up"): "no clear difference",
-    # learning curves: no open comparator
+    ("Li2018JOSR", "length of hospital stay"): "inconclusive",
+    ("Xie2016ChinMedJ", "time to walking"): "inconclusive",
+    # infection OR 0.3 (0.1 to 0.9): open arm's risk not printed
+    ("Park2018YonseiMedJ", "infection"): "inconclusive",
+    ("Xie2016ChinMedJ", "complications"): "inconclusive",
+    ("Xie2016ChinMedJ", "fusion rate"): "inconclusive",
+    ("Qu2015EurSpineJ", "revision or readmission"): "inconclusive",
+    # long-term VAS -0.25 (-0.63 to 0.13) points: within +-1.5
+    ("Sun2013ChinMedJ", "pain at long-term follow-up"): "no important difference",
     ("Shuman", "cases to complete the learning curve (operative time)"): "MISS-only cost",
     ("SclafaniKim2014CORR", "complications during the learning curve"): "MISS-only cost",
-    # durotomy 6.4% vs 15.9%, p<0.05: significant, MIS lower
-    ("Sharma2022AsianSpineJ", "incidental durotomy (degenerative lumbar surgery)"): "MISS better",
-    # SSI all procedures 0.5% vs 3.3%, p=0.0003
-    ("MuellerSMISS2018", "surgical site infection, all lumbar procedures"): "MISS better",
-    # return to work "significantly earlier": significant, stated lower (time)
-    ("Sharma2022AsianSpineJ", "return to work"): "MISS better",
+    ("Sharma2022AsianSpineJ", "incidental durotomy (degenerative lumbar surgery)"): "inconclusive",
+    ("MuellerSMISS2018", "surgical site infection, all lumbar procedures"): "inconclusive",
+    ("Sharma2022AsianSpineJ", "return to work"): "inconclusive",
 }
 
 
@@ -92,12 +85,29 @@ def test_every_selector_has_a_hand_classification():
 def test_the_table_shows_where_miss_is_not_better():
     rows = benefits_drawbacks_table(not_better=True)
     assert "MISS better" not in set(rows["verdict"])
-    worse = rows[rows["verdict"] == "MISS worse"]["outcome"].tolist()
-    for needed in ("operating time", "operative time", "fluoroscopy time", "recurrent disc herniation",
-                   "incidental durotomy (tubular vs open)"):
-        assert needed in worse
+    assert rows[rows["verdict"] == "MISS worse"]["outcome"].tolist() == ["fluoroscopy time"]
     assert "MISS-only cost" in set(rows["verdict"])
     assert any("learning curve" in o for o in rows["outcome"])
+
+
+def test_significant_but_small_differences_are_not_called_better_or_worse():
+    table = benefits_drawbacks_table(family="discectomy").set_index("outcome")
+    leg = table.loc["leg pain over 2 years"]
+    assert leg["verdict"] == "no important difference"
+    assert "all of it within ±15" in leg["why"] and "Ostelo2008Spine" in leg["why"]
+    dura = table.loc["incidental durotomy (tubular vs open)"]
+    assert "difference +2.77 per 100 patients" in dura["MISS vs open, as printed"]
+    assert dura["verdict"] == "inconclusive" and "no 95% CI printed" in dura["why"]
+
+
+def test_certainty_follows_the_design_and_blinding():
+    by = {(f.source_key, f.outcome): f.certainty for f in findings()}
+    assert by[("Sun2013ChinMedJ", "blood loss")].startswith("low (observational designs pooled")
+    assert by[("Arts2011", "leg pain over 2 years")].startswith("high (randomised")
+    pted = by[("Gadjradj2022BMJ", "leg pain at 12 months (full-endoscopic; printed in favour of PTED)")]
+    assert pted.startswith("moderate") and "patients knew their operation" in pted
+    assert by[("Li2018JOSR", "length of hospital stay")].startswith("very low")  # labelled RCTs, no CI
+    assert by[("Shuman", "cases to complete the learning curve (operative time)")] == ""
 
 
 def test_printed_figures_and_strength_come_from_the_rows():
@@ -106,7 +116,8 @@ def test_printed_figures_and_strength_come_from_the_rows():
         "MIS minus open -2.11 days (95% CI -2.76 to -1.45)")
     assert table.loc["Sun2013ChinMedJ", "evidence"] == (
         "meta-analysis of cohort studies; studies: 12 (cohort studies); patients: 830")
-    assert table.loc["Li2018JOSR", "why"] == "reported as not significant (in words); no CI printed"
+    assert table.loc["Li2018JOSR", "why"] == ("no 95% CI printed, so importance cannot be judged (reported as"
+                                              " not significant (in words))")
     outcomes = load_table("outcomes_mis_vs_open")
     park = outcomes[(outcomes.source_key == "Park2018YonseiMedJ")
                     & (outcomes.outcome == "length of hospital stay")]
@@ -123,9 +134,9 @@ def test_filters_and_counts():
     counts = verdict_counts()
     assert list(counts.columns) == list(VERDICTS)
     assert counts.loc["all"].sum() == len(SELECTORS)
-    assert counts.loc["discectomy", "MISS worse"] == 4
-    only = benefits_drawbacks_table(family="discectomy", verdict="MISS better")
-    assert set(only["procedure"]) == {"discectomy"} and set(only["verdict"]) == {"MISS better"}
+    assert counts.loc["discectomy", "no important difference"] == 5
+    only = benefits_drawbacks_table(family="tlif", verdict="MISS better")
+    assert set(only["procedure"]) == {"fusion (TLIF)"} and set(only["verdict"]) == {"MISS better"}
     with pytest.raises(ValueError, match="family must be one of discectomy, decompression, tlif, mixed"):
         benefits_drawbacks_table(family="fusion")
     with pytest.raises(TypeError, match="verdict must be a string or None"):
@@ -135,28 +146,29 @@ def test_filters_and_counts():
     assert set(FAMILIES) >= {s.family for s in SELECTORS}
 
 
+_T = Threshold(15, "mm (0-100)", "MCID", "VAS pain", "Ostelo2008Spine")
+_E = Threshold(2, "per 100 patients", "assumption", "important_event_rate_difference")
+
+
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        # CI wholly below 0, lower favours MIS
-        (dict(mis_better_when="lower", ci=(-2.76, -1.45)), "MISS better"),
-        # CI includes 0
-        (dict(mis_better_when="lower", ci=(-0.63, 0.13)), "no clear difference"),
-        # ratio CI wholly above 1
-        (dict(mis_better_when="lower", ci=(1.19, 3.19), null=1.0), "MISS worse"),
-        # a ratio CI that touches 1 includes no difference
-        (dict(mis_better_when="lower", ci=(1.0, 32.7), null=1.0), "no clear difference"),
-        # higher favours MIS (fusion rate) with CI above 1
-        (dict(mis_better_when="higher", ci=(1.1, 1.5), null=1.0), "MISS better"),
-        # no CI: P=.22 is not significant
-        (dict(mis_better_when="lower", arms=(15.0, 10.0), text="P=.22"), "no clear difference"),
-        # no CI: significant in words, arms give the direction
-        (dict(mis_better_when="lower", arms=(5.67, 2.9), text="significantly higher"), "MISS worse"),
-        # no CI: significant P, estimate gives the direction
-        (dict(mis_better_when="lower", estimate=-1.77, text="P=0.0001"), "MISS better"),
-        # no CI, no estimate, no arms: direction stated in words
-        (dict(mis_better_when="lower", text="higher with MIS (P<0.05)", stated=("higher with MIS", "higher")),
-         "MISS worse"),
+        # CI wholly beyond -15, lower favours MIS
+        (dict(mis_better_when="lower", ci=(-30.0, -16.0), threshold=_T), "MISS better"),
+        # significant but within +-15: no important difference
+        (dict(mis_better_when="lower", ci=(0.2, 6.2), threshold=_T), "no important difference"),
+        # crosses the threshold
+        (dict(mis_better_when="lower", ci=(-20.0, -5.0), threshold=_T), "inconclusive"),
+        # higher favours MIS, CI wholly above +15
+        (dict(mis_better_when="higher", ci=(16.0, 40.0), threshold=_T), "MISS better"),
+        # ratio with the open arm's risk: RR 2 to 4 on 3% is +3 to +9 per 100, beyond +2: worse
+        (dict(mis_better_when="lower", ci=(2.0, 4.0), null=1.0, arms=(9.0, 3.0), threshold=_E), "MISS worse"),
+        # ratio without the open arm's risk: no absolute difference
+        (dict(mis_better_when="lower", ci=(1.19, 3.19), null=1.0, threshold=_E), "inconclusive"),
+        # no CI: significance alone never decides
+        (dict(mis_better_when="lower", arms=(5.67, 2.9), text="significantly higher", threshold=_E),
+         "inconclusive"),
+        (dict(mis_better_when="lower", ci=(-3.0, -1.0)), "inconclusive"),  # no threshold
         (dict(mis_better_when=None), "MISS-only cost"),
     ],
 )
@@ -169,12 +181,9 @@ def test_classify_rejects_what_it_cannot_judge():
         classify("smaller", ci=(1, 2))
     with pytest.raises(ValueError, match=r"must be \(low, high\)"):
         classify("lower", ci=(2.0, 1.0))
-    with pytest.raises(ValueError, match="cannot tell a difference from none"):
-        classify("lower", estimate=-1.0, text="a shorter stay")
     with pytest.raises(ValueError, match="is not in the row's text"):
         classify("lower", text="p<0.01", stated=("earlier", "lower"))
-    with pytest.raises(ValueError, match="no estimate, arms or stated direction"):
-        classify("lower", text="p<0.01")
+    assert "reported as significant (P<0.01)" in classify("lower", text="p<0.01")[1]
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,13 @@ Lesson 05's models, with no display code:
 * tables the lesson shows (:func:`study_table`, :func:`pooling_by_hand_table`,
   :func:`model_comparison_table`, :func:`weight_shift_table`, :func:`screw_accuracy_table`,
   :func:`trial_table`, :func:`blinding_table`);
-* :func:`evidence_map`: where MISS wins, ties and loses, generated from the rows
-  of the tables by one documented rule (:func:`classify`).
+* :func:`evidence_map`: what the evidence shows, outcome by outcome, generated
+  from the rows of the tables by one documented rule (:func:`classify`, built on
+  :mod:`widgets.certainty`): whether a difference is clinically important (the
+  95% CI against a cited MCID or a labelled assumption) and how certain it is
+  (GRADE-like, from the designs actually pooled). Comparisons of MISS with open
+  surgery, of a procedure with a sham, and of MISS with itself while learning
+  are kept in separate groups (:data:`GROUPS`).
 
 Every number comes from ``data/`` through :func:`widgets.data.load_table`.
 """
@@ -33,14 +38,18 @@ from typing import Any
 import numpy as np
 
 from widgets import meta
+from widgets.certainty import absolute_per_100, assumed_threshold, certainty, mcid_threshold, read_importance
 from widgets.data import DataError, cite, data_dir, load_table
 
 __all__ = [
+    "GROUPS",
     "OUTCOMES",
+    "VERDICTS",
     "Analysis",
     "Evidence",
     "MapEntry",
     "Outcome",
+    "Verdict",
     "arm_flags",
     "assumptions_table",
     "blinding_summary",
@@ -64,8 +73,11 @@ __all__ = [
     "study_table",
     "studies",
     "study_effects",
+    "threshold_of",
+    "threshold_table",
     "trial_table",
     "weight_share",
+    "verdict",
     "weight_shift_table",
 ]
 
@@ -1192,7 +1204,7 @@ def blinding_summary():
     return pd.DataFrame(out).set_index("trials")
 
 
-# ----------------------------------------------------------------------------- wins, ties and loses
+# ----------------------------------------------------------------------------- evidence map
 
 _P = re.compile(r"\bp\s*([=<])\s*(0?\.\d+|\d(?:\.\d+)?)", re.IGNORECASE)
 
@@ -1213,8 +1225,13 @@ def _p_column(text: str) -> tuple[str, float] | None:
 
 _RANDOMISED = re.compile(r"\bRCTs?\b|(?<!non)(?<!non-)randomi[sz]ed|\bsham\b|placebo", re.IGNORECASE)
 _SIGN_UNSTATED = re.compile(r"sign (convention )?not (stated|legible)", re.IGNORECASE)
+_LABELLED = re.compile(r"label", re.IGNORECASE)  # "labelled RCTs by authors": not taken at its word
 _WEAK = re.compile(r"secondary|conference|\bweak\b|garbled", re.IGNORECASE)
-_OPEN = re.compile(r"\(open\)|open-label|open \(not stated|no sham|not blinded", re.IGNORECASE)
+_OPEN = re.compile(r"\(open\)|open-label|open \(not stated|no sham|not blinded|no masking", re.IGNORECASE)
+
+#: The groups of the evidence map: comparisons of MISS with open surgery are never mixed with
+#: a procedure tested against a sham or no procedure, or with MISS against itself while learning.
+GROUPS = ("MISS vs open", "procedure vs sham or no procedure", "MISS while learning (no open comparator)")
 
 
 @dataclass(frozen=True)
@@ -1225,7 +1242,14 @@ class Source:
     difference printed in the other direction; ``invert`` turns a ratio printed
     as "open vs MIS" into "MIS vs open"; ``better`` overrides the entry's
     direction for this row (e.g. an *improvement* score, where higher is better);
-    ``clause`` is a pattern that picks the relevant part of a long printed text.
+    ``clause`` is a pattern that picks the relevant part of a long printed text;
+    ``trial`` names the row of ``trials`` that says how the trial was blinded;
+    ``decides`` is False for a row that is shown but does not decide the verdict,
+    with the reason in ``note`` (a trial already in the lesson's pool, a
+    different unit); ``comparable`` is False when the row's scale is not the
+    threshold's (then it gets no reading of its own). ``table`` may be ``"pool"``: then ``where``
+    names an outcome
+    of :data:`OUTCOMES` and the row is the lesson's own REML pool of it.
     """
 
     table: str
@@ -1234,17 +1258,30 @@ class Source:
     invert: bool = False
     better: str = ""
     clause: str = ""
+    trial: str = ""
+    decides: bool = True
+    note: str = ""
+    comparable: bool = True
 
 
 @dataclass(frozen=True)
 class MapEntry:
-    """One outcome of the wins/ties/loses table and the rows that inform it."""
+    """One outcome of the evidence map, the rows that inform it and what difference matters.
+
+    ``threshold`` is ``("MCID", instrument, scale)`` for a cited MCID of
+    ``data/tables/mcid.csv`` (``scale`` converts it to the outcome's unit) or
+    ``("assumption", name)`` for a labelled assumption; ``None`` when the entry
+    is not a comparison. ``first`` names the treatment the verdict speaks of.
+    """
 
     outcome: str
     comparison: str
     better: str
     sources: tuple[Source, ...]
     patient_reported: bool = False
+    threshold: tuple | None = None
+    group: str = GROUPS[0]
+    first: str = "MISS"
 
 
 def _s(table: str, source_key: str, column: str = "outcome", value: str = "", **kw) -> Source:
@@ -1252,8 +1289,10 @@ def _s(table: str, source_key: str, column: str = "outcome", value: str = "", **
     return Source(table, where, **kw)
 
 
-_O, _C, _T, _V, _L, _R = ("outcomes_mis_vs_open", "complications_durotomy_conversion", "trials",
-                          "study_level_vertebroplasty_vs_sham", "learning_curve", "radiation")
+_O, _C, _T, _V, _L, _R, _POOL = ("outcomes_mis_vs_open", "complications_durotomy_conversion", "trials",
+                                 "study_level_vertebroplasty_vs_sham", "learning_curve", "radiation", "pool")
+_EVENTS = ("assumption", "important_event_rate_difference")
+_IN_POOL = "in the lesson's pool of the sham-controlled trials (the pool decides)"
 
 MAP: tuple[MapEntry, ...] = (
     MapEntry("Blood loss", "MIS-TLIF vs open TLIF", "lower", (
@@ -1261,80 +1300,102 @@ MAP: tuple[MapEntry, ...] = (
         _s(_O, "Li2018JOSR", value="total blood loss"),
         _s(_O, "Park2018YonseiMedJ", value="estimated blood loss"),
         _s(_O, "Xie2016ChinMedJ", value="estimated blood loss"),
-        _s(_O, "Zhai2024ExpTherMed", value="intraoperative blood loss"))),
+        _s(_O, "Zhai2024ExpTherMed", value="intraoperative blood loss")),
+        threshold=("assumption", "important_blood_loss_difference")),
     MapEntry("Length of hospital stay", "MIS-TLIF vs open TLIF", "lower", (
         _s(_O, "Sun2013ChinMedJ", value="length of hospital stay"),
         _s(_O, "Park2018YonseiMedJ", value="length of hospital stay"),
         _s(_O, "Xie2016ChinMedJ", value="length of hospital stay"),
         _s(_O, "Zhai2024ExpTherMed", value="hospitalisation time"),
-        _s(_O, "Li2018JOSR", value="length of hospital stay"))),
+        _s(_O, "Li2018JOSR", value="length of hospital stay")),
+        threshold=("assumption", "important_length_of_stay_difference")),
     MapEntry("Surgical site infection", "MIS vs open lumbar surgery", "lower", (
         _s(_O, "Park2018YonseiMedJ", value="infection"),
         _s(_O, "Ee2014CORR", value="SSI", invert=True),
-        _s(_O, "MuellerSMISS2018", value="SSI, all lumbar procedures"))),
+        _s(_O, "MuellerSMISS2018", value="SSI, all lumbar procedures")), threshold=_EVENTS),
     MapEntry("Incidental durotomy", "MIS vs open degenerative lumbar surgery", "lower", (
-        _s(_C, "Sharma2022AsianSpineJ", "complication", "incidental durotomy"),)),
+        _s(_C, "Sharma2022AsianSpineJ", "complication", "incidental durotomy"),), threshold=_EVENTS),
     MapEntry("Disability (ODI)", "MIS vs open lumbar fusion", "lower", (
         _s(_O, "Xie2016ChinMedJ", value="ODI"),
-        _s(_O, "Park2018YonseiMedJ", value="ODI improvement", better="higher")), patient_reported=True),
+        _s(_O, "Park2018YonseiMedJ", value="ODI improvement", better="higher")), patient_reported=True,
+        threshold=("MCID", "ODI", 1.0)),
     MapEntry("Leg pain at 12 months", "full-endoscopic (PTED) vs open microdiscectomy", "lower", (
-        _s(_T, "Gadjradj2022BMJ", sign=-1),), patient_reported=True),
-    MapEntry("Function at 1 month (SF-36 physical score)", "kyphoplasty vs non-surgical care, no sham",
-             "higher", (_s(_T, "Wardlaw2009"),), patient_reported=True),
-    MapEntry("Pain relief", "vertebroplasty vs sham or placebo procedure", "higher", (
-        _s(_V, "Buchbinder2009"),
-        _s(_V, "Kallmes2009"),
-        _s(_V, "Firanescu2018", "timepoint", "1 month"),
-        _s(_V, "VAPOUR")), patient_reported=True),
+        _s(_T, "Gadjradj2022BMJ", sign=-1, trial="Gadjradj2022BMJ"),), patient_reported=True,
+        threshold=("MCID", "VAS pain", 1.0)),
     MapEntry("Back pain at long-term follow-up", "MIS-TLIF vs open TLIF", "lower", (
         _s(_O, "Sun2013ChinMedJ", value="VAS pain (long-term follow-up)"),
-        _s(_O, "Goldstein2016Spine", clause=r"no difference in [^;]*")), patient_reported=True),
+        _s(_O, "Goldstein2016Spine", clause=r"no difference in [^;]*")), patient_reported=True,
+        threshold=("MCID", "VAS pain", 0.1)),
     MapEntry("Disability in the first year (RDQ)", "tubular vs conventional microdiscectomy", "lower", (
-        _s(_O, "Arts2009JAMA"),), patient_reported=True),
+        _s(_O, "Arts2009JAMA", trial="Arts2009JAMA"),), patient_reported=True,
+        threshold=("MCID", "RDQ", 1.0)),
     MapEntry("Repeat surgery within 2 years", "tubular vs conventional microdiscectomy", "lower", (
-        _s(_O, "Arts2011", value="repeat surgery within 2 years"),)),
+        _s(_O, "Arts2011", value="repeat surgery within 2 years", trial="Arts2009JAMA"),), threshold=_EVENTS),
     MapEntry("Fusion rate", "MIS vs open lumbar fusion", "higher", (
         _s(_O, "Xie2016ChinMedJ", value="fusion rate"),
-        _s(_O, "Qu2015EurSpineJ", value="fusion rate"))),
+        _s(_O, "Qu2015EurSpineJ", value="fusion rate")), threshold=_EVENTS),
     MapEntry("Complications", "MIS vs open lumbar fusion", "lower", (
         _s(_O, "Xie2016ChinMedJ", value="complication rate"),
-        _s(_O, "Qu2015EurSpineJ", value="complication rate"))),
+        _s(_O, "Qu2015EurSpineJ", value="complication rate")), threshold=_EVENTS),
     MapEntry("Operative time", "MIS-TLIF vs open TLIF", "lower", (
         _s(_O, "Sun2013ChinMedJ", value="operative time"),
         _s(_O, "Park2018YonseiMedJ", value="operative time"),
-        _s(_O, "Xie2016ChinMedJ", value="operative time"))),
+        _s(_O, "Xie2016ChinMedJ", value="operative time")),
+        threshold=("assumption", "important_operative_time_difference")),
     MapEntry("Revision or reoperation", "MIS vs open lumbar fusion", "lower", (
         _s(_O, "Qu2015EurSpineJ", value="revision / readmission"),
-        _s(_O, "Xie2016ChinMedJ", value="reoperation rate"))),
+        _s(_O, "Xie2016ChinMedJ", value="reoperation rate")), threshold=_EVENTS),
     MapEntry("Fluoroscopy (radiation) time", "MIS vs open lumbar fusion", "lower", (
         _s(_O, "Park2018YonseiMedJ", value="radiation (fluoroscopy) exposure time"),
-        _s(_O, "Zhai2024ExpTherMed", value="fluoroscopy frequency"),
+        _s(_O, "Zhai2024ExpTherMed", value="fluoroscopy frequency", decides=False, comparable=False,
+           note="counts fluoroscopy shots, not seconds, so the threshold in seconds does not apply"),
         _s(_O, "Li2018JOSR", value="fluoroscopy time"),
-        _s(_R, "Zhao2019ExpTherMed", "measure", "X-ray exposure time MIS vs open"))),
+        _s(_R, "Zhao2019ExpTherMed", "measure", "X-ray exposure time MIS vs open",
+           trial="Zhao2019ExpTherMed")),
+        threshold=("assumption", "important_fluoroscopy_time_difference")),
     MapEntry("Operative time", "minimally invasive vs standard discectomy", "lower", (
-        _s(_O, "MIDvsSD_meta_PMC4037525", value="operating time"),)),
+        _s(_O, "MIDvsSD_meta_PMC4037525", value="operating time"),),
+        threshold=("assumption", "important_operative_time_difference")),
     MapEntry("Leg pain over 2 years", "tubular vs conventional microdiscectomy", "lower", (
-        _s(_O, "Arts2011", value="leg pain VAS over 2 years"),), patient_reported=True),
+        _s(_O, "Arts2011", value="leg pain VAS over 2 years", trial="Arts2009JAMA"),), patient_reported=True,
+        threshold=("MCID", "VAS pain", 1.0)),
     MapEntry("Recurrent disc herniation", "minimally invasive vs standard discectomy", "lower", (
-        _s(_O, "MIDvsSD_meta_PMC4037525", value="disc herniation recurrence"),)),
+        _s(_O, "MIDvsSD_meta_PMC4037525", value="disc herniation recurrence"),), threshold=_EVENTS),
     MapEntry("Incidental durotomy", "tubular vs open discectomy", "lower", (
-        _s(_C, "Dasenbrock2012JNeurosurgSpine", "complication", "incidental durotomy"),)),
+        _s(_C, "Dasenbrock2012JNeurosurgSpine", "complication", "incidental durotomy"),), threshold=_EVENTS),
     MapEntry("Recurrence and revision", "full-endoscopic (PTED) vs microendoscopic discectomy", "lower", (
         _s(_O, "Zhao2020JKoreanNeurosurgSoc", value="recurrence"),
-        _s(_O, "Zhao2020JKoreanNeurosurgSoc", value="revision surgery"))),
+        _s(_O, "Zhao2020JKoreanNeurosurgSoc", value="revision surgery")), threshold=_EVENTS),
+    MapEntry("Pain relief", "vertebroplasty vs sham or placebo procedure", "higher", (
+        Source(_POOL, (("outcome", "vertebroplasty_pain"),)),
+        _s(_V, "Buchbinder2009", trial="Buchbinder2009", decides=False, note=_IN_POOL),
+        _s(_V, "Kallmes2009", trial="Kallmes2009", decides=False, note=_IN_POOL),
+        _s(_V, "Firanescu2018", "timepoint", "1 month", trial="Firanescu2018", decides=False, note=_IN_POOL),
+        _s(_V, "VAPOUR", trial="VAPOUR", decides=False, comparable=False,
+           note="a proportion of patients with little pain, not a difference on the pain scale, so it cannot"
+                " join the pool; it enrolled acute fractures, many in hospital")),
+        patient_reported=True, threshold=("MCID", "VAS pain", 0.1), group=GROUPS[1], first="vertebroplasty"),
+    MapEntry("Function at 1 month (SF-36 physical score)", "kyphoplasty vs non-surgical care, no sham",
+             "higher", (_s(_T, "Wardlaw2009", trial="Wardlaw2009"),), patient_reported=True,
+             group=GROUPS[1], first="kyphoplasty"),
     MapEntry("Operative and fluoroscopy time while learning", "a unit's first vs last quarter of MIS cases",
              "lower", (
                  _s(_L, "Thieme152case", "metric", "operative time by quarter"),
-                 _s(_L, "Thieme152case", "metric", "radiation exposure time by quarter"))),
+                 _s(_L, "Thieme152case", "metric", "radiation exposure time by quarter")),
+             group=GROUPS[2], first="MISS"),
 )
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """One row of evidence, oriented as MIS vs open (or the first-named technique).
+    """One row of evidence, oriented as MIS vs open (or the first-named treatment).
 
     ``favours`` is ``MIS``, ``open`` or ``neither`` (no significant difference),
-    or ``None`` when the row says nothing usable.
+    or ``None`` when the row says nothing usable. ``diff_low`` and ``diff_high``
+    are the 95% CI of the first-named minus the comparator on the scale of the
+    verdict's threshold (events per 100 patients for a ratio with a known
+    comparator risk); ``None`` when the row has no such interval, with the
+    reason in ``no_interval``. ``better`` says which side is good for patients.
     """
 
     source_key: str
@@ -1351,6 +1412,17 @@ class Evidence:
     weak: bool
     confidence: str
     has_ci: bool = field(default=False)
+    blinded: bool = False
+    patients: int | None = None
+    diff_low: float | None = None
+    diff_high: float | None = None
+    diff_estimate: float | None = None
+    no_interval: str = ""
+    decides: bool = True
+    note: str = ""
+    i2: float | None = None
+    better: str = "lower"
+    comparable: bool = True
 
 
 def _row(source: Source) -> dict:
@@ -1367,14 +1439,58 @@ def _row(source: Source) -> dict:
 
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _PCT = re.compile(r"(\d+(?:\.\d+)?)%")
+_INT = re.compile(r"\d+")
+
+
+def _patients(*texts) -> int | None:
+    for text in texts:
+        if isinstance(text, int | float) and not isinstance(text, bool) and not math.isnan(text):
+            return int(text)
+        m = _INT.search(_txt(text))
+        if m:
+            return int(m.group(0))
+    return None
+
+
+def _trial_blinding(key: str) -> tuple[bool, bool]:
+    """Return (blinded, unblinded) for a row of ``trials`` (both False when it does not say)."""
+    if not key:
+        return False, False
+    r = _row(Source(_T, (("source_key", key),)))
+    said = is_blinded(f"{_txt(r['blinding_control'])}; {r['design']}")
+    return said is True, said is False
+
+
+def _pool_evidence(source: Source, entry: MapEntry) -> Evidence:
+    key = dict(source.where)["outcome"]
+    a = meta_analysis(key, "auto", "REML")
+    o = outcome(key)
+    n = 0
+    for r in a.rows.to_dict("records"):
+        row = _row(Source(o.table, (("source_key", r["source_key"]), ("timepoint", r["timepoint"]))))
+        n += int(_num(row["n_vp"]) or _patients(row["n_vp_text"]) or 0)
+        n += int(_num(row["n_control"]) or _patients(row["n_control_text"]) or 0)
+    label = f"this lesson's pool of {a.result.k} sham-controlled trials (REML)"
+    printed = (f"{_g(a.estimate, 2)} points (95% CI {_g(a.ci_low, 2)} to {_g(a.ci_high, 2)}),"
+               f" I² {_g(a.result.i2, 0)}%")
+    significant = not (a.ci_low <= 0 <= a.ci_high)
+    favours = "neither" if not significant else ("MIS" if a.estimate > 0 else "open")
+    return Evidence(
+        source_key=", ".join(dict.fromkeys(a.rows["source_key"])), label=label, printed=printed,
+        estimate=a.estimate, ci_low=a.ci_low, ci_high=a.ci_high, ratio=False, significant=significant,
+        favours=favours, randomised=True, unblinded=False, weak=False, confidence="derived", has_ci=True,
+        blinded=True, patients=n, diff_low=a.ci_low, diff_high=a.ci_high, diff_estimate=a.estimate,
+        i2=a.result.i2, better=entry.better)
 
 
 def _read(source: Source, entry: MapEntry) -> Evidence:
     """Read one :class:`Source` into an oriented :class:`Evidence` (see :func:`classify`)."""
+    if source.table == _POOL:
+        return _pool_evidence(source, entry)
     r = _row(source)
     table = source.table
     estimate = lo = hi = mis = other = None
-    texts, design, printed, ratio, p = "", "", "", False, None
+    texts, design, printed, ratio, p, kind, patients = "", "", "", False, None, "", None
     label = _short(_txt(r.get("source_label")) or _txt(r.get("trial")) or r["source_key"])
     if table == _O:
         estimate, lo, hi = _num(r["pooled_difference"]), _num(r["ci_low"]), _num(r["ci_high"])
@@ -1385,6 +1501,7 @@ def _read(source: Source, entry: MapEntry) -> Evidence:
             estimate = float(_NUMBER.search(text).group(0))
         texts = f"{text} {_txt(r['notes'])}"
         design = f"{_txt(r['n_studies'])} {_txt(r['notes'])} {label}"
+        patients = _patients(r["n_patients"])
         unit = _txt(r["unit"])
         prefix = {"risk ratio": "RR ", "odds ratio": "OR ", "ratio": "ratio "}.get(kind, "")
         if source.clause and re.search(source.clause, text):
@@ -1399,6 +1516,7 @@ def _read(source: Source, entry: MapEntry) -> Evidence:
         mis, other = _num(r["mis_value"]), _num(r["open_value"])
         texts = f"{_txt(r['effect'])} {_txt(r['notes'])}"
         design = f"{r['procedure']} {label}"
+        patients = _patients(r["n"])
         printed = f"{_g(mis)}% vs {_g(other)}% ({_txt(r['effect'])})"
     elif table == _T:
         estimate, lo, hi = _num(r["between_group_effect"]), _num(r["ci_low"]), _num(r["ci_high"])
@@ -1407,6 +1525,7 @@ def _read(source: Source, entry: MapEntry) -> Evidence:
             estimate = float(_NUMBER.search(text).group(0))
         texts, p = _txt(r["conclusion_short"]), _p_column(_txt(r["p_value"]))
         design = f"{r['design']} {_txt(r['blinding_control'])}"
+        patients = _patients(r["n_randomised"], r["n_randomised_text"])
         printed = f"{text or _g(estimate)} on {r['primary_outcome']}"
         if lo is not None:
             printed += f" (95% CI {_g(lo)} to {_g(hi)})"
@@ -1416,6 +1535,8 @@ def _read(source: Source, entry: MapEntry) -> Evidence:
         p = _p_column(_txt(r["p_value"]))
         design = _txt(r["comparison"])
         label = f"{_short(r['trial'])} {r['year']}"
+        patients = (int(_num(r["n_vp"]) or _patients(r["n_vp_text"]) or 0)
+                    + int(_num(r["n_control"]) or _patients(r["n_control_text"]) or 0)) or None
         if estimate is None:
             vp, ctl = _PCT.search(_txt(r["vp_value"])), _PCT.search(_txt(r["control_value"]))
             if vp and ctl:
@@ -1432,6 +1553,7 @@ def _read(source: Source, entry: MapEntry) -> Evidence:
         estimate = _num(r["value"])
         texts = f"{_txt(r['value_text'])} {_txt(r['notes'])}"
         design = f"{label} {_txt(r['n'])}"
+        patients = _patients(r["n"])
         printed = _txt(r["value_text"]) or _g(estimate)
     else:  # pragma: no cover - MAP only names the tables above
         raise DataError(f"no reader for table {table!r}")
@@ -1456,13 +1578,55 @@ def _read(source: Source, entry: MapEntry) -> Evidence:
         favours = "neither"
     else:
         favours = "MIS" if (sign < 0) == (better == "lower") else "open"
+    blinded, unblinded_trial = _trial_blinding(source.trial)
+    randomised = bool(_RANDOMISED.search(design)) and not _LABELLED.search(design)
+    d_lo, d_hi, d_est, why_not = _on_threshold_scale(entry, source, table, ratio, kind, estimate, lo, hi, mis,
+                                                     other)
+    if table in (_C, _O) and not ratio and estimate is None and d_est is not None and _txt(r["unit"]) == "%":
+        printed += f"; difference {d_est:+.2f} per 100 patients"
     return Evidence(
         source_key=r["source_key"], label=label, printed=printed.strip(), estimate=estimate,
         ci_low=lo, ci_high=hi, ratio=ratio, significant=significant, favours=favours,
-        randomised=bool(_RANDOMISED.search(design)), unblinded=bool(_OPEN.search(design)),
-        weak=r["confidence"] == "secondary-source" or bool(_WEAK.search(_txt(r.get("confidence_detail")))),
-        confidence=r["confidence"], has_ci=lo is not None and hi is not None,
+        randomised=randomised, unblinded=unblinded_trial or bool(_OPEN.search(design)),
+        weak=r["confidence"] == "secondary-source" or bool(_WEAK.search(_txt(r.get("confidence_detail"))
+                                                                       + " " + label)),
+        confidence=r["confidence"], has_ci=lo is not None and hi is not None, blinded=blinded,
+        patients=patients, diff_low=d_lo, diff_high=d_hi, diff_estimate=d_est, no_interval=why_not,
+        decides=source.decides, note=source.note, better=better, comparable=source.comparable,
     )
+
+
+def _on_threshold_scale(entry, source, table, ratio, kind, estimate, lo, hi, mis, other):
+    """Return (low, high, estimate, why_not): the first-named minus the comparator, on the threshold's scale.
+
+    A difference stays as printed (after ``sign``); a ratio becomes an absolute
+    difference per 100 patients when the comparator's risk is printed (the open
+    arm, in %); two printed percentages give a point difference per 100 with no
+    interval. ``why_not`` says why there is no interval.
+    """
+    if entry.threshold is None or table == _L:
+        return None, None, None, "not a comparison of two treatments"
+    if not source.comparable:
+        return None, None, None, source.note
+    if ratio:
+        measure = {"risk ratio": "RR", "odds ratio": "OR"}.get(kind)
+        if measure is None:
+            return None, None, None, "the ratio is not labelled as a risk or an odds ratio"
+        if other is None:
+            return None, None, None, "the comparator's risk is not printed, so no absolute difference"
+
+        def per_100(x):
+            return absolute_per_100(ratio=x, control_risk_pct=other, measure=measure)
+
+        est = None if estimate is None else per_100(estimate)
+        if lo is None:
+            return None, None, est, "no 95% CI printed"
+        return per_100(lo), per_100(hi), est, ""
+    if estimate is None and mis is not None and other is not None:
+        estimate = mis - other  # two printed arms: a point difference with no interval
+    if lo is None:
+        return None, None, estimate, "no 95% CI printed"
+    return lo, hi, estimate, ""
 
 
 def _significance(estimate, lo, hi, null, texts, p=None) -> bool | None:
@@ -1494,69 +1658,160 @@ def _direction(estimate, lo, hi, null, mis, other, texts) -> int:
     return 0
 
 
-_LEVELS = ("weak", "moderate", "strong")
+def threshold_of(entry: MapEntry):
+    """Return the :class:`widgets.certainty.Threshold` of a map entry (``None`` if it has none)."""
+    if not isinstance(entry, MapEntry):
+        raise TypeError(f"entry must be a MapEntry, got {type(entry).__name__}")
+    spec = entry.threshold
+    if spec is None:
+        return None
+    if spec[0] == "MCID":
+        _, instrument, scale = spec
+        unit = None if scale == 1.0 else f"points (0-{_g(10 * scale * 10, 0)})"
+        return mcid_threshold(instrument, scale=scale, unit=unit)
+    return assumed_threshold(spec[1])
 
 
-def classify(evidence: Sequence[Evidence], patient_reported: bool = False) -> tuple[str, str, str]:
-    """Return (direction, strength, why) for the evidence rows of one outcome.
+#: Verdicts of the evidence map, best for the first-named treatment first.
+VERDICTS = ("better: important difference", "no important difference", "inconclusive",
+            "worse: important difference", "importance not judged", "not a comparison")
 
-    Direction, from what each row favours (``MIS``, ``open``, ``neither``):
-    ``wins`` / ``ties`` / ``loses`` when every informative row agrees;
-    ``wins or ties`` / ``loses or ties`` when some rows find no difference;
-    ``conflicting`` when rows favour both sides.
+_VERDICT_OF = {"important benefit": VERDICTS[0], "no important difference": VERDICTS[1],
+               "inconclusive": VERDICTS[2], "important harm": VERDICTS[3], "not judged": VERDICTS[4]}
 
-    Strength (a teaching heuristic, not a GRADE rating): *strong* when a
-    randomised source informs it, *moderate* for two or more observational
-    sources, *weak* for one; then one level down for each of: rows that
-    disagree; no row printing a confidence interval; only weak rows
-    (secondary-source, conference abstract, garbled excerpt); a patient-reported
-    outcome whose randomised evidence is all unblinded.
+
+@dataclass(frozen=True)
+class Verdict:
+    """The verdict on one map entry: importance, certainty and the reasons in words."""
+
+    verdict: str
+    certainty: str
+    threshold: str
+    readings: tuple[str, ...]
+    why_verdict: str
+    why_certainty: str
+
+
+def _reading(e: Evidence, t) -> tuple[str, str]:
+    """Return (reading, why) of one row against threshold ``t`` (benefit = good for the first-named)."""
+    if e.diff_low is None:
+        extra = ""
+        if e.diff_estimate is not None and e.comparable:
+            inside = abs(e.diff_estimate) < t.value
+            extra = (f"; its point estimate ({_g(e.diff_estimate, 2)}) lies"
+                     f" {'within' if inside else 'beyond'} ±{_g(t.value)}")
+        return "inconclusive", f"{e.no_interval or 'no 95% CI printed'}{extra}"
+    reading, why = read_importance(low=e.diff_low, high=e.diff_high, threshold=t.value)
+    if e.better == "lower" and reading.startswith("important"):
+        reading = "important harm" if reading == "important benefit" else "important benefit"
+    if e.ratio:
+        why = "as an absolute difference per 100 patients, " + why
+    return reading, why
+
+
+def _said(reading: str, first: str) -> str:
+    return {"important benefit": f"important difference favouring {first}",
+            "important harm": f"important difference against {first}"}.get(reading, reading)
+
+
+def classify(evidence: Sequence[Evidence], patient_reported: bool = False, threshold=None,
+             first: str = "MISS", comparison: bool = True) -> Verdict:
+    """Return the :class:`Verdict` for the evidence rows of one outcome.
+
+    Importance (see :mod:`widgets.certainty`): each deciding row's 95% CI of
+    the first-named minus the comparator is set against plus and minus
+    ``threshold``: entirely beyond it is an important difference (better or
+    worse, by the side that is good for patients), entirely within it is no
+    important difference, otherwise inconclusive. Rows without a usable
+    interval are shown but cannot decide. When the deciding rows disagree, the
+    verdict is inconclusive and says so. With no ``threshold`` (no MCID in the
+    data) importance is not judged; a figure about one treatment alone
+    (``comparison=False``) gets no verdict.
+
+    Certainty: *high* when every deciding row pools randomised trials, *low*
+    otherwise (a single row labelled RCT among cohort pools does not raise it);
+    one level lower for each of: only unblinded trials of a patient-rated
+    outcome (risk of bias); only secondary-source or conference figures;
+    sources that disagree, or a pool with I² above 50% (inconsistency); a verdict
+    left inconclusive by its intervals, or fewer patients than the assumption
+    ``imprecision_min_patients`` (imprecision).
     """
-    useful = [e for e in evidence if e.favours is not None]
-    if not useful:
-        return "unclear", "weak", "no row gives a usable result"
-    kinds = {e.favours for e in useful}
-    if kinds == {"MIS"}:
-        direction = "wins"
-    elif kinds == {"open"}:
-        direction = "loses"
-    elif kinds == {"neither"}:
-        direction = "ties"
-    elif kinds == {"MIS", "neither"}:
-        direction = "wins or ties"
-    elif kinds == {"open", "neither"}:
-        direction = "loses or ties"
+    evidence = list(evidence)
+    if not comparison:
+        return Verdict("not a comparison", "", "", tuple(f"{e.label}: {e.printed}" for e in evidence),
+                       "a figure about MISS alone, with no open comparator: a cost of learning,"
+                       " not a verdict",
+                       "")
+    deciding = [e for e in evidence if e.decides]
+    readings, lines = [], []
+    for e in evidence:
+        if threshold is None:
+            lines.append(f"{e.label}: {e.printed}")
+            continue
+        reading, why = _reading(e, threshold)
+        said = _said(reading, first)
+        if not e.decides:
+            alone = f"; alone it reads {said} ({why})" if e.comparable else ""
+            lines.append(f"{e.label}: shown, does not decide ({e.note}){alone}")
+            continue
+        lines.append(f"{e.label}: {said} ({why})")
+        if e.diff_low is not None:
+            readings.append((e, reading))
+    kinds = {r for _, r in readings}
+    if threshold is None:
+        reading = "not judged"
+        why = "no cited MCID for this instrument in the data, so importance is not judged"
+    elif not readings:
+        reading = "inconclusive"
+        why = "no deciding source prints a 95% CI that can be set against the threshold"
+    elif len(kinds) == 1:
+        reading = kinds.pop()
+        n = len(readings)
+        if n == 1:
+            why = f"decided by {readings[0][0].label}, the one source with a usable 95% CI"
+        else:
+            why = f"{'both' if n == 2 else f'all {n}'} sources with a usable 95% CI agree"
+        why += f": {_said(reading, first)}"
     else:
-        direction = "conflicting"
-    sources = {e.source_key for e in useful}
-    randomised = [e for e in useful if e.randomised]
-    why = []
-    if randomised:
-        level = 2
-        why.append("randomised evidence")
-    elif len(sources) >= 2:
-        level = 1
-        why.append(f"{len(sources)} observational sources")
-    else:
-        level = 0
-        why.append("one observational source")
-    if len(kinds) > 1:
-        level -= 1
-        why.append("sources disagree")
-    if not any(e.has_ci for e in useful):
-        level -= 1
-        why.append("no CI printed")
-    if all(e.weak for e in useful):
-        level -= 1
-        why.append("weak sources only")
-    if patient_reported and randomised and all(e.unblinded for e in randomised):
-        level -= 1
-        why.append("unblinded trial, patient-reported outcome")
-    return direction, _LEVELS[max(0, level)], "; ".join(why)
+        reading = "inconclusive"
+        why = "sources differ: " + "; ".join(f"{e.label} {_said(r, first)}" for e, r in readings)
+    verdict = _VERDICT_OF[reading]
+    if verdict in (VERDICTS[0], VERDICTS[3]):
+        verdict = f"{first} {verdict}"
+    # certainty: from the designs actually behind the verdict
+    basis = [e for e, _ in readings] or [e for e in deciding if e.favours is not None] or deciding
+    randomised = bool(basis) and all(e.randomised for e in basis)
+    concerns = []
+    if patient_reported and randomised and not any(e.blinded for e in basis):
+        concerns.append("risk of bias: patients knew their treatment and rated the outcome themselves")
+    if basis and all(e.weak for e in basis):
+        concerns.append("risk of bias: only secondary-source, conference or hard-to-read figures")
+    favours = {e.favours for e in evidence if e.favours is not None}
+    i2 = [e.i2 for e in basis if e.i2 is not None]
+    if len(favours) > 1 or len({r for _, r in readings}) > 1:
+        concerns.append("inconsistency: the sources do not agree")
+    elif any(x > 50 for x in i2):
+        concerns.append(f"inconsistency: I² {_g(max(i2), 0)}% in the pool")
+    counts = [e.patients for e in basis if e.patients]
+    minimum = assumed_threshold("imprecision_min_patients").value
+    if reading == "inconclusive":
+        concerns.append("imprecision: " + ("no usable 95% CI" if not readings else
+                                           "the 95% CI does not settle importance"))
+    elif counts and max(counts) < minimum:
+        concerns.append(f"imprecision: fewer than {_g(minimum)} patients")
+    level, why_c = certainty(randomised=randomised, concerns=concerns)
+    described = "" if threshold is None else threshold.describe()
+    return Verdict(verdict, level, described, tuple(lines), why, why_c)
 
 
-_ORDER = {"wins": 0, "wins or ties": 1, "ties": 2, "conflicting": 3, "loses or ties": 4, "loses": 5,
-          "unclear": 6}
+_ORDER = {v: i for i, v in enumerate(VERDICTS)}
+
+
+def _order(verdict: str) -> int:
+    for v, i in _ORDER.items():
+        if verdict.endswith(v):
+            return i
+    return len(_ORDER)
 
 
 def evidence_rows(entry: MapEntry) -> list[Evidence]:
@@ -1566,31 +1821,75 @@ def evidence_rows(entry: MapEntry) -> list[Evidence]:
     return [_read(s, entry) for s in entry.sources]
 
 
+def verdict(entry: MapEntry) -> Verdict:
+    """Return the :class:`Verdict` of one map entry (see :func:`classify`)."""
+    return classify(evidence_rows(entry), entry.patient_reported, threshold_of(entry), entry.first,
+                    entry.group != GROUPS[2])
+
+
+def threshold_table():
+    """Return every threshold the evidence map uses: its value, what it rests on and the outcomes it judges.
+
+    A cited MCID shows its source and what the source measured; a labelled
+    assumption shows its rationale, so a student can see which verdicts rest on
+    a judgement rather than a measurement.
+    """
+    import pandas as pd
+
+    from widgets.corridor import assumption
+    from widgets.data import records
+
+    rows: dict[str, dict] = {}
+    for entry in MAP:
+        t = threshold_of(entry)
+        if t is None:
+            continue
+        row = rows.setdefault(f"{t.key}, {t.amount()}", {"smallest difference that matters": t.amount(),
+                                             "basis": t.basis, "outcomes judged with it": []})
+        row["outcomes judged with it"].append(f"{entry.outcome} ({entry.comparison})")
+        if t.basis == "MCID":
+            r = next(x for x in records("mcid") if x["instrument"] == t.key)
+            row["what it rests on"] = f"{r['scale']}: {r['what_it_is']} ({t.source_key}); {r['notes']}"
+        else:
+            row["what it rests on"] = f"assumption {t.key}: {assumption(t.key).rationale}"
+    out = [{"instrument or assumption": k, **{c: ("; ".join(v) if isinstance(v, list) else v)
+                                              for c, v in r.items()}}
+           for k, r in rows.items()]
+    return pd.DataFrame(out).set_index("instrument or assumption")
+
+
 def _size(rows: Sequence[Evidence]) -> str:
     return "; ".join(f"{e.label}: {e.printed}" for e in rows)
 
 
-def evidence_map():
-    """Return where MISS wins, ties and loses, one row per outcome, generated from the tables.
+def evidence_map(group: str = GROUPS[0]):
+    """Return the evidence map of one group (:data:`GROUPS`), one row per outcome, from the tables.
 
-    Columns: comparison, ``MISS`` (the direction, see :func:`classify`), size
-    (as published, with each source's label), strength and why, sources
-    (source keys; secondary-source rows marked). Rows are ordered from wins to
-    losses.
+    Columns: comparison; ``verdict`` (importance, see :func:`classify`);
+    ``certainty``; ``size (as published)`` (each source's figure with its
+    label, never averaged); ``threshold`` (the cited MCID or the labelled
+    assumption); ``each source against it``; ``why this verdict``; ``why this
+    certainty``; ``sources``. Rows are ordered from important benefit to
+    important harm.
     """
     import pandas as pd
 
+    _check_choice("group", group, GROUPS)
     out = []
     for entry in MAP:
+        if entry.group != group:
+            continue
         rows = evidence_rows(entry)
-        direction, strength, why = classify(rows, entry.patient_reported)
-        keys = [e.source_key + (" (secondary source)" if e.confidence == "secondary-source" else "")
-                for e in rows]
-        out.append({"outcome": entry.outcome, "comparison": entry.comparison, "MISS": direction,
-                    "size (as published)": _size(rows), "strength": strength, "why": why,
+        v = verdict(entry)
+        keys = [k.strip() + (" (secondary source)" if e.confidence == "secondary-source" else "")
+                for e in rows for k in e.source_key.split(",")]
+        out.append({"outcome": entry.outcome, "comparison": entry.comparison, "verdict": v.verdict,
+                    "certainty": v.certainty, "size (as published)": _size(rows),
+                    "threshold": v.threshold, "each source against it": " | ".join(v.readings),
+                    "why this verdict": v.why_verdict, "why this certainty": v.why_certainty,
                     "sources": ", ".join(dict.fromkeys(keys))})
     frame = pd.DataFrame(out)
-    frame["_order"] = frame["MISS"].map(_ORDER)
+    frame["_order"] = frame["verdict"].map(_order)
     frame = frame.sort_values("_order", kind="stable").drop(columns="_order")
     return frame.set_index("outcome")
 
@@ -1605,7 +1904,10 @@ def lesson_references() -> list[str]:
         keys |= set(studies(key)["source_key"])
         keys |= set(reference_estimates(key)["source_key"])
     for entry in MAP:
-        keys |= {dict(s.where)["source_key"] for s in entry.sources}
+        keys |= {dict(s.where)["source_key"] for s in entry.sources if s.table != _POOL}
+        t = threshold_of(entry)
+        if t is not None and t.source_key:
+            keys.add(t.source_key)
     keys |= set(trial_table()["source"]) | set(blinding_table()["source"])
     from widgets.learning_curve import plateau_table
 

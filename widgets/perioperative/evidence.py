@@ -3,20 +3,24 @@
 A fixed selection of rows (:data:`SELECTORS`) from ``outcomes_mis_vs_open``,
 ``complications_durotomy_conversion``, ``recovery_milestones`` and
 ``learning_curve`` is turned into one table of findings. Each finding's
-verdict is computed from its row, never typed:
+verdict is computed from its row by the rule of lesson 05's evidence map
+(:mod:`widgets.certainty`), never typed:
 
-1. if the row prints a 95% confidence interval, the verdict follows from
-   where the interval lies relative to no difference (0 for a difference,
-   1 for a ratio);
-2. otherwise from the significance the source reports (a P value or the words
-   "not significant" / "significantly" in the row's text), with the direction
-   taken from the point estimate, else from the two arms, else from words of
-   the row that the selector names and the loader checks are there;
+1. **importance**: the row's 95% confidence interval of MIS minus open is set
+   against the smallest difference that matters for the outcome (a cited MCID
+   of ``data/tables/mcid.csv``, or a labelled assumption of
+   ``data/assumptions.yaml``; a ratio is first turned into an absolute
+   difference per 100 patients from the open arm's risk). Entirely beyond it:
+   *MISS better* or *MISS worse*; entirely within plus or minus it: *no
+   important difference*; otherwise, or with no interval printed: *inconclusive*
+   (the significance the source reports is given in the reason);
+2. **certainty**, GRADE-like: randomised designs start high, observational
+   low; lowered for unblinded trials of patient-rated outcomes, conference
+   abstracts, and imprecision;
 3. a figure with no open comparator (a learning curve) is a *MISS-only cost*.
 
-The direction that favours MISS (lower blood loss, higher fusion rate) is the
-one judgement each selector carries. Strength of evidence is shown as printed:
-the design, the number of studies and patients, and the row's confidence flag.
+The direction that favours MISS (lower blood loss, higher fusion rate) and the
+threshold are the judgements each selector carries.
 """
 
 from __future__ import annotations
@@ -28,6 +32,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from widgets.certainty import (
+    Threshold,
+    absolute_per_100,
+    assumed_threshold,
+    certainty,
+    mcid_threshold,
+    read_importance,
+)
 from widgets.data import DataError, data_dir, load_schema, load_table, records
 
 __all__ = [
@@ -50,7 +62,7 @@ __all__ = [
     "verdict_counts",
 ]
 
-VERDICTS = ("MISS better", "no clear difference", "MISS worse", "MISS-only cost")
+VERDICTS = ("MISS better", "no important difference", "inconclusive", "MISS worse", "MISS-only cost")
 FAMILIES = ("discectomy", "decompression", "tlif", "mixed")
 FAMILY_LABELS = {
     "discectomy": "discectomy",
@@ -93,6 +105,15 @@ class Selector:
         ``(words, direction)``: when neither an estimate nor two arms are
         printed, the direction is taken from these words, which must occur in
         the row.
+    threshold
+        What difference matters: ``("MCID", instrument, scale)`` (cited,
+        ``data/tables/mcid.csv``) or ``("assumption", name)``; ``None`` when the
+        suite has none for the outcome (importance is then not judged).
+    blinded
+        True when the patients did not know their operation (matters for a
+        patient-rated outcome).
+    patient_reported
+        True for an outcome the patient rates (pain, disability).
     """
 
     family: str
@@ -104,99 +125,115 @@ class Selector:
     design: str
     phrase: str | None = None
     stated: tuple[str, str] | None = None
+    threshold: tuple | None = None
+    blinded: bool = False
+    patient_reported: bool = False
 
 
-def _s(family, group, outcome, table, where, better, design, phrase=None, stated=None) -> Selector:
-    return Selector(family, group, outcome, table, where, better, design, phrase, stated)
+def _s(family, group, outcome, table, where, better, design, phrase=None, stated=None, threshold=None,
+       blinded=False, patient_reported=False) -> Selector:
+    return Selector(family, group, outcome, table, where, better, design, phrase, stated, threshold, blinded,
+                    patient_reported)
 
 
 _O, _C, _R, _L = ("outcomes_mis_vs_open", "complications_durotomy_conversion", "recovery_milestones",
                   "learning_curve")
 _MID = "MIDvsSD_meta_PMC4037525"
+_BLOOD = ("assumption", "important_blood_loss_difference")
+_TIME = ("assumption", "important_operative_time_difference")
+_STAY = ("assumption", "important_length_of_stay_difference")
+_FLUORO = ("assumption", "important_fluoroscopy_time_difference")
+_EVENTS = ("assumption", "important_event_rate_difference")
 
 #: The findings the lesson shows, in order. Verdicts are computed from the rows.
 SELECTORS: tuple[Selector, ...] = (
     _s("discectomy", "incision", "incision size", _O,
        {"source_key": _MID, "outcome": "incision size"}, "lower", "meta-analysis of RCTs"),
     _s("discectomy", "operative time", "operating time", _O,
-       {"source_key": _MID, "outcome": "operating time"}, "lower", "meta-analysis of RCTs"),
+       {"source_key": _MID, "outcome": "operating time"}, "lower", "meta-analysis of RCTs", threshold=_TIME),
     _s("discectomy", "blood loss", "blood loss", _O,
-       {"source_key": _MID, "outcome": "blood loss"}, "lower", "meta-analysis of RCTs"),
+       {"source_key": _MID, "outcome": "blood loss"}, "lower", "meta-analysis of RCTs", threshold=_BLOOD),
     _s("discectomy", "recurrence and reoperation", "recurrent disc herniation", _O,
-       {"source_key": _MID, "outcome": "disc herniation recurrence"}, "lower", "meta-analysis of RCTs"),
+       {"source_key": _MID, "outcome": "disc herniation recurrence"}, "lower", "meta-analysis of RCTs",
+       threshold=_EVENTS),
     _s("discectomy", "dural tear", "incidental durotomy (tubular vs open)", _O,
        {"source_key": "Dasenbrock2012JNeurosurgSpine", "outcome": "incidental durotomy"}, "lower",
-       "meta-analysis of RCTs", phrase="significantly higher with MID"),
+       "meta-analysis of RCTs", phrase="significantly more frequent during MID", threshold=_EVENTS),
     _s("discectomy", "pain and function", "disability (Roland-Morris), mean over first year", _O,
        {"source_key": "Arts2009JAMA", "outcome": "Roland-Morris (RDQ, 0-23) mean over first year"},
-       "lower", "RCT (tubular vs conventional)"),
+       "lower", "RCT (tubular vs conventional), patients blinded", threshold=("MCID", "RDQ", 1.0),
+       blinded=True, patient_reported=True),
     _s("discectomy", "pain and function", "leg pain over 2 years", _O,
        {"source_key": "Arts2011", "outcome": "leg pain VAS over 2 years"}, "lower",
-       "RCT (tubular vs conventional)"),
+       "RCT (tubular vs conventional), patients blinded", threshold=("MCID", "VAS pain", 1.0),
+       blinded=True, patient_reported=True),
     _s("discectomy", "recurrence and reoperation", "repeat surgery within 2 years", _O,
        {"source_key": "Arts2011", "outcome": "repeat surgery within 2 years"}, "lower",
-       "RCT (tubular vs conventional)"),
+       "RCT (tubular vs conventional)", threshold=_EVENTS),
     _s("discectomy", "pain and function",
        "leg pain at 12 months (full-endoscopic; printed in favour of PTED)", _O,
        {"source_key": "Gadjradj2022BMJ", "outcome": "leg pain VAS (0-100) at 12 months"}, "higher",
-       "RCT (full-endoscopic vs open microdiscectomy)"),
+       "RCT (full-endoscopic vs open microdiscectomy), patients not blinded",
+       threshold=("MCID", "VAS pain", 1.0), patient_reported=True),
     _s("decompression", "infection", "surgical site infection, decompression only", _O,
        {"source_key": "MuellerSMISS2018", "outcome": "SSI, decompression only"}, "lower",
-       "retrospective single centre (conference abstract)", phrase="p=0.04 decompression"),
+       "retrospective single centre (conference abstract)", phrase="p=0.04 decompression",
+       threshold=_EVENTS),
     _s("tlif", "blood loss", "blood loss", _O,
        {"source_key": "Sun2013ChinMedJ", "outcome": "estimated blood loss (intraoperative)"}, "lower",
-       "meta-analysis of cohort studies"),
+       "meta-analysis of cohort studies", threshold=_BLOOD),
     _s("tlif", "operative time", "operative time", _O,
        {"source_key": "Park2018YonseiMedJ", "outcome": "operative time"}, "lower",
-       "meta-analysis of prospective cohorts"),
+       "meta-analysis of prospective cohorts", threshold=_TIME),
     _s("tlif", "operative time", "operative time", _O,
        {"source_key": "Sun2013ChinMedJ", "outcome": "operative time"}, "lower",
-       "meta-analysis of cohort studies"),
+       "meta-analysis of cohort studies", threshold=_TIME),
     _s("tlif", "radiation", "fluoroscopy time", _O,
        {"source_key": "Park2018YonseiMedJ", "outcome": "radiation (fluoroscopy) exposure time"}, "lower",
-       "meta-analysis of prospective cohorts"),
+       "meta-analysis of prospective cohorts", threshold=_FLUORO),
     _s("tlif", "radiation", "fluoroscopy shots (multi-segment TLIF)", _O,
        {"source_key": "Zhai2024ExpTherMed", "outcome": "fluoroscopy frequency"}, "lower",
        "meta-analysis (designs not in abstract)"),
     _s("tlif", "radiation", "fluoroscopy time", _O,
        {"source_key": "Li2018JOSR", "outcome": "fluoroscopy time"}, "lower",
-       "meta-analysis of studies labelled RCTs", stated=("higher with MIS", "higher")),
+       "meta-analysis of studies labelled RCTs", stated=("higher with MIS", "higher"), threshold=_FLUORO),
     _s("tlif", "length of stay", "length of hospital stay", _O,
        {"source_key": "Sun2013ChinMedJ", "outcome": "length of hospital stay"}, "lower",
-       "meta-analysis of cohort studies"),
+       "meta-analysis of cohort studies", threshold=_STAY),
     _s("tlif", "length of stay", "length of hospital stay", _O,
        {"source_key": "Park2018YonseiMedJ", "outcome": "length of hospital stay"}, "lower",
-       "meta-analysis of prospective cohorts"),
+       "meta-analysis of prospective cohorts", threshold=_STAY),
     _s("tlif", "length of stay", "length of hospital stay", _O,
        {"source_key": "Li2018JOSR", "outcome": "length of hospital stay"}, "lower",
-       "meta-analysis of studies labelled RCTs"),
+       "meta-analysis of studies labelled RCTs", threshold=_STAY),
     _s("tlif", "recovery", "time to walking", _O,
        {"source_key": "Xie2016ChinMedJ", "outcome": "time to ambulation"}, "lower",
        "meta-analysis (24 studies)"),
     _s("tlif", "infection", "infection", _O,
        {"source_key": "Park2018YonseiMedJ", "outcome": "infection"}, "lower",
-       "meta-analysis of prospective cohorts"),
+       "meta-analysis of prospective cohorts", threshold=_EVENTS),
     _s("tlif", "complications", "complications", _O,
        {"source_key": "Xie2016ChinMedJ", "outcome": "complication rate"}, "lower",
-       "meta-analysis (24 studies)"),
+       "meta-analysis (24 studies)", threshold=_EVENTS),
     _s("tlif", "fusion", "fusion rate", _O,
-       {"source_key": "Xie2016ChinMedJ", "outcome": "fusion rate"}, "higher", "meta-analysis (24 studies)"),
+       {"source_key": "Xie2016ChinMedJ", "outcome": "fusion rate"}, "higher", "meta-analysis (24 studies)",
+       threshold=_EVENTS),
     _s("tlif", "recurrence and reoperation", "revision or readmission", _O,
        {"source_key": "Qu2015EurSpineJ", "outcome": "revision / readmission"}, "lower",
-       "meta-analysis (14 studies)"),
+       "meta-analysis (14 studies)", threshold=_EVENTS),
     _s("tlif", "pain and function", "pain at long-term follow-up", _O,
        {"source_key": "Sun2013ChinMedJ", "outcome": "VAS pain (long-term follow-up)"}, "lower",
-       "meta-analysis of cohort studies"),
+       "meta-analysis of cohort studies", threshold=("MCID", "VAS pain", 0.1), patient_reported=True),
     _s("tlif", "learning curve", "cases to complete the learning curve (operative time)", _L,
        {"source_key": "Shuman", "metric": "cases to complete learning curve"}, None, ""),
     _s("mixed", "learning curve", "complications during the learning curve", _L,
        {"source_key": "SclafaniKim2014CORR", "metric": "overall postoperative complication rate"}, None, ""),
     _s("mixed", "dural tear", "incidental durotomy (degenerative lumbar surgery)", _C,
        {"source_key": "Sharma2022AsianSpineJ", "complication": "incidental durotomy"}, "lower",
-       "prospective single-centre cohort"),
+       "prospective single-centre cohort", threshold=_EVENTS),
     _s("mixed", "infection", "surgical site infection, all lumbar procedures", _O,
        {"source_key": "MuellerSMISS2018", "outcome": "SSI, all lumbar procedures"}, "lower",
-       "retrospective single centre (conference abstract)", phrase="p=0.0003 overall"),
+       "retrospective single centre (conference abstract)", phrase="p=0.0003 overall", threshold=_EVENTS),
     _s("mixed", "recovery", "return to work", _R,
        {"source_key": "Sharma2022AsianSpineJ", "milestone": "return to work"}, "lower",
        "prospective single-centre cohort", stated=("significantly earlier", "lower")),
@@ -219,6 +256,7 @@ class Finding:
     source_key: str
     confidence: str
     detail: str = field(default="", compare=False)
+    certainty: str = field(default="", compare=False)
 
     def as_row(self) -> dict[str, str]:
         """Return the finding as a table row (strings as students read them)."""
@@ -231,6 +269,7 @@ class Finding:
             "MISS vs open, as printed": self.printed,
             "verdict": self.verdict,
             "why": self.basis,
+            "certainty": self.certainty,
             "evidence": "; ".join(p for p in (self.design, self.studies, self.patients) if p),
             "source": self.source_key,
             "confidence": flag,
@@ -279,6 +318,17 @@ def _present(x: Any) -> bool:
     return x is not None and not (isinstance(x, float) and math.isnan(x))
 
 
+def _said_significance(text: str) -> str:
+    significant = reported_significance(text) if text else None
+    p = reported_p(text) if text else None
+    said = f"P{p[0]}{p[1]:g}" if p else "in words"
+    if significant is True:
+        return f"reported as significant ({said})"
+    if significant is False:
+        return f"reported as not significant ({said})"
+    return "no significance reported"
+
+
 def classify(
     mis_better_when: str | None,
     *,
@@ -288,6 +338,8 @@ def classify(
     arms: tuple[float, float] | None = None,
     text: str = "",
     stated: tuple[str, str] | None = None,
+    threshold: Threshold | None = None,
+    measure: str = "RR",
 ) -> tuple[str, str]:
     """Return ``(verdict, why)`` for one printed comparison of MISS with open surgery.
 
@@ -303,54 +355,104 @@ def classify(
     null
         The value of no difference: 0 for a difference, 1 for a ratio.
     arms
-        ``(MIS value, open value)``, if both are printed.
+        ``(MIS value, open value)``, if both are printed (for a ratio, the open
+        arm's risk in % turns the interval into events per 100 patients).
     text
-        The row's words, searched for a reported P value or significance.
+        The row's words, searched for a reported P value or significance (given
+        in the reason when there is no interval).
     stated
-        ``(words, "higher" | "lower")`` giving the direction in words when
-        neither an estimate nor the arms are printed.
+        ``(words, "higher" | "lower")`` giving the direction in words; the words
+        must occur in ``text``.
+    threshold
+        The smallest difference that matters (:class:`widgets.certainty.Threshold`),
+        in the unit of the difference (events per 100 patients for a ratio);
+        ``None`` when the suite has none for the outcome.
+    measure
+        ``RR`` or ``OR`` for a ratio (``""`` when the ratio's kind is not printed).
+
+    Returns
+    -------
+    tuple of str
+        ``MISS better`` / ``MISS worse`` (the CI lies entirely beyond the
+        threshold), ``no important difference`` (entirely within plus or minus
+        it), ``inconclusive`` (anything else, or no CI), or ``MISS-only cost``;
+        and the reason in words.
 
     Raises
     ------
     ValueError
         If the direction is not ``"lower"``/``"higher"``/``None``, the interval is
-        reversed, or the printed figures do not support any verdict.
+        reversed, or a stated direction is not in the row's text.
     """
     if mis_better_when not in ("lower", "higher", None):
         raise ValueError(f"mis_better_when must be 'lower', 'higher' or None; got {mis_better_when!r}")
     if mis_better_when is None:
         return "MISS-only cost", "a figure about MISS alone: no open comparator"
-
-    def verdict(direction: str, why: str) -> tuple[str, str]:
-        return ("MISS better" if direction == mis_better_when else "MISS worse"), why
-
-    if ci is not None:
-        low, high = ci
-        if low > high:
-            raise ValueError(f"confidence interval must be (low, high); got {ci!r}")
-        if low <= null <= high:
-            return "no clear difference", f"95% CI includes no difference ({null:g})"
-        return verdict("lower" if high < null else "higher", f"95% CI excludes no difference ({null:g})")
-    significant = reported_significance(text)
-    p = reported_p(text)
-    said = f"P{p[0]}{p[1]:g}" if p else "in words"
-    if significant is False:
-        return "no clear difference", f"reported as not significant ({said}); no CI printed"
-    if significant is None:
-        raise ValueError("no CI and no reported significance: cannot tell a difference from none")
-    if estimate is not None:
-        direction = "lower" if estimate < null else "higher"
-    elif arms is not None:
-        direction = "lower" if arms[0] < arms[1] else "higher"
-    elif stated is not None:
+    if ci is not None and ci[0] > ci[1]:
+        raise ValueError(f"confidence interval must be (low, high); got {ci!r}")
+    if stated is not None:
         words, direction = stated
         if words.lower() not in text.lower():
             raise ValueError(f"the stated direction {words!r} is not in the row's text")
         if direction not in ("lower", "higher"):
             raise ValueError(f"stated direction must be 'lower' or 'higher'; got {direction!r}")
+    if ci is None:
+        said = _said_significance(text)
+        return "inconclusive", f"no 95% CI printed, so importance cannot be judged ({said})"
+    low, high = ci
+    if threshold is None:
+        return "inconclusive", (f"95% CI {low:g} to {high:g}, but the suite has no MCID or assumption for"
+                                " this outcome, so importance is not judged")
+    lead = ""
+    if null == 1.0:
+        if measure not in ("RR", "OR"):
+            return "inconclusive", "the ratio is not labelled as a risk or an odds ratio"
+        if arms is None:
+            return "inconclusive", ("the open arm's risk is not printed, so the ratio cannot be turned into"
+                                    " events per 100 patients")
+        low, high = (absolute_per_100(ratio=x, control_risk_pct=arms[1], measure=measure) for x in ci)
+        lead = "as events per 100 patients, "
+    reading, why = read_importance(low=low, high=high, threshold=threshold.value)
+    if reading.startswith("important"):
+        higher = reading == "important benefit"  # the interval lies above +threshold
+        verdict = "MISS better" if (mis_better_when == "higher") == higher else "MISS worse"
     else:
-        raise ValueError("reported as significant but no estimate, arms or stated direction")
-    return verdict(direction, f"reported as significant ({said}); no CI printed")
+        verdict = reading
+    return verdict, f"{lead}{why} ({threshold.describe()})"
+
+
+_RANDOMISED = re.compile(r"\bRCTs?\b|randomi[sz]ed", re.IGNORECASE)
+
+
+def _threshold(spec: tuple | None) -> Threshold | None:
+    if spec is None:
+        return None
+    if spec[0] == "MCID":
+        _, instrument, scale = spec
+        return mcid_threshold(instrument, scale=scale, unit=None if scale == 1.0 else "points (0-10)")
+    return assumed_threshold(spec[1])
+
+
+def _certainty(sel: Selector, verdict: str, patients: int | None) -> str:
+    """Return the finding's certainty and its reasons (GRADE-like: :func:`widgets.certainty.certainty`)."""
+    if verdict == "MISS-only cost":
+        return ""
+    randomised = bool(_RANDOMISED.search(sel.design)) and "labelled" not in sel.design
+    concerns = []
+    if sel.patient_reported and randomised and not sel.blinded:
+        concerns.append("risk of bias: patients knew their operation and rated the outcome")
+    if "conference" in sel.design:
+        concerns.append("risk of bias: a conference abstract")
+    minimum = assumed_threshold("imprecision_min_patients").value
+    if verdict == "inconclusive" and sel.threshold is not None:
+        concerns.append("imprecision: importance not settled")
+    elif patients is not None and patients < minimum:
+        concerns.append(f"imprecision: fewer than {minimum:g} patients")
+    level, why = certainty(randomised=randomised, concerns=concerns)
+    return f"{level} ({why})"
+
+
+_INT = re.compile(r"\d+")
 
 
 def _num(x: Any) -> float | None:
@@ -400,8 +502,11 @@ def _printed(table: str, row: Mapping[str, Any], ci: tuple[float, float] | None)
         return f"MIS minus open {estimate:g} {unit}{_fmt_ci(lo, hi)}"
     mis, open_ = _num(row.get("mis_value")), _num(row.get("open_value"))
     if mis is not None and open_ is not None:
-        effect = _txt(row.get("effect"))
-        return f"{mis:g} vs {open_:g} {unit}" + (f"; {effect}" if effect else "")
+        effect = _txt(row.get("effect")) or label
+        printed = f"{mis:g} vs {open_:g} {unit}" + (f"; {effect}" if effect else "")
+        if unit == "%":
+            printed += f"; difference {mis - open_:+.2f} per 100 patients"
+        return printed
     if label and ci:
         return f"{label}{_fmt_ci(lo, hi)}"
     if ci:
@@ -442,11 +547,15 @@ def _finding(sel: Selector) -> Finding:
         arms=(mis, open_) if mis is not None and open_ is not None else None,
         text=text,
         stated=sel.stated,
+        threshold=_threshold(sel.threshold),
+        measure={"risk ratio": "RR", "odds ratio": "OR"}.get(measure, ""),
     )
     studies, patients = _evidence_counts(sel.table, row)
+    count = _INT.search(patients.split(":", 1)[-1]) if patients else None
     return Finding(sel.family, sel.group, sel.outcome, _printed(sel.table, row, ci), verdict, why,
                    sel.design, studies, patients, str(row["source_key"]), str(row["confidence"]),
-                   _txt(row.get("confidence_detail")))
+                   _txt(row.get("confidence_detail")),
+                   _certainty(sel, verdict, int(count.group(0)) if count else None))
 
 
 @functools.cache

@@ -19,7 +19,7 @@ from widgets import meta
 from widgets.views import OKABE_ITO, guarded, plot_template, table_html
 from widgets.views.figures import Figure
 
-__all__ = ["LearningCurveExplorer", "LibraryCheck", "MetaExplorer", "forest_figure", "funnel_figure"]
+__all__ = ["LearningCurveExplorer", "MetaExplorer", "forest_figure", "funnel_figure"]
 
 _STYLE = {
     "study": {"color": OKABE_ITO["blue"], "symbol": "square", "name": "studies pooled"},
@@ -298,38 +298,6 @@ def funnel_figure(outcome: str, measure: str = "auto", model: str = "REML") -> F
     fig = _funnel_widget()
     _apply_funnel(fig, a)
     return fig
-
-
-class LibraryCheck:
-    """A button that pools an outcome's default studies with this suite and with statsmodels.
-
-    The table (:func:`widgets.evidence.library_check`) appears on the first press:
-    statsmodels is imported then (about a second), not while the lesson runs.
-    The same comparison runs in the test suite (``tests/test_meta.py``).
-    """
-
-    def __init__(self, outcome: str = "blood_loss", measure: str = "auto"):
-        ev.meta_analysis(outcome, measure, "REML")  # a wrong outcome or measure fails here, at once
-        self.outcome, self.measure = outcome, measure
-        self.button = ipw.Button(description="Compare with statsmodels",
-                                 tooltip="Pool the same studies with statsmodels and show both results",
-                                 layout=ipw.Layout(width="auto"))
-        self.table = ipw.HTML()
-        self.status = ipw.HTML()
-        self.button.on_click(guarded(self._set_status)(self._compare))
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{html.escape(text)}</p>'
-
-    def _compare(self, _button=None) -> None:
-        frame = ev.library_check(self.outcome, self.measure)
-        self.table.value = table_html(frame.reset_index().to_dict("records"),
-                                      "This suite and statsmodels on the same studies")
-        self.status.value = ""
-
-    def widget(self) -> ipw.Widget:
-        """Return the button, its status line and the table it fills."""
-        return ipw.VBox([self.button, self.status, self.table])
 
 
 # ----------------------------------------------------------------------------- learning curve

@@ -26,7 +26,8 @@ _MISS_STYLE = {"color": OKABE_ITO["blue"], "pattern": "", "symbol": "circle", "d
 _OPEN_STYLE = {"color": OKABE_ITO["vermillion"], "pattern": "/", "symbol": "square", "dash": "dash"}
 _VERDICT_COLOURS = {
     "MISS better": (OKABE_ITO["bluish green"], ""),
-    "no clear difference": (OKABE_ITO["sky blue"], "."),
+    "no important difference": (OKABE_ITO["sky blue"], "."),
+    "inconclusive": (OKABE_ITO["yellow"], "+"),
     "MISS worse": (OKABE_ITO["vermillion"], "x"),
     "MISS-only cost": (OKABE_ITO["orange"], "/"),
 }
@@ -165,7 +166,8 @@ class EvidenceView:
         rows = self.rows()
         parts = [f"{sum(1 for r in rows if r['verdict'] == v)} {v}" for v in evidence.VERDICTS]
         self.counts.value = f"<p>{len(rows)} findings: {html.escape('; '.join(parts))}.</p>"
-        self.table.value = table_html(rows, "Findings, verdicts computed from the rows")
+        self.table.value = table_html(rows, "Findings: verdict (the CI against the smallest difference that"
+                                            " matters) and certainty, computed from the rows")
         self.status.value = ""
 
     def widget(self) -> ipw.Widget:
