@@ -139,3 +139,23 @@ def test_no_table_in_a_committed_lesson_is_cut_off(path):
             if "<table" in html:
                 cut += [f"cell {i}: {m}" for m in _CUT.findall(html)]
     assert not cut, f"{len(cut)} cut-off cells, e.g. {cut[:3]}"
+
+
+# ------------------------------------------------------------------------------- instructor tools
+
+
+def test_the_review_lesson_holds_no_instructor_tools():
+    nb = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "90-review.ipynb", as_version=4)
+    source = "\n".join(c.source for c in nb.cells)
+    for name in ("item_statistics", "gradebook", "difficulty_figure", "simulated_cohort", "discrimination"):
+        assert name not in source, f"90-review still shows {name}: it belongs to the instructor tools"
+
+
+def test_the_instructor_tools_are_documented_in_the_readme():
+    from widgets.quiz import analytics
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## For instructors"):]
+    for name in ("item_statistics", "gradebook", "write_gradebook", "difficulty_figure", "load_cohort",
+                 "simulated_cohort"):
+        assert hasattr(analytics, name) and f"{name}(" in section
