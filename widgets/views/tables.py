@@ -79,10 +79,14 @@ def frame_text(frame) -> str:
     import pandas as pd
 
     shown = frame.map(_cell) if hasattr(frame, "map") else frame.applymap(_cell)
+    widths = [max([len(str(c)) for c in (col if isinstance(col, tuple) else (col,))]
+                  + [len(v) for v in shown.iloc[:, i]], default=0)
+              for i, col in enumerate(shown.columns)]
+    formatters = [(lambda v, w=w: v.ljust(w)) for w in widths]
     with pd.option_context("display.max_colwidth", None, "display.max_rows", None,
                            "display.max_columns", None, "display.width", 10_000,
                            "display.colheader_justify", "left"):
-        return shown.to_string(justify="left")
+        return shown.to_string(justify="left", formatters=formatters)
 
 
 def _plain_range_index(index) -> bool:
