@@ -204,7 +204,7 @@ def end_slope() -> float:
 
 
 def end_angle_deg() -> float:
-    """Return the angle of the open wound's ends from the vertical, in degrees (derived from :func:`end_slope`)."""
+    """Return the angle of the open wound's ends from the vertical, in degrees (from :func:`end_slope`)."""
     return math.degrees(math.atan(end_slope()))
 
 
