@@ -159,3 +159,12 @@ def test_the_instructor_tools_are_documented_in_the_readme():
     for name in ("item_statistics", "gradebook", "write_gradebook", "difficulty_figure", "load_cohort",
                  "simulated_cohort"):
         assert hasattr(analytics, name) and f"{name}(" in section
+
+
+def test_widget_tables_write_numbers_as_people_do():
+    from widgets.views import table_html
+
+    html = table_html([{"offset (mm)": -0.0, "angle (deg)": 12.5, "n": 3, "share": 0.30000000000000004}],
+                      "caption")
+    assert "<td>0</td>" in html and "-0" not in html
+    assert "<td>12.5</td>" in html and "<td>3</td>" in html and "<td>0.3</td>" in html
