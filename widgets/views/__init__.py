@@ -75,7 +75,7 @@ def guarded(status_setter: Callable[[str], None]):
 
 
 def _cell_text(value: object) -> str:
-    """A cell as a person writes it: floats through :func:`widgets.numbers.format_number` (no -0.0)."""
+    """Write a cell as a person would: floats through :func:`widgets.numbers.format_number`."""
     if isinstance(value, float):
         from widgets.numbers import format_number
 
