@@ -25,9 +25,8 @@ from widgets.numbers import format_number, format_percent, format_score
 
 __all__ = ["format_number", "format_percent", "format_score", "frame_html", "frame_text", "install"]
 
-_STYLE = ("<style>table.miss-frame{border-collapse:collapse}"
-          "table.miss-frame th,table.miss-frame td{text-align:left;vertical-align:top;"
-          "white-space:normal;padding:0.25em 0.6em}</style>")
+#: Inline, so that it survives the notebook's HTML sanitizer and overrides JupyterLab's right alignment.
+_CELL = 'style="text-align:left;vertical-align:top"'
 
 
 def _cell(value: Any) -> str:
@@ -61,16 +60,18 @@ def frame_html(frame) -> str:
     names = [n if n is not None else "" for n in frame.index.names] if show_index else []
     head = []
     for i, row in enumerate(_header_rows(frame)):
-        lead = "".join(f'<th scope="col">{html.escape(str(n if i == 0 else ""))}</th>' for n in names)
-        head.append("<tr>" + lead + "".join(f'<th scope="col">{html.escape(c)}</th>' for c in row)
+        lead = "".join(f'<th scope="col" {_CELL}>{html.escape(str(n if i == 0 else ""))}</th>'
+                       for n in names)
+        head.append("<tr>" + lead + "".join(f'<th scope="col" {_CELL}>{html.escape(c)}</th>' for c in row)
                     + "</tr>")
     body = []
     for key, values in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
         keys = key if isinstance(key, tuple) else (key,)
-        lead = "".join(f'<th scope="row">{html.escape(_cell(k))}</th>' for k in keys) if show_index else ""
-        body.append("<tr>" + lead + "".join(f"<td>{html.escape(_cell(v))}</td>" for v in values)
+        lead = ("".join(f'<th scope="row" {_CELL}>{html.escape(_cell(k))}</th>' for k in keys)
+                if show_index else "")
+        body.append("<tr>" + lead + "".join(f"<td {_CELL}>{html.escape(_cell(v))}</td>" for v in values)
                     + "</tr>")
-    return (f'{_STYLE}<table class="miss-frame dataframe"><thead>{"".join(head)}</thead>'
+    return (f'<table class="miss-frame dataframe"><thead>{"".join(head)}</thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
 
 
