@@ -8,7 +8,15 @@ import pytest
 
 from widgets.anatomy import LEVELS, LUMBAR, level_dimensions
 from widgets.anatomy.kambin import instruments, kambin_triangle, published_cannula_limits
-from widgets.anatomy.morphometry import DISCS, complete_pedicle_series, series_label
+from widgets.anatomy.morphometry import (
+    DISCS,
+    PEDICLE_ANGLE_SERIES,
+    complete_angle_series,
+    complete_pedicle_series,
+    pedicle_angle_rows,
+    pedicle_angle_table,
+    series_label,
+)
 from widgets.anatomy.spine import build_spine
 from widgets.anatomy.tables import (
     LESSON_ASSUMPTIONS,
@@ -82,7 +90,7 @@ def test_the_table_a_student_reads_shows_the_data_value_and_its_confidence():
 
 def test_interpolations_are_labelled_as_such():
     d = level_dimensions("L3")
-    for key in ("pedicle_height", "pedicle_transverse_angle"):
+    for key in ("pedicle_height",):
         assert d[key].basis == "interpolated"
         assert "interpolation" in d[key].note and "not a published figure" in d[key].note
     # L2 pedicle height: a third of the way from L1 (15.9) to L4 (13.3)
@@ -190,3 +198,41 @@ def test_bad_arguments_are_rejected():
         level_dimensions("L4", spread_sd=5)
     with pytest.raises(ValueError, match="segment must be one of"):
         kambin_triangle("L5-L6")
+
+
+def test_transverse_angle_is_the_per_level_series_never_a_straight_line():
+    # A per-level series exists, so the model (and everything built on it: the 3-D vertebra, the
+    # screw presets, the C-arm) reads each level's published angle; none is interpolated.
+    from widgets.anatomy import build_vertebra
+    from widgets.screws import preset
+
+    assert complete_angle_series()[0] == PEDICLE_ANGLE_SERIES[0] == "Cheung1994"
+    rows = pedicle_angle_rows()
+    series = rows[rows.source_key == "Cheung1994"].set_index("level")["value"]
+    model = [level_dimensions(lv)["pedicle_transverse_angle"] for lv in LUMBAR]
+    assert [d.basis for d in model] == ["cited"] * 5
+    assert [d.value for d in model] == [series[lv] for lv in LUMBAR] == [16, 16, 19, 23, 29]
+    assert [preset(lv)[0] for lv in LUMBAR] == [d.value for d in model]
+    for lv, d in zip(LUMBAR, model, strict=True):
+        ax = build_vertebra(lv).pedicles["left"].axis  # medial angle of the drawn pedicle axis
+        assert math.degrees(math.atan2(-ax[0], ax[1])) == pytest.approx(d.value, abs=1e-6)
+    # not a straight line: the values differ from the line through the end levels
+    lo, hi = model[0].value, model[-1].value
+    line = [lo + (hi - lo) * i / 4 for i in range(5)]
+    assert max(abs(d.value - y) for d, y in zip(model, line, strict=True)) > 2.0
+
+
+def test_angle_table_shows_every_published_angle_side_by_side():
+    t = pedicle_angle_table().set_index("level")
+    rows = pedicle_angle_rows()
+    for r in rows.to_dict("records"):
+        col = next(c for c in t.columns if c.startswith(series_label(r["source_key"]) + " ("))
+        assert t.loc[r["level"], col] == f"{r['value']:g}"
+    # series with end levels only leave the middle levels empty (nothing interpolated or averaged)
+    sel = next(c for c in t.columns if c.startswith("Lumbar Screw Sel 2019"))
+    assert list(t[sel]) == ["20", "", "", "", "32"]
+    assert t.loc["L5", "spread across series (°)"] == "11.3"
+    assert set(t["the model uses"]) == {"Cheung 1994"}
+    from widgets.anatomy.tables import lesson_references
+
+    assert set(rows["source_key"]) <= set(lesson_references())

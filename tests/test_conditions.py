@@ -409,32 +409,15 @@ def test_new_references_have_what_the_converter_checks():
         assert not math.isnan(len(item["note"]))
 
 
-def _quotes():
-    import csv
-
-    from widgets.data import data_dir
-
-    with (data_dir() / "quotes.csv").open(encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def test_quotes_state_their_values_and_resolve():
+def test_every_reflex_convention_cites_a_checked_source_and_quotes_its_row():
     refs = references()
-    rows = _quotes()
-    assert rows
-    for row in rows:
-        assert row["source_key"] in refs, row
-        assert row["value"] in row["quote"], row
-        assert len(row["quote"].split()) <= 40, row
-
-
-def test_every_reflex_convention_is_backed_by_a_quote_naming_the_root_and_the_reflex():
-    quotes = [(q["source_key"], q["value"], q["quote"].lower()) for q in _quotes()
-              if q["table"] == "tendon_reflexes"]
     words = {"biceps": "biceps", "brachioradialis": "brachioradialis", "triceps": "triceps",
              "knee jerk (patellar)": "quadriceps (knee)",
              "ankle jerk (achilles)": "gastrocnemius/soleus (ankle)"}
     for r in load_table("tendon_reflexes").itertuples():
-        word = words[str(r.reflex).lower()]
-        assert any(key == r.convention_source_key and value == r.root_by_convention and word in quote
-                   for key, value, quote in quotes), r.reflex
+        ref = refs[r.convention_source_key]
+        assert ref.get("custom", {}).get("verified") and ref.get("URL"), r.convention_source_key
+        notes = str(r.notes).lower()
+        assert f'"{r.root_by_convention.lower()} |' in notes, r.reflex  # the source's row for that root
+        assert words[str(r.reflex).lower()] in notes, r.reflex
+        assert f"segmental innervation: {r.segment_from}-{r.segment_to}".lower() in notes, r.reflex

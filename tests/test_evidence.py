@@ -85,7 +85,7 @@ def test_other_outcomes_flags_and_reasons():
     assert list(vp.index[vp["default"]]) == ["Buchbinder 2009 (3 months)", "Kallmes 2009 (1 month)",
                                              "VERTOS IV 2018 (1 month)"]
     assert "binary outcome" in vp.loc["VAPOUR 2016 (14 days)", "why_not"]
-    assert "sign convention not confirmed in the source" in vp.loc["Kallmes 2009 (1 month)", "caveats"]
+    assert "sign convention not stated in the source" in vp.loc["Kallmes 2009 (1 month)", "caveats"]
 
 
 # ----------------------------------------------------------------------------- pools of cited data

@@ -40,3 +40,14 @@ def test_lesson_references_resolve_and_cover_the_cited_tables():
     assert len(keys) == len(set(keys)) and set(keys) <= set(references())
     assert set(load_table("screw_accuracy")["source_key"]) & set(keys)
     assert "Peng2020AnnTranslMed" in keys and "Bindal2008JNeurosurgSpine" in keys
+
+
+def test_lesson_references_cover_the_angle_series_and_the_screw_choice():
+    from widgets.anatomy.morphometry import pedicle_angle_rows
+    from widgets.navigation import lesson_references
+    from widgets.screws import deformation_rule, screw_choice_table, screw_sizes
+
+    keys = set(lesson_references())
+    assert set(pedicle_angle_rows()["source_key"]) <= keys  # every angle series the lesson tables show
+    assert {deformation_rule()[1], screw_sizes()[1]} <= keys
+    assert {k for k in screw_choice_table().attrs["sources"] if k} <= keys

@@ -243,3 +243,68 @@ def test_units_table():
     assert units.compatible_units("mm") == ["mm", "cm", "m"]
     with pytest.raises(units.UnitError):
         units.convert(1, "mm", "s")
+
+
+# --------------------------------------------------------------------- grading what was handed in
+
+JUNK = ["zz", 5, True, {"x": [1]}, [["a"]], ["a", "a", "zz"], {"value": "abc"}, {"value": [1]},
+        "1e999 mm", ("x", "y", "z"), {"p1": "nope"}, {"nope": "x"}, ["s1"] * 9, float("inf")]
+
+
+@pytest.mark.parametrize("item", [SINGLE, MULTI, NUMERIC, ORDER, MATCH], ids=lambda i: i.type)
+@pytest.mark.parametrize("response", JUNK, ids=repr)
+def test_regrade_never_raises_and_keeps_the_score_within_0_and_1(item, response):
+    from widgets.quiz.grading import regrade
+
+    result = regrade(item, response)
+    assert 0.0 <= result.score <= 1.0
+    try:
+        grade(item, response)
+    except (TypeError, ValueError, KeyError):
+        assert result.score == 0.0 and result.message.startswith("could not grade")
+
+
+def test_regrade_gives_the_graders_verdict_for_a_readable_response():
+    from widgets.quiz.grading import regrade
+
+    assert regrade(SINGLE, "b").score == 1.0
+    assert regrade(MULTI, ["a"]).score == 0.5
+    assert regrade(NUMERIC, {"value": 1.4, "unit": "cm"}).correct
+
+
+@pytest.mark.parametrize("item", [SINGLE, MULTI, NUMERIC, ORDER, MATCH], ids=lambda i: i.type)
+def test_a_pinned_item_grades_exactly_as_the_item(item):
+    import json
+
+    from widgets.quiz.grading import item_from_pin, item_hash, item_pin
+
+    pin = json.loads(json.dumps(item_pin(item)))     # as the manifest stores it
+    again = item_from_pin(pin)
+    assert item_hash(again) == item_hash(item) == pin["hash"]
+    responses = {"single": ["a", "b", None], "multiple": [["a", "c"], ["a"], ["b", "d"]],
+                 "numeric": [14.05, "1.4 cm", 99, None], "ordering": [["s1", "s2", "s3", "s4"], ["s2", "s1"]],
+                 "matching": [{"p1": "x", "p2": "y", "p3": "x"}, {"p1": "y"}]}[item.type]
+    for response in responses:
+        a, b = grade(item, response), grade(again, response)
+        assert (a.correct, a.score) == (b.correct, b.score), response
+
+
+def test_the_hash_follows_what_is_asked_and_the_key_not_the_feedback():
+    import dataclasses
+
+    from widgets.quiz.grading import item_hash
+
+    assert item_hash(dataclasses.replace(SINGLE, answer="c")) != item_hash(SINGLE)
+    assert item_hash(dataclasses.replace(NUMERIC, tolerance_abs=0.6)) != item_hash(NUMERIC)
+    assert item_hash(dataclasses.replace(SINGLE, stem="Another stem?")) != item_hash(SINGLE)
+    assert item_hash(dataclasses.replace(SINGLE, explanation="Reworded.")) == item_hash(SINGLE)
+
+
+def test_a_pin_that_does_not_match_its_hash_is_refused():
+    from widgets.quiz.grading import PinError, item_from_pin, item_pin
+
+    pin = item_pin(SINGLE)
+    with pytest.raises(PinError, match="does not match its hash"):
+        item_from_pin({**pin, "answer": "c"})
+    with pytest.raises(PinError, match="malformed"):
+        item_from_pin({k: v for k, v in pin.items() if k != "options"})

@@ -81,16 +81,18 @@ def test_every_existing_lesson_has_a_quiz_and_every_type_is_used():
                                              "matching"}
 
 
-def test_l4_pedicle_width_key_comes_from_the_morphometry_table():
+def test_l4_pedicle_width_comes_from_the_morphometry_table():
     table = load_table("lumbar_morphometry")
     rows = table[(table["level"] == "L4") & (table["measure"] == "pedicle_width_transverse")
-                 & (table["source_key"] == "Panjabi1992")]
-    item = get_item("anat-l4-width-panjabi")
-    assert item.key == pytest.approx(rows["value"].mean())
-    assert item.key == pytest.approx((13.4 + 14.7) / 2)  # right and left, by hand
-    assert item.unit == "mm"
+                 & (table["source_key"] == "Panjabi1992") & (table["subgroup"] == "left")]
+    item = get_item("start-secondary-flag")
+    width = item.values["w"]
+    assert width.value == pytest.approx(rows["value"].iloc[0])
+    assert width.value == pytest.approx(14.7)  # Panjabi's left L4 mean, by hand
+    assert width.unit == "mm"
     assert "secondary-source" in item.confidences
     assert "secondary-source" in item.explanation
+    assert "14.7 mm" in item.stem
 
 
 def test_window_area_key_comes_from_the_corridor_model():

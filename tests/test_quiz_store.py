@@ -218,3 +218,128 @@ def test_reset_keeps_a_backup(store_dir):
     assert store.reset() is None
     store.record("item-1", "a", correct=True, score=1.0, now=WHEN)
     assert [r["item"] for r in store.records()] == ["item-1"]
+
+
+# --------------------------------------------------------------------------- every record is checked
+
+
+def _good(**kw):
+    rec = {"v": 1, "id": "r1", "learner": "student", "item": "anat-x", "lesson": "01-spinal-anatomy",
+           "objective": "o", "mode": "practice", "response": "a", "correct": True, "score": 1.0,
+           "t": "2025-03-01T09:00:00+00:00"}
+    rec.update(kw)
+    return rec
+
+
+@pytest.mark.parametrize(("change", "why"), [
+    ({"t": "yesterday"}, "'t' must be an ISO 8601 time"),
+    ({"t": 12345}, "'t' must be an ISO 8601 time"),
+    ({"t": None}, "'t' must be an ISO 8601 time"),
+    ({"score": "abc"}, "'score' must be a number from 0 to 1"),
+    ({"score": 100}, "'score' must be a number from 0 to 1"),
+    ({"score": -0.5}, "'score' must be a number from 0 to 1"),
+    ({"score": float("nan")}, "'score' must be a number from 0 to 1"),
+    ({"score": 10**400}, "'score' must be a number from 0 to 1"),
+    ({"score": True}, "'score' must be a number from 0 to 1"),
+    ({"correct": "yes"}, "'correct' must be true or false"),
+    ({"id": ""}, "'id' must be non-empty text"),
+    ({"id": ["x"]}, "'id' must be non-empty text"),
+    ({"item": 5}, "'item' must be non-empty text"),
+    ({"mode": ["exam"]}, "'mode' must be text"),
+    ({"lesson": None}, "'lesson' must be text"),
+])
+def test_a_bad_record_is_skipped_with_its_line_and_why(store_dir, change, why):
+    store = ProgressStore("student")
+    store.record("item-0", "a", correct=True, score=1.0, now=WHEN)
+    with store.path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(_good(**change)) + "\n")
+    store.record("item-2", "b", correct=False, score=0.0, now=WHEN)
+    result = store.read()
+    assert [r["item"] for r in result.records] == ["item-0", "item-2"]
+    assert result.skipped == [2]
+    assert result.lines == [1, 3]
+    assert len(result.problems) == 1 and result.problems[0].startswith(f"line 2: {why}")
+
+
+@pytest.mark.parametrize(("raw", "why"), [
+    (b'{"id": "x", "item": "i", "t": "2025-03-01", "mode": "ex\xffam"}', "line 2: not valid UTF-8"),
+    (b'["not", "an", "object"]', "line 2: not a record"),
+    (b'{"id": "x", "item": "i"}', "line 2: no 't' field"),
+    (b'{"id": "x", "item": "i", "t": "2025', "line 2: not a complete JSON record"),
+    (b"[" * 100000, "line 2: not a complete JSON record"),
+])
+def test_lines_that_are_not_records_are_reported_not_dropped_in_silence(store_dir, raw, why):
+    store = ProgressStore("student")
+    store.record("item-0", "a", correct=True, score=1.0, now=WHEN)
+    with store.path.open("ab") as fh:
+        fh.write(raw + b"\n")
+    result = store.read()
+    assert [r["item"] for r in result.records] == ["item-0"]
+    assert result.problems[0].startswith(why), result.problems
+
+
+def test_lines_of_an_export_count_the_header(store_dir, tmp_path):
+    from widgets.quiz.store import read_export_result
+
+    store = ProgressStore("student")
+    for i in range(3):
+        store.record(f"item-{i}", "a", correct=True, score=1.0, now=WHEN)
+    path = store.export(tmp_path / "e.jsonl")
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b'"t":"2025', b'"t":"yesterday')
+    path.write_bytes(b"\n".join(lines))
+    header, result = read_export_result(path)
+    assert header["learner"] == "student"
+    assert result.lines == [2, 4] and result.skipped == [3]
+    assert result.problems[0].startswith("line 3: 't' must be an ISO 8601 time")
+    assert [r["item"] for r in read_export(path)[1]] == ["item-0", "item-2"]
+
+
+def test_an_export_with_a_byte_order_mark_is_read(store_dir, tmp_path):
+    store = ProgressStore("student")
+    store.record("item-0", "a", correct=True, score=1.0, now=WHEN)
+    path = store.export(tmp_path / "e.jsonl")
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert [r["item"] for r in read_export(path)[1]] == ["item-0"]
+
+
+def test_export_and_import_round_trip_every_valid_record(store_dir, tmp_path):
+    store = ProgressStore("student")
+    responses = ["a", ["a", "c"], {"value": 14.5, "unit": "mm"}, {"p1": "x", "p2": None},
+                 ["s2", None, "s1"], None, "naïve “quotes” ✓"]
+    sent = [store.record(f"item-{i}", r, correct=i % 2 == 0, score=i / 10, now=WHEN,
+                         mode="exam" if i % 2 else "practice", lesson="07-case")
+            for i, r in enumerate(responses)]
+    with store.path.open("ab") as fh:    # damage between good records: reported, never exported
+        fh.write(json.dumps(_good(id="bad1", t="yesterday")).encode() + b"\n")
+        fh.write(b'{"id": "bad2", "item": "x", "t": "2025-01-01", "mode": "\xff"}\n')
+    sent.append(store.record("item-last", "b", correct=False, score=0.0, now=WHEN))
+    assert len(store.read().problems) == 2
+
+    path = store.export(tmp_path / "student.jsonl")
+    _, exported = read_export(path)
+    assert exported == sent
+    laptop = ProgressStore("student", directory=tmp_path / "laptop")
+    assert laptop.import_file(path) == len(sent)
+    assert laptop.records() == sent
+    assert laptop.read().problems == []
+
+
+def test_the_review_lesson_reads_a_store_holding_bad_records(store_dir):
+    from widgets.quiz.items import item_index
+    from widgets.quiz.review import due_table, mastery_table, review_items, store_summary
+
+    info = item_index()[0]
+    store = ProgressStore("student")
+    store.record(info.id, "a", correct=True, score=1.0, lesson=info.lesson,
+                 objective=info.objective, now=WHEN)
+    with store.path.open("a", encoding="utf-8") as fh:
+        for bad in ({"t": "yesterday"}, {"score": "abc"}, {"correct": "no"}, {"t": 12345}):
+            fh.write(json.dumps(_good(id=f"bad-{len(bad)}", item=info.id, lesson=info.lesson,
+                                      objective=info.objective, **bad)) + "\n")
+    assert store_summary("student").iloc[0].tolist() == [1, 4]
+    due = due_table("student", now=WHEN)
+    assert due.loc[info.lesson, "waiting"] == 1
+    mastery = mastery_table("student")
+    assert mastery["answered"].sum() == 1
+    assert info.id not in [i.id for i in review_items("student", n_items=500, now=WHEN)]

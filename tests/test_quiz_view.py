@@ -128,16 +128,19 @@ def test_exam_mode_never_puts_the_key_in_widget_state(store):
         elif item.type == "numeric":
             view.answer((item.key, item.unit))
     assert leaked() == []
-    assert store.records() == []                   # nothing recorded before submission
+    drafts = store.records()                       # each saved answer is on disk at once,
+    assert {r["mode"] for r in drafts} == {"draft"}   # as a draft: no verdict is given
+    assert len(drafts) == len(items)
     assert view.session.last_grades == {}          # and nothing graded
     view.finish.click()
     assert leaked() == []
     assert "responses recorded" in view.summary.value
     assert "Score" not in view.summary.value
-    records = store.records()
+    records = [r for r in store.records() if r["mode"] != "draft"]
     assert len(records) == len(items)
     assert {r["mode"] for r in records} == {"exam"}
-    assert all(r["correct"] for r in records)
+    assert not any("correct" in r or "score" in r for r in store.records())  # no verdict on file
+    assert all(g.correct for g in view.session.last_grades.values())
 
 
 def test_errors_are_shown_and_re_raised():

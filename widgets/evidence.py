@@ -368,7 +368,7 @@ def _proportion(o: Outcome):
     for r in table.to_dict("records"):
         year = _num(r["year"])
         year_text = _txt(r["year_text"]).split(" (")[0]
-        caveats = ["parsed from run-together review tables; verify against the paper"]
+        caveats = ["parsed from run-together review tables"]
         if not year:
             caveats.append("year truncated in the source")
         if _txt(r["patients_text"]):
@@ -391,8 +391,8 @@ def _difference(o: Outcome):
     for r in table.to_dict("records"):
         est, lo, hi = _num(r["between_group_difference"]), _num(r["ci_low"]), _num(r["ci_high"])
         caveats = []
-        if "verify" in _txt(r["direction_note"]).lower():
-            caveats.append("sign convention not confirmed in the source")
+        if _SIGN_UNSTATED.search(_txt(r["direction_note"])):
+            caveats.append("sign convention not stated in the source")
         if r["confidence"] == "secondary-source":
             caveats.append("secondary-source figures")
         why = "" if None not in (est, lo, hi) else (
@@ -1212,6 +1212,7 @@ def _p_column(text: str) -> tuple[str, float] | None:
 
 
 _RANDOMISED = re.compile(r"\bRCTs?\b|(?<!non)(?<!non-)randomi[sz]ed|\bsham\b|placebo", re.IGNORECASE)
+_SIGN_UNSTATED = re.compile(r"sign (convention )?not (stated|legible)", re.IGNORECASE)
 _WEAK = re.compile(r"secondary|conference|\bweak\b|garbled", re.IGNORECASE)
 _OPEN = re.compile(r"\(open\)|open-label|open \(not stated|no sham|not blinded", re.IGNORECASE)
 
@@ -1434,8 +1435,8 @@ def _read(source: Source, entry: MapEntry) -> Evidence:
         printed = _txt(r["value_text"]) or _g(estimate)
     else:  # pragma: no cover - MAP only names the tables above
         raise DataError(f"no reader for table {table!r}")
-    if table == _V and "verify" in _txt(r["direction_note"]).lower():
-        printed += " [sign convention not confirmed in the source]"
+    if table == _V and _SIGN_UNSTATED.search(_txt(r["direction_note"])):
+        printed += " (sign convention not stated in the source)"
     shown_p = p or _first_p(texts)
     if lo is None and shown_p and not _P.search(printed):
         printed += f" (p {shown_p[0]} {shown_p[1]:g})"

@@ -82,9 +82,11 @@ def study_level_summary() -> pd.DataFrame:
 
 
 #: Every source lesson 04 (imaging, navigation, radiation) shows, in the order its References list them:
-#: the screw grading scales and angles, the accuracy pools and trial, the radiation doses and limits.
+#: the screw grading scales, the pedicle angles and widths, the screw-diameter ceiling and sizes, the
+#: accuracy pools and trial, the radiation doses and limits.
 LESSON_REFERENCES = (
-    "Gertzbein1990", "Seekhealthz", "LumbarScrewSel2019", "Panjabi1992", "Solitro2019",
+    "Gertzbein1990", "Cheung1994", "Coscia2022", "LumbarScrewSel2019", "Singh2013",
+    "Panjabi1992", "Makino2012", "Spine1989_pedicle80", "Bernard1992", "Solitro2019",
     "PerdomoPantoja2019WorldNeurosurg", "Gelalis2012EurSpineJ", "Peng2020AnnTranslMed",
     "Puvanesarajah2014", "Bindal2008JNeurosurgSpine", "Funao2014", "Rampersaud2000Spine",
     "ICRP103ICRP118", "Openanesthesia", "Park2018YonseiMedJ", "Li2018JOSR",

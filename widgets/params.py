@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import importlib.util
+import math
 import re
 import types
 from collections.abc import Callable, Mapping, Sequence
@@ -32,6 +33,24 @@ __all__ = [
 
 class ParameterError(ValueError):
     """A lesson parameter has a wrong name, type or value (one-line message)."""
+
+
+# A number as a person writes it: 30, -2, 27.5, .5, 1e2, 1.5E-3 (no nan, inf, hex or '_').
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def read_number(text: str) -> int | float | None:
+    """Return the number ``text`` spells (int when it has no point or exponent), else ``None``.
+
+    ``"1e2"`` is 100.0 (YAML 1.1 reads it as a string); ``"nan"``, ``"inf"``
+    and anything that is not a plain decimal number give ``None``.
+    """
+    text = text.strip()
+    if not _NUMBER.fullmatch(text):
+        return None
+    if re.fullmatch(r"[-+]?\d+", text):
+        return int(text)
+    return float(text)
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,13 @@ class Param:
         """
         if value is None and self.optional:
             return None
+        if self.type is int and isinstance(value, float) and math.isfinite(value) \
+                and value.is_integer():
+            value = int(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ParameterError(
+                f"parameter {self.name!r} must be {self.allowed()}; got {value!r}"
+                " (not a finite number)")
         ok_type = isinstance(value, self.type) and not (
             self.type in (int, float) and isinstance(value, bool)
         )

@@ -46,8 +46,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from widgets.anatomy import LEVELS, build_vertebra
+from widgets.anatomy import LEVELS, LUMBAR, build_vertebra
+from widgets.anatomy.morphometry import series_label
 from widgets.anatomy.vertebra import Vertebra, body_outline
+from widgets.corridor import assumption
 from widgets.data import load_table
 
 __all__ = [
@@ -55,18 +57,23 @@ __all__ = [
     "MODIFIED",
     "SIDES",
     "BreachResult",
-    "breach_grade",
-    "pedicle_width",
+    "ScrewChoice",
     "Trajectory",
-    "diameter_rule_fraction",
+    "breach_grade",
+    "choose_diameter",
+    "deformation_ceiling",
+    "deformation_rule",
     "evaluate",
     "grade",
     "grade_scale",
     "grading_table",
+    "narrowest_width",
+    "pedicle_width",
     "preset",
     "preset_table",
-    "recommended_diameter",
+    "screw_choice_table",
     "screw_direction",
+    "screw_sizes",
     "vertebra",
 ]
 
@@ -316,14 +323,15 @@ def evaluate(level: str, side: str, medial_deg: float, sagittal_deg: float, diam
                         grade(depth, MODIFIED), e, tip, ax.width, ax.height)
 
 
-# --------------------------------------------------------------------------- presets and rules
+# --------------------------------------------------------------------------- presets
 
 
 def preset(level: str, side: str = "left") -> tuple[float, float, str, str]:
     """Return the published pedicle angles at ``level``: (medial, sagittal, basis, basis).
 
-    The basis says whether each angle is cited, an interpolation between published end levels,
-    derived or an assumption (from the anatomy model's dimensions).
+    The medial (transverse) angle is the anatomy model's: the per-level series of
+    :data:`widgets.anatomy.morphometry.PEDICLE_ANGLE_SERIES` (never an interpolation where a
+    per-level series exists). The basis says whether each angle is cited, derived or an assumption.
     """
     if side not in SIDES:
         raise ValueError(f"side must be 'left' or 'right'; got {side!r}")
@@ -332,41 +340,212 @@ def preset(level: str, side: str = "left") -> tuple[float, float, str, str]:
     return m.value, g.value, m.basis, g.basis
 
 
+def _source_text(d) -> str:
+    conf = f", {d.confidence}" if d.confidence else ""
+    if d.basis == "assumption" and "s1_size_to_l5" in d.source:
+        return f"assumption: as at L5 ({series_label(_root_source(d))}{conf})"
+    return f"{d.basis} ({series_label(d.source)}{conf})"
+
+
+def _root_source(d) -> str:
+    """Return the publication a dimension rests on (for S1, the L5 source its assumption uses)."""
+    m = re.search(r"x L5, ([^)]+)\)", d.source)
+    return m.group(1) if m else d.source
+
+
 def preset_table() -> pd.DataFrame:
-    """Return the preset angles and the 80% diameter rule at every level, each with its basis."""
+    """Return the preset angles and the narrowest pedicle width at every level, each with its source.
+
+    The angle and the width of a preset come from the model, and the model takes them from different
+    publications (no series in the data publishes both at every level). The last column says so,
+    level by level, instead of pairing them silently.
+    """
     rows = []
-    frac, key = diameter_rule_fraction()
     for lv in LEVELS:
         dims = vertebra(lv).dims
-        m, g, w = dims["pedicle_transverse_angle"], dims["pedicle_sagittal_angle"], dims["pedicle_width_left"]
+        m, g = dims["pedicle_transverse_angle"], dims["pedicle_sagittal_angle"]
+        width, side = narrowest_width(lv)
+        w = dims[f"pedicle_width_{side}"]
+        a_src, w_src = _root_source(m), _root_source(w)
+        same = ("one source" if a_src == w_src else
+                f"two sources: angle {series_label(a_src)}, width {series_label(w_src)}")
         rows.append({
-            "level": lv, "medial angle (°)": m.value,
-            "medial angle basis": f"{m.basis} ({m.source})",
-            "sagittal angle (°)": g.value, "sagittal angle basis": f"{g.basis} ({g.source})",
-            "left pedicle width (mm)": w.value, "width basis": f"{w.basis} ({w.source}, {w.confidence})",
-            f"{frac:.0%} of width (mm, calculation, {key})": round(frac * w.value, 1),
+            "level": lv, "medial angle (°)": round(m.value, 1), "medial angle source": _source_text(m),
+            "sagittal angle (°)": round(g.value, 1), "sagittal angle source": _source_text(g),
+            "narrowest pedicle width (mm)": round(width, 1), "narrower side": side,
+            "width source": _source_text(w), "angle and width come from": same,
         })
     return pd.DataFrame(rows)
 
 
+# --------------------------------------------------------------------------- screw diameter
+
+
 @functools.cache
-def diameter_rule_fraction() -> tuple[float, str]:
-    """Return the rule-of-thumb fraction of pedicle width for the screw diameter and its source."""
+def deformation_rule() -> tuple[float, str]:
+    """Return the ceiling fraction of the outer cortical width and its source (the 1989 Spine cadaver study).
+
+    The cited finding: the pedicle deformed plastically once the thread diameter exceeded the
+    endosteal diameter or 80% of the outer cortical diameter. It is a ceiling, not a target.
+    """
     t = load_table("instruments")
-    row = t[t.iloc[:, 0] == "pedicle screw diameter rule"].iloc[0]
-    text = " ".join(str(x) for x in row.values)
-    pct = re.search(r"(\d+(?:\.\d+)?)\s*%", text)
+    row = t[(t["item"] == "pedicle screw diameter limit")]
+    if row.empty:
+        raise ValueError("instruments: no 'pedicle screw diameter limit' row")
+    text = str(row.iloc[0]["value_text"])
+    pct = re.search(r"(\d+(?:\.\d+)?)\s*%\s*of outer cortical", text)
     if pct is None:
-        raise ValueError("instruments: no percentage in the pedicle screw diameter rule row")
-    return float(pct.group(1)) / 100.0, str(row["source_key"])
+        raise ValueError("instruments: no percentage of the outer cortical diameter in the limit row")
+    return float(pct.group(1)) / 100.0, str(row.iloc[0]["source_key"])
 
 
-def recommended_diameter(level: str, side: str = "left") -> float:
-    """Screw diameter (mm) from the ~80%-of-pedicle-width rule of thumb (a calculation)."""
-    if side not in SIDES:
-        raise ValueError(f"side must be 'left' or 'right'; got {side!r}")
-    frac, _ = diameter_rule_fraction()
-    return round(frac * vertebra(level).pedicles[side].width, 2)
+@functools.cache
+def screw_sizes() -> tuple[tuple[float, ...], str]:
+    """Return the commonly used lumbar screw diameters (mm) and the source of their range.
+
+    The range's ends are cited (instruments table); the sizes between them are listed in the step
+    of ``data/assumptions.yaml: pedicle_screw_diameter_step``.
+    """
+    t = load_table("instruments")
+    row = t[(t["item"] == "lumbar pedicle screw")
+            & (t["parameter"] == "outer diameter of the most commonly used screws")]
+    if row.empty:
+        raise ValueError("instruments: no commonly used lumbar screw diameter row")
+    lo, hi = float(row.iloc[0]["value_low"]), float(row.iloc[0]["value_high"])
+    step = assumption("pedicle_screw_diameter_step").value
+    n = int(round((hi - lo) / step))
+    return tuple(round(lo + k * step, 2) for k in range(n + 1)), str(row.iloc[0]["source_key"])
+
+
+def _width(name: str, v) -> float | None:
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        raise TypeError(f"{name} must be a finite number of mm; got {v!r}")
+    if not 1.0 <= v <= 40.0:
+        raise ValueError(f"{name} must be from 1 to 40 mm; got {v}")
+    return float(v)
+
+
+@dataclass(frozen=True)
+class ScrewChoice:
+    """The largest commonly used screw under a pedicle's deformation ceiling."""
+
+    outer_mm: float | None
+    endosteal_mm: float | None
+    ceiling_mm: float
+    sizes_mm: tuple[float, ...]
+    diameter_mm: float | None
+    reason: str
+
+    @property
+    def value(self) -> float:
+        """The chosen diameter (mm), so value specs can call :func:`choose_diameter` directly."""
+        if self.diameter_mm is None:
+            raise ValueError(f"no commonly used screw fits: {self.reason}")
+        return self.diameter_mm
+
+
+def deformation_ceiling(*, outer_mm: float | None = None, endosteal_mm: float | None = None) -> float:
+    """Return the largest thread diameter (mm) before the pedicle deforms (1989 Spine cadaver study).
+
+    ``outer_mm`` is the outer cortical width at the isthmus (cortex to cortex): the ceiling is 80% of
+    it. ``endosteal_mm`` is the width of the cancellous canal inside the cortex: the ceiling is the
+    canal itself. With both, the smaller ceiling applies.
+
+    Examples
+    --------
+    >>> round(deformation_ceiling(outer_mm=10.0), 2)
+    8.0
+    >>> deformation_ceiling(outer_mm=10.0, endosteal_mm=6.5)
+    6.5
+    """
+    outer, inner = _width("outer_mm", outer_mm), _width("endosteal_mm", endosteal_mm)
+    if outer is None and inner is None:
+        raise ValueError("give outer_mm (outer cortical width) or endosteal_mm (inner canal width), or both")
+    frac, _ = deformation_rule()
+    ceilings = [c for c in (None if outer is None else frac * outer, inner) if c is not None]
+    return round(min(ceilings), 6)
+
+
+def choose_diameter(*, outer_mm: float | None = None, endosteal_mm: float | None = None) -> ScrewChoice:
+    """Choose a screw as a surgeon does: the largest common size that stays under the ceiling.
+
+    The ceiling (:func:`deformation_ceiling`) is a limit, not a target; the screw is the largest of
+    the commonly used sizes (:func:`screw_sizes`) at or below it. If even the smallest common size
+    is above the ceiling, no size is chosen and the reason says so.
+
+    Examples
+    --------
+    >>> choose_diameter(outer_mm=14.7).diameter_mm
+    7.0
+    >>> choose_diameter(outer_mm=7.8).diameter_mm
+    6.0
+    """
+    ceiling = deformation_ceiling(outer_mm=outer_mm, endosteal_mm=endosteal_mm)
+    sizes, _ = screw_sizes()
+    fits = [d for d in sizes if d <= ceiling + 1e-9]
+    if not fits:
+        return ScrewChoice(outer_mm, endosteal_mm, ceiling, sizes, None,
+                           f"the ceiling {ceiling:.1f} mm is below the smallest common size"
+                           f" {sizes[0]:g} mm: a smaller screw or another fixation is needed")
+    d = max(fits)
+    why = (f"largest common size at or below the ceiling {ceiling:.1f} mm" if d < sizes[-1]
+           else f"the ceiling {ceiling:.1f} mm is above the largest common size, so that size")
+    return ScrewChoice(outer_mm, endosteal_mm, ceiling, sizes, d, why)
+
+
+def narrowest_width(level: str) -> tuple[float, str]:
+    """Return the narrower pedicle's width (mm) at ``level`` in the model, and its side."""
+    ped = vertebra(level).pedicles
+    side = min(SIDES, key=lambda s: ped[s].width)
+    return float(ped[side].width), side
+
+
+def _endosteal_series() -> tuple[str, dict[str, dict]]:
+    t = load_table("lumbar_morphometry")
+    t = t[(t["measure"] == "pedicle_width_transverse")
+          & t["method"].fillna("").str.contains("ENDOSTEAL", case=False)]
+    if t.empty:
+        return "", {}
+    src = str(t["source_key"].iloc[0])
+    return src, {r["level"]: r for r in t[t["source_key"] == src].to_dict("records")}
+
+
+def screw_choice_table() -> pd.DataFrame:
+    """Return the screw a surgeon would pick at each lumbar level, from an outer and an endosteal width.
+
+    Outer: the narrower pedicle of the model's width series (outer cortical), ceiling 80% of it.
+    Endosteal: the series in the data that measured the inner canal, ceiling the canal itself.
+    The two columns come from different people and methods; they are shown side by side, not mixed.
+    """
+    frac, rule_key = deformation_rule()
+    sizes, size_key = screw_sizes()
+    src, inner = _endosteal_series()
+    rows = []
+    for lv in LUMBAR:
+        width, side = narrowest_width(lv)
+        d = vertebra(lv).dims[f"pedicle_width_{side}"]
+        c = choose_diameter(outer_mm=width)
+        pick = "none fits" if c.diameter_mm is None else f"{c.diameter_mm:.1f}"
+        rec = {"level": lv,
+               "outer width, narrower side (mm)": round(width, 1),
+               "outer width source": f"{series_label(d.source)} ({side}, {d.confidence})",
+               f"ceiling: {frac:.0%} of outer width (mm)": round(c.ceiling_mm, 1),
+               "screw from outer width (mm)": pick}
+        if lv in inner:
+            r = inner[lv]
+            ci = choose_diameter(endosteal_mm=float(r["value"]))
+            rec.update({"endosteal width (mm)": round(float(r["value"]), 1),
+                        "endosteal width source": f"{series_label(src)} ({r['confidence']})",
+                        "ceiling: endosteal width (mm)": round(ci.ceiling_mm, 1),
+                        "screw from endosteal width (mm)":
+                            "none fits" if ci.diameter_mm is None else f"{ci.diameter_mm:.1f}"})
+        rows.append(rec)
+    out = pd.DataFrame(rows)
+    out.attrs["sources"] = (rule_key, size_key, src)
+    out.attrs["sizes_mm"] = sizes
+    return out
 
 
 def pedicle_width(level: str, side: str = "left") -> float:

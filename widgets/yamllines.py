@@ -9,6 +9,7 @@ Duplicate keys, which plain YAML loading silently collapses, are an error.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,6 +48,9 @@ def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> LineDict:
 
 
 LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# YAML 1.1 reads 1e2 as a string (its floats need a point); a person means a hundred.
+_EXPONENT_FLOAT = re.compile(r"^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+$")
+LineLoader.add_implicit_resolver("tag:yaml.org,2002:float", _EXPONENT_FLOAT, list("-+0123456789"))
 
 
 def line_of(doc: Any, path: Sequence[Any]) -> int | None:

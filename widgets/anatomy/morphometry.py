@@ -39,12 +39,16 @@ __all__ = [
     "DISCS",
     "LEVELS",
     "LUMBAR",
+    "PEDICLE_ANGLE_SERIES",
     "PEDICLE_SERIES_DEFAULT",
     "Dimension",
     "LevelDimensions",
+    "complete_angle_series",
     "complete_pedicle_series",
     "disc_below",
     "level_dimensions",
+    "pedicle_angle_rows",
+    "pedicle_angle_table",
     "pedicle_width_rows",
     "series_label",
 ]
@@ -54,6 +58,12 @@ LEVELS: tuple[str, ...] = LUMBAR + ("S1",)
 DISCS: tuple[str, ...] = ("L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1")
 #: The recommended default series for lumbar pedicle width (left and right reported separately).
 PEDICLE_SERIES_DEFAULT = "Panjabi1992"
+#: Per-level series of the lumbar transverse (medial) pedicle angle, in order of preference. The
+#: model uses the first one that publishes every level L1 to L5: the angle is not straight in level
+#: (it rises slowly at L1-L4 and more steeply at L5), so it is never interpolated where a per-level
+#: series exists. Series with end levels only are shown beside it, not blended in.
+PEDICLE_ANGLE_SERIES: tuple[str, ...] = ("Cheung1994",)
+_ANGLE_MEASURE = "pedicle_transverse_angle"
 
 _LUMBAR_ORDER = {lv: i for i, lv in enumerate(LUMBAR)}
 _DISC_SOURCE = "Shin2024"
@@ -242,6 +252,77 @@ def complete_pedicle_series() -> tuple[str, ...]:
     return _complete_series(str(data_dir()))
 
 
+# --------------------------------------------------------------------------- pedicle angle series
+
+
+def pedicle_angle_rows():
+    """All published lumbar transverse (medial) pedicle angles (every series and level), as a DataFrame."""
+    t = load_table("lumbar_morphometry")
+    t = t[(t["measure"] == _ANGLE_MEASURE) & (t["subgroup"] == "all")].copy()
+    t["series"] = t["source_key"].map(series_label)
+    t["level_index"] = t["level"].map(_LUMBAR_ORDER)
+    cols = ["series", "source_key", "level", "value", "sd", "n", "unit", "method", "confidence",
+            "level_index"]
+    return t[cols].sort_values(["source_key", "level_index"]).reset_index(drop=True)
+
+
+@functools.cache
+def _complete_angle_series(directory: str) -> tuple[str, ...]:
+    rows = pedicle_angle_rows()
+    full = [src for src, grp in rows.groupby("source_key", sort=False) if set(grp["level"]) >= set(LUMBAR)]
+    preferred = [s for s in PEDICLE_ANGLE_SERIES if s in full]
+    return tuple(preferred + sorted(s for s in full if s not in preferred))
+
+
+def complete_angle_series() -> tuple[str, ...]:
+    """Source keys of the transverse-angle series that publish every level L1 to L5 (preferred first)."""
+    return _complete_angle_series(str(data_dir()))
+
+
+def pedicle_angle_table():
+    """Return the transverse pedicle angle at each lumbar level in every published series, side by side.
+
+    One column per series (its label, method and sample), one row per level; a cell is empty where
+    the series did not publish that level. Nothing is averaged or interpolated: where series differ,
+    the table shows that they differ. The last columns name the series the model uses and the spread
+    (largest minus smallest published value) at that level.
+    """
+    import pandas as pd
+
+    rows = pedicle_angle_rows()
+    model = complete_angle_series()[0] if complete_angle_series() else ""
+    heads = {}
+    for src, grp in rows.groupby("source_key", sort=False):
+        first = grp.iloc[0]
+        conf = "" if first["confidence"] == "read-directly" else ", secondary source"
+        heads[src] = f"{series_label(src)} ({first['method']}, n = {first['n']}{conf}) (°)"
+    order = ([model] if model else []) + sorted(s for s in heads if s != model)
+    out = []
+    for lv in LUMBAR:
+        at = rows[rows["level"] == lv]
+        rec: dict[str, object] = {"level": lv}
+        for src in order:
+            hit = at[at["source_key"] == src]
+            rec[heads[src]] = f"{float(hit['value'].iloc[0]):g}" if len(hit) else ""
+        vals = at["value"].astype(float)
+        rec["spread across series (°)"] = f"{vals.max() - vals.min():g}" if len(vals) > 1 else ""
+        rec["the model uses"] = series_label(model) if model else "interpolation (no per-level series)"
+        out.append(rec)
+    return pd.DataFrame(out)
+
+
+def _transverse_angle(level: str) -> Dimension | None:
+    """Return the level's transverse angle from the first complete per-level series, else interpolate."""
+    label = "pedicle transverse (medial) angle"
+    for src in complete_angle_series():
+        row = _find(level, _ANGLE_MEASURE, src)
+        if row is not None and _num(row["value"]) is not None:
+            return _cited(_ANGLE_MEASURE, label, row, 0.0,
+                          "per-level series; other series differ by several degrees"
+                          " (lesson 04 shows them side by side)")
+    return _resolve(_ANGLE_MEASURE, label, level, _ANGLE_MEASURE, ("LumbarScrewSel2019",), 0.0)
+
+
 def _pedicle_width(level: str, side: str, series: str, spread_sd: float) -> Dimension:
     label = f"pedicle width, {side} (narrowest, transverse)"
     key = f"pedicle_width_{side}"
@@ -298,7 +379,7 @@ def _disc_dims(level: str, spread_sd: float) -> list[Dimension]:
         # angles are not resized by the spread control: it changes sizes only
         _cited("lordosis_below", f"segmental lordosis {disc}", rows[("lordosis", disc)], 0.0,
                "superior endplate of this vertebra to that of the next (model convention;"
-               " the source's method was not captured)"),
+               " the source's method is not recorded here)"),
     ]
 
 
@@ -351,9 +432,7 @@ def _lumbar(level: str, series: str, spread_sd: float) -> list[Dimension]:
     dims.append(need(_resolve("pedicle_height", "pedicle height", level, "pedicle_height",
                               ("LumbarScrewSel2019", "CookBaker2021"), 0.0),
                      "pedicle height"))
-    dims.append(need(_resolve("pedicle_transverse_angle", "pedicle transverse (medial) angle",
-                              level, "pedicle_transverse_angle", ("LumbarScrewSel2019",), 0.0),
-                     "pedicle transverse angle"))
+    dims.append(need(_transverse_angle(level), "pedicle transverse angle"))
     rng = _find("L1-L5", "pedicle_sagittal_angle_range", "LumbarScrewSel2019")
     if rng is None:
         raise DataError("spine_morphometry: no L1-L5 pedicle sagittal angle range")

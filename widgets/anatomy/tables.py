@@ -20,6 +20,7 @@ from widgets.anatomy.morphometry import (
     LUMBAR,
     PEDICLE_SERIES_DEFAULT,
     level_dimensions,
+    pedicle_angle_rows,
     pedicle_width_rows,
     series_label,
 )
@@ -322,7 +323,7 @@ def lesson_references() -> list[str]:
     """Source keys of every cited figure the lesson shows, in a stable order."""
     from widgets.data import load_table
 
-    keys: set[str] = set(pedicle_width_rows()["source_key"])
+    keys: set[str] = set(pedicle_width_rows()["source_key"]) | set(pedicle_angle_rows()["source_key"])
     for level in LEVELS:
         for d in level_dimensions(level).dims:
             if d.basis in ("cited", "interpolated", "derived"):

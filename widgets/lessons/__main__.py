@@ -23,10 +23,21 @@ from widgets.lessons import notebooks as nbtools
 from widgets.params import ParameterError
 
 
-def _parse_value(text: str):
+def _parse_value(name: str, text: str):
+    """Read one ``-p NAME VALUE`` value: a number as a person writes it, else YAML."""
     import yaml
 
-    return yaml.safe_load(text)
+    from widgets.params import read_number
+
+    number = read_number(text)
+    if number is not None:
+        return number
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParameterError(f"parameter {name!r}: {text!r} is not a value the suite can read"
+                             f" ({problem}); write a number, a word, true/false or [a, b]") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,8 +68,6 @@ def main(argv: list[str] | None = None) -> int:
     coll.add_argument("build_dir", type=Path, help="the class build folder (holds manifest.json)")
     coll.add_argument("progress_dir", type=Path, help="folder of exported progress files (*.jsonl)")
     coll.add_argument("--out", help="where to write the CSV files (default: the build folder)")
-    coll.add_argument("--attempt", choices=("first", "last"), default="first",
-                      help="which attempt counts in the gradebook (default: first)")
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -69,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "collect":
         from widgets.lessons.collect import main_collect
 
-        return main_collect(str(args.build_dir), str(args.progress_dir), args.out, args.attempt)
+        return main_collect(str(args.build_dir), str(args.progress_dir), args.out)
 
     if args.command == "execute":
         for path in args.notebooks or nbtools.find_notebooks():
@@ -88,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     from widgets.lessons.variants import run_variant
 
     try:
-        run_variant(args.notebook, args.output, {k: _parse_value(v) for k, v in args.parameter})
+        run_variant(args.notebook, args.output,
+                    {k: _parse_value(k, v) for k, v in args.parameter})
     except ParameterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

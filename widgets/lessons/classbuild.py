@@ -35,7 +35,10 @@ Re-running skips outputs that are up to date: beside each output a small
 the parameters, the package version and the contents of ``widgets/`` and
 ``data/``), and a job whose hash matches and whose outputs exist is not run
 again. ``manifest.json`` in the output folder lists every variant, for
-``python -m widgets.lessons collect``.
+``python -m widgets.lessons collect``, with the suite version and each
+variant's quiz items pinned (:func:`pinned_items`: their content, key and a
+hash), so the class is graded by the version its students saw. The manifest
+holds the keys: keep it with the solution versions, not with what students get.
 """
 
 from __future__ import annotations
@@ -170,6 +173,9 @@ def load_config(path: str | Path, output: str | Path | None = None) -> ClassConf
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise BuildError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
+    if doc is None:
+        raise BuildError(f"{path} line 1: the class config is empty; it needs at least 'lesson',"
+                         " 'seed' and 'students' or 'groups' (see data/classes/example-class.yaml)")
     errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(doc),
                     key=lambda e: line_of(doc, list(e.absolute_path)) or 0)
     if errors:
@@ -188,11 +194,31 @@ def load_config(path: str | Path, output: str | Path | None = None) -> ClassConf
     seen: dict[str, int] = {}
     entries = [("student", s) for s in doc.get("students", [])]
     entries += [("group", g) for g in doc.get("groups", [])]
+    from widgets.quiz.store import StoreError, check_learner
+
+    folded: dict[str, tuple[str, int]] = {}
     for _, entry in entries:
+        ids = [(entry["id"], entry.line)]
+        ids += [(m, entry.line) for m in entry.get("members", ())]
+        for some_id, line in ids:
+            try:
+                check_learner(some_id)
+            except StoreError as exc:
+                raise BuildError(f"{path} line {line}: {exc}") from None
         if entry["id"] in seen:
             raise BuildError(f"{path} line {entry.line}: id {entry['id']!r} is used twice"
                              f" (first at line {seen[entry['id']]})")
+        other = folded.get(entry["id"].casefold())
+        if other is not None:
+            raise BuildError(f"{path} line {entry.line}: id {entry['id']!r} differs from"
+                             f" {other[0]!r} (line {other[1]}) only in case; their files would"
+                             " collide on macOS and Windows")
         seen[entry["id"]] = entry.line
+        folded[entry["id"].casefold()] = (entry["id"], entry.line)
+    out_dir = Path(output) if output is not None else Path(
+        doc.get("output", f"build/classes/{path.stem}"))
+    _check_output_folder(out_dir, f"{path} line {doc.key_lines.get('output', 1)}"
+                         if output is None and "output" in doc else "--output")
     defaults = dict(doc.get("defaults", {}))
     pool = list(doc.get("cases") or _all_cases(lesson))
     assignment = doc.get("assignment", "rotate")
@@ -218,7 +244,7 @@ def load_config(path: str | Path, output: str | Path | None = None) -> ClassConf
     return ClassConfig(
         name=str(doc.get("class", path.stem)),
         lesson=lesson,
-        output=Path(output) if output is not None else Path(doc.get("output", f"build/classes/{path.stem}")),
+        output=out_dir,
         seed=doc["seed"],
         versions=tuple(doc.get("versions", ("student", "solution"))),
         html=bool(doc.get("html", False)),
@@ -228,6 +254,23 @@ def load_config(path: str | Path, output: str | Path | None = None) -> ClassConf
         variants=tuple(variants),
         source=str(path),
     )
+
+
+def _check_output_folder(folder: Path, where: str) -> None:
+    """Refuse an output folder that would spread a build over the system or the suite itself."""
+    resolved = folder.resolve()
+    if resolved == Path(resolved.anchor):
+        raise BuildError(f"{where}: output {str(folder)!r} is the root of the file system;"
+                         " give a folder of its own, e.g. build/classes/<class>")
+    if resolved == Path.home().resolve() or resolved in Path.cwd().resolve().parents:
+        raise BuildError(f"{where}: output {str(folder)!r} would write into your home or a parent"
+                         " of this folder; give a folder of its own, e.g. build/classes/<class>")
+    from widgets.lessons.catalog import notebooks_dir
+
+    lessons = notebooks_dir().resolve()
+    if resolved == lessons or resolved in lessons.parents:
+        raise BuildError(f"{where}: output {str(folder)!r} holds the lessons themselves;"
+                         " give a folder of its own, e.g. build/classes/<class>")
 
 
 def _all_cases(lesson: str) -> list[str]:
@@ -362,6 +405,12 @@ def plan(config: ClassConfig, notebook: Path | None = None) -> Plan:
                 out.rejected.append(JobResult(variant.id, version, "invalid", reason=str(exc)))
                 continue
             target = config.output / version / f"{variant.id}-{config.lesson}.ipynb"
+            inside = config.output.resolve()
+            if inside not in target.resolve().parents:
+                out.rejected.append(JobResult(
+                    variant.id, version, "invalid",
+                    reason=f"id {variant.id!r} would write outside the output folder"))
+                continue
             out.jobs.append(Job(
                 variant=variant.id, version=version, notebook=str(notebook), output=str(target),
                 parameters=params, html=config.html, timeout=config.timeout, kernel=config.kernel,
@@ -563,13 +612,38 @@ def run_job(job: Job) -> JobResult:
 # --------------------------------------------------------------------------- the build
 
 
+#: The manifest's format: 2 pins every variant's quiz items (content, key and hash).
+MANIFEST_FORMAT = 2
+
+
+def pinned_items(lesson: str, parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """Return a variant's quiz items pinned for the manifest: ``{"items": [...]}``.
+
+    Each pin (:func:`widgets.quiz.grading.item_pin`) holds what the student is
+    asked, the key and a hash of both, so ``collect`` grades by the version
+    the students saw and names any item that changed since. A variant whose
+    items cannot be made gets ``{"items": None, "items_error": why}``.
+    """
+    from widgets.lessons.collect import variant_items
+    from widgets.quiz.grading import item_pin
+
+    try:
+        return {"items": [item_pin(item) for item in variant_items(lesson, parameters)]}
+    except Exception as exc:  # noqa: BLE001  (recorded; collect reports it)
+        return {"items": None, "items_error": f"{type(exc).__name__}: {exc}"}
+
+
 def _write_manifest(config: ClassConfig, the_plan: Plan, results: Sequence[JobResult]) -> Path:
+    import widgets
+
     status = {(r.variant, r.version): r for r in results}
     manifest = {
+        "format": MANIFEST_FORMAT,
         "class": config.name,
         "lesson": config.lesson,
         "seed": config.seed,
         "versions": list(config.versions),
+        "suite_version": widgets.__version__,
         "fingerprint": the_plan.fingerprint,
         "variants": [
             {
@@ -577,6 +651,7 @@ def _write_manifest(config: ClassConfig, the_plan: Plan, results: Sequence[JobRe
                 "kind": v.kind,
                 "members": list(v.members),
                 "parameters": dict(v.parameters),
+                **pinned_items(config.lesson, v.parameters),
                 "outputs": {
                     version: {
                         "notebook": f"{version}/{v.id}-{config.lesson}.ipynb",

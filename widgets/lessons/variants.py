@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from widgets.params import get_spec
+from widgets.params import ParameterError, get_spec
 
 __all__ = ["run_variant"]
 
@@ -19,9 +19,12 @@ def run_variant(notebook: Path, output: Path, parameters: dict[str, Any], **kwar
     """
     spec = get_spec(Path(notebook).stem)
     spec.validate(parameters, partial=True)
+    output = Path(output)
+    if output.resolve() == Path(notebook).resolve():
+        raise ParameterError(f"the output {str(output)!r} is the lesson itself; running would"
+                             " overwrite it: write the variant to another file")
     import papermill
 
-    output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     return papermill.execute_notebook(
         str(notebook),

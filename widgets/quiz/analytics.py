@@ -66,9 +66,15 @@ _COLUMNS = ["learner", "item", "lesson", "objective", "mode", "correct", "score"
 
 
 def responses_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """Return records as a table (one row per answer), oldest first per learner."""
+    """Return records as a table (one row per answer), oldest first per learner.
+
+    Records with no verdict (exam drafts and hand-ins, which the instructor's
+    ``collect`` grades) are left out: they are not self-graded answers.
+    """
     rows = []
     for order, rec in enumerate(records):
+        if "correct" not in rec:
+            continue
         rows.append({
             "learner": str(rec.get("learner", "")),
             "item": str(rec["item"]),

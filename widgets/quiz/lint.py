@@ -13,7 +13,9 @@ Rules (from the NBME item-writing guide, Paniagua & Swygert, 2016):
 ``longest-answer-cue``
     The keyed option is not much longer than the distractors: at most 1.5
     times their mean length in characters (single best answer and multiple
-    select).
+    select). And per bank (:func:`lint_banks`): the key is the strictly longest
+    option in at most 30% of the bank's single-best-answer items, so that
+    "pick the longest" is no strategy.
 ``heterogeneous-options``
     The options are of one kind: all numbers in the same unit, or all text.
 ``single-best-answer``
@@ -24,10 +26,22 @@ Rules (from the NBME item-writing guide, Paniagua & Swygert, 2016):
 
 Rules of this suite:
 
+``vignette-tag``
+    An item tagged ``vignette: true`` describes a particular patient: its
+    stem gives an age ("N-year-old"), a sex (man, woman, boy, girl, male,
+    female), some presentation before the question, and ends with a lead-in
+    question. An untagged bank item whose stem opens like a vignette
+    ("A N-year-old ...") is flagged too, so that the tag and the stem agree.
+``software-item``
+    No item asks about the software (papermill, notebooks, parameter cells,
+    widgets, kernels, data files): items test medicine, not the tooling.
+``duplicate-fact``
+    Two items do not test one fact: the same keyed answer (option text, or
+    numeric key and unit) built on the same cited value.
 ``literal-number``
     No number is typed in a text: numbers come from ``{{ placeholders }}``
-    resolved from data (spinal levels such as L4-L5 and publication years are
-    words, not numbers).
+    resolved from data (spinal levels such as L4-L5, publication years and a
+    patient's age written "N-year-old" are words, not numbers).
 ``secondary-source-unlabelled`` / ``assumption-unlabelled``
     An item whose numbers come from a secondary-source row (or an
     assumption) says so in its explanation.
@@ -44,9 +58,21 @@ from dataclasses import dataclass
 
 from widgets.quiz.items import Item
 
-__all__ = ["Finding", "lint_item", "lint_items", "option_kind"]
+__all__ = [
+    "Finding",
+    "KEY_LONGEST_MAX_SHARE",
+    "VIGNETTE_MIN_SHARE",
+    "key_longest_items",
+    "lint_banks",
+    "lint_item",
+    "lint_items",
+    "option_kind",
+    "vignette_share",
+]
 
 LENGTH_RATIO = 1.5
+KEY_LONGEST_MAX_SHARE = 0.30
+VIGNETTE_MIN_SHARE = 0.5
 _ALL_NONE = re.compile(r"\b(all|none|both|neither)\s+of\s+(the\s+)?(above|these|options|following)\b",
                        re.IGNORECASE)
 _NEGATIVE = re.compile(r"(\*\*|__)?\b(not|except|least)\b(\*\*|__)?", re.IGNORECASE)
@@ -60,6 +86,16 @@ _ALLOWED_NUMBERS = re.compile(
     r"|\b(?:19[5-9]\d|20[0-3]\d)[a-z]?\b"  # publication years
     r"|\bSF-36\b|\bEQ-5D\b|\b[23]D\b"  # instrument and imaging names
     r"|\b95\s*%\s*CI\b|\blessons?\s+\d{2}\b"  # the usual interval; lesson numbers
+    r"|\b\d{1,3}-year-old\b"  # a patient's age: "A 47-year-old woman"
+)
+_AGE = re.compile(r"\b(?:\d{1,3}|\{\{[^}]*\}\})-year-old\b", re.IGNORECASE)
+_SEX = re.compile(r"\b(?:man|woman|boy|girl|male|female)\b", re.IGNORECASE)
+_VIGNETTE_OPENING = re.compile(r"^\s*an?\s+\d{1,3}-year-old\b", re.IGNORECASE)
+_SOFTWARE = re.compile(
+    r"\b(?:papermill|notebooks?|jupyter(?:lab)?|kernels?|widgets?|ipywidgets|python"
+    r"|parameters?\s+cells?|check\s+cell|progress\s+file)\b"
+    r"|\.(?:ya?ml|csv|ipynb|py)\b",
+    re.IGNORECASE,
 )
 
 
@@ -95,6 +131,30 @@ def _emphasised(match: re.Match) -> bool:
     word = match.group(2)
     bold = bool(match.group(1)) and bool(match.group(3))
     return bold or (word.isupper() and len(word) > 1)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s.strip()]
+
+
+def _check_vignette(item: Item, add) -> None:
+    """``vignette-tag``: the tag agrees with the stem (see the module docstring)."""
+    stem = item.stem
+    if item.vignette:
+        missing = []
+        if not _AGE.search(stem):
+            missing.append('an age ("N-year-old")')
+        if not _SEX.search(stem):
+            missing.append("a sex (man, woman, boy, girl, male, female)")
+        if len(_sentences(stem)) < 2:
+            missing.append("a presentation before the question")
+        if not stem.rstrip().endswith("?"):
+            missing.append("a lead-in question at the end")
+        if missing:
+            add("vignette-tag", "tagged vignette: true but the stem lacks " + ", ".join(missing))
+    elif item.file.endswith(".yaml") and _VIGNETTE_OPENING.match(stem):
+        # items generated in code (the case lesson's) have no bank entry to tag
+        add("vignette-tag", "the stem opens like a vignette; tag it vignette: true (or rewrite it)")
 
 
 def lint_item(item: Item) -> list[Finding]:
@@ -146,6 +206,12 @@ def lint_item(item: Item) -> list[Finding]:
         if found:
             add("literal-number", f"{field_name} types the number(s) {', '.join(found[:3])}:"
                 " take numbers from data with a {{ placeholder }}")
+    _check_vignette(item, add)
+    asked = " ".join((item.stem, *texts, *(p.text for p in item.prompts), item.objective))
+    software = sorted({m.group(0).lower() for m in _SOFTWARE.finditer(asked)})
+    if software:
+        add("software-item", f"asks about the software ({', '.join(software[:3])}): test the"
+            " medicine, not the tooling")
     confidences = item.confidences
     explanation = item.explanation.lower()
     if "secondary-source" in confidences and "secondary" not in explanation:
@@ -162,8 +228,86 @@ def lint_item(item: Item) -> list[Finding]:
     return out
 
 
+def _key_is_longest(item: Item) -> bool:
+    lengths = {o.id: len(o.text) for o in item.options}
+    key = lengths.get(item.answer)
+    return key is not None and all(key > n for oid, n in lengths.items() if oid != item.answer)
+
+
+def key_longest_items(items: Iterable[Item]) -> tuple[list[str], int]:
+    """Return (ids of single-best-answer items keyed to their strictly longest option, their count).
+
+    Ties for the longest length do not count: the key is then not the one longest option.
+    """
+    single = [i for i in items if i.type == "single" and i.options]
+    return [i.id for i in single if _key_is_longest(i)], len(single)
+
+
+def vignette_share(items: Iterable[Item]) -> tuple[int, int]:
+    """Return (items tagged ``vignette: true``, all items)."""
+    items = list(items)
+    return sum(1 for i in items if i.vignette), len(items)
+
+
+def _answer_signature(item: Item):
+    if item.type == "single":
+        return ("text", " ".join(item.option(item.answer).text.lower().split()))
+    if item.type == "multiple":
+        return ("texts", frozenset(" ".join(item.option(a).text.lower().split())
+                                   for a in item.answer))
+    if item.type == "numeric" and item.key is not None:
+        return ("number", round(float(item.key), 6), item.unit)
+    return None
+
+
+def _cited_values(item: Item) -> set:
+    return {(round(float(v.value), 6) if isinstance(v.value, int | float) else v.value, v.sources)
+            for v in item.values.values() if v.sources}
+
+
+def _duplicate_facts(items: list[Item]) -> list[Finding]:
+    out: list[Finding] = []
+    seen: dict[object, list[Item]] = {}
+    for item in items:
+        signature = _answer_signature(item)
+        if signature is None:
+            continue
+        values = _cited_values(item)
+        for other in seen.get(signature, []):
+            if values & _cited_values(other):
+                out.append(Finding("duplicate-fact", item.file, item.id, item.line,
+                                   f"tests the same fact as item {other.id!r} ({other.file} line"
+                                   f" {other.line}): same keyed answer from the same cited value;"
+                                   " keep one"))
+                break
+        seen.setdefault(signature, []).append(item)
+    return out
+
+
+def lint_banks(banks) -> list[Finding]:
+    """Lint whole banks: every item (:func:`lint_items`), then the rules that need a whole bank.
+
+    ``longest-answer-cue`` per bank: a bank fails when the key is the strictly
+    longest option in more than :data:`KEY_LONGEST_MAX_SHARE` of its
+    single-best-answer items.
+    """
+    banks = list(banks)
+    out = lint_items([item for bank in banks for item in bank.items])
+    for bank in banks:
+        longest, n_single = key_longest_items(bank.items)
+        if n_single and len(longest) / n_single > KEY_LONGEST_MAX_SHARE:
+            first = next(i for i in bank.items if i.id == longest[0])
+            out.append(Finding(
+                "longest-answer-cue", bank.file, first.id, first.line,
+                f"in bank {bank.name!r} the key is the longest option in {len(longest)} of"
+                f" {n_single} single-best-answer items ({len(longest) / n_single:.0%}, more than"
+                f" {KEY_LONGEST_MAX_SHARE:.0%}): vary which option is longest"
+                f" ({', '.join(longest)})"))
+    return out
+
+
 def lint_items(items: Iterable[Item]) -> list[Finding]:
-    """Lint every item, then check ids and stems are unique across all of them."""
+    """Lint every item, then check ids, stems and facts are unique across all of them."""
     items = list(items)
     out: list[Finding] = []
     for item in items:
@@ -184,4 +328,5 @@ def lint_items(items: Iterable[Item]) -> list[Finding]:
                                f"same stem as item {other.id!r} ({other.file} line {other.line})"))
         else:
             first_stem[stem] = item
+    out.extend(_duplicate_facts(items))
     return out

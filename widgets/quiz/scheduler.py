@@ -83,7 +83,12 @@ class ItemState:
 
 
 def leitner_states(records: Iterable[Mapping[str, Any]]) -> dict[str, ItemState]:
-    """Replay ``records`` (oldest first by their time) and return the state of each item."""
+    """Replay ``records`` (oldest first by their time) and return the state of each item.
+
+    Records with no verdict (exam drafts and hand-ins, graded by the instructor)
+    are skipped.
+    """
+    records = [rec for rec in records if "correct" in rec]
     ordered = sorted(enumerate(records), key=lambda pair: (parse_time(pair[1]["t"]), pair[0]))
     states: dict[str, ItemState] = {}
     for _, rec in ordered:

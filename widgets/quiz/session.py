@@ -16,9 +16,14 @@ Modes
     explanation and its citation) is returned and recorded in the progress
     store.
 ``exam``
-    Responses are only collected. Nothing is graded until :meth:`submit`;
-    then every response is graded in Python and recorded in the store, and the
-    session reports how many were recorded, not the answers.
+    Nothing is graded until :meth:`submit`. Each saved answer is written to
+    the progress store at once as a *draft* (mode ``"draft"``: no verdict, no
+    feedback, never counted in a grade or a review), so a kernel restart, a
+    crash or an idle cull loses nothing: a new session of the same quiz
+    restores the drafts saved since the learner's last hand-in. :meth:`submit`
+    records the hand-in (mode ``"exam"``), again with no verdict in the
+    learner's own file (``collect`` grades the responses for the instructor), and
+    the session reports how many were recorded, not the answers.
 """
 
 from __future__ import annotations
@@ -33,9 +38,10 @@ from widgets.quiz.items import Item
 from widgets.quiz.lint import option_kind
 from widgets.quiz.store import ProgressStore
 
-__all__ = ["MODES", "QuizSession", "Summary", "option_order", "shuffled_items"]
+__all__ = ["DRAFT", "MODES", "QuizSession", "Summary", "option_order", "shuffled_items"]
 
 MODES = ("practice", "exam")
+DRAFT = "draft"
 
 
 def shuffled_items(items: Sequence[Item], seed: int) -> list[Item]:
@@ -118,6 +124,24 @@ class QuizSession:
         self.first_grades: dict[str, Grade] = {}
         self.last_grades: dict[str, Grade] = {}
         self.submitted = False
+        self.restored = self._restore_drafts() if mode == "exam" else 0
+
+    def _restore_drafts(self) -> int:
+        """Take back the drafts saved since the last hand-in of each item; return how many."""
+        if self.store is None:
+            return 0
+        latest: dict[str, tuple[str, str, Any]] = {}
+        for rec in self.store.records():
+            item_id = rec.get("item")
+            if item_id not in self._by_id or rec.get("mode") not in (DRAFT, "exam"):
+                continue
+            key = (str(rec.get("t", "")), rec.get("mode"), rec.get("response"))
+            if item_id not in latest or key[0] >= latest[item_id][0]:
+                latest[item_id] = key
+        for item_id, (_t, mode, response) in latest.items():
+            if mode == DRAFT:
+                self.responses[item_id] = response
+        return sum(1 for _t, mode, _r in latest.values() if mode == DRAFT)
 
     def item(self, item_id: str) -> Item:
         """Return the item with id ``item_id``."""
@@ -130,13 +154,17 @@ class QuizSession:
     def respond(self, item_id: str, response: Any) -> Grade | None:
         """Take a response; in practice mode grade and record it and return the grade.
 
-        In exam mode the response is only kept (and ``None`` returned) until
+        In exam mode the response is saved as a draft (on disk, when the
+        session has a store) and ``None`` is returned; it is graded at
         :meth:`submit`.
         """
         item = self._by_id[item_id]
         if self.mode == "exam":
             if self.submitted:
                 raise RuntimeError("this exam was already submitted")
+            if self.store is not None:
+                self.store.record(item.id, response, correct=None, score=None, lesson=item.lesson,
+                                  objective=item.objective, mode=DRAFT)
             self.responses[item_id] = response
             return None
         result = grade(item, response)
@@ -160,9 +188,10 @@ class QuizSession:
             result = grade(item, self.responses[item.id])
             self.first_grades[item.id] = self.last_grades[item.id] = result
             records.append((item, result))
-        if self.store is not None:
+        if self.store is not None:   # the hand-in: responses only, no verdict in the learner's file
             for item, result in records:
-                self.store.record_grade(item, result, mode="exam")
+                self.store.record(item.id, result.response, correct=None, score=None,
+                                  lesson=item.lesson, objective=item.objective, mode="exam")
         self.submitted = True
         return len(records)
 

@@ -18,6 +18,15 @@ What a killed process leaves
     :attr:`ReadResult.skipped`; the next writer first ends the partial line
     with a newline, so the new record is never glued to the debris. Every
     record completed before the kill is still read.
+What a reader accepts
+    Every line is checked (:func:`record_problem`): a JSON object with a
+    non-empty text ``id`` and ``item``, a ``t`` that is an ISO 8601 time, a
+    ``score`` (when present) that is a number from 0 to 1, a ``correct``
+    (when present) that is true or false, and text in ``learner``,
+    ``lesson``, ``objective`` and ``mode``. A line that fails (a hand-edited
+    ``"t": "yesterday"``, ``"score": "abc"``, bytes that are not UTF-8) is
+    skipped, and :attr:`ReadResult.problems` says which line and why, so one
+    bad line never stops a lesson or a class from reading the rest.
 Export, import, reset
     :meth:`ProgressStore.export` writes one file (a header line, then the
     records), via a temporary file, ``fsync`` and :func:`os.replace`.
@@ -29,12 +38,13 @@ Export, import, reset
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import tempfile
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,14 +59,20 @@ __all__ = [
     "parse_time",
     "progress_dir",
     "read_export",
+    "read_export_result",
+    "record_problem",
+    "verdict_problem",
 ]
 
 ENV_VAR = "MISS_PROGRESS_DIR"
 EXPORT_FORMAT = "miss-progress"
 EXPORT_VERSION = 1
 LOCK_TIMEOUT_S = 30.0
-_LEARNER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# Checked with fullmatch: "$" would also accept a trailing newline.
+_LEARNER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _REQUIRED = ("id", "item", "t")
+_TEXT_FIELDS = ("learner", "lesson", "objective", "mode")
+_BOM = b"\xef\xbb\xbf"
 
 
 class StoreError(ValueError):
@@ -75,7 +91,8 @@ def progress_dir() -> Path:
 
 def check_learner(learner: str) -> str:
     """Return ``learner`` if it is a safe file name (letters, digits, ``_ . -``)."""
-    if not isinstance(learner, str) or not _LEARNER.match(learner) or learner.endswith(".jsonl"):
+    if (not isinstance(learner, str) or not _LEARNER.fullmatch(learner)
+            or learner.endswith(".jsonl")):
         raise StoreError(
             f"learner id {learner!r} must be 1-64 letters, digits, '_', '.' or '-',"
             " starting with a letter or digit"
@@ -103,28 +120,107 @@ def parse_time(text: str) -> datetime:
 
 @dataclass(frozen=True)
 class ReadResult:
-    """What reading a progress file gave: the records, and the line numbers skipped."""
+    """What reading a progress file gave.
+
+    Attributes
+    ----------
+    records
+        The valid records, in file order.
+    skipped
+        The numbers (1-based, counted in the file) of the lines skipped.
+    lines
+        The line number of each record (parallel to ``records``).
+    problems
+        One message per skipped line: ``"line N: why"``.
+    """
 
     records: list[dict[str, Any]]
     skipped: list[int]
+    lines: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
 
-def _parse_lines(data: bytes) -> ReadResult:
-    records, skipped = [], []
-    lines = data.split(b"\n")
-    for number, raw in enumerate(lines, start=1):
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """Return ``repr(value)``, cut to ``limit`` characters (a message stays one short line)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def verdict_problem(rec: Mapping[str, Any]) -> str | None:
+    """Return why a record's stored verdict (``score``, ``correct``) is invalid, or ``None``."""
+    if "score" in rec:
+        score = rec["score"]
+        try:
+            ok = _is_number(score) and math.isfinite(score) and 0.0 <= score <= 1.0
+        except OverflowError:
+            ok = False
+        if not ok:
+            return f"'score' must be a number from 0 to 1, not {_shown(score)}"
+    if "correct" in rec and not isinstance(rec["correct"], bool):
+        return f"'correct' must be true or false, not {_shown(rec['correct'])}"
+    return None
+
+
+def record_problem(rec: Any, *, verdicts: bool = True) -> str | None:
+    """Return why ``rec`` is not a valid answer record, or ``None`` if it is.
+
+    See "What a reader accepts" in the module docstring. With ``verdicts``
+    false the stored ``score`` and ``correct`` are not checked (a reader that
+    grades every response again, such as ``collect``, ignores them).
+    """
+    if not isinstance(rec, dict):
+        return f"not a record (a JSON {type(rec).__name__}, not an object)"
+    missing = [k for k in _REQUIRED if k not in rec]
+    if missing:
+        return f"no {', '.join(repr(k) for k in missing)} field"
+    for key in ("id", "item"):
+        if not isinstance(rec[key], str) or not rec[key].strip():
+            return f"{key!r} must be non-empty text, not {_shown(rec[key])}"
+    time_help = "'t' must be an ISO 8601 time such as '2025-03-01T09:00:00+00:00'"
+    try:
+        if not isinstance(rec["t"], str):
+            raise ValueError
+        parse_time(rec["t"])
+    except ValueError:
+        return f"{time_help}, not {_shown(rec['t'])}"
+    for key in _TEXT_FIELDS:
+        if key in rec and not isinstance(rec[key], str):
+            return f"{key!r} must be text, not {_shown(rec[key])}"
+    return verdict_problem(rec) if verdicts else None
+
+
+def _parse_lines(data: bytes, first_line: int = 1, verdicts: bool = True) -> ReadResult:
+    records: list[dict[str, Any]] = []
+    skipped: list[int] = []
+    lines: list[int] = []
+    problems: list[str] = []
+    for number, raw in enumerate(data.split(b"\n"), start=first_line):
         if not raw.strip():
             continue
         try:
-            rec = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
             skipped.append(number)
+            problems.append(f"line {number}: not valid UTF-8 (byte {exc.start + 1} of the line)")
             continue
-        if not isinstance(rec, dict) or any(k not in rec for k in _REQUIRED):
+        try:
+            rec = json.loads(text)
+        except (json.JSONDecodeError, RecursionError):
             skipped.append(number)
+            problems.append(f"line {number}: not a complete JSON record")
+            continue
+        why = record_problem(rec, verdicts=verdicts)
+        if why is not None:
+            skipped.append(number)
+            problems.append(f"line {number}: {why}")
             continue
         records.append(rec)
-    return ReadResult(records, skipped)
+        lines.append(number)
+    return ReadResult(records, skipped, lines, problems)
 
 
 def _dumps(record: Mapping[str, Any]) -> bytes:
@@ -226,15 +322,20 @@ class ProgressStore:
         item_id: str,
         response: Any,
         *,
-        correct: bool,
-        score: float,
+        correct: bool | None,
+        score: float | None,
         lesson: str = "",
         objective: str = "",
         mode: str = "practice",
         now: datetime | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Record one answer and return the record (once this returns, it is on disk)."""
+        """Record one answer and return the record (once this returns, it is on disk).
+
+        ``correct=None, score=None`` records the answer with no verdict at all: exam
+        drafts and exam hand-ins carry none, so the learner's own file never says
+        which exam answers were right (``collect`` grades them from the responses).
+        """
         rec = {
             "v": EXPORT_VERSION,
             "id": uuid.uuid4().hex,
@@ -245,9 +346,11 @@ class ProgressStore:
             "mode": mode,
             "response": response,
             "correct": bool(correct),
-            "score": float(score),
+            "score": float(score) if score is not None else 0.0,
             "t": format_time(now or now_utc()),
         }
+        if correct is None or score is None:
+            del rec["correct"], rec["score"]
         if extra:
             rec.update({k: v for k, v in extra.items() if k not in rec})
         json.dumps(rec)  # fail here, not half-way through a write, if not serialisable
@@ -323,27 +426,60 @@ class ProgressStore:
         return target
 
 
+#: A hand-in larger than this is refused before it is read (a record is about 300 bytes).
+MAX_EXPORT_BYTES = 32 * 2**20
+
+
+def read_export_result(path: str | Path, *, verdicts: bool = True) -> tuple[dict[str, Any], ReadResult]:
+    """Read an exported progress file: its header, and its records with what was skipped.
+
+    Line numbers count in the file (the header is line 1). A byte-order mark
+    before the header (left by some editors) is ignored. ``verdicts=False``
+    keeps records whose stored ``score`` or ``correct`` is invalid (for a
+    reader that grades every response again).
+
+    Raises
+    ------
+    StoreError
+        If the file does not start with a miss-progress header naming a valid learner.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_EXPORT_BYTES:
+        raise StoreError(f"{path.name}: {size / 2**20:.0f} MiB is larger than a progress export can"
+                         f" be (at most {MAX_EXPORT_BYTES // 2**20} MiB, about 100,000 answers);"
+                         " not read")
+    data = path.read_bytes()
+    if data.startswith(_BOM):
+        data = data[len(_BOM):]
+    first, _, rest = data.partition(b"\n")
+    try:
+        header = json.loads(first.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        header = None
+    if not isinstance(header, dict) or header.get("format") != EXPORT_FORMAT:
+        raise StoreError(f"{path.name}: not a progress export (no '{EXPORT_FORMAT}' header line)")
+    if header.get("version") != EXPORT_VERSION:
+        raise StoreError(f"{path.name}: export version {header.get('version')!r} is not supported")
+    try:
+        check_learner(header.get("learner", ""))
+    except StoreError as exc:
+        raise StoreError(f"{path.name} line 1: {exc}") from None
+    return header, _parse_lines(rest, first_line=2, verdicts=verdicts)
+
+
 def read_export(path: str | Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Read an exported progress file: its header and its records.
+    """Read an exported progress file: its header and its valid records.
+
+    Invalid lines are skipped (:func:`read_export_result` says which and why).
 
     Raises
     ------
     StoreError
         If the file does not start with a miss-progress header.
     """
-    path = Path(path)
-    data = path.read_bytes()
-    first, _, rest = data.partition(b"\n")
-    try:
-        header = json.loads(first.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        header = None
-    if not isinstance(header, dict) or header.get("format") != EXPORT_FORMAT:
-        raise StoreError(f"{path.name}: not a progress export (no '{EXPORT_FORMAT}' header line)")
-    if header.get("version") != EXPORT_VERSION:
-        raise StoreError(f"{path.name}: export version {header.get('version')!r} is not supported")
-    check_learner(header.get("learner", ""))
-    return header, _parse_lines(rest).records
+    header, result = read_export_result(path)
+    return header, result.records
 
 
 def list_learners(directory: str | Path | None = None) -> list[str]:

@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from widgets.carm import owl_eye_error, radiograph_outlines
-from widgets.screws import evaluate, preset, vertebra
+from widgets.screws import choose_diameter, deformation_rule, evaluate, preset, vertebra
 from widgets.views import OKABE_ITO, guarded, plot_template, table_html
 from widgets.views.figures import Figure
 
@@ -157,8 +157,22 @@ class ScrewPlanner:
         self.result.value = (
             f"<p><b>Grade {r.grade_modified} (modified A-E) / grade {r.grade_original} (1990 original)</b>"
             f" — breach {r.breach_depth_mm:.2f} mm {r.direction if r.breach_depth_mm > 0 else ''}</p>"
+            + self._diameter_note(r.pedicle_width_mm, r.trajectory.diameter_mm)
             + table_html([row], "Trajectory result (model calculation)"))
         self._set_status("")
+
+    @staticmethod
+    def _diameter_note(width_mm: float, diameter_mm: float) -> str:
+        """One line: this pedicle's deformation ceiling, the screw a surgeon would pick, and yours."""
+        frac, _ = deformation_rule()
+        c = choose_diameter(outer_mm=width_mm)
+        pick = ("no common size fits" if c.diameter_mm is None
+                else f"largest common size under it {c.diameter_mm:g} mm")
+        over = ("above the ceiling, where the pedicle starts to deform" if diameter_mm > c.ceiling_mm
+                else "under the ceiling")
+        return (f"<p>Ceiling for this pedicle: {frac:.0%} of its {width_mm:g} mm outer width ="
+                f" {c.ceiling_mm:.1f} mm (a limit, not a target); {pick}. Your {diameter_mm:g} mm screw is"
+                f" {over}.</p>")
 
     def widget(self) -> ipw.Widget:
         """Return the planner as one ipywidgets box."""

@@ -71,6 +71,9 @@ class QuestionView:
             button_style="primary", icon="check")
         self.feedback = ipw.HTML()
         self.submit.on_click(on_submit)
+        if exam and item.id in session.responses:
+            self.set_response(session.responses[item.id])
+            self.feedback.value = '<p role="status">Saved answer restored.</p>'
 
     def _build_controls(self) -> None:
         item, session = self.item, self.session
@@ -120,6 +123,25 @@ class QuestionView:
         if t == "ordering":
             return [d.value for d in self.steps]
         return {pid: d.value for pid, d in self.matches.items()}
+
+    def set_response(self, response: Any) -> None:
+        """Set the controls to ``response`` (in the grader's terms: option ids, ``(value, unit)``...)."""
+        t = self.item.type
+        if t == "single":
+            self.radio.value = response
+        elif t == "multiple":
+            for oid, box in self.boxes.items():
+                box.value = oid in set(response)
+        elif t == "numeric":
+            value, unit = response
+            self.number_box.value = value
+            self.unit.value = units.canonical(unit)
+        elif t == "ordering":
+            for dd, oid in zip(self.steps, response, strict=False):
+                dd.value = oid
+        else:
+            for pid, dd in self.matches.items():
+                dd.value = response.get(pid)
 
     def show_grade(self, result: Grade) -> None:
         """Write the feedback of a practice-mode grade into the live region."""
@@ -254,7 +276,8 @@ class QuizView:
             if self.session.submitted:
                 raise RuntimeError("the exam was already submitted")
             self.session.respond(view.item.id, view.response())
-            view.feedback.value = '<p role="status">Answer saved.</p>'
+            view.feedback.value = ('<p role="status">Answer saved. It is graded when you submit'
+                                   ' the exam.</p>')
         else:
             view.show_grade(self.session.respond(view.item.id, view.response()))
         self._update_summary()
@@ -271,8 +294,10 @@ class QuizView:
     def _update_summary(self) -> None:
         if self.session.mode == "exam":
             saved = len(self.session.responses)
+            restored = (f" {self.session.restored} restored from your last session."
+                        if self.session.restored else "")
             self.summary.value = (f"<p>{saved} of {len(self.session.items)} answers saved"
-                                  " (not yet submitted).</p>")
+                                  f" (not yet submitted).{restored}</p>")
         else:
             self.summary.value = f"<p>{html.escape(self.session.summary().text())}</p>"
 
@@ -285,22 +310,7 @@ class QuizView:
         Used by tests and the benchmark; a learner uses the controls.
         """
         view = self.current
-        t = view.item.type
-        if t == "single":
-            view.radio.value = response
-        elif t == "multiple":
-            for oid, box in view.boxes.items():
-                box.value = oid in set(response)
-        elif t == "numeric":
-            value, unit = response
-            view.number_box.value = value
-            view.unit.value = units.canonical(unit)
-        elif t == "ordering":
-            for dd, oid in zip(view.steps, response, strict=False):
-                dd.value = oid
-        else:
-            for pid, dd in view.matches.items():
-                dd.value = response.get(pid)
+        view.set_response(response)
         view.submit.click()
         return self.session.last_grades.get(view.item.id)
 
