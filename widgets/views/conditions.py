@@ -356,10 +356,12 @@ class RootFinder:
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
         keys = sorted({k for s in root_signs() for k in s.sources})
+        taught = ", ".join(f"{r} {s.root}" for s in root_signs() for r in s.reflexes)
+        shared = "; ".join(f"the {r} also for {s.root}" for s in root_signs() for r in s.other_reflexes)
         note = ipw.HTML(f"<p><small>Sources: {', '.join(keys)}. Key muscles and sensory points are"
                         " secondary-source transcriptions of the ISNCSCI worksheet. A reflex counts for"
-                        " the root it is taught to test (biceps C5, brachioradialis C6, triceps C7,"
-                        " knee jerk L4, ankle jerk S1), and the biceps also for C6.</small></p>")
+                        f" the root it is taught to test ({html.escape(taught)})"
+                        f"{'; ' + html.escape(shared) if shared else ''}.</small></p>")
         title = ipw.HTML("<h4>How many of the findings each root explains</h4>")
         return ipw.VBox([self.weakness, self.numbness, self.reflex, self.zone, self.summary, title,
                          self.figure.output, self.table, note, self.status], layout=ipw.Layout(width="560px"))
