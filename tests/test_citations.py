@@ -45,7 +45,8 @@ def _maintainer_text(text: str, *, brackets: bool = True) -> list[str]:
 def test_maintainer_phrases_are_caught():
     assert _maintainer_text("[authors not seen] Title. J 2014.") == ["not seen", "["]
     assert _maintainer_text("Arts MP. Title. PMID 1 (journal from memory, verify)")
-    assert _maintainer_text("author order not confirmed") == ["not confirmed"]
+    assert _maintainer_text("author order not confirmed") == ["order not confirmed"]
+    assert _maintainer_text("randomised studies have not confirmed it") == []   # clinical prose
     assert _maintainer_text("Sun ZJ. Title. Chin Med J 2013;126(20):3962. [end page verify]")
     assert _maintainer_text("Weiss H, Garcia RM. A systematic review. Curr Rev Musculoskelet Med 2019.") == []
 

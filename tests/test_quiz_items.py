@@ -103,10 +103,10 @@ def test_window_area_key_comes_from_the_corridor_model():
 
 
 def test_numeric_key_is_converted_to_the_item_unit():
-    item = get_item("rad-collar-msv")           # the table gives 32 mrem
+    item = get_item("rad-inverse-square")       # the table gives 32 mrem; a ninth, in mSv
     assert item.unit == "mSv"
-    assert item.key == pytest.approx(0.32)
-    assert get_item("rad-lens-cases").key == pytest.approx(20 / 0.32)
+    assert item.key == pytest.approx(0.32 / 9)
+    assert get_item("rad-estimates-differ").values["a"].value == pytest.approx(20 / 0.32)
 
 
 def test_banks_are_cached_until_a_file_changes(data_copy):

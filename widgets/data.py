@@ -344,7 +344,8 @@ SECONDARY_SOURCE_LABEL = "secondary source"
 
 #: Phrases that belong to the data's maintainers and never reach a student.
 MAINTAINER_PHRASES = (
-    "verify", "from memory", "not seen", "not confirmed", "not captured", "recalled",
+    "verify", "from memory", "not seen", "order not confirmed", "(not confirmed", "not captured",
+    "recalled",
     "unconfirmed", "to check", "not identified",
 )
 
