@@ -87,12 +87,13 @@ def test_tlif_by_hand():
 
 
 def test_discectomy_reuses_the_lesson_00_model_and_ignores_level():
-    # open incision 16 + 19.1 = 35.1 mm, width 40 mm: 1404 mm^2 and 70.2 cm^3 at 50 mm (as in lesson 00)
+    # lesson 00's open wound at 50 mm: skin incision 16 + 19.1 = 35.1 mm, window 16 x 40 = 640 mm^2 at
+    # the lamina, and 40 x 50 x (16 + 35.1) / 2 = 51.1 cm^3 between them (its ends slope out with depth)
     a = compare("discectomy", "L1-L2", 16, 50.0)
     b = compare("discectomy", "L5-S1", 16, 50.0)
     assert a.open.incision_total_mm == pytest.approx(35.1)
-    assert a.open.window_area_mm2 == pytest.approx(1404.0)
-    assert a.open.volume_cm3 == pytest.approx(70.2)
+    assert a.open.window_area_mm2 == pytest.approx(640.0)
+    assert a.open.volume_cm3 == pytest.approx(51.1)
     assert (a.miss, a.open) == (b.miss, b.open)
     assert "2.2 times" in a.summary()  # 35.1 / 16 = 2.19
 

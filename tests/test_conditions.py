@@ -228,15 +228,58 @@ def test_root_signs_are_the_table_rows():
         assert s.secondary  # key muscles and points are secondary-source transcriptions
 
 
-def test_reflexes_follow_the_cited_segment_ranges():
-    # biceps and brachioradialis C5-C6, triceps C7-C8, knee jerk L2-L4, ankle jerk S1-S2
+def test_reflexes_follow_the_bedside_convention_not_the_textbook_ranges():
+    """Issue 12, point 9: biceps C5, brachioradialis C6, triceps C7, knee jerk L4, ankle jerk S1.
+
+    Textbooks give ranges (biceps C5-C6, triceps C7-C8, knee jerk L2-L4, ankle jerk S1-S2); a
+    student is examined on the convention, and C8, L2, L3 and L5 have no standard reflex.
+    """
     by_root = {s.root: s.reflexes for s in root_signs()}
-    assert by_root["C5"] == by_root["C6"] == ("biceps", "brachioradialis")
-    assert by_root["C7"] == by_root["C8"] == ("triceps",)
-    assert by_root["L2"] == by_root["L3"] == by_root["L4"] == ("knee jerk (patellar)",)
-    assert by_root["L5"] == ()
-    assert by_root["S1"] == ("ankle jerk (Achilles)",)
-    assert list(reflex_table().loc["triceps", ["segments"]]) == ["C7-C8"]
+    assert by_root == {"C5": ("biceps",), "C6": ("brachioradialis",), "C7": ("triceps",), "C8": (),
+                       "L2": (), "L3": (), "L4": ("knee jerk (patellar)",), "L5": (),
+                       "S1": ("ankle jerk (Achilles)",)}
+    # the biceps reflex is shared: C6 compression reduces it too (biceps is C5-C6)
+    assert {s.root: s.other_reflexes for s in root_signs()}["C6"] == ("biceps",)
+    t = reflex_table()
+    assert dict(t["tests the root (bedside convention)"]) == {
+        "biceps": "C5", "brachioradialis": "C6", "triceps": "C7", "knee jerk (patellar)": "L4",
+        "ankle jerk (Achilles)": "S1"}
+    # the ranges are still shown, as what textbooks give
+    assert t.loc["triceps", "segments in textbooks (range)"] == "C7-C8"
+    assert t.loc["knee jerk (patellar)", "segments in textbooks (range)"] == "L2-L4"
+
+
+def test_the_convention_and_the_shared_muscles_cite_a_source_that_resolves():
+    from widgets.data import references
+
+    refs = references()
+    reflexes = load_table("tendon_reflexes")
+    assert set(reflexes["convention_source_key"]) <= set(refs)
+    assert set(reflexes["convention_source_key"]) <= set(lesson_references())
+
+
+def test_c6_weakens_elbow_flexion_as_well_as_wrist_extension():
+    """The C6 case (weak elbow flexion) and the root table (key muscle wrist extension) agree."""
+    c6 = {s.root: s for s in root_signs()}["C6"]
+    assert c6.key_muscle == "wrist extension"  # the ISNCSCI key muscle
+    assert c6.other_muscles == ("elbow flexion",)  # biceps is C5-C6
+    assert best_roots(weakness="elbow flexion") == ("C5", "C6")
+    assert best_roots(weakness="elbow flexion", numbness="thumb", reflex=["brachioradialis", "biceps"]) == (
+        "C6",)
+
+
+def test_the_cervical_radiculopathy_case_is_explained_by_the_root_its_disc_compresses():
+    import yaml
+
+    from widgets.data import data_dir
+
+    case = yaml.safe_load((data_dir() / "cases" / "cervical-radiculopathy.yaml").read_text(encoding="utf-8"))
+    exam = case["presentation"]["examination"]
+    assert "elbow flexion" in exam and "brachioradialis" in exam and "thumb" in exam
+    root = herniation_root(case["patient"]["level"], "far-lateral").root
+    assert root == "C6"
+    assert best_roots(weakness="elbow flexion", numbness="thumb", reflex=["brachioradialis", "biceps"]) == (
+        root,)
 
 
 @pytest.mark.parametrize(
@@ -248,7 +291,9 @@ def test_reflexes_follow_the_cited_segment_ranges():
         ("wrist extension", "thumb", "brachioradialis", ("C6",)),
         ("elbow extension", "middle finger", "triceps", ("C7",)),
         (None, None, "biceps", ("C5", "C6")),          # a reflex alone cannot separate C5 from C6
-        (None, None, "knee jerk (patellar)", ("L2", "L3", "L4")),
+        (None, None, "brachioradialis", ("C6",)),
+        (None, None, "triceps", ("C7",)),               # not C8: C8 has no standard reflex
+        (None, None, "knee jerk (patellar)", ("L4",)),  # the convention, not the L2-L4 range
         ("great toe extension", None, "ankle jerk (Achilles)", ()),  # no single root: L5 + S1
     ],
 )
@@ -312,7 +357,9 @@ def test_discs_for_root():
 def test_root_and_herniation_tables():
     t = root_table()
     assert list(t.index) == list(ROOTS)
-    assert t.loc["L5", "reflex it serves"] == "none of the five"
+    assert t.loc["L5", "reflex it is tested by"] == "no standard reflex"
+    assert t.loc["C8", "reflex it is tested by"] == "no standard reflex"
+    assert t.loc["C6", "also weakens"] == "elbow flexion"
     h = herniation_table()
     assert h.loc["L4-L5", "paramedian herniation"] == "L5 (traversing)"
     assert h.loc["L4-L5", "far-lateral herniation"] == "L4 (exiting)"
@@ -360,3 +407,17 @@ def test_new_references_have_what_the_converter_checks():
         item = references()[key]
         assert item["type"] and item["title"] and item["note"], key
         assert not math.isnan(len(item["note"]))
+
+
+def test_every_reflex_convention_cites_a_checked_source_and_quotes_its_row():
+    refs = references()
+    words = {"biceps": "biceps", "brachioradialis": "brachioradialis", "triceps": "triceps",
+             "knee jerk (patellar)": "quadriceps (knee)",
+             "ankle jerk (achilles)": "gastrocnemius/soleus (ankle)"}
+    for r in load_table("tendon_reflexes").itertuples():
+        ref = refs[r.convention_source_key]
+        assert ref.get("custom", {}).get("verified") and ref.get("URL"), r.convention_source_key
+        notes = str(r.notes).lower()
+        assert f'"{r.root_by_convention.lower()} |' in notes, r.reflex  # the source's row for that root
+        assert words[str(r.reflex).lower()] in notes, r.reflex
+        assert f"segmental innervation: {r.segment_from}-{r.segment_to}".lower() in notes, r.reflex

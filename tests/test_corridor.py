@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from widgets.corridor import (
+    assumption,
     compare_corridors,
     compare_table,
+    end_slope,
     incision_difference,
+    inputs_table,
     open_corridor,
+    open_wound,
+    ratio_text,
     tube_diameters,
     tubular_corridor,
 )
@@ -43,10 +46,53 @@ def test_incision_difference_is_converted_from_cm():
     assert diff.unit == "mm"
 
 
-def test_compare_uses_the_cited_difference():
-    tube, open_ = compare_corridors(14, 50, 40)
+def test_the_open_wound_by_hand():
+    # window 16 x 40 mm at the lamina; ends lean out 0.2 mm per mm; 50 mm deep
+    c = open_wound(16, 40, 50, slope=0.2)
+    assert c.incision_mm == pytest.approx(16 + 2 * 50 * 0.2)  # 36 mm at the skin
+    assert c.window_area_mm2 == pytest.approx(640.0)
+    # trapezoid along the spine, mean length (16 + 36) / 2 = 26 mm, times 40 mm wide and 50 mm deep
+    assert c.volume_cm3 == pytest.approx(26 * 40 * 50 / 1000)
+    with pytest.raises(ValueError, match="slope must be a finite number of at least 0"):
+        open_wound(16, 40, 50, slope=-0.1)
+
+
+def test_the_end_slope_spreads_the_cited_difference_over_the_reference_depth():
+    ref = assumption("incision_difference_depth").value
+    assert end_slope() == pytest.approx(19.1 / (2 * ref))
+
+
+def test_at_the_reference_depth_the_open_incision_is_the_tube_plus_the_cited_difference():
+    ref = assumption("incision_difference_depth").value
+    tube, open_ = compare_corridors(14, ref, 40)
     assert open_.incision_mm == pytest.approx(14 + 19.1)
-    assert open_.volume_cm3 / tube.volume_cm3 == pytest.approx(33.1 * 40 * 50 / (math.pi * 49 * 50))
+    assert open_.window_area_mm2 == pytest.approx(14 * 40)  # the same target length as the tube
+
+
+def test_depth_matters_the_open_to_tube_ratio_strictly_grows_with_depth():
+    """Issue 12, point 11: the open wound lengthens as it deepens, a tube's window does not."""
+    depths = [20, 35, 50, 80, 120]
+    ratios, incisions, windows = [], [], []
+    for depth in depths:
+        tube, open_ = compare_corridors(16, depth, 40)
+        ratios.append(open_.volume_cm3 / tube.volume_cm3)
+        incisions.append(open_.incision_mm)
+        windows.append(tube.window_area_mm2)
+        assert tube.incision_mm == 16  # the tube's opening does not change with depth
+    assert all(a < b for a, b in zip(ratios, ratios[1:], strict=False)), ratios
+    assert all(a < b for a, b in zip(incisions, incisions[1:], strict=False)), incisions
+    assert len(set(windows)) == 1
+    # the three depths of the issue no longer give one ratio (7.0 at 20, 50 and 120 mm before)
+    assert len({round(r, 1) for r in (ratios[0], ratios[2], ratios[4])}) == 3
+
+
+def test_inputs_and_summary_name_the_assumption_and_the_derived_slope():
+    t = inputs_table(50, 40).set_index("input")
+    assert t.loc["depth at which the cited incision difference is taken to apply", "basis"].startswith(
+        "assumption")
+    assert t.loc["slope of each end of the open wound", "basis"].startswith("derived")
+    tube, open_ = compare_corridors(16, 50, 40)
+    assert ratio_text(tube, open_).startswith("The open incision is 35.1 mm long against the 16 mm tube")
 
 
 def test_compare_table_has_both_rows():

@@ -24,7 +24,8 @@ TREE = load_tree()
 WEEKS = assumption("conservative_care_weeks").value
 
 BASE = {"red_flags": [], "weeks_conservative": WEEKS + 4, "improving": False, "imaging_concordant": True,
-        "unstable_or_deformed": False, "multilevel": False, "reachable_small_corridor": True}
+        "needs_fusion": False, "high_grade_slip": False, "major_deformity_correction": False,
+        "long_fusion": False, "reachable_small_corridor": True}
 
 # Every path through the tree, with a hand-made case that should walk it and the outcome it reaches.
 PATHS = {
@@ -32,10 +33,13 @@ PATHS = {
     ("no-red-flag", "improving"): ({"improving": True}, "continue-conservative"),
     ("no-red-flag", "too-early"): ({"weeks_conservative": WEEKS - 1}, "continue-conservative"),
     ("no-red-flag", "conservative-failed", "discordant"): ({"imaging_concordant": False}, "no-target"),
-    ("no-red-flag", "conservative-failed", "concordant", "complex"): (
-        {"unstable_or_deformed": True}, "consider-open"),
-    ("no-red-flag", "conservative-failed", "concordant", "local", "reachable"): ({}, "miss-candidate"),
-    ("no-red-flag", "conservative-failed", "concordant", "local", "not-reachable"): (
+    ("no-red-flag", "conservative-failed", "concordant", "needs-fusion", "mis-fusion"): (
+        {"needs_fusion": True}, "mis-fusion"),
+    ("no-red-flag", "conservative-failed", "concordant", "needs-fusion", "open-fusion"): (
+        {"needs_fusion": True, "high_grade_slip": True}, "open-fusion"),
+    ("no-red-flag", "conservative-failed", "concordant", "decompression-only", "reachable"): (
+        {}, "miss-candidate"),
+    ("no-red-flag", "conservative-failed", "concordant", "decompression-only", "not-reachable"): (
         {"reachable_small_corridor": False}, "open-better"),
 }
 
@@ -88,6 +92,28 @@ def test_the_conservative_care_boundary_uses_the_assumption():
     assert f"at least {WEEKS:g} weeks" in TREE.node("conservative_care").explain
 
 
+def test_needing_a_fusion_is_not_needing_an_open_operation():
+    """Issue 12, point 4: whether to fuse and how to reach the spine are separate questions.
+
+    The suite teaches MIS-TLIF for a low-grade slip that moves: it needs a fusion, and the tree must
+    not send it to open surgery for that reason alone. A high-grade slip, a large correction or a long
+    fusion is what makes a fusion open.
+    """
+    assert TREE.node("fusion").question.startswith("Does the patient need a fusion")
+    assert "minimally invasive" in TREE.node("fusion_approach").question
+    mobile = TREE.walk(TREE.case("mobile-slip"))
+    assert [s.branch.id for s in mobile.steps][-2:] == ["needs-fusion", "mis-fusion"]
+    assert mobile.outcome.kind == "miss"
+    assert TREE.walk(TREE.case("high-grade-slip")).outcome.id == "open-fusion"
+    for fact in ("high_grade_slip", "major_deformity_correction", "long_fusion"):
+        assert TREE.walk(_case(needs_fusion=True, **{fact: True})).outcome.id == "open-fusion", fact
+    assert TREE.walk(_case(needs_fusion=True)).outcome.id == "mis-fusion"
+    # no branch or outcome lumps fusion and open surgery together any more
+    texts = [b.label for n in TREE.nodes.values() for b in n.branches] + [
+        o.title for o in TREE.outcomes.values()]
+    assert not [t for t in texts if "fusion or open" in t.lower()]
+
+
 def test_red_flags_override_everything():
     walk = TREE.walk(_case(red_flags=["signs of infection", "signs of tumour"], improving=True))
     assert walk.outcome.id == "urgent-referral"
@@ -103,7 +129,7 @@ def test_tables():
     c = cases_table()
     assert len(c) == len(TREE.cases)
     w = TREE.walk(TREE.case("mobile-slip")).table()
-    assert w.iloc[-1]["answer"] == "Consider fusion or open surgery"
+    assert w.iloc[-1]["answer"] == "A minimally invasive fusion"
 
 
 def test_sources_resolve():
@@ -140,9 +166,9 @@ def test_bad_cases_are_rejected(changes, message):
 
 def test_missing_and_unknown_facts_are_named():
     facts = dict(BASE)
-    del facts["multilevel"]
+    del facts["long_fusion"]
     facts["age"] = 50
-    with pytest.raises(SelectionError, match=r"missing facts \['multilevel'\]; unknown facts \['age'\]"):
+    with pytest.raises(SelectionError, match=r"missing facts \['long_fusion'\]; unknown facts \['age'\]"):
         TREE.walk(Case("x", "x", "x", facts))
     with pytest.raises(SelectionError, match="no case 'nobody'"):
         TREE.case("nobody")

@@ -19,4 +19,14 @@ __version__ = "0.1.0"
 
 _defer()
 
+
+def _student_tables() -> None:
+    """Show every DataFrame a lesson returns in full, left-aligned (see :mod:`widgets.views.tables`)."""
+    from widgets.views.tables import install
+
+    install()
+
+
+_student_tables()
+
 DISCLAIMER = "This lesson is educational material, not medical advice."

@@ -7,9 +7,11 @@ open wound to three procedures:
 ``discectomy``
     Tubular microdiscectomy against open microdiscectomy. The tube's skin
     opening, window and corridor come from :func:`widgets.corridor.tubular_corridor`;
-    the open incision is the tube's lengthened by the pooled difference from
-    randomised trials (:func:`widgets.corridor.compare_corridors`), held open
-    to the assumed retraction width. No figure here depends on the level.
+    the open wound is lesson 00's (:func:`widgets.corridor.compare_corridors`):
+    its ends slope out so that at the assumed reference depth its incision is
+    the tube's lengthened by the pooled difference from randomised trials, and
+    longer when deeper; it is held open to the assumed retraction width. No
+    figure here depends on the level.
 ``decompression``
     A tube placed on one side to decompress both sides (unilateral approach
     for bilateral decompression) against an open midline laminectomy. The
@@ -438,7 +440,9 @@ def _input_rows(procedure: str, level: str, tube_diameter_mm: float, depth_mm: f
         row = _cited_row("extra incision length, standard vs minimally invasive discectomy", diff)
         row["unit"] = "mm (unit presumed cm in the source, converted)"
         row["basis"] += " (pooled mean difference)"
-        rows += [row, _assumed_row("open_retraction_width", "open retraction width")]
+        rows += [row, _assumed_row("incision_difference_depth",
+                                   "depth at which the cited incision difference is taken to apply"),
+                 _assumed_row("open_retraction_width", "open retraction width")]
         return rows
     span = segment_span(level)
     rows += [_cited_row(what, v) for what, v in span.parts]

@@ -425,7 +425,14 @@ ZONES: tuple[str, ...] = ("paramedian", "far-lateral")
 
 @dataclass(frozen=True)
 class RootSigns:
-    """What one root does: key muscle, key sensory point, reflexes it serves, exit foramen."""
+    """What one root does: key muscle, key sensory point, the reflex it is tested by, exit foramen.
+
+    ``reflexes`` follows the bedside convention (biceps C5, brachioradialis C6,
+    triceps C7, knee jerk L4, ankle jerk S1), not the wider segmental ranges of
+    textbooks; ``other_muscles`` are movements the root also weakens (C6: elbow
+    flexion, shared with C5) and ``other_reflexes`` reflexes its compression
+    also reduces (C6: the biceps reflex, shared with C5).
+    """
 
     root: str
     region: str
@@ -435,6 +442,18 @@ class RootSigns:
     foramen: str
     sources: tuple[str, ...]
     secondary: bool
+    other_muscles: tuple[str, ...] = ()
+    other_reflexes: tuple[str, ...] = ()
+
+    @property
+    def weaknesses(self) -> tuple[str, ...]:
+        """Every movement whose weakness this root explains: its key muscle first."""
+        return (self.key_muscle, *self.other_muscles)
+
+    @property
+    def reduced_reflexes(self) -> tuple[str, ...]:
+        """Every reflex whose reduction this root explains: its own first."""
+        return (*self.reflexes, *self.other_reflexes)
 
 
 @functools.cache
@@ -443,22 +462,21 @@ def _root_signs(directory: str) -> tuple[RootSigns, ...]:
     reflexes = load_table("tendon_reflexes")
     out = []
     for root in ROOTS:
-        rows = signs[signs["root"] == root].set_index("sign")
+        rows = signs[(signs["root"] == root) & (signs["sign"] != "also weakens")].set_index("sign")
         missing = {"key muscle", "key sensory point", "exit foramen"} - set(rows.index)
         if missing:
             raise DataError(f"data/tables/nerve_root_signs.csv: root {root} lacks {sorted(missing)}")
-        k = _SEGMENTS.index(root)
-        served = tuple(
-            str(r.reflex) for r in reflexes.itertuples()
-            if _SEGMENTS.index(str(r.segment_from)) <= k <= _SEGMENTS.index(str(r.segment_to))
-        )
-        keys = sorted(set(rows["source_key"]) | set(
-            reflexes[reflexes["reflex"].isin(served)]["source_key"]))
+        served = tuple(str(r.reflex) for r in reflexes.itertuples() if str(r.root_by_convention) == root)
+        shared = tuple(str(r.reflex) for r in reflexes.itertuples() if str(r.also_reduced_in) == root)
+        served_rows = reflexes[reflexes["reflex"].isin(served + shared)]
+        keys = sorted(set(rows["source_key"]) | set(served_rows["convention_source_key"]))
+        others = signs[(signs["root"] == root) & (signs["sign"] == "also weakens")]
         out.append(RootSigns(
             root, str(rows.loc["key muscle", "region"]), str(rows.loc["key muscle", "finding"]),
             str(rows.loc["key sensory point", "finding"]), served,
             str(rows.loc["exit foramen", "finding"]), tuple(keys),
             bool((rows["confidence"] == "secondary-source").any()),
+            tuple(str(f) for f in others["finding"]), shared,
         ))
     return tuple(out)
 
@@ -475,8 +493,10 @@ def root_table():
     rows = [{
         "root": s.root,
         "key muscle (weakness)": s.key_muscle,
+        "also weakens": ", ".join(s.other_muscles) or "-",
         "key sensory point (numbness)": s.key_sensory_point,
-        "reflex it serves": ", ".join(s.reflexes) or "none of the five",
+        "reflex it is tested by": ", ".join(s.reflexes) or "no standard reflex",
+        "also reduces": ", ".join(s.other_reflexes) or "-",
         "leaves through": s.foramen,
         "sources": "; ".join(s.sources) + (" (muscle and sensory point: secondary-source)"
                                            if s.secondary else ""),
@@ -489,7 +509,7 @@ def finding_choices() -> dict[str, tuple[str, ...]]:
     signs = root_signs()
     reflexes = load_table("tendon_reflexes")
     return {
-        "weakness": tuple(s.key_muscle for s in signs),
+        "weakness": tuple(dict.fromkeys(m for s in signs for m in s.weaknesses)),
         "numbness": tuple(s.key_sensory_point for s in signs),
         "reflex": tuple(str(r) for r in reflexes["reflex"]),
     }
@@ -528,9 +548,12 @@ def explain_pattern(weakness: str | Iterable[str] | None = None,
 
     Each finding is a label from :func:`finding_choices`: a weak key
     movement, a numb key sensory point, a reduced reflex. A root explains a
-    weakness if the movement is its key muscle, a numbness if the area is its
-    key sensory point, and a reflex if its segment lies in the reflex's
-    segmental range. Roots that explain every finding come first, then by the
+    weakness if the movement is its key muscle or one it also weakens (C6:
+    elbow flexion), a numbness if the area is its key sensory point, and a
+    reflex if the reflex is taught as that root's (the bedside convention:
+    biceps C5, brachioradialis C6, triceps C7, knee jerk L4, ankle jerk S1) or
+    is known to be reduced by it too (the biceps reflex in C6).
+    Roots that explain every finding come first, then by the
     number of findings explained, then from top to bottom.
 
     Raises
@@ -548,8 +571,8 @@ def explain_pattern(weakness: str | Iterable[str] | None = None,
                 + [("reflex", f) for f in refl])
     out = []
     for s in root_signs():
-        own = {("weakness", s.key_muscle), ("numbness", s.key_sensory_point)} | {
-            ("reflex", r) for r in s.reflexes}
+        own = {("weakness", m) for m in s.weaknesses} | {("numbness", s.key_sensory_point)} | {
+            ("reflex", r) for r in s.reduced_reflexes}
         explained = tuple(f"{k}: {v}" for k, v in findings if (k, v) in own)
         unexplained = tuple(f"{k}: {v}" for k, v in findings if (k, v) not in own)
         out.append(RootMatch(s.root, explained, unexplained))
@@ -727,13 +750,15 @@ def curve_table(apex: str = "T9", half_width: float = 3.0, shift: float = 1.5, s
 
 
 def reflex_table():
-    """Return the five deep tendon reflexes with their segments and source."""
+    """Return the five deep tendon reflexes: the root each is taught to test, and the textbook range."""
     import pandas as pd
 
     t = load_table("tendon_reflexes")
     rows = [{"reflex": r.reflex, "muscle": r.muscle, "nerve": r.nerve,
-             "segments": f"{r.segment_from}-{r.segment_to}",
-             "source": f"{r.source_key} ({_conf(r.confidence)})"} for r in t.itertuples()]
+             "tests the root (bedside convention)": r.root_by_convention,
+             "convention from": r.convention_source_key,
+             "segments in textbooks (range)": f"{r.segment_from}-{r.segment_to}",
+             "range from": f"{r.source_key} ({_conf(r.confidence)})"} for r in t.itertuples()]
     return pd.DataFrame(rows).set_index("reflex")
 
 
@@ -779,6 +804,9 @@ def lesson_references() -> list[str]:
     )["source_key"])
     add(load_table("scoliosis_definitions")["source_key"])
     add(k for s in root_signs() for k in s.sources)
+    reflexes = load_table("tendon_reflexes")
+    add(reflexes["convention_source_key"])
+    add(reflexes["source_key"])
     add(load_table("herniation_zones")["source_key"])
     add(load_tree().sources())
     from widgets.quiz.items import items_for_lesson

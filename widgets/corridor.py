@@ -3,12 +3,34 @@
 A pure geometric model for the first lesson. A tubular retractor is a
 cylinder: its skin opening must admit the tube, its working window at the
 lamina is a disc of the tube's diameter, and the tissue it displaces is that
-disc times the depth (muscle dilated along its fibres, not stripped). An open
-midline wound is modelled as a box: incision length by retraction width by
-depth, with the paraspinal muscle stripped off the bone subperiosteally.
+disc times the depth (muscle dilated along its fibres, not stripped). Its
+walls are vertical, so neither its skin opening nor its window changes with
+depth.
+
+An open midline wound cannot have vertical ends. To see a target window at
+the lamina through an open wound, its skin and muscle must be cut and held
+back along a slope at each end, so the skin incision grows with depth
+(retraction geometry): skin length = window length + 2 x depth x end slope.
+The wound is held to the retraction width along its whole length, so its
+cross-section along the spine is a trapezoid and the tissue it displaces is
+width x depth x (window length + depth x end slope). The paraspinal muscle is
+stripped off the bone subperiosteally.
+
+Both approaches aim at the same target, so the open wound's window at the
+lamina is as long as the tube is wide (and held to the retraction width). The
+end slope comes from a cited figure and an assumption: the pooled incision
+difference between standard and minimally invasive discectomy in randomised
+trials (:func:`incision_difference`) is taken to apply at a stated reference
+depth, an assumption of ``data/assumptions.yaml``
+(``incision_difference_depth``). So at that depth the model's open incision is
+the tube's plus the cited difference; deeper, it is longer, while the tube's
+stays the same; and the open-to-tube ratio of displaced tissue grows with
+depth.
 
 Every input is either cited (tube diameters, the pooled incision difference)
 or an assumption shown to the student as such (:func:`assumption`).
+:func:`open_corridor` (a box of fixed length) is kept for lesson 06's
+comparator, which sizes its open exposures from the cited segment heights.
 """
 
 from __future__ import annotations
@@ -28,8 +50,10 @@ __all__ = [
     "Corridor",
     "assumption",
     "compare_corridors",
+    "end_slope",
     "incision_difference",
     "open_corridor",
+    "open_wound",
     "tube_diameters",
     "tubular_corridor",
 ]
@@ -168,25 +192,67 @@ def open_corridor(incision_mm: float, retraction_width_mm: float, depth_mm: floa
     return Corridor("open midline", length, area, area * depth / 1000.0, "stripped off the bone")
 
 
+def end_slope() -> float:
+    """Return how far each end of an open wound leans out per mm of depth (mm/mm, derived).
+
+    The cited pooled incision difference (:func:`incision_difference`) is taken
+    to apply at the reference depth of ``data/assumptions.yaml``
+    (``incision_difference_depth``); spreading it over both ends of the wound
+    at that depth gives the slope: difference / (2 x reference depth).
+    """
+    return incision_difference().value / (2.0 * assumption("incision_difference_depth").value)
+
+
+def end_angle_deg() -> float:
+    """Return the angle of the open wound's ends from the vertical, in degrees (from :func:`end_slope`)."""
+    return math.degrees(math.atan(end_slope()))
+
+
+def open_wound(window_length_mm: float, retraction_width_mm: float, depth_mm: float,
+               slope: float | None = None) -> Corridor:
+    """Return the corridor of an open midline wound that exposes a window at the lamina.
+
+    The window at the lamina is ``window_length_mm`` by ``retraction_width_mm``.
+    Each end of the wound leans out by ``slope`` mm per mm of depth (default
+    :func:`end_slope`), so the skin incision is ``window_length_mm + 2 x depth
+    x slope``, and the wound, held to the retraction width along its length,
+    displaces ``width x depth x (window_length_mm + depth x slope)``.
+    """
+    length = _positive("window_length_mm", window_length_mm)
+    width = _positive("retraction_width_mm", retraction_width_mm)
+    depth = _positive("depth_mm", depth_mm)
+    k = end_slope() if slope is None else slope
+    if isinstance(k, bool) or not isinstance(k, int | float) or not 0 <= k < math.inf:
+        raise ValueError(f"slope must be a finite number of at least 0 (mm per mm of depth), got {k!r}")
+    skin = length + 2.0 * depth * k
+    volume = width * depth * (length + depth * k)
+    return Corridor("open midline", skin, length * width, volume / 1000.0, "stripped off the bone")
+
+
 def compare_corridors(
     tube_diameter_mm: float, depth_mm: float, retraction_width_mm: float
 ) -> tuple[Corridor, Corridor]:
     """Return (tubular, open) corridors for one set of choices.
 
-    The open incision is the tubular one lengthened by the pooled incision
-    difference from the randomised trials (:func:`incision_difference`).
+    Both expose the same length of target at the lamina, the tube's diameter;
+    the open wound is held to ``retraction_width_mm`` and its ends slope out
+    (:func:`open_wound`), so its incision and the tissue it displaces grow with
+    depth while the tube's incision does not. At the reference depth the open
+    incision is the tube's plus the cited pooled difference.
     """
     tube = tubular_corridor(tube_diameter_mm, depth_mm)
-    extra = incision_difference().value
-    return tube, open_corridor(tube.incision_mm + extra, retraction_width_mm, depth_mm)
+    return tube, open_wound(tube.incision_mm, retraction_width_mm, depth_mm)
 
 
 def ratio_text(tube: Corridor, open_: Corridor) -> str:
-    """Summarise how many times larger the open corridor is, in one sentence."""
+    """Summarise how the open wound compares with the tube, in one sentence."""
+    from widgets.numbers import format_fixed
+
     return (
-        f"The open wound displaces {open_.volume_cm3 / tube.volume_cm3:.1f} times the tissue"
-        f" of the {tube.incision_mm:g} mm tube and exposes"
-        f" {open_.window_area_mm2 / tube.window_area_mm2:.1f} times its working window."
+        f"The open incision is {format_fixed(open_.incision_mm, 1)} mm long against the"
+        f" {tube.incision_mm:g} mm tube; the open wound exposes"
+        f" {format_fixed(open_.window_area_mm2 / tube.window_area_mm2, 1)} times the tube's working"
+        f" window and displaces {format_fixed(open_.volume_cm3 / tube.volume_cm3, 1)} times its tissue."
     )
 
 
@@ -210,6 +276,25 @@ def inputs_table(depth_mm: float, retraction_width_mm: float):
             "value": f"{diff.value:g}",
             "unit": "mm (unit presumed cm in the source, converted)",
             "basis": f"cited pooled mean difference ({diff.confidence})",
+            "source": diff.source_key,
+        }
+    )
+    ref = assumption("incision_difference_depth")
+    rows.append(
+        {
+            "input": "depth at which the cited incision difference is taken to apply",
+            "value": f"{ref.value:g}",
+            "unit": ref.unit,
+            "basis": "assumption (no cited figure; the trials do not report depth)",
+            "source": "data/assumptions.yaml",
+        }
+    )
+    rows.append(
+        {
+            "input": "slope of each end of the open wound",
+            "value": f"{end_slope():.3f} ({end_angle_deg():.0f}\u00b0 from the vertical)",
+            "unit": "mm per mm of depth",
+            "basis": "derived: incision difference / (2 x reference depth)",
             "source": diff.source_key,
         }
     )

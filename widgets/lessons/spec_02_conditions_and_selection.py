@@ -8,7 +8,7 @@ from widgets.params import Param, ParameterSpec, register
 _VERTEBRAE = tuple(f"T{i}" for i in range(1, 13)) + tuple(f"L{i}" for i in range(1, 6))
 #: Teaching cases of data/selection_tree.yaml (a test keeps them equal).
 _CASES = ("saddle-numbness", "early-sciatica", "improving-sciatica", "discordant-imaging", "mobile-slip",
-          "paramedian-l4-l5", "far-lateral-l4-l5", "out-of-reach")
+          "high-grade-slip", "paramedian-l4-l5", "far-lateral-l4-l5", "out-of-reach")
 
 CONDITIONS_AND_SELECTION = register(
     ParameterSpec(

@@ -85,8 +85,11 @@ class Summary:
 
     def text(self) -> str:
         """One line for the learner."""
-        return (f"Score: {self.points:g} of {self.answered} answered"
-                f" ({self.correct} fully correct; {self.items} questions in this quiz).")
+        from widgets.numbers import format_percent, format_score
+
+        share = f"{format_percent(self.points / self.answered)}; " if self.answered else ""
+        return (f"Score: {format_score(self.points, self.answered)} answered"
+                f" ({share}{self.correct} fully correct; {self.items} questions in this quiz).")
 
 
 class QuizSession:

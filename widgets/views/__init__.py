@@ -74,6 +74,15 @@ def guarded(status_setter: Callable[[str], None]):
     return decorate
 
 
+def _cell_text(value: object) -> str:
+    """Write a cell as a person would: floats through :func:`widgets.numbers.format_number`."""
+    if isinstance(value, float):
+        from widgets.numbers import format_number
+
+        return format_number(value, 3)
+    return str(value)
+
+
 def table_html(rows: list[dict[str, object]], caption: str) -> str:
     """Render rows as an accessible HTML table with a caption and header scopes."""
     if not rows:
@@ -81,7 +90,7 @@ def table_html(rows: list[dict[str, object]], caption: str) -> str:
     cols = list(rows[0])
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in cols)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in cols) + "</tr>" for r in rows
+        "<tr>" + "".join(f"<td>{html.escape(_cell_text(r[c]))}</td>" for c in cols) + "</tr>" for r in rows
     )
     return (
         f'<table class="miss-table"><caption>{html.escape(caption)}</caption>'

@@ -356,8 +356,12 @@ class RootFinder:
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
         keys = sorted({k for s in root_signs() for k in s.sources})
+        taught = ", ".join(f"{r} {s.root}" for s in root_signs() for r in s.reflexes)
+        shared = "; ".join(f"the {r} also for {s.root}" for s in root_signs() for r in s.other_reflexes)
         note = ipw.HTML(f"<p><small>Sources: {', '.join(keys)}. Key muscles and sensory points are"
-                        " secondary-source transcriptions of the ISNCSCI worksheet.</small></p>")
+                        " secondary-source transcriptions of the ISNCSCI worksheet. A reflex counts for"
+                        f" the root it is taught to test ({html.escape(taught)})"
+                        f"{'; ' + html.escape(shared) if shared else ''}.</small></p>")
         title = ipw.HTML("<h4>How many of the findings each root explains</h4>")
         return ipw.VBox([self.weakness, self.numbness, self.reflex, self.zone, self.summary, title,
                          self.figure.output, self.table, note, self.status], layout=ipw.Layout(width="560px"))
@@ -367,26 +371,29 @@ class RootFinder:
 
 
 def _layout(tree) -> dict[str, tuple[float, float]]:
-    """Place decision nodes in a column and each node's outcomes to its right."""
-    pos: dict[str, tuple[float, float]] = {}
-    depth = 0
-    here = tree.start
-    seen = set()
-    queue = [here]
+    """Place each question one row below the question that leads to it, its outcomes to its right.
+
+    When a question leads to two further questions (the fusion question: how to fuse, or which
+    corridor), the second is placed beside the first, to the right of the first's outcomes.
+    """
+    pos: dict[str, tuple[float, float]] = {tree.start: (0.0, 0.0)}
+    queue = [tree.start]
+    seen: set[str] = set()
     while queue:
         node_id = queue.pop(0)
         if node_id in seen:
             continue
         seen.add(node_id)
-        pos[node_id] = (0.0, -float(depth))
-        col = 1
+        x, y = pos[node_id]
+        outcomes = [b.next for b in tree.nodes[node_id].branches if b.next not in tree.nodes]
+        for col, out in enumerate(dict.fromkeys(outcomes), start=1):
+            pos.setdefault(out, (x + col, y))
+        offset = 0.0
         for b in tree.nodes[node_id].branches:
-            if b.next in tree.nodes:
+            if b.next in tree.nodes and b.next not in pos:
+                pos[b.next] = (x + offset, y - 1.0)
                 queue.append(b.next)
-            elif b.next not in pos:
-                pos[b.next] = (float(col), -float(depth))
-                col += 1
-        depth += 1
+                offset += 3.0
     return pos
 
 
@@ -443,10 +450,12 @@ class SelectionWalker:
                   go.Scatter(x=[], y=[], mode="markers", name="you are here",
                              marker={"size": 20, "symbol": "diamond-open", "color": OKABE_ITO["vermillion"],
                                      "line": {"width": 3}}, hoverinfo="skip")],
-            layout=go.Layout(template=plot_template(), height=380, width=520,
+            layout=go.Layout(template=plot_template(), height=400, width=640,
                              margin={"t": 10, "l": 10, "r": 10, "b": 10},
-                             xaxis={"visible": False, "range": [-0.6, 2.6]},
-                             yaxis={"visible": False, "range": [-4.6, 0.4]}, showlegend=True,
+                             xaxis={"visible": False, "range": [min(x for x, _ in self.pos.values()) - 0.6,
+                                                                max(x for x, _ in self.pos.values()) + 0.6]},
+                             yaxis={"visible": False, "range": [min(y for _, y in self.pos.values()) - 0.6,
+                                                                0.4]}, showlegend=True,
                              legend={"orientation": "h", "y": -0.02}))
         guard = guarded(_status(self.status))
         self._on_case = guard(self._reset)

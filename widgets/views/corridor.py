@@ -27,7 +27,12 @@ def _rectangle(length: float, width: float) -> tuple[list[float], list[float]]:
 
 
 class CorridorExplorer:
-    """Tube size, depth and open retraction width in; corridors, table and plan view out."""
+    """Tube size, depth and open retraction width in; corridors, table and plan view out.
+
+    The plan view shows the open wound twice: its opening at the skin, which
+    lengthens as the depth grows, and its window at the lamina; the tube's
+    opening and window are the same circle at any depth.
+    """
 
     def __init__(self, tube_diameter_mm: int = 16, depth_mm: float = 50.0,
                  retraction_width_mm: float = 40.0):
@@ -57,15 +62,18 @@ class CorridorExplorer:
         self.status = ipw.HTML()
         self.figure = Figure(
             data=[
-                go.Scatter(name="open wound (plan view)", mode="lines", fill="toself",
+                go.Scatter(name="open wound at the skin (plan view)", mode="lines",
                            line={"color": OKABE_ITO["vermillion"], "dash": "dash", "width": 3},
-                           hovertemplate="open wound<br>x %{x:.1f} mm, y %{y:.1f} mm<extra></extra>"),
-                go.Scatter(name="tube (plan view)", mode="lines", fill="toself",
+                           hovertemplate="open wound, skin<br>x %{x:.1f} mm, y %{y:.1f} mm<extra></extra>"),
+                go.Scatter(name="open wound at the lamina", mode="lines", fill="toself",
+                           line={"color": OKABE_ITO["orange"], "dash": "dot", "width": 3},
+                           hovertemplate="open wound, lamina<br>x %{x:.1f} mm, y %{y:.1f} mm<extra></extra>"),
+                go.Scatter(name="tube (skin and lamina)", mode="lines", fill="toself",
                            line={"color": OKABE_ITO["blue"], "dash": "solid", "width": 3},
                            hovertemplate="tube<br>x %{x:.1f} mm, y %{y:.1f} mm<extra></extra>"),
             ],
             layout=go.Layout(
-                title="Working window at the lamina (plan view, to scale)",
+                title="Openings at the skin and windows at the lamina (plan view, to scale)",
                 xaxis={"title": "mediolateral (mm)", "scaleanchor": "y", "zeroline": False},
                 yaxis={"title": "craniocaudal (mm)", "zeroline": False},
                 height=420, width=520, template=plot_template(),
@@ -88,9 +96,11 @@ class CorridorExplorer:
         tube, open_ = self.results()
         with self.figure.batch_update():
             ox, oy = _rectangle(open_.incision_mm, self.width.value)
+            wx, wy = _rectangle(open_.window_area_mm2 / self.width.value, self.width.value)
             tx, ty = _circle(tube.incision_mm)
             self.figure.data[0].x, self.figure.data[0].y = ox, oy
-            self.figure.data[1].x, self.figure.data[1].y = tx, ty
+            self.figure.data[1].x, self.figure.data[1].y = wx, wy
+            self.figure.data[2].x, self.figure.data[2].y = tx, ty
         self.table.value = table_html(
             [tube.as_row(), open_.as_row()],
             "Corridors for the current choices (data table behind the figure)",

@@ -24,6 +24,7 @@ from typing import Any
 
 import ipywidgets as ipw
 
+from widgets.numbers import format_score
 from widgets.quiz import units
 from widgets.quiz.grading import CHOSEN_RIGHT, CHOSEN_WRONG, MISSED, Grade
 from widgets.quiz.items import Item, items_for_lesson
@@ -146,7 +147,7 @@ class QuestionView:
         """Write the feedback of a practice-mode grade into the live region."""
         item = self.item
         parts = [f"<p><strong>{html.escape(result.message)}</strong>"
-                 f" Score {result.score:g} of 1.</p>"]
+                 f" Score {format_score(result.score, 1)}.</p>"]
         marks = {CHOSEN_RIGHT: "✔ your choice, correct", CHOSEN_WRONG: "✘ your choice, incorrect",
                  MISSED: "✔ correct answer (not chosen)"}
         if item.type in ("single", "multiple"):
