@@ -227,3 +227,11 @@ def test_data_readme_lists_every_reference_still_flagged():
     listed = set(re.findall(r"^- `([^`]+)`:", section, re.MULTILINE))
     flagged = {k for k, v in references().items() if v.get("custom", {}).get("verify")}
     assert listed == flagged
+
+
+def test_an_open_page_range_shows_its_first_page_only():
+    from widgets.data import format_reference
+
+    item = {"id": "x", "type": "article-journal", "title": "T", "container-title": "J",
+            "issued": {"date-parts": [[1974]]}, "volume": "41", "issue": "2", "page": "229-"}
+    assert "1974;41(2):229." in format_reference(item)

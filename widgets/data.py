@@ -376,6 +376,11 @@ def _sentence(text: str) -> str:
     return text if not text or text[-1] in ".?!" else text + "."
 
 
+def _pages(item: dict[str, Any]) -> str:
+    """Return the page range as printed; an open range ("229-", end page unknown) gives its first page."""
+    return str(item.get("page") or "").strip().rstrip("-–").strip()
+
+
 def format_reference(item: dict[str, Any]) -> str:
     """Return the citation of one CSL-JSON ``item``, built from its structured fields only.
 
@@ -409,10 +414,10 @@ def format_reference(item: dict[str, Any]) -> str:
             where += f";{item['volume']}"
             if item.get("issue"):
                 where += f"({item['issue']})"
-        if item.get("page"):
-            where += f":{item['page']}"
-    elif item.get("page"):
-        where = str(item["page"])
+        if _pages(item):
+            where += f":{_pages(item)}"
+    elif _pages(item):
+        where = _pages(item)
     sep = "; " if kind in ("chapter", "report", "book") and place else " "
     venue = sep.join(x for x in (container, where) if x)
     if venue:

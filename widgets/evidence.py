@@ -939,7 +939,7 @@ def study_table(key: str = "blood_loss"):
             row[f"MIS: mean (SD), n [{o.unit}]"] = _arm(r["mis_mean"], r["mis_sd"], r["mis_n"], r["mis_text"])
             row[f"open: mean (SD), n [{o.unit}]"] = _arm(r["open_mean"], r["open_sd"], r["open_n"],
                                                           r["open_text"])
-            row["the dossier's verdict"] = r["verdict"]
+            row["suitable for pooling"] = r["verdict"]
         elif o.kind == "binary":
             row["MIS: events / n"] = f"{_g(r['mis_events'])} / {_g(r['mis_n'])}"
             row["open: events / n"] = f"{_g(r['open_events'])} / {_g(r['open_n'])}"
@@ -1207,6 +1207,13 @@ def blinding_summary():
 # ----------------------------------------------------------------------------- evidence map
 
 _P = re.compile(r"\bp\s*([=<])\s*(0?\.\d+|\d(?:\.\d+)?)", re.IGNORECASE)
+
+
+def _p_number(p: float) -> str:
+    """Write a p value as papers print it: 0.00001, not 1e-05."""
+    from decimal import Decimal
+
+    return format(Decimal(repr(float(p))), "f")
 
 
 def _first_p(text: str) -> tuple[str, float] | None:
@@ -1561,7 +1568,7 @@ def _read(source: Source, entry: MapEntry) -> Evidence:
         printed += " (sign convention not stated in the source)"
     shown_p = p or _first_p(texts)
     if lo is None and shown_p and not _P.search(printed):
-        printed += f" (p {shown_p[0]} {shown_p[1]:g})"
+        printed += f" (p {shown_p[0]} {_p_number(shown_p[1])})"
     if source.sign == -1:
         estimate = None if estimate is None else -estimate
         lo, hi = (None, None) if lo is None else (-hi, -lo)
