@@ -20,8 +20,8 @@ from widgets.anatomy import LEVELS, build_spine, build_vertebra, level_dimension
 from widgets.anatomy.morphometry import PEDICLE_SERIES_DEFAULT
 from widgets.anatomy.spine import _build_spine
 from widgets.anatomy.vertebra import _neighbour_skeleton, vertebra_core
-from widgets.data import data_dir
-from widgets.lessons.catalog import notebooks_dir
+from widgets.core.catalog import notebooks_dir
+from widgets.core.data import data_dir
 
 BUDGETS = {"vertebra_build_ms": 20, "spine_build_ms": 150, "level_change_p95_ms": 100,
            "triangles_per_vertebra": 20_000, "notebook_kb": 2048}
@@ -68,7 +68,7 @@ def meshes() -> dict[str, object]:
 
 def callbacks() -> dict[str, dict[str, float]]:
     """Latency of the lesson's controls."""
-    from widgets.views.anatomy import AnatomyExplorer, KambinExplorer, TranspsoasView
+    from widgets.anatomy.view import AnatomyExplorer, KambinExplorer, TranspsoasView
 
     ex = shown(AnatomyExplorer())
     for series in ("Zindrick1987", PEDICLE_SERIES_DEFAULT):  # build both spines once

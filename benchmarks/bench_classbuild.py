@@ -25,7 +25,7 @@ BUDGET_S = 60.0
 
 
 def _config(out: Path, name: str):
-    from widgets.cases import DIFFICULTIES, case_ids
+    from widgets.case.model import DIFFICULTIES, case_ids
     from widgets.lessons.classbuild import ClassConfig, Variant, derive_seed
 
     cases = case_ids()
@@ -65,8 +65,8 @@ def _timed_build(config, notebook=None) -> tuple[float, dict[str, int]]:
 
 def callbacks() -> dict[str, dict[str, float]]:
     """Latency of the lesson's controls (in-process, as a browser change would run them)."""
-    from widgets.cases import case_run
-    from widgets.views.case import ApproachChooser, OutcomePredictor, case_quiz
+    from widgets.case.model import case_run
+    from widgets.case.view import ApproachChooser, OutcomePredictor, case_quiz
 
     run = case_run({"case": "degenerative-spondylolisthesis", "mode": "solution"})
     chooser = ApproachChooser(run)
@@ -101,7 +101,7 @@ def callbacks() -> dict[str, dict[str, float]]:
 
 def run() -> dict:
     """Build the class and the empty-notebook floor; return the figures."""
-    from widgets.cases import case_run
+    from widgets.case.model import case_run
 
     case_run({})  # load the data once, as any build does before it starts
     with tempfile.TemporaryDirectory(prefix="miss-bench-class-") as tmp:

@@ -19,7 +19,7 @@ def _flip(control, a, b):
 
 def run() -> dict:
     """Return latency figures (ms) for every control of lesson 02."""
-    from widgets.views.conditions import CobbExplorer, MeyerdingExplorer, RootFinder, SelectionWalker
+    from widgets.conditions.view import CobbExplorer, MeyerdingExplorer, RootFinder, SelectionWalker
 
     mey = shown(MeyerdingExplorer())
     cobb = shown(CobbExplorer())

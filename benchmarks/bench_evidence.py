@@ -22,8 +22,8 @@ def _flip(control, a, b):
 
 def run() -> dict:
     """Return p50/p95/max latency (ms) of each control of lesson 05's widgets."""
-    from widgets import evidence
-    from widgets.views.evidence import LearningCurveExplorer, MetaExplorer
+    from widgets.evidence import model as evidence
+    from widgets.evidence.view import LearningCurveExplorer, MetaExplorer
 
     ex = shown(MetaExplorer())
     figures = {

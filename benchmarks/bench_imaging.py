@@ -9,8 +9,8 @@ end is not included). Run: ``python -m benchmarks.bench_imaging``.
 from __future__ import annotations
 
 from benchmarks import cycle, latency, shown
-from widgets.screws import evaluate, preset
-from widgets.views.imaging import CArmSimulator, ScrewPlanner
+from widgets.imaging.screws import evaluate, preset
+from widgets.imaging.view import CArmSimulator, ScrewPlanner
 
 BUDGETS = {"trajectory_change_p95_ms": 100, "control_p95_ms": 50}
 

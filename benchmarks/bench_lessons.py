@@ -53,7 +53,7 @@ STACK_SOURCE = """\
 import widgets
 import numpy, pandas as pd, ipywidgets
 import plotly.graph_objects as go
-from widgets.views.figures import Figure
+from widgets.core.figures import Figure
 display(pd.DataFrame({"a": [1, 2]}))
 Figure(go.Scatter(x=[0, 1], y=[0, 1])).output
 """
@@ -61,7 +61,7 @@ Figure(go.Scatter(x=[0, 1], y=[0, 1])).output
 
 def start_here_callbacks() -> dict[str, dict[str, float]]:
     """Latency of every control of lesson 00's corridor explorer."""
-    from widgets.views.corridor import CorridorExplorer
+    from widgets.access.view import CorridorExplorer
 
     ex = shown(CorridorExplorer())
     return {

@@ -37,12 +37,12 @@ def _response(item):
 
 def run() -> dict:
     """Return latency figures (ms) and the cold bank-load time (s)."""
-    from widgets import data
+    from widgets.core import data
     from widgets.quiz import items as bank_items
     from widgets.quiz.grading import grade
     from widgets.quiz.session import shuffled_items
     from widgets.quiz.store import ENV_VAR, ProgressStore
-    from widgets.views.quiz import QuizView
+    from widgets.quiz.view import QuizView
 
     def forget():
         data.clear_cache()

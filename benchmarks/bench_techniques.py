@@ -18,8 +18,8 @@ BUDGET_P95_MS = 50
 
 def run() -> dict:
     """Return p50/p95/max latency (ms) of each control's callback."""
-    from widgets.techniques import TECHNIQUES
-    from widgets.views.techniques import StepDrill, TechniqueComparison
+    from widgets.techniques.model import TECHNIQUES
+    from widgets.techniques.view import StepDrill, TechniqueComparison
 
     drill = shown(StepDrill("mis-tlif", seed=0))  # the longest drill (10 steps)
     comparison = shown(TechniqueComparison())

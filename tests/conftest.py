@@ -70,7 +70,7 @@ def data_copy(tmp_path, monkeypatch):
     """A writable copy of data/ that the loader reads instead of the real one."""
     import shutil
 
-    from widgets import data
+    from widgets.core import data
 
     target = tmp_path / "data"
     shutil.copytree(ROOT / "data", target)

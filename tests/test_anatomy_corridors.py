@@ -21,7 +21,7 @@ import widgets.anatomy.transpsoas as transpsoas
 from widgets.anatomy.kambin import kambin_triangle
 from widgets.anatomy.spine import build_spine
 from widgets.anatomy.tables import interlaminar_table, plexus_table
-from widgets.data import load_table
+from widgets.core.data import load_table
 
 ROOT = Path(__file__).resolve().parents[1]
 BANKS = sorted((ROOT / "data" / "questions").glob("*.yaml"))

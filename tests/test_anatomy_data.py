@@ -30,9 +30,9 @@ from widgets.anatomy.tables import (
     plexus_table,
 )
 from widgets.anatomy.transpsoas import cage_sizes, plexus_levels, transpsoas_findings
-from widgets.corridor import assumption
-from widgets.data import load_table
-from widgets.params import get_spec
+from widgets.core.assumptions import assumption
+from widgets.core.data import load_table
+from widgets.lessons.registry import get_spec
 
 
 def _row(table: str, **match):
@@ -204,7 +204,7 @@ def test_transverse_angle_is_the_per_level_series_never_a_straight_line():
     # A per-level series exists, so the model (and everything built on it: the 3-D vertebra, the
     # screw presets, the C-arm) reads each level's published angle; none is interpolated.
     from widgets.anatomy import build_vertebra
-    from widgets.screws import preset
+    from widgets.imaging.screws import preset
 
     assert complete_angle_series()[0] == PEDICLE_ANGLE_SERIES[0] == "Cheung1994"
     rows = pedicle_angle_rows()

@@ -7,7 +7,7 @@ import pytest
 
 from widgets.anatomy import GROUPS, LEVELS
 from widgets.anatomy.morphometry import pedicle_width_rows
-from widgets.views.anatomy import (
+from widgets.anatomy.view import (
     LAYERS,
     AnatomyExplorer,
     KambinExplorer,

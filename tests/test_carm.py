@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from widgets.carm import beam_direction, owl_eye_error, project, project_perspective
-from widgets.screws import preset, vertebra
+from widgets.imaging.carm import beam_direction, owl_eye_error, project, project_perspective
+from widgets.imaging.screws import preset, vertebra
 
 PTS = np.array([[10.0, 0, 0], [0, 10.0, 0], [0, 0, 10.0]])
 
@@ -59,7 +59,7 @@ def test_errors():
 def test_convex_hull_of_a_square_with_inner_points_is_the_square():
     import numpy as np
 
-    from widgets.carm import convex_hull
+    from widgets.imaging.carm import convex_hull
 
     square = np.array([[0.0, 0.0], [2.0, 0.0], [2.0, 2.0], [0.0, 2.0]])
     inner = np.random.default_rng(0).uniform(0.1, 1.9, size=(40, 2))

@@ -1,4 +1,4 @@
-"""The case model (widgets/cases.py): cases and conditions, evidence, rules and generated quiz items.
+"""The case model (widgets/case/model.py): cases and conditions, evidence, rules and generated quiz items.
 
 Hand-worked expectations are written beside each check.
 """
@@ -9,8 +9,8 @@ import math
 
 import pytest
 
-from widgets import cases
-from widgets.cases import (
+from widgets.case import model as cases
+from widgets.case.model import (
     DIAGNOSES,
     DIFFICULTIES,
     QUIZ_LENGTH,
@@ -29,7 +29,7 @@ from widgets.cases import (
     read_ci,
     trial_criteria,
 )
-from widgets.data import load_table
+from widgets.core.data import load_table
 
 # ---------------------------------------------------------------------- cases and conditions
 

@@ -1,6 +1,6 @@
 """Parameters of the case lesson (07-case): a matrix of valid and invalid sets, each with its one line.
 
-Also the backwards-compatible ``optional`` extension of :class:`widgets.params.Param`.
+Also the backwards-compatible ``optional`` extension of :class:`widgets.core.params.Param`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from widgets.params import Param, ParameterError, get_spec
+from widgets.core.params import Param, ParameterError
+from widgets.lessons.registry import get_spec
 
 SPEC = get_spec("07-case")
 CUSTOM = {
@@ -134,7 +135,7 @@ def test_validation_runs_before_heavy_work():
     import subprocess
     import sys
 
-    code = ("import sys\nfrom widgets.params import get_spec\n"
+    code = ("import sys\nfrom widgets.lessons.registry import get_spec\n"
             "get_spec('07-case').validate({'case': 'lumbar-stenosis', 'age': 80}, partial=True)\n"
             "print(sorted(m for m in ('pandas', 'ipywidgets', 'plotly', 'nbclient') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -142,7 +143,7 @@ def test_validation_runs_before_heavy_work():
 
 
 def test_the_notebook_defaults_equal_the_spec():
-    from widgets.cases import case_run
+    from widgets.case.model import case_run
 
     run = case_run({})
     assert run.case.id == "lumbar-disc-herniation" and run.mode == "student"

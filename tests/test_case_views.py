@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from widgets.cases import answer_key_strings, case_run, key_lines
+from widgets.case.model import answer_key_strings, case_run, key_lines
 
 
 def _traits_text(widgets) -> str:
@@ -22,7 +22,7 @@ def _traits_text(widgets) -> str:
 @pytest.mark.parametrize("case_id", ["lumbar-disc-herniation", "degenerative-spondylolisthesis",
                                      "osteoporotic-fracture"])
 def test_no_widget_of_the_student_quiz_holds_a_key(case_id):
-    from widgets.views.case import case_quiz
+    from widgets.case.view import case_quiz
 
     run = case_run({"case": case_id, "difficulty": "hard"})
     quiz = case_quiz(run)
@@ -36,14 +36,14 @@ def test_no_widget_of_the_student_quiz_holds_a_key(case_id):
 
 
 def test_the_solution_quiz_is_practice_and_records_nothing():
-    from widgets.views.case import case_quiz
+    from widgets.case.view import case_quiz
 
     quiz = case_quiz(case_run({"mode": "solution"}))
     assert quiz.session.mode == "practice" and quiz.session.store is None
 
 
 def test_approach_chooser_says_what_the_solution_accepts_only_in_solution_mode():
-    from widgets.views.case import ApproachChooser
+    from widgets.case.view import ApproachChooser
 
     student = ApproachChooser(case_run({}))
     student.choice.value = "conservative"
@@ -57,7 +57,7 @@ def test_approach_chooser_says_what_the_solution_accepts_only_in_solution_mode()
 
 
 def test_predictor_compares_and_reads_only_in_solution():
-    from widgets.views.case import OutcomePredictor
+    from widgets.case.view import OutcomePredictor
 
     for mode in ("student", "solution"):
         view = OutcomePredictor(case_run({"mode": mode}))
@@ -73,14 +73,14 @@ def test_predictor_compares_and_reads_only_in_solution():
 
 
 def test_predictor_without_evidence_says_so():
-    from widgets.views.case import OutcomePredictor
+    from widgets.case.view import OutcomePredictor
 
     view = OutcomePredictor(case_run({"case": "cervical-radiculopathy"}))
     assert "no MISS-versus-open comparison" in view.widget().value
 
 
 def test_tutor_notes_and_key_only_in_solution():
-    from widgets.views.case import quiz_key, tutor_notes
+    from widgets.case.view import quiz_key, tutor_notes
 
     student, solution = case_run({}), case_run({"mode": "solution"})
     assert student.case.tutor_notes not in html.unescape(tutor_notes(student).data)
@@ -93,7 +93,7 @@ def test_tutor_notes_and_key_only_in_solution():
 
 
 def test_case_card_is_fictional_and_fills_the_level():
-    from widgets.views.case import case_card
+    from widgets.case.view import case_card
 
     text = case_card(case_run({"level": "L4-L5"})).data
     assert "fictional teaching vignette" in text
@@ -103,14 +103,14 @@ def test_case_card_is_fictional_and_fills_the_level():
 def test_corridor_only_for_posterior_lumbar_conditions():
     import ipywidgets as ipw
 
-    from widgets.views.case import case_corridor
+    from widgets.case.view import case_corridor
 
     assert isinstance(case_corridor(case_run({})), ipw.VBox)
     assert "not shown" in case_corridor(case_run({"case": "cervical-radiculopathy"})).data
 
 
 def test_full_table_shows_long_text_in_full():
-    from widgets.views.case import full_table
+    from widgets.case.view import full_table
 
     run = case_run({"case": "lumbar-stenosis"})
     shown = full_table(run.factor_table())
@@ -121,7 +121,7 @@ def test_full_table_shows_long_text_in_full():
 
 
 def test_hand_in_exports_the_learner_progress(tmp_path, monkeypatch):
-    from widgets.views.case import hand_in
+    from widgets.case.view import hand_in
 
     monkeypatch.setenv("MISS_PROGRESS_DIR", str(tmp_path / "progress"))
     monkeypatch.chdir(tmp_path)

@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from widgets import data
-from widgets.data import (
+from widgets.core import data
+from widgets.core.data import (
     MAINTAINER_PHRASES,
     SECONDARY_SOURCE_LABEL,
     cite,
@@ -30,8 +30,9 @@ _BRACKETED = re.compile(r"\[")
 
 #: Modules whose lesson_references() lists the references a lesson prints.
 _LESSON_REFERENCE_MODULES = (
-    "widgets.anatomy.tables", "widgets.conditions", "widgets.techniques", "widgets.navigation",
-    "widgets.evidence",
+    "widgets.anatomy.tables", "widgets.conditions.model", "widgets.techniques.model",
+    "widgets.imaging.navigation",
+    "widgets.evidence.model",
 )
 
 
@@ -230,7 +231,7 @@ def test_data_readme_lists_every_reference_still_flagged():
 
 
 def test_an_open_page_range_shows_its_first_page_only():
-    from widgets.data import format_reference
+    from widgets.core.data import format_reference
 
     item = {"id": "x", "type": "article-journal", "title": "T", "container-title": "J",
             "issued": {"date-parts": [[1974]]}, "volume": "41", "issue": "2", "page": "229-"}

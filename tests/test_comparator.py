@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from widgets.comparator import (
+from widgets.access.comparator import (
     LEVELS,
     PROCEDURES,
     Approach,
@@ -20,9 +20,9 @@ from widgets.comparator import (
     sources,
     tube_options,
 )
-from widgets.corridor import assumption
-from widgets.data import load_table
-from widgets.params import get_spec
+from widgets.core.assumptions import assumption
+from widgets.core.data import load_table
+from widgets.lessons.registry import get_spec
 
 
 def _morph(level, measure, subgroup="all", source="Panjabi1992"):
@@ -143,7 +143,7 @@ def test_inputs_table_shows_the_cited_numbers_and_labels_each_basis():
 
 
 def test_sources_resolve():
-    from widgets.data import references
+    from widgets.core.data import references
 
     keys = sources()
     assert set(keys) == {"Kulkarni2019", "Orthovellum", "MIDvsSD_meta_PMC4037525", "Panjabi1992", "Shin2024",

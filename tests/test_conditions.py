@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from widgets.conditions import (
+from widgets.conditions.model import (
     CURVE_VERTEBRAE,
     ROOTS,
     best_roots,
@@ -38,7 +38,7 @@ from widgets.conditions import (
     slip_percent,
     slip_table,
 )
-from widgets.data import load_table, references
+from widgets.core.data import load_table, references
 
 # ------------------------------------------------------------------------------- Meyerding
 
@@ -250,7 +250,7 @@ def test_reflexes_follow_the_bedside_convention_not_the_textbook_ranges():
 
 
 def test_the_convention_and_the_shared_muscles_cite_a_source_that_resolves():
-    from widgets.data import references
+    from widgets.core.data import references
 
     refs = references()
     reflexes = load_table("tendon_reflexes")
@@ -271,7 +271,7 @@ def test_c6_weakens_elbow_flexion_as_well_as_wrist_extension():
 def test_the_cervical_radiculopathy_case_is_explained_by_the_root_its_disc_compresses():
     import yaml
 
-    from widgets.data import data_dir
+    from widgets.core.data import data_dir
 
     case = yaml.safe_load((data_dir() / "cases" / "cervical-radiculopathy.yaml").read_text(encoding="utf-8"))
     exam = case["presentation"]["examination"]

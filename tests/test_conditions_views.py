@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from widgets.conditions import cobb_result, endplate_width, grade_slip
-from widgets.selection import load_tree
-from widgets.views.conditions import (
+from widgets.conditions.model import cobb_result, endplate_width, grade_slip
+from widgets.conditions.selection import load_tree
+from widgets.conditions.view import (
     CobbExplorer,
     MeyerdingExplorer,
     RootFinder,

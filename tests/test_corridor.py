@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from widgets.corridor import (
-    assumption,
+from widgets.access.corridor import (
     compare_corridors,
     compare_table,
     end_slope,
@@ -17,6 +16,7 @@ from widgets.corridor import (
     tube_diameters,
     tubular_corridor,
 )
+from widgets.core.assumptions import assumption
 
 
 def test_tube_sizes_are_the_cited_ones():

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from widgets import data
-from widgets.data import DataError, load_table, references, table_names
+from widgets.core import data
+from widgets.core.data import DataError, load_table, references, table_names
 
 
 def test_there_are_tables_and_references():
@@ -134,7 +134,7 @@ def test_load_table_rejects_a_non_string_name():
 
 
 def test_rows_by_groups_rows_in_file_order():
-    from widgets.data import rows_by
+    from widgets.core.data import rows_by
 
     grouped = rows_by("technique_profiles", "technique")
     frame = load_table("technique_profiles")

@@ -6,9 +6,10 @@ import math
 
 import pytest
 
-from widgets import evidence as ev
-from widgets import meta
-from widgets.certainty import (
+from widgets.core.data import load_table, references
+from widgets.evidence import meta
+from widgets.evidence import model as ev
+from widgets.evidence.certainty import (
     Threshold,
     absolute_per_100,
     assumed_threshold,
@@ -16,7 +17,6 @@ from widgets.certainty import (
     mcid_threshold,
     read_importance,
 )
-from widgets.data import load_table, references
 
 
 def _row(table: str, **where):
@@ -74,7 +74,7 @@ def test_blood_loss_rows_are_flagged_as_the_data_warrant():
 
 
 def test_the_flag_threshold_is_the_documented_assumption():
-    from widgets.corridor import assumption
+    from widgets.core.assumptions import assumption
 
     a = assumption("spread_cv_floor_ratio")
     assert (a.value, a.unit) == (0.3, "ratio")
@@ -518,7 +518,7 @@ def test_thresholds_come_from_the_mcid_table_or_labelled_assumptions():
 def test_every_mcid_is_quoted_from_its_source():
     import csv
 
-    from widgets.data import data_dir
+    from widgets.core.data import data_dir
 
     with open(data_dir() / "quotes.csv", newline="", encoding="utf-8") as f:
         quotes = list(csv.DictReader(f))

@@ -5,16 +5,17 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from widgets import evidence as ev
-from widgets import learning_curve as lc
-from widgets.lessons.spec_05_evidence import OUTCOME_CHOICES
-from widgets.params import ParameterError, get_spec
-from widgets.views.evidence import (
+from widgets.core.params import ParameterError
+from widgets.evidence import learning_curve as lc
+from widgets.evidence import model as ev
+from widgets.evidence.view import (
     LearningCurveExplorer,
     MetaExplorer,
     forest_figure,
     funnel_figure,
 )
+from widgets.lessons.registry import get_spec
+from widgets.lessons.spec_05_evidence import OUTCOME_CHOICES
 
 
 def test_meta_explorer_shows_the_default_pool():
@@ -133,7 +134,7 @@ def test_the_statsmodels_cross_check_is_not_on_the_student_path():
     """The cross-check is a test of the suite (test_evidence.py, test_meta.py), not a lesson cell."""
     import nbformat
 
-    from widgets.data import data_dir
+    from widgets.core.data import data_dir
 
     nb = nbformat.read(data_dir().parent / "notebooks" / "05-evidence.ipynb", as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
@@ -161,7 +162,7 @@ def test_topic_bank_keys_agree_with_the_evidence_map():
     assert sham == "no important difference" and items["vp-vertos4-important-difference"].answer == "a"
     dura = table.loc[("Incidental durotomy", "tubular vs open discectomy"), "verdict"]
     assert dura == "inconclusive"
-    from widgets.data import load_table
+    from widgets.core.data import load_table
 
     t = load_table("complications_durotomy_conversion").set_index("source_key")
     row = t.loc["Dasenbrock2012JNeurosurgSpine"]

@@ -16,7 +16,7 @@ from widgets.quiz.items import items_for_lesson
 from widgets.quiz.scheduler import leitner_states
 from widgets.quiz.session import QuizSession
 from widgets.quiz.store import ENV_VAR, ProgressStore
-from widgets.views.quiz import QuizView
+from widgets.quiz.view import QuizView
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = "01-spinal-anatomy"

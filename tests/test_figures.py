@@ -1,4 +1,4 @@
-"""widgets.views.figures.Figure: plotly's own mime bundle, an Output that redraws, no renderer import."""
+"""widgets.core.figures.Figure: plotly's own mime bundle, an Output that redraws, no renderer import."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from widgets.views.figures import PLOTLY_MIME, Figure
+from widgets.core.figures import PLOTLY_MIME, Figure
 
 
 def _figure() -> Figure:
@@ -57,7 +57,7 @@ def test_an_error_in_a_batch_propagates_and_does_not_redraw():
 
 SCRIPT = """
 import sys
-from widgets.views.anatomy import pedicle_width_figure
+from widgets.anatomy.view import pedicle_width_figure
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.display import display
 from IPython.utils.capture import capture_output
@@ -80,7 +80,7 @@ def test_showing_a_suite_figure_imports_neither_renderers_nor_the_widget_bundle(
 def test_bundle_of_a_3d_view_matches_plotlys_own_encoding_without_changing_the_figure():
     import json
 
-    from widgets.views.anatomy import AnatomyExplorer
+    from widgets.anatomy.view import AnatomyExplorer
 
     explorer = AnatomyExplorer()
     for fig in (explorer.vertebra_fig, explorer.spine_fig):
@@ -104,7 +104,7 @@ def test_typed_arrays_match_plotlys(array, dtype):
     import numpy as np
     from _plotly_utils.utils import to_typed_array_spec
 
-    from widgets.views.figures import _typed_array
+    from widgets.core.figures import _typed_array
 
     if dtype == "uint64" and np.min(array) < 0:
         pytest.skip("negative values are not unsigned")

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from widgets.data import DataError, clear_cache, load_table
+from widgets.core.data import DataError, clear_cache, load_table
+from widgets.core.params import ParameterError, read_number
 from widgets.lessons.__main__ import main as lessons_main
 from widgets.lessons.classbuild import BuildError, ClassConfig, Variant, load_config, plan
-from widgets.params import ParameterError, get_spec, read_number
+from widgets.lessons.registry import get_spec
 from widgets.quiz.store import ProgressStore, StoreError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from widgets import learning_curve as lc
-from widgets.data import DataError, load_table
+from widgets.core.data import DataError, load_table
+from widgets.evidence import learning_curve as lc
 
 
 def test_published_figures_are_read_from_the_table():

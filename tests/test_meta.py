@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions, effectsize_smd
 
-from widgets import meta
+from widgets.evidence import meta
 
 # Two-study case: the two full-quality blood-loss studies (MIS-TLIF vs open TLIF).
 #   Rodriguez-Vela 2009: 318 (215), n 15 vs 757 (255), n 15

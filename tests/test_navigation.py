@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from widgets.navigation import accuracy_table, rct_robot_vs_freehand, tip_error
+from widgets.imaging.navigation import accuracy_table, rct_robot_vs_freehand, tip_error
 
 
 def test_tip_error_hand():
@@ -33,8 +33,8 @@ def test_errors():
 
 
 def test_lesson_references_resolve_and_cover_the_cited_tables():
-    from widgets.data import load_table, references
-    from widgets.navigation import lesson_references
+    from widgets.core.data import load_table, references
+    from widgets.imaging.navigation import lesson_references
 
     keys = lesson_references()
     assert len(keys) == len(set(keys)) and set(keys) <= set(references())
@@ -44,8 +44,8 @@ def test_lesson_references_resolve_and_cover_the_cited_tables():
 
 def test_lesson_references_cover_the_angle_series_and_the_screw_choice():
     from widgets.anatomy.morphometry import pedicle_angle_rows
-    from widgets.navigation import lesson_references
-    from widgets.screws import deformation_rule, screw_choice_table, screw_sizes
+    from widgets.imaging.navigation import lesson_references
+    from widgets.imaging.screws import deformation_rule, screw_choice_table, screw_sizes
 
     keys = set(lesson_references())
     assert set(pedicle_angle_rows()["source_key"]) <= keys  # every angle series the lesson tables show

@@ -11,7 +11,7 @@ import pytest
 
 from widgets.lessons import LESSONS
 from widgets.lessons.notebooks import check_outline, find_notebooks, parameters_cell
-from widgets.params import get_spec
+from widgets.lessons.registry import get_spec
 
 NOTEBOOKS = find_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]
@@ -87,7 +87,7 @@ _UNIT_NUMBER = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?(?:mm|cm|°|%|mSv|mrem|m
 
 
 def _data_numbers() -> set[float]:
-    from widgets.data import data_dir
+    from widgets.core.data import data_dir
 
     found: set[float] = set()
     for path in data_dir().rglob("*"):

@@ -223,11 +223,11 @@ def test_the_detector_reads_lesson_html_tables():
 
 
 def _model_quotes() -> list[Quote]:
+    from widgets.access.comparator import LEVELS as DISCS
+    from widgets.access.comparator import PROCEDURES, inputs_table
     from widgets.anatomy.morphometry import LEVELS
     from widgets.anatomy.tables import dimensions_table, disc_table
-    from widgets.comparator import LEVELS as DISCS
-    from widgets.comparator import PROCEDURES, inputs_table
-    from widgets.screws import preset_table
+    from widgets.imaging.screws import preset_table
 
     quotes = []
     for level in LEVELS:

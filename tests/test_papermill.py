@@ -10,9 +10,9 @@ import nbformat
 import papermill
 import pytest
 
-from widgets.lessons.catalog import notebooks_dir
+from widgets.core.catalog import notebooks_dir
+from widgets.core.params import ParameterError
 from widgets.lessons.variants import run_variant
-from widgets.params import ParameterError
 
 pytestmark = pytest.mark.slow
 LESSON = notebooks_dir() / "00-start-here.ipynb"

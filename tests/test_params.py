@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from widgets.corridor import assumption, tube_diameters
-from widgets.params import ParameterError, check_notebook_parameters, get_spec
+from widgets.access.corridor import tube_diameters
+from widgets.core.assumptions import assumption
+from widgets.core.params import ParameterError
+from widgets.lessons.registry import check_notebook_parameters, get_spec
 
 
 def test_defaults_validate():

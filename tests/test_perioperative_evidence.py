@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from widgets.certainty import Threshold
-from widgets.data import DataError, load_table, references
-from widgets.perioperative.evidence import (
+from widgets.core.data import DataError, load_table, references
+from widgets.evidence.certainty import Threshold
+from widgets.perioperative.comparisons import (
     FAMILIES,
     SELECTORS,
     VERDICTS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from widgets.data import load_table, references
+from widgets.core.data import load_table, references
 from widgets.perioperative import lesson_sources
 from widgets.perioperative.recovery import (
     MILESTONES,

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from widgets.data import load_table, references
-from widgets.lessons.catalog import LESSONS
+from widgets.core.catalog import LESSONS
+from widgets.core.data import load_table, references
 from widgets.quiz.items import BankError, all_items, get_item, load_bank, load_banks
 from widgets.quiz.keys import KeySpecError, resolve
 
@@ -22,7 +22,7 @@ GOOD_ITEM = """\
     topics: [corridor]
     sources: [Kulkarni2019]
     values:
-      d: {{from: function, function: "widgets.corridor:tube_diameters", index: 1, attribute: value}}
+      d: {{from: function, function: "widgets.access.corridor:tube_diameters", index: 1, attribute: value}}
     stem: A surgeon uses a {{{{ d:g }}}} mm tube. Which statement is right?
     options:
       - id: a
@@ -182,7 +182,7 @@ def test_yaml_syntax_error_names_line_and_item(tmp_path):
         (("answer: a", "answer: z"), "answer 'z' is not one of the option ids", "answer:"),
         (("index: 1, attribute: value", "index: 7, attribute: value"),
          "cannot take item 7", "values:"),
-        (('"widgets.corridor:tube_diameters"', '"widgets.corridor:_assumptions"'),
+        (('"widgets.access.corridor:tube_diameters"', '"widgets.core.assumptions:_assumptions"'),
          "does not match", "function:"),
         (("{{ d:g }} mm tube", "{{ width }} mm tube"), "names no value", "stem:"),
         (("lesson: 00-start-here", "lesson: 42-no-such-lesson"), "not in the lesson map",
@@ -203,7 +203,7 @@ def test_semantic_errors_name_the_item_and_line(tmp_path, change, message, key):
 
 def test_numbers_must_come_from_cited_sources(tmp_path):
     item = GOOD_ITEM.format(id="uncited").replace(
-        'd: {from: function, function: "widgets.corridor:tube_diameters", index: 1,'
+        'd: {from: function, function: "widgets.access.corridor:tube_diameters", index: 1,'
         ' attribute: value}',
         "d: {from: table, table: lumbar_morphometry, where: {level: L4, measure:"
         " pedicle_width_transverse, source_key: Zindrick1987}}")
@@ -239,7 +239,7 @@ def test_only_widgets_functions_may_be_called():
     with pytest.raises(KeySpecError, match="only functions in the widgets package"):
         resolve({"from": "function", "function": "os:getcwd"})
     with pytest.raises(KeySpecError, match="private"):
-        resolve({"from": "function", "function": "widgets.corridor:_positive"})
+        resolve({"from": "function", "function": "widgets.access.corridor:_positive"})
     with pytest.raises(KeySpecError, match="not allowed"):
         resolve({"from": "formula", "formula": "__import__('os').getcwd()"})
 
@@ -329,8 +329,8 @@ def test_review_items_match_the_schedule_over_every_full_item(tmp_path, monkeypa
 def test_the_text_scan_agrees_with_composing_the_yaml_for_every_bank():
     import yaml
 
+    from widgets.core.yamllines import SafeLoader
     from widgets.quiz import items as bank_items
-    from widgets.yamllines import SafeLoader
 
     for path in sorted(bank_items.questions_dir().glob("*.yaml")):
         text = path.read_text(encoding="utf-8")

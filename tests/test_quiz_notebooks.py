@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from widgets.lessons.catalog import notebooks_dir
-from widgets.params import ParameterError, get_spec
+from widgets.core.catalog import notebooks_dir
+from widgets.core.params import ParameterError
+from widgets.lessons.registry import get_spec
 from widgets.quiz.items import all_items
 
 NOTEBOOKS = [notebooks_dir() / "00-start-here.ipynb", notebooks_dir() / "90-review.ipynb"]

@@ -10,7 +10,7 @@ import pytest
 from widgets.quiz.items import get_item, items_for_lesson
 from widgets.quiz.session import QuizSession, option_order
 from widgets.quiz.store import ENV_VAR, ProgressStore
-from widgets.views.quiz import QuizView, lesson_quiz
+from widgets.quiz.view import QuizView, lesson_quiz
 
 
 @pytest.fixture

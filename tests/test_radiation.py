@@ -2,8 +2,8 @@
 
 import pytest
 
-from widgets.data import load_table
-from widgets.radiation import cases_table, cases_to_limit, dose_at_distance, dose_for_time, icrp_limit
+from widgets.core.data import load_table
+from widgets.imaging.radiation import cases_table, cases_to_limit, dose_at_distance, dose_for_time, icrp_limit
 
 
 def test_inverse_square_quarter_at_double_distance():

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from widgets.lessons.catalog import notebooks_dir
+from widgets.core.catalog import notebooks_dir
 from widgets.quiz.store import ProgressStore
 
 

@@ -1,4 +1,4 @@
-"""widgets.schemacheck: the fast check agrees with jsonschema on every schema the lessons use."""
+"""widgets.core.schemacheck: the fast check agrees with jsonschema on every schema the lessons use."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import jsonschema
 import pytest
 import yaml
 
-from widgets import schemacheck
-from widgets.data import data_dir
+from widgets.core import schemacheck
+from widgets.core.data import data_dir
 
 SCHEMAS = sorted([data_dir() / "questions" / "schema.json", *(data_dir() / "cases").glob("*.schema.json")])
 

@@ -6,8 +6,8 @@ import re
 import pytest
 
 from widgets.anatomy import LUMBAR
-from widgets.data import data_dir, load_table, references
-from widgets.screws import (
+from widgets.core.data import data_dir, load_table, references
+from widgets.imaging.screws import (
     MODIFIED,
     ORIGINAL,
     choose_diameter,
@@ -191,7 +191,7 @@ def test_errors():
 
 
 def test_planner_reports_the_ceiling_of_the_pedicle_being_planned():
-    from widgets.views.imaging import ScrewPlanner
+    from widgets.imaging.view import ScrewPlanner
 
     p = ScrewPlanner("L1", "right", 7.0, 40.0)  # right L1: 8.0 mm outer width, ceiling 6.4 mm
     assert "= 6.4 mm (a limit, not a target)" in p.result.value

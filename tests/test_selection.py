@@ -7,11 +7,8 @@ import copy
 import pytest
 import yaml
 
-from widgets.conditions import CURVE_VERTEBRAE
-from widgets.corridor import assumption
-from widgets.data import data_dir
-from widgets.params import get_spec
-from widgets.selection import (
+from widgets.conditions.model import CURVE_VERTEBRAE
+from widgets.conditions.selection import (
     Case,
     SelectionError,
     SelectionTree,
@@ -19,6 +16,9 @@ from widgets.selection import (
     cases_table,
     load_tree,
 )
+from widgets.core.assumptions import assumption
+from widgets.core.data import data_dir
+from widgets.lessons.registry import get_spec
 
 TREE = load_tree()
 WEEKS = assumption("conservative_care_weeks").value
@@ -133,7 +133,7 @@ def test_tables():
 
 
 def test_sources_resolve():
-    from widgets.data import references
+    from widgets.core.data import references
 
     refs = references()
     assert all(k in refs for k in TREE.sources())

@@ -10,9 +10,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from widgets.numbers import format_fixed, format_number, format_percent, format_score
+from widgets.core.numbers import format_fixed, format_number, format_percent, format_score
+from widgets.core.tables import frame_html, frame_text, install
 from widgets.quiz.session import Summary
-from widgets.views.tables import frame_html, frame_text, install
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 LONG = "a sentence that is much longer than fifty characters, so pandas would cut it short"
@@ -115,7 +115,7 @@ def test_install_registers_the_formatters_with_a_notebook_shell():
 def test_a_real_ipython_shell_renders_a_lesson_table_in_full():
     from IPython.core.interactiveshell import InteractiveShell
 
-    from widgets.conditions import conditions_table
+    from widgets.conditions.model import conditions_table
 
     shell = InteractiveShell.instance()
     install(shell)
@@ -163,7 +163,7 @@ def test_the_instructor_tools_are_documented_in_the_readme():
 
 
 def test_widget_tables_write_numbers_as_people_do():
-    from widgets.views import table_html
+    from widgets.core.view import table_html
 
     html = table_html([{"offset (mm)": -0.0, "angle (deg)": 12.5, "n": 3, "share": 0.30000000000000004}],
                       "caption")

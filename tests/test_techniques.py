@@ -12,8 +12,8 @@ import random
 
 import pytest
 
-from widgets.data import DataError, load_table, references
-from widgets.techniques import (
+from widgets.core.data import DataError, load_table, references
+from widgets.techniques.model import (
     TECHNIQUES,
     comparison_rows,
     comparison_table,
@@ -348,7 +348,7 @@ def test_added_references_are_complete_and_flag_recalled_citations():
 def test_bad_profile_data_is_named(tmp_path, monkeypatch):
     import shutil
 
-    from widgets import data
+    from widgets.core import data
 
     copy = tmp_path / "data"
     shutil.copytree(data.data_dir(), copy)

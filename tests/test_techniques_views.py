@@ -5,8 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from widgets.techniques import TECHNIQUES, corridor_sizes, shuffled_steps, steps, technique_name
-from widgets.views.techniques import StepDrill, TechniqueComparison, instrument_figure, step_sheet
+from widgets.techniques.model import TECHNIQUES, corridor_sizes, shuffled_steps, steps, technique_name
+from widgets.techniques.view import StepDrill, TechniqueComparison, instrument_figure, step_sheet
 
 
 def test_drill_starts_shuffled_and_reshuffles_from_the_slider():

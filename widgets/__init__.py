@@ -4,16 +4,20 @@ The package is split so that every model is a pure function or small class
 that tests call directly, and every view (ipywidgets, plotly) is a thin layer
 over it:
 
-- :mod:`widgets.data` loads the cited tables in ``data/`` and checks them.
-- :mod:`widgets.params` validates lesson parameters (papermill runs).
-- :mod:`widgets.corridor` models the tissue corridor of open vs tubular access.
+- :mod:`widgets.core` is what every topic builds on (data, assumptions, levels,
+  parameters, the figure layer); it imports nothing else of the package.
+- one package per topic: :mod:`widgets.anatomy`, :mod:`widgets.access`,
+  :mod:`widgets.conditions`, :mod:`widgets.techniques`, :mod:`widgets.imaging`,
+  :mod:`widgets.evidence`, :mod:`widgets.perioperative`, :mod:`widgets.case`; each
+  holds pure models and a ``view.py`` (ipywidgets, plotly) over them.
+- :mod:`widgets.quiz` is the quiz engine and its view.
 - :mod:`widgets.lessons` executes, checks and runs the lesson notebooks.
 
 Importing the package is cheap: heavy libraries load only in the modules that
 need them.
 """
 
-from widgets._importcost import defer_rfc3987_grammar as _defer
+from widgets.core.importcost import defer_rfc3987_grammar as _defer
 
 __version__ = "0.1.0"
 
@@ -21,8 +25,8 @@ _defer()
 
 
 def _student_tables() -> None:
-    """Show every DataFrame a lesson returns in full, left-aligned (see :mod:`widgets.views.tables`)."""
-    from widgets.views.tables import install
+    """Show every DataFrame a lesson returns in full, left-aligned (see :mod:`widgets.core.tables`)."""
+    from widgets.core.tables import install
 
     install()
 

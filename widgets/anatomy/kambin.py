@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from widgets.anatomy.morphometry import DISCS, Dimension
-from widgets.data import DataError, data_dir, load_table
+from widgets.core.data import DataError, data_dir, load_table
 
 __all__ = [
     "Instrument",

@@ -32,8 +32,8 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from widgets.corridor import assumption
-from widgets.data import DataError, data_dir, load_table
+from widgets.core.assumptions import assumption
+from widgets.core.data import DataError, data_dir, load_table
 
 __all__ = [
     "DISCS",

@@ -40,8 +40,8 @@ from widgets.anatomy.vertebra import (
     describe,
     vertebra_core,
 )
-from widgets.corridor import assumption
-from widgets.data import data_dir
+from widgets.core.assumptions import assumption
+from widgets.core.data import data_dir
 
 __all__ = ["DiscGeometry", "Spine", "body_wedge_deg", "build_spine", "neutral_inferior_facets",
            "sac_ellipse"]

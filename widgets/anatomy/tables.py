@@ -27,7 +27,7 @@ from widgets.anatomy.morphometry import (
 from widgets.anatomy.spine import build_spine
 from widgets.anatomy.transpsoas import cage_sizes, plexus_levels
 from widgets.anatomy.vertebra import Vertebra, build_vertebra
-from widgets.corridor import assumption
+from widgets.core.assumptions import assumption
 
 __all__ = [
     "LESSON_ASSUMPTIONS",
@@ -279,7 +279,7 @@ def regional_pedicle_table():
     The model stops at L1: above it the tables hold a few levels per series, not
     a full set, which is enough to compare regions but not to build vertebrae.
     """
-    from widgets.data import load_table
+    from widgets.core.data import load_table
 
     t = load_table("spine_morphometry")
     t = t[t["measure"].isin(["pedicle_width_transverse", "pedicle_outer_diameter"])
@@ -335,7 +335,7 @@ def interlaminar_table(series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 
 
 def lesson_references() -> list[str]:
     """Source keys of every cited figure the lesson shows, in a stable order."""
-    from widgets.data import load_table
+    from widgets.core.data import load_table
 
     keys: set[str] = set(pedicle_width_rows()["source_key"]) | set(pedicle_angle_rows()["source_key"])
     for level in LEVELS:

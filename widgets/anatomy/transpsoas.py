@@ -32,7 +32,7 @@ import numpy as np
 
 from widgets.anatomy.morphometry import DISCS, LEVELS
 from widgets.anatomy.spine import Spine
-from widgets.data import DataError, load_table
+from widgets.core.data import DataError, load_table
 
 __all__ = ["PlexusLevel", "anterior_limits", "cage_sizes", "lateral_outline", "plexus_levels",
            "transpsoas_findings"]

@@ -19,15 +19,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from widgets.core.params import ParameterError
 from widgets.lessons import notebooks as nbtools
-from widgets.params import ParameterError
 
 
 def _parse_value(name: str, text: str):
     """Read one ``-p NAME VALUE`` value: a number as a person writes it, else YAML."""
     import yaml
 
-    from widgets.params import read_number
+    from widgets.core.params import read_number
 
     number = read_number(text)
     if number is not None:

@@ -144,7 +144,7 @@ def derive_seed(class_seed: int, variant_id: str) -> int:
 
 
 def _lines_loader():
-    from widgets.yamllines import LineLoader
+    from widgets.core.yamllines import LineLoader
 
     return LineLoader
 
@@ -162,7 +162,7 @@ def load_config(path: str | Path, output: str | Path | None = None) -> ClassConf
     import jsonschema
     import yaml
 
-    from widgets.yamllines import line_of
+    from widgets.core.yamllines import line_of
 
     path = Path(path)
     try:
@@ -183,7 +183,8 @@ def load_config(path: str | Path, output: str | Path | None = None) -> ClassConf
         at = ".".join(str(p) for p in e.absolute_path)
         raise BuildError(f"{path} line {line_of(doc, list(e.absolute_path))}: {e.message}"
                          + (f" (at {at})" if at else ""))
-    from widgets.params import ParameterError, get_spec
+    from widgets.core.params import ParameterError
+    from widgets.lessons.registry import get_spec
 
     lesson = doc["lesson"]
     try:
@@ -265,7 +266,7 @@ def _check_output_folder(folder: Path, where: str) -> None:
     if resolved == Path.home().resolve() or resolved in Path.cwd().resolve().parents:
         raise BuildError(f"{where}: output {str(folder)!r} would write into your home or a parent"
                          " of this folder; give a folder of its own, e.g. build/classes/<class>")
-    from widgets.lessons.catalog import notebooks_dir
+    from widgets.core.catalog import notebooks_dir
 
     lessons = notebooks_dir().resolve()
     if resolved == lessons or resolved in lessons.parents:
@@ -275,7 +276,7 @@ def _check_output_folder(folder: Path, where: str) -> None:
 
 def _all_cases(lesson: str) -> list[str]:
     if lesson == "07-case":
-        from widgets.cases import case_ids
+        from widgets.case.model import case_ids
 
         return case_ids()
     return []
@@ -303,7 +304,7 @@ def package_fingerprint() -> str:
     what a notebook shows, its parameters do.
     """
     import widgets
-    from widgets.data import data_dir
+    from widgets.core.data import data_dir
 
     code_root = Path(widgets.__file__).resolve().parent
     data = data_dir()
@@ -387,8 +388,9 @@ def plan(config: ClassConfig, notebook: Path | None = None) -> Plan:
     A variant whose parameters fail the lesson's spec becomes an ``invalid``
     result with the one-line reason; the rest become jobs.
     """
-    from widgets.lessons.catalog import notebooks_dir
-    from widgets.params import ParameterError, get_spec
+    from widgets.core.catalog import notebooks_dir
+    from widgets.core.params import ParameterError
+    from widgets.lessons.registry import get_spec
 
     spec = get_spec(config.lesson)
     notebook = Path(notebook) if notebook else notebooks_dir() / f"{config.lesson}.ipynb"

@@ -85,7 +85,7 @@ class Collected:
 def variant_items(lesson: str, parameters: Mapping[str, Any]) -> list:
     """Return the quiz items a variant's student notebook asks (regenerated from its parameters)."""
     if lesson == "07-case":
-        from widgets.cases import case_run
+        from widgets.case.model import case_run
 
         return case_run({**dict(parameters), "mode": "student"}).items()
     from widgets.quiz.items import items_for_lesson
@@ -399,7 +399,7 @@ def collect(build_dir: str | Path, progress_dir: str | Path,
 
 
 def _template(item_id: str) -> str:
-    from widgets.cases import DIFFICULTIES
+    from widgets.case.model import DIFFICULTIES
 
     if not item_id.startswith("case-"):
         return "static"

@@ -17,7 +17,7 @@ from typing import Any
 
 import nbformat
 
-from widgets.lessons.catalog import notebooks_dir
+from widgets.core.catalog import notebooks_dir
 
 __all__ = [
     "OUTLINE_HEADINGS",

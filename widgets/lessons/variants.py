@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from widgets.params import ParameterError, get_spec
+from widgets.core.params import ParameterError
+from widgets.lessons.registry import get_spec
 
 __all__ = ["run_variant"]
 
@@ -13,7 +14,7 @@ __all__ = ["run_variant"]
 def run_variant(notebook: Path, output: Path, parameters: dict[str, Any], **kwargs: Any):
     """Validate ``parameters`` for the lesson, then execute it with papermill.
 
-    A wrong name, type or value raises :class:`~widgets.params.ParameterError`
+    A wrong name, type or value raises :class:`~widgets.core.params.ParameterError`
     before any kernel starts. The kernel validates again (the cell after
     ``parameters``), so a direct papermill call is caught too.
     """

@@ -1,6 +1,6 @@
 """Care around surgery (lesson 06): evidence on benefits and drawbacks, recovery milestones.
 
-- :mod:`widgets.perioperative.evidence`: where MISS is better, no different or
+- :mod:`widgets.perioperative.comparisons`: where MISS is better, no different or
   worse than open surgery, with the strength of the evidence; the risks; the
   learning curve.
 - :mod:`widgets.perioperative.recovery`: recovery milestones after MISS and
@@ -8,7 +8,7 @@
 - :mod:`widgets.perioperative.theatre`: anaesthesia by technique and operative
   time, for the part of the lesson in the operating room.
 
-The access comparator of the same lesson is :mod:`widgets.comparator`.
+The access comparator of the same lesson is :mod:`widgets.access.comparator`.
 """
 
 __all__ = ["lesson_sources"]
@@ -16,11 +16,11 @@ __all__ = ["lesson_sources"]
 
 def lesson_sources() -> list[str]:
     """Return every source key behind a number or a quiz item of lesson 06, without repeats."""
-    from widgets import comparator
-    from widgets.perioperative import evidence, recovery, theatre
+    from widgets.access import comparator
+    from widgets.perioperative import comparisons, recovery, theatre
     from widgets.quiz.items import items_for_lesson
 
-    keys = comparator.sources() + evidence.sources() + recovery.sources()
+    keys = comparator.sources() + comparisons.sources() + recovery.sources()
     keys += list(theatre.anaesthesia_table()["source"])
     for item in items_for_lesson("06-around-surgery"):
         keys += list(item.sources)

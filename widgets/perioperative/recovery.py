@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from widgets.data import DataError, data_dir, records
+from widgets.core.data import DataError, data_dir, records
 
 __all__ = [
     "MILESTONES",

@@ -3,13 +3,13 @@
 :func:`anaesthesia_table` reads the anaesthesia rows of ``technique_profiles``
 (the table of the techniques lesson) with each technique's name;
 :func:`operative_time_table` is the operative-time part of the
-benefits/drawbacks table of :mod:`widgets.perioperative.evidence`.
+benefits/drawbacks table of :mod:`widgets.perioperative.comparisons`.
 """
 
 from __future__ import annotations
 
-from widgets.data import load_table
-from widgets.perioperative.evidence import benefits_drawbacks_table
+from widgets.core.data import load_table
+from widgets.perioperative.comparisons import benefits_drawbacks_table
 
 __all__ = ["anaesthesia_table", "operative_time_table"]
 

@@ -10,9 +10,9 @@
 - :mod:`widgets.quiz.review` summarises one learner: what is due, mastery per objective.
 - :mod:`widgets.quiz.analytics` gives instructors item statistics and a gradebook.
 
-The view is :mod:`widgets.views.quiz`; a lesson ends with::
+The view is :mod:`widgets.quiz.view`; a lesson ends with::
 
-    from widgets.views.quiz import lesson_quiz
+    from widgets.quiz.view import lesson_quiz
     lesson_quiz("00-start-here").widget()
 """
 

@@ -38,8 +38,8 @@ from typing import Any
 
 import pandas as pd
 
+from widgets.core.view import plot_template
 from widgets.quiz.store import parse_time, read_export
-from widgets.views import plot_template
 
 __all__ = [
     "MASTERY_THRESHOLD",
@@ -338,8 +338,8 @@ def difficulty_figure(stats: pd.DataFrame):
     """Scatter of difficulty (p-value) against discrimination, one marker per item."""
     import plotly.graph_objects as go
 
-    from widgets.views import OKABE_ITO
-    from widgets.views.figures import Figure
+    from widgets.core.figures import Figure
+    from widgets.core.view import OKABE_ITO
 
     fig = Figure(go.Scatter(
         x=stats["p_value"], y=stats["point_biserial"], mode="markers+text",
@@ -360,8 +360,8 @@ def distractor_figure(rates: pd.DataFrame, item_id: str):
     """Horizontal bars: the share of learners choosing each option of one item."""
     import plotly.graph_objects as go
 
-    from widgets.views import OKABE_ITO
-    from widgets.views.figures import Figure
+    from widgets.core.figures import Figure
+    from widgets.core.view import OKABE_ITO
 
     rows = rates[rates["item"] == item_id]
     if rows.empty:
@@ -383,8 +383,8 @@ def mastery_figure(summary: pd.DataFrame):
     """Bars of mean mastery per objective, with the mastery threshold as a line."""
     import plotly.graph_objects as go
 
-    from widgets.views import OKABE_ITO
-    from widgets.views.figures import Figure
+    from widgets.core.figures import Figure
+    from widgets.core.view import OKABE_ITO
 
     labels = summary["lesson"] + ": " + summary["objective"].str.slice(0, 50)
     fig = Figure(go.Bar(x=summary["mean_mastery"], y=labels, orientation="h",

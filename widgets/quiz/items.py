@@ -25,11 +25,11 @@ from typing import Any
 
 import yaml
 
-from widgets import schemacheck
-from widgets.data import DataError, cite, data_dir, references
+from widgets.core import schemacheck
+from widgets.core.data import DataError, cite, data_dir, references
+from widgets.core.yamllines import LineDict, LineLoader, SafeLoader, line_of
 from widgets.quiz import units
 from widgets.quiz.keys import KeySpecError, Resolved, resolve, resolve_all
-from widgets.yamllines import LineDict, LineLoader, SafeLoader, line_of
 
 __all__ = [
     "BLOOM_LEVELS",
@@ -417,7 +417,7 @@ def _read_bank(path: Path) -> tuple[LineDict, str]:
 
 
 def _lessons() -> set[str]:
-    from widgets.lessons.catalog import LESSONS
+    from widgets.core.catalog import LESSONS
 
     return {lesson.stem for lesson in LESSONS}
 

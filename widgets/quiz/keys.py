@@ -6,7 +6,7 @@ spec* is a mapping with a ``from`` field:
 
 ``from: table``
     One row (or an aggregate of rows) of a table read with
-    :func:`widgets.data.load_table`::
+    :func:`widgets.core.data.load_table`::
 
         {from: table, table: lumbar_morphometry, column: value,
          where: {level: L4, measure: pedicle_width_transverse, source_key: Panjabi1992},
@@ -21,8 +21,8 @@ spec* is a mapping with a ``from`` field:
     may be called), with keyword ``args`` (which may themselves be value
     specs), then an optional ``index`` and a dotted ``attribute``::
 
-        {from: function, function: "widgets.corridor:tubular_corridor",
-         args: {tube_diameter_mm: {from: function, function: "widgets.corridor:tube_diameters",
+        {from: function, function: "widgets.access.corridor:tubular_corridor",
+         args: {tube_diameter_mm: {from: function, function: "widgets.access.corridor:tube_diameters",
                                    index: 1, attribute: value},
                 depth_mm: {from: assumption, name: skin_to_lamina_depth}},
          attribute: window_area_mm2, unit: mm2}
@@ -128,11 +128,11 @@ _TABLES: dict[str, tuple[tuple[dict[str, Any], ...], list[str], list[dict[str, A
 def _table(name: str) -> tuple[list[str], list[dict[str, Any]]]:
     """Return the columns and rows (plain Python values) of table ``name``.
 
-    Built once per version of the table: :func:`widgets.data.records` is cached
-    per process and renewed by :func:`widgets.data.clear_cache`, and the copy
+    Built once per version of the table: :func:`widgets.core.data.records` is cached
+    per process and renewed by :func:`widgets.core.data.clear_cache`, and the copy
     here is rebuilt whenever that tuple is a new one.
     """
-    from widgets.data import load_schema, records
+    from widgets.core.data import load_schema, records
 
     shared = records(name)
     hit = _TABLES.get(name)
@@ -278,7 +278,7 @@ def _from_function(spec: Mapping[str, Any], env: Mapping[str, Resolved]) -> Reso
 
 
 def _from_assumption(spec: Mapping[str, Any]) -> Resolved:
-    from widgets.corridor import assumption
+    from widgets.core.assumptions import assumption
 
     try:
         a = assumption(str(spec.get("name")))

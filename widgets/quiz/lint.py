@@ -219,7 +219,7 @@ def lint_item(item: Item) -> list[Finding]:
             "a number comes from a secondary-source row: say so in the explanation")
     if "assumption" in confidences and "assum" not in explanation:
         add("assumption-unlabelled", "a number is an assumption: say so in the explanation")
-    from widgets.lessons.catalog import LESSONS
+    from widgets.core.catalog import LESSONS
 
     objectives = {lesson.stem: lesson.objectives for lesson in LESSONS}
     if item.objective not in objectives.get(item.lesson, ()):

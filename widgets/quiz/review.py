@@ -88,7 +88,7 @@ def mastery_table(learner: str | None = None, items: Sequence[Item | ItemInfo] |
 
 def _objective_rank(lesson: str, objective: str) -> tuple[int, int]:
     """Order objectives as the lesson map lists them (unknown ones last)."""
-    from widgets.lessons.catalog import LESSONS
+    from widgets.core.catalog import LESSONS
 
     for i, entry in enumerate(LESSONS):
         if entry.stem == lesson:

@@ -1,7 +1,7 @@
 """A quiz being taken: question order, option order, responses, grades and the score.
 
 :class:`QuizSession` holds no widgets, so tests drive it directly; the view
-(:mod:`widgets.views.quiz`) is a thin layer over it.
+(:mod:`widgets.quiz.view`) is a thin layer over it.
 
 Shuffling is seeded: the same seed gives the same question order and the same
 option order for every item (``random.Random`` seeded with a string is stable
@@ -85,7 +85,7 @@ class Summary:
 
     def text(self) -> str:
         """One line for the learner."""
-        from widgets.numbers import format_percent, format_score
+        from widgets.core.numbers import format_percent, format_score
 
         share = f"{format_percent(self.points / self.answered)}; " if self.answered else ""
         return (f"Score: {format_score(self.points, self.answered)} answered"

@@ -1,0 +1,615 @@
+"""Load the cited data tables in ``data/`` by name, validated and cached.
+
+Every table is a CSV file ``data/tables/<name>.csv`` described by
+``data/tables/<name>.schema.yaml`` (columns, types, units, allowed ranges).
+Every row carries a ``source_key`` that must resolve in
+``data/references.json`` (CSL-JSON) and a ``confidence`` flag
+(``read-directly`` or ``secondary-source``).
+
+Bad data raises :class:`DataError` with the file, the row (as the line number
+in the CSV file) and the column, so that the fix is one look away.
+
+Examples
+--------
+>>> from widgets.core.data import load_table
+>>> table = load_table("instruments")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "CONFIDENCE_FLAGS",
+    "DataError",
+    "Schema",
+    "data_dir",
+    "load_table",
+    "load_schema",
+    "records",
+    "references",
+    "rows_by",
+    "cite",
+    "format_reference",
+    "is_verified",
+    "load_quotes",
+    "quote_contains_value",
+    "quote_coverage",
+    "MAINTAINER_PHRASES",
+    "SECONDARY_SOURCE_LABEL",
+    "table_names",
+    "validate_table",
+]
+
+CONFIDENCE_FLAGS = ("read-directly", "secondary-source")
+_TYPES = ("string", "number", "integer", "boolean")
+_REQUIRED_COLUMNS = ("source_key", "confidence")
+
+
+class DataError(ValueError):
+    """A data file is missing, malformed or breaks its schema."""
+
+
+_DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+def data_dir() -> Path:
+    """Return the ``data/`` folder (``MISS_DATA_DIR`` overrides it, for tests)."""
+    override = os.environ.get("MISS_DATA_DIR")
+    if override:
+        return Path(override)
+    return _DEFAULT_DATA_DIR
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table schema."""
+
+    name: str
+    type: str
+    required: bool = False
+    unit: str | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    enum: tuple[Any, ...] | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The schema of one table: its columns and what each allows."""
+
+    name: str
+    title: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    meta: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def column(self, name: str) -> Column:
+        """Return the column called ``name``."""
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"table {self.name!r} has no column {name!r}")
+
+
+def table_names() -> list[str]:
+    """Return the names of all tables in ``data/tables``, sorted."""
+    return sorted(p.name[: -len(".schema.yaml")] for p in (data_dir() / "tables").glob("*.schema.yaml"))
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(data_dir().parent))
+    except ValueError:
+        return path.name
+
+
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
+
+@functools.lru_cache(maxsize=128)
+def _read_schema_yaml(path: str, mtime_ns: int, size: int) -> Any:
+    """Parse a schema file once per version of it (the key holds its mtime and size)."""
+    file = Path(path)
+    try:
+        return yaml.load(file.read_text(encoding="utf-8"), Loader=_SafeLoader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise DataError(f"{_rel(file)}{where}: not valid YAML ({exc})") from exc
+
+
+def load_schema(name: str) -> Schema:
+    """Read and check the schema of table ``name``."""
+    path = data_dir() / "tables" / f"{name}.schema.yaml"
+    if not path.is_file():
+        known = ", ".join(table_names()) or "none"
+        raise DataError(f"{_rel(path)}: no such table {name!r} (known tables: {known})")
+    stat = path.stat()
+    raw = _read_schema_yaml(str(path), stat.st_mtime_ns, stat.st_size)
+    if not isinstance(raw, dict) or not isinstance(raw.get("columns"), list):
+        raise DataError(f"{_rel(path)}: a schema is a mapping with a 'columns' list")
+    columns = []
+    for i, c in enumerate(raw["columns"]):
+        if not isinstance(c, dict) or "name" not in c or c.get("type") not in _TYPES:
+            raise DataError(
+                f"{_rel(path)}: column #{i + 1} needs a 'name' and a 'type' among {', '.join(_TYPES)}"
+            )
+        enum = c.get("enum")
+        columns.append(
+            Column(
+                name=str(c["name"]),
+                type=c["type"],
+                required=bool(c.get("required", False)),
+                unit=c.get("unit"),
+                minimum=c.get("minimum"),
+                maximum=c.get("maximum"),
+                enum=tuple(enum) if enum is not None else None,
+                description=str(c.get("description", "")),
+            )
+        )
+    names = [c.name for c in columns]
+    for needed in _REQUIRED_COLUMNS:
+        if needed not in names:
+            raise DataError(f"{_rel(path)}: every table needs a {needed!r} column")
+    meta = {k: v for k, v in raw.items() if k not in {"columns", "primary_key"}}
+    return Schema(
+        name=str(raw.get("name", name)),
+        title=str(raw.get("title", name)),
+        description=str(raw.get("description", "")),
+        columns=tuple(columns),
+        primary_key=tuple(raw.get("primary_key") or ()),
+        meta=meta,
+    )
+
+
+def _convert(text: str, col: Column, where: str) -> Any:
+    """Turn one CSV cell into a Python value of the column's type."""
+    if text == "":
+        if col.required:
+            raise DataError(f"{where}: column {col.name!r} is required but empty")
+        return None
+    if col.type == "string":
+        value: Any = text
+    elif col.type == "number":
+        try:
+            value = float(text)
+        except ValueError:
+            raise DataError(f"{where}: column {col.name!r} must be a number, got {text!r}") from None
+        if math.isnan(value) or math.isinf(value):
+            raise DataError(f"{where}: column {col.name!r} must be a finite number, got {text!r}")
+    elif col.type == "integer":
+        try:
+            value = int(text)
+        except ValueError:
+            raise DataError(f"{where}: column {col.name!r} must be an integer, got {text!r}") from None
+    else:
+        lowered = text.strip().lower()
+        if lowered not in {"true", "false"}:
+            raise DataError(f"{where}: column {col.name!r} must be true or false, got {text!r}")
+        value = lowered == "true"
+    if col.enum is not None and value not in col.enum:
+        allowed = ", ".join(map(str, col.enum))
+        raise DataError(f"{where}: column {col.name!r} is {text!r}; allowed: {allowed}")
+    if col.minimum is not None and value < col.minimum:
+        raise DataError(f"{where}: column {col.name!r} is {text}, below its minimum {col.minimum}")
+    if col.maximum is not None and value > col.maximum:
+        raise DataError(f"{where}: column {col.name!r} is {text}, above its maximum {col.maximum}")
+    return value
+
+
+def validate_table(name: str) -> list[dict[str, Any]]:
+    """Read table ``name`` as a list of typed row dicts, checking every cell.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the line and the column of the first problem found.
+    """
+    schema = load_schema(name)
+    path = data_dir() / "tables" / f"{name}.csv"
+    if not path.is_file():
+        raise DataError(f"{_rel(path)}: file missing (its schema exists)")
+    refs = references()
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            if header is None:
+                raise DataError(f"{_rel(path)}: file is empty")
+            expected = [c.name for c in schema.columns]
+            if header and header[0].startswith("\ufeff"):
+                raise DataError(
+                    f"{_rel(path)} line 1: the file starts with a byte-order mark (BOM), which"
+                    " some spreadsheet programs add; save it as UTF-8 without BOM"
+                    " (\"CSV UTF-8\" adds one; plain \"CSV\" in UTF-8 does not)"
+                )
+            if header != expected:
+                missing = [c for c in expected if c not in header]
+                extra = [c for c in header if c not in expected]
+                raise DataError(
+                    f"{_rel(path)} line 1: header does not match the schema"
+                    f" (missing: {missing or 'none'}; not in schema: {extra or 'none'};"
+                    " order must match)"
+                )
+            rows = []
+            seen_keys: dict[tuple, int] = {}
+            for cells in reader:
+                line = reader.line_num
+                where = f"{_rel(path)} line {line}"
+                if not any(cells):
+                    continue
+                if len(cells) != len(expected):
+                    raise DataError(
+                        f"{where}: {len(cells)} cells, expected {len(expected)} ({', '.join(expected)})"
+                    )
+                pairs = zip(schema.columns, cells, strict=True)
+                row = {c.name: _convert(cell, c, where) for c, cell in pairs}
+                if row["confidence"] not in CONFIDENCE_FLAGS:
+                    raise DataError(
+                        f"{where}: column 'confidence' is {row['confidence']!r};"
+                        f" allowed: {', '.join(CONFIDENCE_FLAGS)}"
+                    )
+                if row["source_key"] not in refs:
+                    raise DataError(
+                        f"{where}: column 'source_key' is {row['source_key']!r},"
+                        " which does not resolve in data/references.json"
+                    )
+                if schema.primary_key:
+                    key = tuple(row[k] for k in schema.primary_key)
+                    if key in seen_keys:
+                        raise DataError(
+                            f"{where}: duplicate primary key {key} (first at line {seen_keys[key]})"
+                        )
+                    seen_keys[key] = line
+                rows.append(row)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{_rel(path)}: not UTF-8 text ({exc.reason})") from exc
+    except csv.Error as exc:
+        raise DataError(f"{_rel(path)}: not a readable CSV file ({exc})") from exc
+    return rows
+
+
+@functools.cache
+def _load_table_cached(name: str, directory: str):
+    import pandas as pd
+
+    schema = load_schema(name)
+    rows = validate_table(name)
+    frame = pd.DataFrame(rows, columns=[c.name for c in schema.columns])
+    for col in schema.columns:
+        if col.type == "number":
+            frame[col.name] = frame[col.name].astype("float64")
+    # Only the name goes in attrs: pandas deep-copies attrs on every operation, and a
+    # Schema there made each filter chain ~100 ms. load_schema(name) gives the schema.
+    frame.attrs["name"] = name
+    return frame
+
+
+def load_table(name: str):
+    """Return table ``name`` as a validated :class:`pandas.DataFrame`.
+
+    The table is read and checked once per process; each call returns a copy,
+    so a caller that edits its frame never changes what others see.
+    ``frame.attrs["name"]`` holds the table name; :func:`load_schema` its schema.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"table name must be a string, got {type(name).__name__}")
+    frame = _load_table_cached(name, str(data_dir()))
+    copy = frame.copy()
+    copy.attrs = dict(frame.attrs)
+    return copy
+
+
+@functools.cache
+def _references_cached(directory: str) -> dict[str, dict[str, Any]]:
+    path = Path(directory) / "references.json"
+    if not path.is_file():
+        raise DataError(f"{_rel(path)}: references file missing")
+    try:
+        items = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{_rel(path)} line {exc.lineno}: not valid JSON ({exc.msg})") from exc
+    if not isinstance(items, list):
+        raise DataError(f"{_rel(path)}: CSL-JSON is a list of items")
+    out: dict[str, dict[str, Any]] = {}
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or not item.get("id"):
+            raise DataError(f"{_rel(path)}: item #{i + 1} has no 'id'")
+        if item["id"] in out:
+            raise DataError(f"{_rel(path)}: duplicate reference id {item['id']!r}")
+        out[item["id"]] = item
+    return out
+
+
+def references() -> dict[str, dict[str, Any]]:
+    """Return the CSL-JSON references keyed by id."""
+    return _references_cached(str(data_dir()))
+
+
+SECONDARY_SOURCE_LABEL = "secondary source"
+"""The one label students see on a reference whose details could not be checked."""
+
+#: Phrases that belong to the data's maintainers and never reach a student.
+MAINTAINER_PHRASES = (
+    "verify", "from memory", "not seen", "order not confirmed", "(not confirmed", "not captured",
+    "recalled",
+    "unconfirmed", "to check", "not identified",
+)
+
+
+def _author(person: dict[str, Any]) -> str:
+    if "literal" in person:
+        return str(person["literal"])
+    return " ".join(p for p in (person.get("family", ""), person.get("given", "")) if p)
+
+
+def _authors(item: dict[str, Any]) -> str:
+    people = [_author(a) for a in item.get("author", ()) if _author(a)]
+    if not people:
+        return ""
+    incomplete = bool(item.get("custom", {}).get("authors_incomplete"))
+    if len(people) > 6:
+        people, incomplete = people[:6], True
+    return ", ".join(people) + (", et al" if incomplete else "")
+
+
+def _year(item: dict[str, Any]) -> str:
+    parts = item.get("issued", {}).get("date-parts") or [[]]
+    return str(parts[0][0]) if parts and parts[0] else ""
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".?!" else text + "."
+
+
+def _pages(item: dict[str, Any]) -> str:
+    """Return the page range as printed; an open range ("229-", end page unknown) gives its first page."""
+    return str(item.get("page") or "").strip().rstrip("-–").strip()
+
+
+def format_reference(item: dict[str, Any]) -> str:
+    """Return the citation of one CSL-JSON ``item``, built from its structured fields only.
+
+    Vancouver-like: authors, title, container, year;volume(issue):pages, then DOI,
+    PMID or PMCID, or the address read for a web page. The free-text ``note`` is for
+    maintainers and is never used. A reference still flagged ``custom.verify`` ends
+    with the neutral label ``(secondary source)``.
+    """
+    parts = []
+    authors = _authors(item)
+    if authors:
+        parts.append(_sentence(authors))
+    custom = item.get("custom", {})
+    title = "" if custom.get("title_is_citation") else str(item.get("title", "")).strip()
+    if title:
+        parts.append(_sentence(title))
+    container = str(item.get("container-title", "")).strip()
+    year = _year(item)
+    kind = item.get("type", "")
+    if kind == "chapter" and container:
+        container = f"In: {container}"
+    place = ": ".join(str(item[k]) for k in ("publisher-place", "publisher") if item.get(k))
+    if kind in ("chapter", "report", "book") and place:
+        container = f"{container}. {place}" if container else place
+    where = ""
+    if year and year in container and not item.get("volume"):
+        year = ""
+    if year:
+        where = year
+        if item.get("volume"):
+            where += f";{item['volume']}"
+            if item.get("issue"):
+                where += f"({item['issue']})"
+        if _pages(item):
+            where += f":{_pages(item)}"
+    elif _pages(item):
+        where = _pages(item)
+    sep = "; " if kind in ("chapter", "report", "book") and place else " "
+    venue = sep.join(x for x in (container, where) if x)
+    if venue:
+        parts.append(_sentence(venue))
+    ids = []
+    if item.get("DOI"):
+        ids.append(f"doi:{item['DOI']}")
+    if item.get("PMID"):
+        ids.append(f"PMID {item['PMID']}")
+    if item.get("PMCID"):
+        ids.append(str(item["PMCID"]))
+    if not ids and item.get("URL"):
+        ids.append(str(item["URL"]))
+    if ids:
+        parts.append(_sentence(". ".join(ids)))
+    text = " ".join(parts) or str(item.get("id", ""))
+    if custom.get("verify"):
+        text += f" ({SECONDARY_SOURCE_LABEL})"
+    return text
+
+
+def cite(key: str) -> str:
+    """Return the citation a student reads for ``key`` (see :func:`format_reference`)."""
+    refs = references()
+    if key not in refs:
+        raise DataError(f"source key {key!r} does not resolve in data/references.json")
+    return format_reference(refs[key])
+
+
+def is_verified(key: str) -> bool:
+    """Return True when reference ``key`` records that it was checked at its ``URL``."""
+    item = references()[key]
+    return bool(item.get("custom", {}).get("verified")) and bool(item.get("URL"))
+
+
+@functools.cache
+def _records_cached(name: str, directory: str) -> tuple[dict[str, Any], ...]:
+    return tuple(_load_table_cached(name, directory).to_dict("records"))
+
+
+def records(name: str) -> tuple[dict[str, Any], ...]:
+    """Return table ``name``'s rows as dicts, in file order, read once per process.
+
+    For code that scans rows many times; the dicts are shared, so copy one
+    before changing it (:func:`load_table` gives a private DataFrame).
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"table name must be a string, got {type(name).__name__}")
+    return _records_cached(name, str(data_dir()))
+
+
+@functools.cache
+def _rows_by_cached(name: str, column: str, directory: str) -> dict[Any, tuple[dict[str, Any], ...]]:
+    grouped: dict[Any, list[dict[str, Any]]] = {}
+    for row in _records_cached(name, directory):
+        grouped.setdefault(row[column], []).append(row)
+    return {value: tuple(rows) for value, rows in grouped.items()}
+
+
+def rows_by(name: str, column: str) -> dict[Any, tuple[dict[str, Any], ...]]:
+    """Return table ``name``'s rows as dicts grouped by the value of ``column``, in file order.
+
+    Read once per process, like :func:`load_table`, for models that look rows up
+    many times; the dicts are shared, so copy one before changing it.
+    """
+    frame = _load_table_cached(name, str(data_dir()))
+    if column not in frame.columns:
+        raise KeyError(f"table {name!r} has no column {column!r}; columns: {', '.join(frame.columns)}")
+    return _rows_by_cached(name, column, str(data_dir()))
+
+
+def clear_cache() -> None:
+    """Forget cached tables and references (after editing data files)."""
+    _rows_by_cached.cache_clear()
+    _records_cached.cache_clear()
+    _load_table_cached.cache_clear()
+    _references_cached.cache_clear()
+    _read_schema_yaml.cache_clear()
+
+
+def references_table(keys):
+    """Return the full citations of ``keys`` as a table (for a lesson's References)."""
+    import pandas as pd
+
+    refs = references()
+    rows = []
+    for key in keys:
+        if key not in refs:
+            raise DataError(f"source key {key!r} does not resolve in data/references.json")
+        item = refs[key]
+        doi = item.get("DOI")
+        rows.append({"key": key, "citation": cite(key), "DOI": f"https://doi.org/{doi}" if doi else ""})
+    return pd.DataFrame(rows).set_index("key")
+
+
+# ----------------------------------------------------------------------------- quotes
+
+QUOTE_COLUMNS = ("table", "source_key", "value", "quote")
+QUOTE_MAX_WORDS = 40
+_MINUS = "-\u2212\u2013\u2012"
+_QUOTE_NUMBER = re.compile(
+    rf"(?<![\d.,])([{_MINUS}])?\s?(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+)
+
+
+def _decimal(text: str):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return Decimal(text).normalize()
+    except InvalidOperation:
+        return None
+
+
+def _numbers(text: str) -> list:
+    out = []
+    for m in _QUOTE_NUMBER.finditer(text):
+        sign = "-" if m.group(1) else ""
+        number = _decimal(sign + m.group(2).replace(",", ""))
+        if number is not None:
+            out.append(number)
+    return out
+
+
+def quote_contains_value(quote: str, value: str) -> bool:
+    """Return True when ``value`` (one number, as stored in a table) is written in ``quote``.
+
+    The usual written forms count as the same number: ``5.67`` in ``5.67%``,
+    ``1234`` as ``1,234``, ``-0.35`` as ``\u22120.35`` (a typographic minus or en dash).
+    The sign must agree.
+    """
+    wanted = _numbers(str(value))
+    if len(wanted) != 1:
+        raise DataError(f"quote value {value!r} is not one number")
+    return wanted[0] in _numbers(str(quote))
+
+
+def load_quotes() -> list[dict[str, str]]:
+    """Return ``data/quotes.csv``: the verbatim sentence of a source that states each number.
+
+    Columns (exactly, in this order; see ``data/quotes.schema.yaml``): ``table`` (a table
+    name), ``source_key`` (resolves in ``references.json``), ``value`` (one number, as stored in
+    the table) and ``quote`` (at most 40 words, copied from the source). Raises
+    :class:`DataError` naming the line when a row breaks these rules.
+    """
+    path = data_dir() / "quotes.csv"
+    if not path.is_file():
+        raise DataError(f"{_rel(path)}: file missing")
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    if not rows or tuple(rows[0]) != QUOTE_COLUMNS:
+        raise DataError(f"{_rel(path)} line 1: header must be {','.join(QUOTE_COLUMNS)}")
+    names, refs, out = set(table_names()), references(), []
+    for line, cells in enumerate(rows[1:], start=2):
+        if len(cells) != len(QUOTE_COLUMNS):
+            raise DataError(f"{_rel(path)} line {line}: {len(cells)} cells, expected {len(QUOTE_COLUMNS)}")
+        row = dict(zip(QUOTE_COLUMNS, (c.strip() for c in cells), strict=True))
+        if row["table"] not in names:
+            raise DataError(f"{_rel(path)} line {line}: column 'table' is {row['table']!r}, not a table name")
+        if row["source_key"] not in refs:
+            raise DataError(f"{_rel(path)} line {line}: column 'source_key' is {row['source_key']!r},"
+                            " which does not resolve in data/references.json")
+        if len(_numbers(row["value"])) != 1:
+            raise DataError(f"{_rel(path)} line {line}: column 'value' is {row['value']!r}, not one number")
+        words = len(row["quote"].split())
+        if not 0 < words <= QUOTE_MAX_WORDS:
+            raise DataError(f"{_rel(path)} line {line}: column 'quote' has {words} words;"
+                            f" allowed: 1 to {QUOTE_MAX_WORDS}")
+        row["line"] = line
+        out.append(row)
+    return out
+
+
+def quote_coverage(names) -> tuple[int, int]:
+    """Return (numbers with a quote, numbers shown) over the number columns of tables ``names``.
+
+    A number is one non-empty cell of a ``number`` or ``integer`` column (years excluded);
+    it has a quote when ``data/quotes.csv`` holds a row with the same table, source key and
+    value.
+    """
+    quoted = {(q["table"], q["source_key"], _numbers(q["value"])[0]) for q in load_quotes()}
+    covered = shown = 0
+    for name in names:
+        schema = load_schema(name)
+        cols = [c.name for c in schema.columns if c.type in ("number", "integer") and "year" not in c.name]
+        for row in records(name):
+            for col in cols:
+                value = row[col]
+                if value is None or (isinstance(value, float) and math.isnan(value)):
+                    continue
+                shown += 1
+                number = _decimal(repr(value) if isinstance(value, float) else str(value))
+                covered += (name, row["source_key"], number) in quoted
+    return covered, shown
+

@@ -1,0 +1,161 @@
+"""Typed, range-checked lesson parameters for papermill runs.
+
+Each lesson declares its parameters once, as a :class:`ParameterSpec` in
+``widgets/lessons/specs.py`` or ``widgets/lessons/spec_<stem>.py`` (found by
+:mod:`widgets.lessons.registry`). The notebook's ``parameters`` cell repeats the same
+names, annotated types and defaults (a test keeps the two in step), and the
+cell after it calls :func:`widgets.lessons.registry.check_notebook_parameters`, so that a wrong name,
+type or value stops the run at once with one line naming the parameter and
+what is allowed. papermill itself only warns on unknown names and never checks
+types; this module closes that gap.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "Param",
+    "ParameterError",
+    "ParameterSpec",
+]
+
+
+class ParameterError(ValueError):
+    """A lesson parameter has a wrong name, type or value (one-line message)."""
+
+
+# A number as a person writes it: 30, -2, 27.5, .5, 1e2, 1.5E-3 (no nan, inf, hex or '_').
+_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+
+
+def read_number(text: str) -> int | float | None:
+    """Return the number ``text`` spells (int when it has no point or exponent), else ``None``.
+
+    ``"1e2"`` is 100.0 (YAML 1.1 reads it as a string); ``"nan"``, ``"inf"``
+    and anything that is not a plain decimal number give ``None``.
+    """
+    text = text.strip()
+    if not _NUMBER.fullmatch(text):
+        return None
+    if re.fullmatch(r"[-+]?\d+", text):
+        return int(text)
+    return float(text)
+
+
+@dataclass(frozen=True)
+class Param:
+    """One lesson parameter: its type, default and what values are allowed.
+
+    ``optional=True`` lets the parameter also be ``None``; its notebook line
+    keeps the plain type annotation (``age: int = None``).
+    """
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    choices: Sequence[Any] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    optional: bool = False
+
+    def allowed(self) -> str:
+        """Describe the allowed values in a few words."""
+        return self._allowed() + (", or None" if self.optional else "")
+
+    def _allowed(self) -> str:
+        if self.choices is not None:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        tname = self.type.__name__
+        tname = ("an " if tname[0] in "aeiou" else "a ") + tname
+        if self.minimum is not None and self.maximum is not None:
+            return f"{tname} from {self.minimum} to {self.maximum}"
+        if self.minimum is not None:
+            return f"{tname} >= {self.minimum}"
+        if self.maximum is not None:
+            return f"{tname} <= {self.maximum}"
+        return tname
+
+    def check(self, value: Any) -> Any:
+        """Return ``value`` if it is allowed, else raise :class:`ParameterError`.
+
+        An ``optional`` parameter also accepts ``None`` (for example "take this
+        value from elsewhere", as the case lesson's patient fields do).
+        """
+        if value is None and self.optional:
+            return None
+        if self.type is int and isinstance(value, float) and math.isfinite(value) \
+                and value.is_integer():
+            value = int(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ParameterError(
+                f"parameter {self.name!r} must be {self.allowed()}; got {value!r}"
+                " (not a finite number)")
+        ok_type = isinstance(value, self.type) and not (
+            self.type in (int, float) and isinstance(value, bool)
+        )
+        if self.type is float and isinstance(value, int) and not isinstance(value, bool):
+            value, ok_type = float(value), True
+        if not ok_type:
+            raise ParameterError(
+                f"parameter {self.name!r} must be {self.allowed()}; got {value!r}"
+                f" ({type(value).__name__})"
+            )
+        if self.choices is not None and value not in self.choices:
+            raise ParameterError(f"parameter {self.name!r} must be {self.allowed()}; got {value!r}")
+        if self.minimum is not None and value < self.minimum:
+            raise ParameterError(f"parameter {self.name!r} must be {self.allowed()}; got {value!r}")
+        if self.maximum is not None and value > self.maximum:
+            raise ParameterError(f"parameter {self.name!r} must be {self.allowed()}; got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """The parameters of one lesson, plus an optional cross-parameter check."""
+
+    lesson: str
+    params: tuple[Param, ...]
+    consistency: Callable[[dict[str, Any]], None] | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The parameter names, in declaration order."""
+        return tuple(p.name for p in self.params)
+
+    def defaults(self) -> dict[str, Any]:
+        """Return the default value of every parameter."""
+        return {p.name: p.default for p in self.params}
+
+    def validate(self, values: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+        """Check ``values`` and return the full, typed parameter set.
+
+        With ``partial=True`` missing names take their defaults (as in a
+        papermill run that overrides only some of them).
+        """
+        by_name = {p.name: p for p in self.params}
+        for name in values:
+            if name not in by_name:
+                close = difflib.get_close_matches(name, by_name, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ParameterError(
+                    f"unknown parameter {name!r} for lesson {self.lesson!r}{hint};"
+                    f" allowed: {', '.join(by_name)}"
+                )
+        out = {}
+        for p in self.params:
+            if p.name in values:
+                out[p.name] = p.check(values[p.name])
+            elif partial:
+                out[p.name] = p.default
+            else:
+                raise ParameterError(f"parameter {p.name!r} is missing; it must be {p.allowed()}")
+        if self.consistency is not None:
+            self.consistency(out)
+        return out

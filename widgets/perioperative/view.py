@@ -1,0 +1,285 @@
+"""Interactive views of lesson 06: the open vs MISS comparator, the evidence table, the recovery timeline.
+
+Thin layers over :mod:`widgets.access.comparator` and :mod:`widgets.perioperative`:
+the models compute every number; these classes draw them (plotly
+figures in ipywidgets Output widgets) and put the same numbers in an
+HTML table beside each figure.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as ipw
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from widgets.access.comparator import LEVELS, PROCEDURE_LABELS, PROCEDURES, compare, input_rows, tube_options
+from widgets.access.corridor import tube_diameters
+from widgets.core.assumptions import assumption
+from widgets.core.figures import Figure
+from widgets.core.view import OKABE_ITO, guarded, plot_template, table_html
+from widgets.perioperative import comparisons, recovery
+
+__all__ = ["ComparatorView", "EvidenceView", "RecoveryTimeline", "show", "verdict_figure"]
+
+_MISS_STYLE = {"color": OKABE_ITO["blue"], "pattern": "", "symbol": "circle", "dash": "solid"}
+_OPEN_STYLE = {"color": OKABE_ITO["vermillion"], "pattern": "/", "symbol": "square", "dash": "dash"}
+_VERDICT_COLOURS = {
+    "MISS better": (OKABE_ITO["bluish green"], ""),
+    "no important difference": (OKABE_ITO["sky blue"], "."),
+    "inconclusive": (OKABE_ITO["yellow"], "+"),
+    "MISS worse": (OKABE_ITO["vermillion"], "x"),
+    "MISS-only cost": (OKABE_ITO["orange"], "/"),
+}
+_INITIAL = {"description_width": "initial"}
+
+
+def show(frame, caption: str):
+    """Return ``frame`` as an accessible HTML table with a caption, every cell in full.
+
+    A lesson cell ends with this instead of the bare DataFrame, whose notebook
+    display cuts long cells short. A named index becomes the first column.
+    """
+    from IPython.display import HTML
+
+    if not isinstance(caption, str) or not caption.strip():
+        raise ValueError("a table needs a caption (a non-empty string)")
+    if frame.index.name is not None:
+        frame = frame.reset_index()
+    return HTML(table_html(frame.to_dict("records"), caption))
+
+
+def _status_setter(widget: ipw.HTML):
+    def set_status(text: str) -> None:
+        widget.value = f'<p role="alert">{html.escape(text)}</p>'
+    return set_status
+
+
+def _tube_label(value: float, confidence: str) -> str:
+    cited = {t.value for t in tube_diameters()}
+    if value in cited:
+        return f"{value:g} mm"
+    return f"{value:g} mm (upper end of a range; {confidence})"
+
+
+class ComparatorView:
+    """Procedure, level, tube and depth in; incisions, window and corridor of MISS and open out."""
+
+    _METRICS = (("incision_total_mm", "Skin incision, total (mm)"),
+                ("window_area_mm2", "Working window (mm²)"),
+                ("volume_cm3", "Tissue corridor (cm³)"))
+
+    def __init__(self, procedure: str = "tlif", level: str = "L4-L5", tube_diameter_mm: int = 18,
+                 depth_mm: float = 50.0):
+        depth = assumption("skin_to_lamina_depth")
+        self.procedure = ipw.Dropdown(options=[(PROCEDURE_LABELS[p], p) for p in PROCEDURES],
+                                      value=procedure, description="Procedure", style=_INITIAL,
+                                      layout=ipw.Layout(width="520px"))
+        self.level = ipw.Dropdown(options=list(LEVELS), value=level, description="Level", style=_INITIAL)
+        self.tube = ipw.Dropdown(
+            options=[(_tube_label(t.value, t.confidence), int(t.value)) for t in tube_options()],
+            value=tube_diameter_mm, description="Tube diameter", style=_INITIAL)
+        self.depth = ipw.FloatSlider(
+            value=depth_mm, min=depth.minimum, max=depth.maximum, step=1.0,
+            description="Skin-to-lamina depth, mm (assumption)", style=_INITIAL, readout_format=".0f",
+            layout=ipw.Layout(width="480px"), continuous_update=False)
+        self.summary = ipw.HTML()
+        self.table = ipw.HTML()
+        self.inputs = ipw.HTML()
+        self.status = ipw.HTML()
+        fig = make_subplots(rows=1, cols=3, subplot_titles=[t for _, t in self._METRICS],
+                            horizontal_spacing=0.12)
+        styles = (_MISS_STYLE, _OPEN_STYLE)
+        for col, (_, title) in enumerate(self._METRICS, start=1):
+            # one trace per panel, a bar per approach: fewer properties to update per callback
+            fig.add_trace(go.Bar(
+                x=["MISS", "open"], y=[0, 0], name=title, showlegend=False,
+                marker={"color": [s["color"] for s in styles],
+                        "pattern": {"shape": [s["pattern"] for s in styles]},
+                        "line": {"color": OKABE_ITO["black"], "width": 1}},
+                hovertemplate="%{x}: %{y:.1f}<br>%{customdata}<extra></extra>", customdata=["", ""]),
+                row=1, col=col)
+        fig.update_layout(height=380, width=760, template=plot_template(), bargap=0.35, margin={"t": 90})
+        self.figure = Figure(fig)
+        self._update = guarded(_status_setter(self.status))(self._update_unguarded)
+        for control in (self.procedure, self.level, self.tube, self.depth):
+            control.observe(self._update, names="value")
+        self._update()
+
+    def result(self):
+        """Return the comparison for the current controls."""
+        return compare(self.procedure.value, self.level.value, self.tube.value, self.depth.value)
+
+    def _update_unguarded(self, change=None) -> None:
+        c = self.result()
+        with self.figure.batch_update():
+            incisions = [" + ".join(x.text() for x in a.incisions) for a in (c.miss, c.open)]
+            for i, (attr, _) in enumerate(self._METRICS):
+                trace = self.figure.data[i]
+                trace.y = [getattr(c.miss, attr), getattr(c.open, attr)]
+                trace.customdata = incisions
+            self.figure.layout.title = {
+                "text": f"{PROCEDURE_LABELS[c.procedure]}<br><sup>at {c.level}, {c.tube_diameter_mm:g} mm"
+                        f" tube, depth {c.depth_mm:g} mm (assumption)</sup>", "x": 0.02}
+        self.summary.value = f"<p>{html.escape(c.summary())}</p>"
+        self.table.value = table_html(
+            [c.miss.as_row(), c.open.as_row()],
+            f"MISS and open access at {c.level} (data table behind the figure)")
+        rows = input_rows(c.procedure, c.level, c.tube_diameter_mm, c.depth_mm)
+        self.inputs.value = table_html(rows, "Where each input comes from: cited, derived or assumption")
+        self.status.value = ""
+
+    def widget(self) -> ipw.Widget:
+        """Return the assembled view."""
+        controls = ipw.VBox([self.procedure, ipw.HBox([self.level, self.tube]), self.depth])
+        return ipw.VBox([controls, self.figure.output, self.summary, self.table, self.inputs, self.status],
+                        layout=ipw.Layout(width="780px"))
+
+
+class EvidenceView:
+    """Filter the benefits/drawbacks table by procedure family and verdict."""
+
+    def __init__(self, family: str = "all", verdict: str = "all"):
+        self.family = ipw.Dropdown(
+            options=[("all procedures", "all")]
+            + [(comparisons.FAMILY_LABELS[f], f) for f in comparisons.FAMILIES],
+            value=family, description="Procedure family", style=_INITIAL)
+        self.verdict = ipw.Dropdown(
+            options=[("all verdicts", "all"), ("where MISS is not better", "not better")]
+            + [(v, v) for v in comparisons.VERDICTS],
+            value=verdict, description="Verdict", style=_INITIAL)
+        self.counts = ipw.HTML()
+        self.table = ipw.HTML()
+        self.status = ipw.HTML()
+        self._update = guarded(_status_setter(self.status))(self._update_unguarded)
+        for control in (self.family, self.verdict):
+            control.observe(self._update, names="value")
+        self._update()
+
+    def rows(self) -> list[dict[str, str]]:
+        """Return the findings for the current filters as table rows."""
+        family = None if self.family.value == "all" else self.family.value
+        not_better = self.verdict.value == "not better"
+        verdict = None if self.verdict.value in ("all", "not better") else self.verdict.value
+        return comparisons.finding_rows(family=family, verdict=verdict, not_better=not_better)
+
+    def _update_unguarded(self, change=None) -> None:
+        rows = self.rows()
+        parts = [f"{sum(1 for r in rows if r['verdict'] == v)} {v}" for v in comparisons.VERDICTS]
+        self.counts.value = f"<p>{len(rows)} findings: {html.escape('; '.join(parts))}.</p>"
+        self.table.value = table_html(rows, "Findings: verdict (the CI against the smallest difference that"
+                                            " matters) and certainty, computed from the rows")
+        self.status.value = ""
+
+    def widget(self) -> ipw.Widget:
+        """Return the assembled view."""
+        return ipw.VBox([ipw.HBox([self.family, self.verdict]), self.counts, self.table, self.status])
+
+
+def verdict_figure():
+    """Return a static stacked bar chart of how many findings fall under each verdict, per family."""
+    counts = comparisons.verdict_counts().drop(index="all")
+    fig = Figure()
+    for verdict in comparisons.VERDICTS:
+        colour, pattern = _VERDICT_COLOURS[verdict]
+        fig.add_trace(go.Bar(
+            y=list(counts.index), x=list(counts[verdict]), name=verdict, orientation="h",
+            marker={"color": colour, "pattern": {"shape": pattern},
+                    "line": {"color": OKABE_ITO["black"], "width": 1}},
+            hovertemplate=f"{verdict}: %{{x}} findings<extra>%{{y}}</extra>"))
+    fig.update_layout(barmode="stack", template=plot_template(), height=360, width=720,
+                      title="Findings by verdict and procedure family (the table below has the counts)",
+                      xaxis_title="number of findings", margin={"b": 110},
+                      legend={"orientation": "h", "y": -0.35, "traceorder": "normal"})
+    return fig
+
+
+class RecoveryTimeline:
+    """Recovery milestones after MISS and open surgery: per-arm days and pooled differences."""
+
+    def __init__(self, milestone: str = "all", include_single_arm: bool = True):
+        options = [("all milestones", "all")] + [(m, m) for m in recovery.MILESTONES]
+        self.milestone = ipw.Dropdown(options=options, value=milestone, description="Milestone",
+                                      style=_INITIAL)
+        self.single_arm = ipw.Checkbox(value=include_single_arm, indent=False,
+                                       description="Show series with no open arm")
+        self.summary = ipw.HTML()
+        self.table = ipw.HTML()
+        self.status = ipw.HTML()
+        fig = make_subplots(rows=2, cols=1, row_heights=[0.55, 0.45], vertical_spacing=0.2,
+                            subplot_titles=("Days after surgery, per arm (as printed)",
+                                            "MIS minus open, days (pooled)"))
+        for name, style in (("MISS", _MISS_STYLE), ("open", _OPEN_STYLE)):
+            fig.add_trace(go.Scatter(
+                x=[], y=[], mode="markers", name=f"{name} arm",
+                marker={"color": style["color"], "symbol": style["symbol"], "size": 11,
+                        "line": {"color": OKABE_ITO["black"], "width": 1}},
+                error_x={"type": "data", "symmetric": False, "array": [], "arrayminus": [],
+                         "color": style["color"]},
+                hovertemplate="%{y}<br>%{x:.2f} days<br>%{customdata}<extra></extra>"), row=1, col=1)
+        fig.add_trace(go.Scatter(
+            x=[], y=[], mode="markers", name="pooled difference",
+            marker={"color": OKABE_ITO["black"], "symbol": "diamond", "size": 11},
+            error_x={"type": "data", "symmetric": False, "array": [], "arrayminus": [],
+                     "color": OKABE_ITO["black"]},
+            hovertemplate="%{y}<br>%{customdata}<extra></extra>"), row=2, col=1)
+        fig.add_trace(go.Scatter(
+            x=[], y=[], mode="lines", name="95% CI printed without an estimate",
+            line={"color": OKABE_ITO["reddish purple"], "dash": "dot", "width": 4},
+            hoverinfo="skip"), row=2, col=1)
+        fig.add_vline(x=0, line={"color": OKABE_ITO["black"], "dash": "dash", "width": 1}, row=2, col=1)
+        fig.update_layout(height=640, width=820, template=plot_template(),
+                          legend={"orientation": "h", "y": -0.12}, margin={"t": 80},
+                          title="Recovery milestones, MISS vs open (points and printed intervals only)")
+        fig.update_xaxes(title_text="days after surgery", row=1, col=1)
+        fig.update_xaxes(title_text="days, MIS minus open (negative = shorter with MIS)", row=2, col=1)
+        fig.update_yaxes(automargin=True)
+        self.figure = Figure(fig)
+        self._update = guarded(_status_setter(self.status))(self._update_unguarded)
+        for control in (self.milestone, self.single_arm):
+            control.observe(self._update, names="value")
+        self._update()
+
+    def _choice(self) -> str | None:
+        return None if self.milestone.value == "all" else self.milestone.value
+
+    def _update_unguarded(self, change=None) -> None:
+        arms = [a for a in recovery.arm_milestones(self._choice(), self.single_arm.value)
+                if a.days is not None]
+        diffs = recovery.pooled_differences(self._choice())
+        with self.figure.batch_update():
+            for i, arm in enumerate(("MISS", "open")):
+                pts = [a for a in arms if a.arm == arm]
+                t = self.figure.data[i]
+                t.x = [a.days for a in pts]
+                t.y = [a.label() for a in pts]
+                t.error_x.array = [(a.high - a.days) if a.high is not None else 0 for a in pts]
+                t.error_x.arrayminus = [(a.days - a.low) if a.low is not None else 0 for a in pts]
+                t.customdata = [f"{a.statistic}{', ' + a.spread if a.spread else ''}; printed {a.printed}"
+                                for a in pts]
+            est = [d for d in diffs if d.days is not None]
+            t = self.figure.data[2]
+            t.x = [d.days for d in est]
+            t.y = [d.label() for d in est]
+            t.error_x.array = [(d.ci_high - d.days) if d.ci_high is not None else 0 for d in est]
+            t.error_x.arrayminus = [(d.days - d.ci_low) if d.ci_low is not None else 0 for d in est]
+            t.customdata = [d.printed for d in est]
+            xs, ys = [], []
+            for d in diffs:
+                if d.days is None and d.ci_low is not None:
+                    xs += [d.ci_low, d.ci_high, None]
+                    ys += [d.label(), d.label(), None]
+            self.figure.data[3].x, self.figure.data[3].y = xs, ys
+        rows = recovery.recovery_rows(self._choice(), self.single_arm.value)
+        missing = "" if arms else " No per-arm figure for this milestone is in the tables."
+        self.summary.value = (f"<p>{len(rows)} figures: {len(arms)} per-arm values plotted and"
+                              f" {len(diffs)} pooled differences.{missing}</p>")
+        caption = "Every figure of the timeline as printed (data table behind the figure)"
+        self.table.value = table_html(rows, caption)
+        self.status.value = ""
+
+    def widget(self) -> ipw.Widget:
+        """Return the assembled view."""
+        return ipw.VBox([ipw.HBox([self.milestone, self.single_arm]), self.figure.output, self.summary,
+                         self.table, self.status])
