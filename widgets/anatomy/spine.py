@@ -38,13 +38,13 @@ from widgets.anatomy.vertebra import (
     Vertebra,
     body_outline,
     describe,
+    inferior_facet,
     vertebra_core,
 )
 from widgets.core.assumptions import assumption
 from widgets.core.data import data_dir
 
-__all__ = ["DiscGeometry", "Spine", "body_wedge_deg", "build_spine", "neutral_inferior_facets",
-           "sac_ellipse"]
+__all__ = ["DiscGeometry", "Spine", "body_wedge_deg", "build_spine", "sac_ellipse"]
 
 _DISC_INSET = 0.05  # mm: the disc stops this short of each endplate, so parts never share faces
 _SAC_K = 24
@@ -169,24 +169,6 @@ def _poses(dims: dict[str, LevelDimensions]) -> tuple[dict[str, Pose], list[Disc
         t = q - rot @ np.array([0.0, 0.0, -du.v("body_height_posterior") / 2.0])
         poses[up] = Pose(rot, t)
     return poses, discs[::-1], notes
-
-
-def neutral_inferior_facets(upper: Vertebra, lower: Vertebra) -> list[Part]:
-    """Inferior facets of ``upper`` placed on ``lower`` stacked straight on the cited disc height."""
-    du = upper.dims
-    shift = (du.v("body_height_posterior") / 2.0 + du.v("disc_height_below")
-             + lower.dims.v("body_height_posterior") / 2.0)
-    lower_to_upper = Pose(np.eye(3), np.array([0.0, 0.0, -shift]))
-    return [_inferior_facet(upper, lower, side, s, lower_to_upper) for side, s in SIDES]
-
-
-def _inferior_facet(upper: Vertebra, lower: Vertebra, side: str, s: float,
-                    lower_to_upper: Pose) -> Part:
-    iap = lower.landmarks[f"upper_inferior_facet_{side}"]
-    d = upper.dims
-    return Part(iap.transformed(lower_to_upper), "facets",
-                f"{upper.level} {side} inferior facet: {describe(d['inferior_facet_width'])} wide,"
-                f" {describe(d['inferior_facet_height'])} high", "bone", upper.level)
 
 
 def _frames(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -322,7 +304,7 @@ def _build_spine(series: str, spread_sd: float, directory: str) -> Spine:
         if i + 1 < len(LEVELS):
             lo = LEVELS[i + 1]
             lower_to_upper = poses[lv].inverse().compose(poses[lo])
-            extra += [_inferior_facet(core, cores[lo], side, s, lower_to_upper) for side, s in SIDES]
+            extra += [inferior_facet(core, cores[lo], side, s, lower_to_upper) for side, s in SIDES]
             for side, s in SIDES:
                 mesh = _foramen(core, cores[lo], lower_to_upper, side, s)
                 if mesh is None:

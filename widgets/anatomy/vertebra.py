@@ -50,6 +50,8 @@ __all__ = [
     "build_vertebra",
     "describe",
     "facet_joint",
+    "inferior_facet",
+    "neutral_inferior_facets",
     "vertebra_core",
 ]
 
@@ -483,8 +485,6 @@ def build_vertebra(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: 
     would sit in a neutral spine; :func:`widgets.anatomy.spine.build_spine` places
     them with the cited lordosis instead.
     """
-    from widgets.anatomy.spine import neutral_inferior_facets
-
     dims = level_dimensions(level, series, spread_sd)
     i = LEVELS.index(level)
     above = level_dimensions(LEVELS[i - 1], series, spread_sd) if i > 0 else None
@@ -494,3 +494,22 @@ def build_vertebra(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: 
     below = _neighbour_skeleton(level_dimensions(LEVELS[i + 1], series, spread_sd), dims)
     return Vertebra(level, dims, core.parts + tuple(neutral_inferior_facets(core, below)),
                     core.pedicles, core.canal_polygon, core.landmarks)
+
+
+def neutral_inferior_facets(upper: Vertebra, lower: Vertebra) -> list[Part]:
+    """Inferior facets of ``upper`` placed on ``lower`` stacked straight on the cited disc height."""
+    du = upper.dims
+    shift = (du.v("body_height_posterior") / 2.0 + du.v("disc_height_below")
+             + lower.dims.v("body_height_posterior") / 2.0)
+    lower_to_upper = Pose(np.eye(3), np.array([0.0, 0.0, -shift]))
+    return [inferior_facet(upper, lower, side, s, lower_to_upper) for side, s in SIDES]
+
+
+def inferior_facet(upper: Vertebra, lower: Vertebra, side: str, s: float,
+                   lower_to_upper: Pose) -> Part:
+    """Return the ``side`` inferior facet of ``upper`` resting on the superior facet of ``lower``."""
+    iap = lower.landmarks[f"upper_inferior_facet_{side}"]
+    d = upper.dims
+    return Part(iap.transformed(lower_to_upper), "facets",
+                f"{upper.level} {side} inferior facet: {describe(d['inferior_facet_width'])} wide,"
+                f" {describe(d['inferior_facet_height'])} high", "bone", upper.level)
