@@ -22,7 +22,8 @@ def _flip(control, a, b):
 
 def run() -> dict:
     """Return callback latencies (ms) for every control of the lesson's views, and build times (s)."""
-    from widgets.perioperative.view import ComparatorView, EvidenceView, RecoveryTimeline
+    from widgets.access.view import ComparatorView
+    from widgets.perioperative.view import EvidenceView, RecoveryTimeline
 
     builds = {}
     t0 = time.perf_counter()

@@ -7,9 +7,10 @@ import math
 import pytest
 
 from widgets.access.comparator import LEVELS, compare
+from widgets.access.view import ComparatorView
 from widgets.perioperative import recovery
 from widgets.perioperative.comparisons import SELECTORS, VERDICTS
-from widgets.perioperative.view import ComparatorView, EvidenceView, RecoveryTimeline, show, verdict_figure
+from widgets.perioperative.view import EvidenceView, RecoveryTimeline, show, verdict_figure
 
 
 def test_comparator_level_drives_the_table_and_the_figure():
@@ -42,7 +43,7 @@ def test_comparator_errors_are_shown_and_raised(monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("boom")
 
-    monkeypatch.setattr("widgets.perioperative.view.compare", broken)
+    monkeypatch.setattr("widgets.access.view.compare", broken)
     with pytest.raises(ValueError, match="boom"):
         view.level.value = "L1-L2"
     assert "Error: boom" in view.status.value

@@ -11,7 +11,7 @@ import functools
 import html
 from collections.abc import Callable
 
-__all__ = ["OKABE_ITO", "DASHES", "guarded", "plot_template", "table_html"]
+__all__ = ["DASHES", "MISS_STYLE", "OKABE_ITO", "OPEN_STYLE", "guarded", "plot_template", "table_html"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {
@@ -25,6 +25,9 @@ OKABE_ITO = {
     "black": "#000000",
 }
 DASHES = ("solid", "dash", "dot", "dashdot")
+#: How MISS and open surgery are drawn wherever the two are compared (colour, bar pattern, marker, line).
+MISS_STYLE = {"color": OKABE_ITO["blue"], "pattern": "", "symbol": "circle", "dash": "solid"}
+OPEN_STYLE = {"color": OKABE_ITO["vermillion"], "pattern": "/", "symbol": "square", "dash": "dash"}
 
 _AXIS = {"linecolor": "rgb(36,36,36)", "showgrid": False, "showline": True, "ticks": "outside",
          "zeroline": False, "zerolinecolor": "rgb(36,36,36)", "automargin": True,

@@ -1,6 +1,7 @@
-"""Interactive views of lesson 06: the open vs MISS comparator, the evidence table, the recovery timeline.
+"""Interactive views of lesson 06: the evidence table, the recovery timeline.
 
-Thin layers over :mod:`widgets.access.comparator` and :mod:`widgets.perioperative`:
+The lesson's open vs MISS access comparator is :class:`widgets.access.view.ComparatorView`.
+Thin layers over :mod:`widgets.perioperative`:
 the models compute every number; these classes draw them (plotly
 figures in ipywidgets Output widgets) and put the same numbers in an
 HTML table beside each figure.
@@ -14,17 +15,12 @@ import ipywidgets as ipw
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from widgets.access.comparator import LEVELS, PROCEDURE_LABELS, PROCEDURES, compare, input_rows, tube_options
-from widgets.access.corridor import tube_diameters
-from widgets.core.assumptions import assumption
 from widgets.core.figures import Figure
-from widgets.core.view import OKABE_ITO, guarded, plot_template, table_html
+from widgets.core.view import MISS_STYLE, OKABE_ITO, OPEN_STYLE, guarded, plot_template, table_html
 from widgets.perioperative import comparisons, recovery
 
-__all__ = ["ComparatorView", "EvidenceView", "RecoveryTimeline", "show", "verdict_figure"]
+__all__ = ["EvidenceView", "RecoveryTimeline", "show", "verdict_figure"]
 
-_MISS_STYLE = {"color": OKABE_ITO["blue"], "pattern": "", "symbol": "circle", "dash": "solid"}
-_OPEN_STYLE = {"color": OKABE_ITO["vermillion"], "pattern": "/", "symbol": "square", "dash": "dash"}
 _VERDICT_COLOURS = {
     "MISS better": (OKABE_ITO["bluish green"], ""),
     "no important difference": (OKABE_ITO["sky blue"], "."),
@@ -54,87 +50,6 @@ def _status_setter(widget: ipw.HTML):
     def set_status(text: str) -> None:
         widget.value = f'<p role="alert">{html.escape(text)}</p>'
     return set_status
-
-
-def _tube_label(value: float, confidence: str) -> str:
-    cited = {t.value for t in tube_diameters()}
-    if value in cited:
-        return f"{value:g} mm"
-    return f"{value:g} mm (upper end of a range; {confidence})"
-
-
-class ComparatorView:
-    """Procedure, level, tube and depth in; incisions, window and corridor of MISS and open out."""
-
-    _METRICS = (("incision_total_mm", "Skin incision, total (mm)"),
-                ("window_area_mm2", "Working window (mm²)"),
-                ("volume_cm3", "Tissue corridor (cm³)"))
-
-    def __init__(self, procedure: str = "tlif", level: str = "L4-L5", tube_diameter_mm: int = 18,
-                 depth_mm: float = 50.0):
-        depth = assumption("skin_to_lamina_depth")
-        self.procedure = ipw.Dropdown(options=[(PROCEDURE_LABELS[p], p) for p in PROCEDURES],
-                                      value=procedure, description="Procedure", style=_INITIAL,
-                                      layout=ipw.Layout(width="520px"))
-        self.level = ipw.Dropdown(options=list(LEVELS), value=level, description="Level", style=_INITIAL)
-        self.tube = ipw.Dropdown(
-            options=[(_tube_label(t.value, t.confidence), int(t.value)) for t in tube_options()],
-            value=tube_diameter_mm, description="Tube diameter", style=_INITIAL)
-        self.depth = ipw.FloatSlider(
-            value=depth_mm, min=depth.minimum, max=depth.maximum, step=1.0,
-            description="Skin-to-lamina depth, mm (assumption)", style=_INITIAL, readout_format=".0f",
-            layout=ipw.Layout(width="480px"), continuous_update=False)
-        self.summary = ipw.HTML()
-        self.table = ipw.HTML()
-        self.inputs = ipw.HTML()
-        self.status = ipw.HTML()
-        fig = make_subplots(rows=1, cols=3, subplot_titles=[t for _, t in self._METRICS],
-                            horizontal_spacing=0.12)
-        styles = (_MISS_STYLE, _OPEN_STYLE)
-        for col, (_, title) in enumerate(self._METRICS, start=1):
-            # one trace per panel, a bar per approach: fewer properties to update per callback
-            fig.add_trace(go.Bar(
-                x=["MISS", "open"], y=[0, 0], name=title, showlegend=False,
-                marker={"color": [s["color"] for s in styles],
-                        "pattern": {"shape": [s["pattern"] for s in styles]},
-                        "line": {"color": OKABE_ITO["black"], "width": 1}},
-                hovertemplate="%{x}: %{y:.1f}<br>%{customdata}<extra></extra>", customdata=["", ""]),
-                row=1, col=col)
-        fig.update_layout(height=380, width=760, template=plot_template(), bargap=0.35, margin={"t": 90})
-        self.figure = Figure(fig)
-        self._update = guarded(_status_setter(self.status))(self._update_unguarded)
-        for control in (self.procedure, self.level, self.tube, self.depth):
-            control.observe(self._update, names="value")
-        self._update()
-
-    def result(self):
-        """Return the comparison for the current controls."""
-        return compare(self.procedure.value, self.level.value, self.tube.value, self.depth.value)
-
-    def _update_unguarded(self, change=None) -> None:
-        c = self.result()
-        with self.figure.batch_update():
-            incisions = [" + ".join(x.text() for x in a.incisions) for a in (c.miss, c.open)]
-            for i, (attr, _) in enumerate(self._METRICS):
-                trace = self.figure.data[i]
-                trace.y = [getattr(c.miss, attr), getattr(c.open, attr)]
-                trace.customdata = incisions
-            self.figure.layout.title = {
-                "text": f"{PROCEDURE_LABELS[c.procedure]}<br><sup>at {c.level}, {c.tube_diameter_mm:g} mm"
-                        f" tube, depth {c.depth_mm:g} mm (assumption)</sup>", "x": 0.02}
-        self.summary.value = f"<p>{html.escape(c.summary())}</p>"
-        self.table.value = table_html(
-            [c.miss.as_row(), c.open.as_row()],
-            f"MISS and open access at {c.level} (data table behind the figure)")
-        rows = input_rows(c.procedure, c.level, c.tube_diameter_mm, c.depth_mm)
-        self.inputs.value = table_html(rows, "Where each input comes from: cited, derived or assumption")
-        self.status.value = ""
-
-    def widget(self) -> ipw.Widget:
-        """Return the assembled view."""
-        controls = ipw.VBox([self.procedure, ipw.HBox([self.level, self.tube]), self.depth])
-        return ipw.VBox([controls, self.figure.output, self.summary, self.table, self.inputs, self.status],
-                        layout=ipw.Layout(width="780px"))
 
 
 class EvidenceView:
@@ -210,7 +125,7 @@ class RecoveryTimeline:
         fig = make_subplots(rows=2, cols=1, row_heights=[0.55, 0.45], vertical_spacing=0.2,
                             subplot_titles=("Days after surgery, per arm (as printed)",
                                             "MIS minus open, days (pooled)"))
-        for name, style in (("MISS", _MISS_STYLE), ("open", _OPEN_STYLE)):
+        for name, style in (("MISS", MISS_STYLE), ("open", OPEN_STYLE)):
             fig.add_trace(go.Scatter(
                 x=[], y=[], mode="markers", name=f"{name} arm",
                 marker={"color": style["color"], "symbol": style["symbol"], "size": 11,
