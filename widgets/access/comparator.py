@@ -50,6 +50,7 @@ from widgets.access.corridor import (
 from widgets.anatomy.morphometry import BODY_HEIGHT_SOURCE
 from widgets.core.assumptions import assumption
 from widgets.core.data import DataError, data_dir, load_table
+from widgets.core.levels import DISCS
 
 __all__ = [
     "LEVELS",
@@ -70,7 +71,7 @@ __all__ = [
 ]
 
 #: Disc levels the comparator offers (the upper vertebra of each has cited sizes).
-LEVELS = ("L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1")
+LEVELS = DISCS
 #: Procedure keys, in the order the lesson presents them.
 PROCEDURES = ("discectomy", "decompression", "tlif")
 #: What each procedure key compares.

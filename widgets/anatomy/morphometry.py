@@ -34,6 +34,7 @@ from dataclasses import dataclass, replace
 
 from widgets.core.assumptions import assumption
 from widgets.core.data import DataError, data_dir, load_table
+from widgets.core.levels import DISCS, LEVELS, LUMBAR
 
 __all__ = [
     "DISCS",
@@ -55,9 +56,6 @@ __all__ = [
     "series_label",
 ]
 
-LUMBAR: tuple[str, ...] = ("L1", "L2", "L3", "L4", "L5")
-LEVELS: tuple[str, ...] = LUMBAR + ("S1",)
-DISCS: tuple[str, ...] = ("L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1")
 #: The recommended default series for lumbar pedicle width (left and right reported separately).
 PEDICLE_SERIES_DEFAULT = "Panjabi1992"
 #: The one source of the suite's lumbar vertebral body heights (anterior and posterior, L1-L5):

@@ -48,6 +48,7 @@ import yaml
 
 from widgets.core import schemacheck
 from widgets.core.data import DataError, data_dir
+from widgets.core.levels import SEGMENTS, VERTEBRAE
 from widgets.core.yamllines import LineLoader, line_of
 
 __all__ = [
@@ -89,12 +90,6 @@ __all__ = [
 
 # --------------------------------------------------------------------------- vocabulary
 
-VERTEBRAE: tuple[str, ...] = (
-    tuple(f"C{i}" for i in range(1, 8)) + tuple(f"T{i}" for i in range(1, 13))
-    + tuple(f"L{i}" for i in range(1, 6)) + ("S1",)
-)
-#: Disc segments: two neighbouring vertebrae (C1-C2 ... L5-S1).
-SEGMENTS: tuple[str, ...] = tuple(f"{a}-{b}" for a, b in zip(VERTEBRAE, VERTEBRAE[1:], strict=False))
 SEXES = ("female", "male")
 BONE_QUALITY = ("normal", "osteopenia", "osteoporosis")
 #: Comorbidities a case may list (names, not codes).

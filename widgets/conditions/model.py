@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from widgets.core.data import DataError, data_dir, load_table
+from widgets.core.levels import DISCS
 
 __all__ = [
     "CERVICAL_DISCS",
@@ -417,7 +418,7 @@ ROOTS: tuple[str, ...] = ("C5", "C6", "C7", "C8", "L2", "L3", "L4", "L5", "S1")
 _SEGMENTS: tuple[str, ...] = (tuple(f"C{i}" for i in range(1, 9)) + tuple(f"T{i}" for i in range(1, 13))
                               + tuple(f"L{i}" for i in range(1, 6)) + tuple(f"S{i}" for i in range(1, 6)))
 #: Disc levels the herniation model knows.
-LUMBAR_DISCS: tuple[str, ...] = ("L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1")
+LUMBAR_DISCS: tuple[str, ...] = DISCS
 CERVICAL_DISCS: tuple[str, ...] = ("C4-C5", "C5-C6", "C6-C7", "C7-T1")
 #: Herniation zones: a paramedian (posterolateral) or a far-lateral (foraminal) fragment.
 ZONES: tuple[str, ...] = ("paramedian", "far-lateral")

@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from widgets.core.figures import Figure
+from widgets.core.levels import LEVELS
 from widgets.core.view import OKABE_ITO, guarded, plot_template, table_html
 from widgets.imaging.carm import owl_eye_error, radiograph_outlines
 from widgets.imaging.screws import choose_diameter, deformation_rule, evaluate, preset, vertebra
@@ -48,7 +49,7 @@ class ScrewPlanner:
                                         description="Diameter (mm)", continuous_update=False)
         self.length = ipw.FloatSlider(value=length_mm, min=20, max=70, step=5, description="Length (mm)",
                                       continuous_update=False)
-        self.vertebra = ipw.Dropdown(options=["L1", "L2", "L3", "L4", "L5", "S1"], value=level,
+        self.vertebra = ipw.Dropdown(options=list(LEVELS), value=level,
                                      description="Vertebra")
         self.side = ipw.Dropdown(options=["left", "right"], value=side, description="Side")
         self.preset_button = ipw.Button(description="Preset angles", tooltip="published angles of the level")

@@ -8,6 +8,7 @@ two in step, so that importing the lesson specs stays cheap.
 
 from __future__ import annotations
 
+from widgets.core.levels import DISCS
 from widgets.core.params import Param, ParameterSpec
 from widgets.lessons.specs import DEPTH_MM
 
@@ -26,7 +27,7 @@ AROUND_SURGERY = ParameterSpec(
             str,
             "L4-L5",
             "disc level of the comparison",
-            choices=("L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"),
+            choices=DISCS,
         ),
         Param(
             "tube_diameter_mm",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from widgets.core.levels import DISCS, LEVELS
 from widgets.core.params import Param, ParameterSpec
 
 #: The skin-to-lamina depth both corridor comparisons (lessons 00 and 06) take.
@@ -38,7 +39,7 @@ SPINAL_ANATOMY = ParameterSpec(
             str,
             "L4",
             "vertebra shown first in the 3-D explorer",
-            choices=("L1", "L2", "L3", "L4", "L5", "S1"),
+            choices=LEVELS,
         ),
         Param(
             "part",
@@ -75,7 +76,7 @@ SPINAL_ANATOMY = ParameterSpec(
             str,
             "L4-L5",
             "disc level for Kambin's triangle and the transpsoas view",
-            choices=("L1-L2", "L2-L3", "L3-L4", "L4-L5", "L5-S1"),
+            choices=DISCS,
         ),
     ),
 )
