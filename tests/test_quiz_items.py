@@ -318,8 +318,9 @@ def test_a_broken_bank_is_reported_by_the_index_as_by_the_full_load(data_copy):
 
 def test_review_items_match_the_schedule_over_every_full_item(tmp_path, monkeypatch):
     from widgets.quiz.items import all_items
-    from widgets.quiz.review import learner_store, review_items
+    from widgets.quiz.review import review_items
     from widgets.quiz.scheduler import due_items
+    from widgets.quiz.store import learner_store
 
     monkeypatch.setenv("MISS_PROGRESS_DIR", str(tmp_path))
     expected = due_items(all_items(), learner_store("index-check").records(), limit=12)

@@ -265,7 +265,7 @@ def quiz_key(run: CaseRun) -> HTML:
 
 def case_quiz(run: CaseRun):
     """Return the quiz: exam mode for students (recorded, no feedback), practice for tutors."""
-    from widgets.quiz.review import learner_store
+    from widgets.quiz.store import learner_store
     from widgets.quiz.view import QuizView
 
     items = run.items()
@@ -288,7 +288,7 @@ def hand_in(run: CaseRun):
     status = ipw.HTML(f"<p>Submit the exam above first, then export and hand in {_e(target)}.</p>")
 
     def export(_button=None) -> None:
-        from widgets.quiz.review import learner_store
+        from widgets.quiz.store import learner_store
 
         path = learner_store(run.learner).export(Path.cwd() / target)
         status.value = f'<p role="status">Written: {_e(path.name)}. Hand this file in.</p>'

@@ -7,7 +7,6 @@ from :mod:`widgets.quiz.scheduler`; mastery from :mod:`widgets.quiz.analytics`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -16,26 +15,16 @@ import pandas as pd
 from widgets.quiz.analytics import MASTERY_THRESHOLD, mastery, responses_frame
 from widgets.quiz.items import Item, ItemInfo, item_index, items_by_id
 from widgets.quiz.scheduler import INTERVAL_DAYS, MAX_BOX, due_items, schedule_table
-from widgets.quiz.store import ProgressStore
+from widgets.quiz.store import learner_store
 
 __all__ = [
-    "DEFAULT_LEARNER",
     "bank_references",
     "due_table",
     "leitner_walkthrough",
-    "learner_store",
     "mastery_table",
     "review_items",
     "store_summary",
 ]
-
-DEFAULT_LEARNER = "student"
-
-
-def learner_store(learner: str | None = None) -> ProgressStore:
-    """Return the store of ``learner`` (default: ``MISS_LEARNER`` or ``"student"``)."""
-    return ProgressStore(learner or os.environ.get("MISS_LEARNER") or DEFAULT_LEARNER)
-
 
 def review_items(learner: str | None = None, n_items: int = 10, now: datetime | None = None,
                  items: Sequence[Item] | None = None) -> list[Item]:

@@ -52,9 +52,11 @@ from typing import Any
 __all__ = [
     "ENV_VAR",
     "EXPORT_FORMAT",
+    "DEFAULT_LEARNER",
     "ProgressStore",
     "ReadResult",
     "StoreError",
+    "learner_store",
     "list_learners",
     "parse_time",
     "progress_dir",
@@ -486,3 +488,12 @@ def list_learners(directory: str | Path | None = None) -> list[str]:
     """Return the learners with a progress file in ``directory``, sorted."""
     folder = Path(directory) if directory is not None else progress_dir()
     return sorted(p.name[: -len(".jsonl")] for p in folder.glob("*.jsonl"))
+
+
+#: The learner whose progress a lesson records when none is named.
+DEFAULT_LEARNER = "student"
+
+
+def learner_store(learner: str | None = None) -> ProgressStore:
+    """Return the store of ``learner`` (default: ``MISS_LEARNER`` or ``"student"``)."""
+    return ProgressStore(learner or os.environ.get("MISS_LEARNER") or DEFAULT_LEARNER)

@@ -29,9 +29,9 @@ from widgets.core.view import guarded
 from widgets.quiz import units
 from widgets.quiz.grading import CHOSEN_RIGHT, CHOSEN_WRONG, MISSED, Grade
 from widgets.quiz.items import Item, items_for_lesson
-from widgets.quiz.review import learner_store, review_items
+from widgets.quiz.review import review_items
 from widgets.quiz.session import QuizSession
-from widgets.quiz.store import ProgressStore
+from widgets.quiz.store import ProgressStore, learner_store
 
 __all__ = ["QuestionView", "QuizView", "lesson_quiz", "review_quiz"]
 
