@@ -9,7 +9,7 @@ import re
 import nbformat
 import pytest
 
-from widgets.lessons import LESSONS
+from widgets.core.catalog import LESSONS
 from widgets.lessons.notebooks import check_outline, find_notebooks, parameters_cell
 from widgets.lessons.registry import get_spec
 
