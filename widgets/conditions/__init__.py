@@ -1,6 +1,6 @@
 """Conditions and selection (lesson 02).
 
-- :mod:`widgets.conditions.model`: conditions, roots, red flags and their tables.
+- :mod:`widgets.conditions.model`: grading a slip, measuring a curve, the root behind a deficit.
 - :mod:`widgets.conditions.selection`: the selection tree of ``data/selection_tree.yaml``.
 - :mod:`widgets.conditions.view`: the lesson's widgets.
 """

@@ -1,8 +1,8 @@
 """Imaging, navigation and radiation (lesson 04).
 
-- :mod:`widgets.imaging.screws`: pedicle screw trajectories and breaches.
-- :mod:`widgets.imaging.carm`: the C-arm views of a vertebra.
-- :mod:`widgets.imaging.navigation`: navigated vs freehand accuracy.
-- :mod:`widgets.imaging.radiation`: radiation doses.
+- :mod:`widgets.imaging.screws`: the pedicle screw planner (trajectory, clearance, breach, grade).
+- :mod:`widgets.imaging.carm`: the C-arm simulator (the vertebra model projected at any angle).
+- :mod:`widgets.imaging.navigation`: registration error along a trajectory; cited accuracy.
+- :mod:`widgets.imaging.radiation`: radiation to the surgeon (distance, time, cited doses, limits).
 - :mod:`widgets.imaging.view`: the lesson's widgets.
 """

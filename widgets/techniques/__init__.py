@@ -1,5 +1,5 @@
 """Techniques step by step (lesson 03).
 
-- :mod:`widgets.techniques.model`: the techniques, their steps and drills.
+- :mod:`widgets.techniques.model`: the steps as data, a step-order grader, comparisons.
 - :mod:`widgets.techniques.view`: the lesson's widgets.
 """
