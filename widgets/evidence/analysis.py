@@ -49,9 +49,9 @@ class Analysis:
     Attributes
     ----------
     outcome, measure
-        The :class:`Outcome` and effect-measure code.
+        The :class:`~widgets.evidence.studies.Outcome` and effect-measure code.
     rows
-        The pooled study rows (from :func:`studies`) with ``yi``, ``vi``, the
+        The pooled study rows (from :func:`~widgets.evidence.studies.studies`) with ``yi``, ``vi``, the
         study's own CI on the display scale (``effect``, ``low``, ``high``) and
         its ``weight`` in %.
     result
@@ -197,7 +197,7 @@ def meta_analysis(outcome: str = "blood_loss", measure: str = "auto", model: str
     Parameters
     ----------
     outcome
-        A key of :data:`OUTCOMES`.
+        A key of :data:`widgets.evidence.studies.OUTCOMES`.
     measure
         ``"auto"`` (the outcome's default) or one of its allowed measures.
     model

@@ -268,7 +268,7 @@ def _pool_evidence(source: Source, entry: MapEntry) -> Evidence:
 
 
 def read(source: Source, entry: MapEntry) -> Evidence:
-    """Read one :class:`Source` into an oriented :class:`Evidence` (see :func:`classify`)."""
+    """Read one :class:`Source` into an oriented :class:`Evidence` (for :mod:`widgets.evidence.verdicts`)."""
     if source.table == POOL:
         return _pool_evidence(source, entry)
     r = _row(source)
