@@ -7,14 +7,12 @@ figure and an HTML table (the data behind the figure) out.
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as ipw
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from widgets.core.figures import Figure
-from widgets.core.view import OKABE_ITO, guarded, plot_template, table_html
+from widgets.core.view import OKABE_ITO, TopicView, plot_template, table_html
 from widgets.evidence import learning_curve as lc
 from widgets.evidence import meta
 from widgets.evidence.analysis import (
@@ -172,7 +170,7 @@ def _study_rows(a: Analysis, rows: list[dict]) -> list[dict[str, str]]:
     return out
 
 
-class MetaExplorer:
+class MetaExplorer(TopicView):
     """Choose an outcome, effect measure, model, studies and confidence level; see the pool move."""
 
     def __init__(self, outcome: str = "blood_loss", measure: str = "auto", model: str = "REML",
@@ -180,8 +178,8 @@ class MetaExplorer:
         measure_for(outcome, measure)
         if model not in dict(_MODELS).values():
             raise ValueError(f"model must be one of fixed, DL, REML; got {model!r}")
+        super().__init__()
         self._include_flagged = include_flagged
-        self._rebuilding = False
         self.level = ipw.IntSlider(value=confidence_pct, min=80, max=99, step=1,
                                    description="Confidence interval (%)", style=_WIDE,
                                    layout=ipw.Layout(width="420px"), continuous_update=False)
@@ -199,20 +197,15 @@ class MetaExplorer:
         self.checks: list[ipw.Checkbox] = []
         self.results = ipw.HTML()
         self.table = ipw.HTML()
-        self.status = ipw.HTML()
         self.forest = _forest_widget()
         self.funnel = _funnel_widget()
-        self._update = guarded(self._set_status)(self._update_unguarded)
-        self._new_outcome = guarded(self._set_status)(self._new_outcome_unguarded)
-        self._set_measures(measure)
-        self._build_checks()
-        self.outcome.observe(self._new_outcome, names="value")
-        for control in (self.level, self.measure, self.model):
-            control.observe(self._update, names="value")
-        self._update()
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{html.escape(text)}</p>'
+        self._update = self.guard(self._update_unguarded)
+        with self.batch():  # the pool is computed once, when every control is set
+            self._set_measures(measure)
+            self._build_checks()
+            self.observe(self.outcome, self._new_outcome)
+            self.observe([self.level, self.measure, self.model], self._update_unguarded)
+            self._update()
 
     def _set_measures(self, measure: str = "auto") -> None:
         o = outcome(self.outcome.value)
@@ -229,12 +222,10 @@ class MetaExplorer:
         records = frame.to_dict("records")
         while len(self._boxes) < len(records):
             box = ipw.Checkbox(indent=False, layout=ipw.Layout(width="720px"))
-            box.observe(self._update, names="value")
+            self.observe(box, self._update_unguarded)
             self._boxes.append(box)
-        self.checks = []
-        was = self._rebuilding
-        self._rebuilding = True
-        try:
+        with self.batch():  # the boxes change together: the pool is computed once, at the end
+            self.checks = []
             for box, r in zip(self._boxes, records, strict=False):
                 note = (" (flagged: see the data-quality check)" if r["flagged"] else
                         f" (cannot be pooled: {r['why_not']})" if not r["poolable"] else "")
@@ -243,18 +234,13 @@ class MetaExplorer:
                 box.disabled = not r["poolable"]
                 box.value = r["study"] in chosen
                 self.checks.append(box)
-        finally:
-            self._rebuilding = was
-        self.studies_box.children = [self._checks_label, *self.checks]
+            self.studies_box.children = [self._checks_label, *self.checks]
 
-    def _new_outcome_unguarded(self, change=None) -> None:
-        self._rebuilding = True
-        try:
+    def _new_outcome(self, change=None) -> None:
+        with self.batch():  # new measures and studies, then one pool
             self._set_measures()
             self._build_checks()
-        finally:
-            self._rebuilding = False
-        self._update()
+            self._update()
 
     def analysis(self) -> Analysis | None:
         """Return the analysis for the current controls (None when no study is ticked)."""
@@ -265,15 +251,13 @@ class MetaExplorer:
                              level=self.level.value / 100)
 
     def _update_unguarded(self, change=None) -> None:
-        if self._rebuilding:
-            return  # the controls are being rebuilt for a new outcome
         try:
             a = self.analysis()
         except ValueError as exc:  # e.g. two time points of one trial: tell the student, keep the view
-            self._set_status(str(exc))
+            self.show_status(str(exc))
             return
         if a is None:
-            self._set_status("Tick at least one study to pool.")
+            self.show_status("Tick at least one study to pool.")
             return
         rows = forest_rows(a)
         with self.forest.batch_update():
@@ -282,7 +266,7 @@ class MetaExplorer:
             _apply_funnel(self.funnel, a)
         self.results.value = table_html(summary_rows(a), "Pooled result (data table behind the figures)")
         self.table.value = table_html(_study_rows(a, rows), "Every row of the forest plot")
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
@@ -314,10 +298,11 @@ def funnel_figure(outcome: str, measure: str = "auto", model: str = "REML") -> F
 _SHAPES = [("step at the published plateau", "step"), ("published straight line (no plateau)", "line")]
 
 
-class LearningCurveExplorer:
+class LearningCurveExplorer(TopicView):
     """A simulated surgeon's series (seeded) from published figures, and its CUSUM chart."""
 
     def __init__(self, seed: int = 0, shape: str = "step", source_key: str = "PETLDLearningCurve"):
+        super().__init__()
         self.curve = lc.published_curve(source_key)
         lc.simulate_series(self.curve, shape, seed)  # checks shape and seed
         self.seed = ipw.IntSlider(value=seed, min=0, max=99, step=1, description="Simulated surgeon (seed)",
@@ -327,7 +312,6 @@ class LearningCurveExplorer:
         self.noise = ipw.Checkbox(value=True, description="Case-to-case variation (published SDs)",
                                   indent=False)
         self.table = ipw.HTML()
-        self.status = ipw.HTML()
         c = self.curve
         fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
                             subplot_titles=(f"SIMULATED {c.metric} per case ({c.unit}), not patient data",
@@ -349,13 +333,8 @@ class LearningCurveExplorer:
                           legend={"orientation": "h", "y": -0.12})
         fig.update_xaxes(title_text="case number", row=2, col=1)
         self.figure = Figure(fig)
-        self._update = guarded(self._set_status)(self._update_unguarded)
-        for control in (self.seed, self.shape, self.noise):
-            control.observe(self._update, names="value")
+        self._update = self.observe([self.seed, self.shape, self.noise], self._update_unguarded)
         self._update()
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{html.escape(text)}</p>'
 
     def series(self):
         """Return the simulated series for the current controls."""
@@ -386,7 +365,7 @@ class LearningCurveExplorer:
             cusum_summary(c, x),
             f"What the CUSUM finds in this simulated series, beside the published figures"
             f" ({c.source_key}, {c.confidence})")
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
