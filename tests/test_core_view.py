@@ -96,3 +96,59 @@ def test_a_batch_that_fails_runs_nothing_and_an_error_at_its_end_is_shown():
     with pytest.raises(ValueError, match="boom"), view.batch():
         view.a.value = 9
     assert "Error: boom" in view.status.value
+
+
+# --------------------------------------------------------------------------- the topic views use it
+
+TOPICS = ("anatomy", "access", "conditions", "techniques", "imaging", "evidence", "perioperative", "case")
+
+
+def _view_classes():
+    import importlib
+    import inspect
+
+    for topic in TOPICS:
+        module = importlib.import_module(f"widgets.{topic}.view")
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module.__name__ and callable(getattr(cls, "widget", None)):
+                yield f"{topic}.{name}", cls
+
+
+def test_every_interactive_topic_view_is_a_topic_view():
+    classes = dict(_view_classes())
+    assert len(classes) >= 18, sorted(classes)
+    assert [name for name, cls in classes.items() if not issubclass(cls, TopicView)] == []
+
+
+def _count_calls(obj, name: str) -> list:
+    """Count the calls of one method of ``obj`` (wrapped on the instance)."""
+    real = getattr(obj, name)
+    calls = []
+    setattr(obj, name, lambda *a, **k: calls.append(a) or real(*a, **k))
+    return calls
+
+
+def test_the_screw_planner_redraws_once_for_a_new_level():
+    from widgets.imaging.screws import preset
+    from widgets.imaging.view import ScrewPlanner
+
+    planner = ScrewPlanner("L4", "left")
+    calls = _count_calls(planner, "results")
+    planner.vertebra.value = "L2"  # three sliders move to the level's published angles
+    assert len(calls) == 1
+    medial, sagittal, _, _ = preset("L2", "left")
+    assert (planner.medial.value, planner.sagittal.value, planner.entry.value) == (medial, sagittal, 0)
+    planner.medial.value = planner.medial.value + 5
+    calls.clear()
+    planner.preset_button.click()
+    assert len(calls) == 1
+
+
+def test_the_meta_explorer_pools_once_for_a_new_outcome():
+    from widgets.evidence.view import MetaExplorer
+
+    explorer = MetaExplorer()
+    calls = _count_calls(explorer, "analysis")
+    explorer.outcome.value = "operative_time"  # new measures and new study boxes, then one pool
+    assert len(calls) == 1
+    assert explorer.status.value == ""

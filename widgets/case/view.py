@@ -17,7 +17,7 @@ import ipywidgets as ipw
 from IPython.display import HTML
 
 from widgets.case.model import LESSON, READINGS, CaseRun
-from widgets.core.view import guarded, table_html
+from widgets.core.view import TopicView, table_html
 
 __all__ = [
     "ApproachChooser",
@@ -92,21 +92,18 @@ def case_card(run: CaseRun) -> HTML:
     return HTML('<div class="miss-case">' + "".join(parts) + "</div>")
 
 
-class ApproachChooser:
+class ApproachChooser(TopicView):
     """Choose an approach; read what it involves. The solution also says whether it fits the case."""
 
     def __init__(self, run: CaseRun):
+        super().__init__()
         self.run = run
         cond = run.condition
         self.choice = ipw.RadioButtons(
             options=[(a.label, a.id) for a in cond.approaches], value=None,
             description="Your approach", style=_STYLE, layout=ipw.Layout(width="98%"))
         self.about = ipw.HTML("<p>Choose an approach to read what it involves.</p>")
-        self.status = ipw.HTML()
-        self.choice.observe(guarded(self._set_status)(self._update), names="value")
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{_e(text)}</p>'
+        self.observe(self.choice, self._update)
 
     def _update(self, change=None) -> None:
         if self.choice.value is None:
@@ -123,17 +120,18 @@ class ApproachChooser:
             text += ("<p>Write down why you chose it; the tutor discusses the choice in the solution"
                      " version.</p>")
         self.about.value = text
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
         return ipw.VBox([self.choice, self.about, self.status], layout=ipw.Layout(width="720px"))
 
 
-class OutcomePredictor:
+class OutcomePredictor(TopicView):
     """Predict, outcome by outcome, which side the evidence favours; then see the cited effects."""
 
     def __init__(self, run: CaseRun):
+        super().__init__()
         self.run = run
         self.rows = [r for r in run.evidence() if r.reading in READINGS]
         comp = run.condition.comparator
@@ -146,11 +144,7 @@ class OutcomePredictor:
         self.compare = ipw.Button(description="Compare with the cited figures", icon="table",
                                   tooltip="Show the cited effect beside each of your predictions")
         self.result = ipw.HTML()
-        self.status = ipw.HTML()
-        self.compare.on_click(guarded(self._set_status)(self._show))
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{_e(text)}</p>'
+        self.on_click(self.compare, self._show)
 
     def table_rows(self) -> list[dict[str, object]]:
         """Return one row per outcome: the prediction beside the cited effect (and the solution's reading)."""
@@ -178,7 +172,7 @@ class OutcomePredictor:
                    " side it favours" if not self.run.solution else
                    "Your predictions beside the cited effects and the solution's reading")
         self.result.value = table_html(self.table_rows(), caption)
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view (a note when the condition has no cited comparison)."""
@@ -285,16 +279,14 @@ def hand_in(run: CaseRun):
     target = f"{run.learner}-{LESSON}-progress.jsonl"
     button = ipw.Button(description="Export my answers", icon="download",
                         tooltip=f"Write your answers to {target} beside this notebook")
-    status = ipw.HTML(f"<p>Submit the exam above first, then export and hand in {_e(target)}.</p>")
+    view = TopicView()
+    view.status.value = f"<p>Submit the exam above first, then export and hand in {_e(target)}.</p>"
 
     def export(_button=None) -> None:
         from widgets.quiz.store import learner_store
 
         path = learner_store(run.learner).export(Path.cwd() / target)
-        status.value = f'<p role="status">Written: {_e(path.name)}. Hand this file in.</p>'
+        view.status.value = f'<p role="status">Written: {_e(path.name)}. Hand this file in.</p>'
 
-    def show(text: str) -> None:
-        status.value = f'<p role="alert">{_e(text)}</p>'
-
-    button.on_click(guarded(show)(export))
-    return ipw.VBox([button, status])
+    view.on_click(button, export)
+    return ipw.VBox([button, view.status])

@@ -102,6 +102,18 @@ def verdict_figure():
     return fig
 
 
+def _interval_points(name: str, colour: str, symbol: str, hovertemplate: str, *,
+                     outlined: bool) -> go.Scatter:
+    """Return an empty series of markers with asymmetric error bars (the callback fills them in)."""
+    marker = {"color": colour, "symbol": symbol, "size": 11}
+    if outlined:
+        marker["line"] = {"color": OKABE_ITO["black"], "width": 1}
+    return go.Scatter(x=[], y=[], mode="markers", name=name, marker=marker,
+                      error_x={"type": "data", "symmetric": False, "array": [], "arrayminus": [],
+                               "color": colour},
+                      hovertemplate=hovertemplate)
+
+
 class RecoveryTimeline(TopicView):
     """Recovery milestones after MISS and open surgery: per-arm days and pooled differences."""
 
@@ -118,19 +130,11 @@ class RecoveryTimeline(TopicView):
                             subplot_titles=("Days after surgery, per arm (as printed)",
                                             "MIS minus open, days (pooled)"))
         for name, style in (("MISS", MISS_STYLE), ("open", OPEN_STYLE)):
-            fig.add_trace(go.Scatter(
-                x=[], y=[], mode="markers", name=f"{name} arm",
-                marker={"color": style["color"], "symbol": style["symbol"], "size": 11,
-                        "line": {"color": OKABE_ITO["black"], "width": 1}},
-                error_x={"type": "data", "symmetric": False, "array": [], "arrayminus": [],
-                         "color": style["color"]},
-                hovertemplate="%{y}<br>%{x:.2f} days<br>%{customdata}<extra></extra>"), row=1, col=1)
-        fig.add_trace(go.Scatter(
-            x=[], y=[], mode="markers", name="pooled difference",
-            marker={"color": OKABE_ITO["black"], "symbol": "diamond", "size": 11},
-            error_x={"type": "data", "symmetric": False, "array": [], "arrayminus": [],
-                     "color": OKABE_ITO["black"]},
-            hovertemplate="%{y}<br>%{customdata}<extra></extra>"), row=2, col=1)
+            fig.add_trace(_interval_points(f"{name} arm", style["color"], style["symbol"],
+                                           "%{y}<br>%{x:.2f} days<br>%{customdata}<extra></extra>",
+                                           outlined=True), row=1, col=1)
+        fig.add_trace(_interval_points("pooled difference", OKABE_ITO["black"], "diamond",
+                                       "%{y}<br>%{customdata}<extra></extra>", outlined=False), row=2, col=1)
         fig.add_trace(go.Scatter(
             x=[], y=[], mode="lines", name="95% CI printed without an estimate",
             line={"color": OKABE_ITO["reddish purple"], "dash": "dot", "width": 4},
