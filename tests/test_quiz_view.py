@@ -52,7 +52,7 @@ def test_same_seed_same_order_of_questions_and_options():
     assert [i.id for i in other.session.items] != [i.id for i in a.session.items]
     first = a.question(0)
     if first.item.type == "single":
-        assert first.radio.options == b.question(0).radio.options
+        assert first.inputs.radio.options == b.question(0).inputs.radio.options
 
 
 def test_number_options_are_in_ascending_order_and_steps_never_in_the_right_order():
