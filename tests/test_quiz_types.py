@@ -101,31 +101,22 @@ THROWAWAY = '''\
 
 from __future__ import annotations
 
-from widgets.quiz.types.base import (
-    ItemCheck,
-    esc,
-    graded,
-    no_choice_counts,
-    no_numbers,
-    no_signature,
-    not_counted,
-    seeded_order,
-)
+from widgets.quiz.types import base
 
 NAME = "truefalse"
 INSTRUCTION = "Say whether the statement is true."
 SCHEMA = {"required": ["answer"], "properties": {"answer": {"type": "boolean"}}}
 
-resolve = no_numbers
-answer_signature = no_signature
-key_is_longest = not_counted
-choice_counts = no_choice_counts
+resolve = base.no_numbers          # hooks it does not need: the defaults
+answer_signature = base.no_signature
+key_is_longest = base.not_counted
+choice_counts = base.no_choice_counts
 
 
 def check(answer, *, options, prompts, choices):
     """Return the answer, true or false."""
     if not isinstance(answer, bool):
-        raise ItemCheck(f"the answer is true or false, not {answer!r}")
+        raise base.ItemCheck(f"the answer is true or false, not {answer!r}")
     return answer
 
 
@@ -139,13 +130,13 @@ def grade(item, response):
     if response is not None and not isinstance(response, bool):
         raise TypeError(f"a response is true or false, got {response!r}")
     correct = response == item.answer
-    return graded(item, correct=correct, score=1.0 if correct else 0.0, feedback={},
+    return base.graded(item, correct=correct, score=1.0 if correct else 0.0, feedback={},
                   message="Correct." if correct else "Not so.", response=response)
 
 
 def option_order(item, which, seed):
     """Return no ids: no options."""
-    return seeded_order(item, which, seed)
+    return base.seeded_order(item, which, seed)
 
 
 class Controls:
@@ -169,7 +160,7 @@ class Controls:
 
 def feedback_html(item, result, order):
     """Return what the statement is."""
-    return f"<p>The statement is {esc(str(item.answer).lower())}.</p>"
+    return f"<p>The statement is {base.esc(str(item.answer).lower())}.</p>"
 
 
 def key_lines(item):

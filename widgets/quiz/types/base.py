@@ -34,6 +34,7 @@ __all__ = [
     "choice_status",
     "esc",
     "graded",
+    "id_list",
     "no_choice_counts",
     "no_numbers",
     "no_signature",
@@ -102,6 +103,12 @@ class Grade:
     message: str = ""
     misplaced: tuple[int, ...] = ()
     response: Any = None
+
+
+def id_list(min_items: int) -> dict[str, Any]:
+    """Return the schema of an answer that lists option ids (at least ``min_items``, no repeats)."""
+    return {"type": "array", "minItems": min_items, "uniqueItems": True,
+            "items": {"$ref": "#/$defs/slug"}}
 
 
 class ItemCheck(ValueError):

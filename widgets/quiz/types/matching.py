@@ -10,23 +10,8 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from widgets.quiz.types.base import (
-    CHOOSE,
-    CHOSEN_RIGHT,
-    CHOSEN_WRONG,
-    MISSED,
-    Grade,
-    ItemCheck,
-    check_ids,
-    esc,
-    graded,
-    no_choice_counts,
-    no_numbers,
-    no_signature,
-    not_counted,
-    seeded_order,
-    wide,
-)
+from widgets.quiz.types import base
+from widgets.quiz.types.base import Grade, ItemCheck
 
 NAME = "matching"
 INSTRUCTION = "Match each item on the left with one choice."
@@ -35,10 +20,10 @@ SCHEMA = {"required": ["prompts", "choices", "answer"],
                          "answer": {"type": "object", "minProperties": 2,
                                     "additionalProperties": {"$ref": "#/$defs/slug"}}}}
 
-resolve = no_numbers
-answer_signature = no_signature
-key_is_longest = not_counted
-choice_counts = no_choice_counts
+resolve = base.no_numbers
+answer_signature = base.no_signature
+key_is_longest = base.not_counted
+choice_counts = base.no_choice_counts
 
 
 def check(answer: Any, *, options: Sequence, prompts: Sequence, choices: Sequence) -> dict[str, str]:
@@ -65,7 +50,7 @@ def grade(item: Any, response: Mapping[str, str | None] | None) -> Grade:
     unknown = [k for k in given if k not in prompt_ids]
     if unknown:
         raise ValueError(f"item {item.id!r} has no prompt {unknown[0]!r}; known: {prompt_ids}")
-    check_ids(item, given.values(), what="choice")
+    base.check_ids(item, given.values(), what="choice")
     feedback, status = {}, {}
     right = 0
     for p in item.prompts:
@@ -74,24 +59,24 @@ def grade(item: Any, response: Mapping[str, str | None] | None) -> Grade:
         keyed_text = item.option(keyed).text
         if chosen == keyed:
             right += 1
-            status[p.id] = CHOSEN_RIGHT
+            status[p.id] = base.CHOSEN_RIGHT
             note = "Matched correctly."
         elif chosen is None:
-            status[p.id] = MISSED
+            status[p.id] = base.MISSED
             note = f"Not matched; the answer is {keyed_text}."
         else:
-            status[p.id] = CHOSEN_WRONG
+            status[p.id] = base.CHOSEN_WRONG
             note = f"You chose {item.option(chosen).text}; the answer is {keyed_text}."
         feedback[p.id] = f"{note} {p.feedback}".strip()
     n = len(item.prompts)
-    return graded(item, correct=right == n, score=round(right / n, 6), feedback=feedback,
+    return base.graded(item, correct=right == n, score=round(right / n, 6), feedback=feedback,
                   status=status, message=f"{right} of {n} matched correctly.",
                   response={k: given.get(k) for k in prompt_ids})
 
 
 def option_order(item: Any, which: str, seed: int) -> list[str]:
     """Return the choices shuffled (unless the item says not to)."""
-    return seeded_order(item, which, seed)
+    return base.seeded_order(item, which, seed)
 
 
 class Controls:
@@ -100,9 +85,9 @@ class Controls:
     def __init__(self, item: Any, order: Callable[..., list[str]]):
         import ipywidgets as ipw
 
-        opts = [(CHOOSE, None)] + [(item.option(i).text, i) for i in order("choices")]
+        opts = [(base.CHOOSE, None)] + [(item.option(i).text, i) for i in order("choices")]
         self.matches = {p.id: ipw.Dropdown(options=opts, index=0, description=p.text,
-                                           layout=wide(), style={"description_width": "initial"})
+                                           layout=base.wide(), style={"description_width": "initial"})
                         for p in item.prompts}
         self.widgets = list(self.matches.values())
 
@@ -118,7 +103,7 @@ class Controls:
 
 def feedback_html(item: Any, result: Grade, order: Callable[..., list[str]]) -> str:
     """Return each prompt with its feedback."""
-    rows = [f"<li><strong>{esc(p.text)}</strong>: {esc(result.feedback[p.id])}</li>"
+    rows = [f"<li><strong>{base.esc(p.text)}</strong>: {base.esc(result.feedback[p.id])}</li>"
             for p in item.prompts]
     return "<ul>" + "".join(rows) + "</ul>"
 

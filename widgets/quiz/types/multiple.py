@@ -12,33 +12,16 @@ import random
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from widgets.quiz.types.base import (
-    Grade,
-    ItemCheck,
-    check_ids,
-    choice_counts_of,
-    choice_feedback_html,
-    choice_lint,
-    choice_status,
-    graded,
-    no_numbers,
-    not_counted,
-    numbers_ascending,
-    option_texts_feedback,
-    seeded_order,
-    text_of,
-    wide,
-)
+from widgets.quiz.types import base
+from widgets.quiz.types.base import Grade, ItemCheck
 
 NAME = "multiple"
 INSTRUCTION = "Select every answer that applies."
 SCHEMA = {"required": ["options", "answer"],
-          "properties": {"options": {"minItems": 3},
-                         "answer": {"type": "array", "minItems": 1, "uniqueItems": True,
-                                    "items": {"$ref": "#/$defs/slug"}}}}
+          "properties": {"options": {"minItems": 3}, "answer": base.id_list(1)}}
 
-resolve = no_numbers
-key_is_longest = not_counted
+resolve = base.no_numbers
+key_is_longest = base.not_counted
 
 
 def check(answer: Any, *, options: Sequence, prompts: Sequence, choices: Sequence) -> tuple[str, ...]:
@@ -60,22 +43,22 @@ def grade(item: Any, response: Iterable[str] | None) -> Grade:
     if isinstance(response, str):
         raise TypeError("a multiple-select response is a collection of option ids, not one string")
     chosen = set(response or ())
-    check_ids(item, chosen)
+    base.check_ids(item, chosen)
     keyed = set(item.answer)
     hits = len(chosen & keyed)
     false_picks = len(chosen - keyed)
     score = max(0.0, (hits - false_picks) / len(keyed))
     message = (f"{hits} of {len(keyed)} correct options chosen, {false_picks} incorrect"
                f" option{'s' if false_picks != 1 else ''} chosen.")
-    return graded(item, correct=chosen == keyed, score=round(score, 6),
+    return base.graded(item, correct=chosen == keyed, score=round(score, 6),
                   feedback={o.id: o.feedback for o in item.options},
-                  status=choice_status(item, chosen, keyed), message=message,
+                  status=base.choice_status(item, chosen, keyed), message=message,
                   response=sorted(chosen))
 
 
 def option_order(item: Any, which: str, seed: int) -> list[str]:
     """Return number options ascending, text options shuffled (unless the item says not to)."""
-    return numbers_ascending(item, which) or seeded_order(item, which, seed)
+    return base.numbers_ascending(item, which) or base.seeded_order(item, which, seed)
 
 
 class Controls:
@@ -85,7 +68,7 @@ class Controls:
         import ipywidgets as ipw
 
         self.boxes = {i: ipw.Checkbox(value=False, description=item.option(i).text,
-                                      indent=False, layout=wide()) for i in order()}
+                                      indent=False, layout=base.wide()) for i in order()}
         self.widgets = list(self.boxes.values())
 
     def read(self) -> list[str]:
@@ -101,7 +84,7 @@ class Controls:
 
 def feedback_html(item: Any, result: Grade, order: Callable[..., list[str]]) -> str:
     """Return every option, marked, with its feedback."""
-    return choice_feedback_html(item, result, order())
+    return base.choice_feedback_html(item, result, order())
 
 
 def key_lines(item: Any) -> list[str]:
@@ -111,22 +94,22 @@ def key_lines(item: Any) -> list[str]:
 
 def key_feedback(item: Any, order: Callable[..., list[str]]) -> list[tuple[str, str]]:
     """Return each option with its feedback, in display order."""
-    return option_texts_feedback(item, order())
+    return base.option_texts_feedback(item, order())
 
 
 def lint(item: Any) -> list[tuple[str, str]]:
     """Return the findings of the choice-item rules (``longest-answer-cue``, ``heterogeneous-options``)."""
-    return choice_lint(item, set(item.answer or ()))
+    return base.choice_lint(item, set(item.answer or ()))
 
 
 def answer_signature(item: Any) -> tuple:
     """Return the keyed options' texts (two items with the same ones may test one fact)."""
-    return ("texts", frozenset(text_of(item, a) for a in item.answer))
+    return ("texts", frozenset(base.text_of(item, a) for a in item.answer))
 
 
 def choice_counts(item: Any, answers: Sequence[Any]) -> list[dict[str, Any]]:
     """Return how many learners ticked each option."""
-    return choice_counts_of(item, answers, set(item.answer), lambda r, oid: oid in (r or ()))
+    return base.choice_counts_of(item, answers, set(item.answer), lambda r, oid: oid in (r or ()))
 
 
 def correct_response(item: Any) -> list[str]:

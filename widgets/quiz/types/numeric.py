@@ -21,23 +21,16 @@ from typing import Any
 from widgets.quiz import units
 from widgets.quiz.keys import KeySpecError, Resolved
 from widgets.quiz.keys import resolve as resolve_spec
-from widgets.quiz.types.base import (
-    Grade,
-    ItemCheck,
-    esc,
-    graded,
-    no_choice_counts,
-    not_counted,
-    seeded_order,
-)
+from widgets.quiz.types import base
+from widgets.quiz.types.base import Grade, ItemCheck
 
 NAME = "numeric"
 INSTRUCTION = "Type a number and choose its unit."
 SCHEMA = {"required": ["key", "tolerance", "feedback"],
           "properties": {"key": {}, "unit": {}, "tolerance": {}, "feedback": {}}}
 
-key_is_longest = not_counted
-choice_counts = no_choice_counts
+key_is_longest = base.not_counted
+choice_counts = base.no_choice_counts
 
 
 def resolve(raw: Mapping[str, Any], values: Mapping[str, Resolved]) -> tuple[dict[str, Any], dict]:
@@ -113,17 +106,17 @@ def grade(item: Any, response: Any) -> Grade:
     try:
         value, unit = normalise(response)
     except units.UnitError as exc:
-        return graded(item, correct=False, score=0.0, feedback={"answer": str(exc)},
+        return base.graded(item, correct=False, score=0.0, feedback={"answer": str(exc)},
                       message=str(exc), response=str(response))
     if value is None or math.isnan(value):
-        return graded(item, correct=False, score=0.0, feedback={"answer": "No answer given."},
+        return base.graded(item, correct=False, score=0.0, feedback={"answer": "No answer given."},
                       message="No answer given.", response=None)
     recorded = {"value": value, "unit": unit or item.unit}
     try:
         converted = value if unit is None else units.convert(value, unit, item.unit)
     except units.UnitError as exc:
         msg = f"Unit problem: {exc}."
-        return graded(item, correct=False, score=0.0, feedback={"answer": msg}, message=msg,
+        return base.graded(item, correct=False, score=0.0, feedback={"answer": msg}, message=msg,
                       response=recorded)
     key = float(item.key)
     allowed = max(item.tolerance_abs or 0.0, (item.tolerance_rel or 0.0) * abs(key))
@@ -142,14 +135,14 @@ def grade(item: Any, response: Any) -> Grade:
     band = (f"accepted {_fmt(key - allowed)} to {_with_unit(_fmt(key + allowed), item.unit)}"
             if allowed else "exact")
     message = f"You answered {shown}; the key is {_with_unit(_fmt(key), item.unit)} ({band})."
-    return graded(item, correct=correct, score=1.0 if correct else 0.0,
+    return base.graded(item, correct=correct, score=1.0 if correct else 0.0,
                   feedback={"answer": item.feedback.get(verdict, "")}, status={"answer": verdict},
                   message=message, response=recorded)
 
 
 def option_order(item: Any, which: str, seed: int) -> list[str]:
     """Return no ids: a numeric item has no options."""
-    return seeded_order(item, which, seed)
+    return base.seeded_order(item, which, seed)
 
 
 class Controls:
@@ -178,7 +171,7 @@ class Controls:
 
 def feedback_html(item: Any, result: Grade, order: Callable[..., list[str]]) -> str:
     """Return the feedback for a low, high or accepted answer."""
-    return f"<p>{esc(result.feedback.get('answer', ''))}</p>"
+    return f"<p>{base.esc(result.feedback.get('answer', ''))}</p>"
 
 
 def key_lines(item: Any) -> list[str]:

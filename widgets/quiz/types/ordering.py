@@ -12,32 +12,18 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from widgets.quiz.types.base import (
-    CHOOSE,
-    Grade,
-    ItemCheck,
-    check_ids,
-    esc,
-    graded,
-    no_choice_counts,
-    no_numbers,
-    no_signature,
-    not_counted,
-    seeded_order,
-    wide,
-)
+from widgets.quiz.types import base
+from widgets.quiz.types.base import Grade, ItemCheck
 
 NAME = "ordering"
 INSTRUCTION = "Put the steps in order: choose the step for each position."
 SCHEMA = {"required": ["options", "answer"],
-          "properties": {"options": {"minItems": 3},
-                         "answer": {"type": "array", "minItems": 3, "uniqueItems": True,
-                                    "items": {"$ref": "#/$defs/slug"}}}}
+          "properties": {"options": {"minItems": 3}, "answer": base.id_list(3)}}
 
-resolve = no_numbers
-answer_signature = no_signature
-key_is_longest = not_counted
-choice_counts = no_choice_counts
+resolve = base.no_numbers
+answer_signature = base.no_signature
+key_is_longest = base.not_counted
+choice_counts = base.no_choice_counts
 
 
 def check(answer: Any, *, options: Sequence, prompts: Sequence, choices: Sequence) -> tuple[str, ...]:
@@ -61,7 +47,7 @@ def grade(item: Any, response: Sequence[str | None] | None) -> Grade:
     if len(given) > len(answer):
         raise ValueError(f"item {item.id!r} has {len(answer)} steps; got {len(given)}")
     given += [None] * (len(answer) - len(given))
-    check_ids(item, given)
+    base.check_ids(item, given)
     misplaced = tuple(i + 1 for i, (g, a) in enumerate(zip(given, answer, strict=True)) if g != a)
     right_pos = {a: i + 1 for i, a in enumerate(answer)}
     feedback, status = {}, {}
@@ -82,13 +68,13 @@ def grade(item: Any, response: Sequence[str | None] | None) -> Grade:
     message = ("All steps in order." if not misplaced else
                f"Position{'s' if len(misplaced) > 1 else ''} {', '.join(map(str, misplaced))}"
                f" {'are' if len(misplaced) > 1 else 'is'} misplaced.")
-    return graded(item, correct=not misplaced, score=round(score, 6), feedback=feedback,
+    return base.graded(item, correct=not misplaced, score=round(score, 6), feedback=feedback,
                   status=status, message=message, misplaced=misplaced, response=given)
 
 
 def option_order(item: Any, which: str, seed: int) -> list[str]:
     """Return the steps shuffled, never in the right order (the first step then goes last)."""
-    ids = seeded_order(item, which, seed, always=True)
+    ids = base.seeded_order(item, which, seed, always=True)
     if which == "options" and ids == list(item.answer):
         ids = ids[1:] + ids[:1]
     return ids
@@ -101,9 +87,9 @@ class Controls:
         import ipywidgets as ipw
 
         ids = order()
-        opts = [(CHOOSE, None)] + [(item.option(i).text, i) for i in ids]
+        opts = [(base.CHOOSE, None)] + [(item.option(i).text, i) for i in ids]
         self.steps = [ipw.Dropdown(options=opts, index=0, description=f"Step {k}",
-                                   layout=wide(), style={"description_width": "initial"})
+                                   layout=base.wide(), style={"description_width": "initial"})
                       for k in range(1, len(ids) + 1)]
         self.widgets = list(self.steps)
 
@@ -119,7 +105,7 @@ class Controls:
 
 def feedback_html(item: Any, result: Grade, order: Callable[..., list[str]]) -> str:
     """Return the steps in their right order, each with where the learner put it."""
-    rows = [f"<li>{esc(item.option(oid).text)}: {esc(result.feedback[oid])}</li>"
+    rows = [f"<li>{base.esc(item.option(oid).text)}: {base.esc(result.feedback[oid])}</li>"
             for oid in item.answer]
     return "<p>The steps in order:</p><ol>" + "".join(rows) + "</ol>"
 

@@ -9,29 +9,15 @@ import random
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from widgets.quiz.types.base import (
-    Grade,
-    ItemCheck,
-    check_ids,
-    choice_counts_of,
-    choice_feedback_html,
-    choice_lint,
-    choice_status,
-    graded,
-    no_numbers,
-    numbers_ascending,
-    option_texts_feedback,
-    seeded_order,
-    text_of,
-    wide,
-)
+from widgets.quiz.types import base
+from widgets.quiz.types.base import Grade, ItemCheck
 
 NAME = "single"
 INSTRUCTION = "Choose the single best answer."
 SCHEMA = {"required": ["options", "answer"],
           "properties": {"options": {"minItems": 3}, "answer": {"$ref": "#/$defs/slug"}}}
 
-resolve = no_numbers
+resolve = base.no_numbers
 
 
 def check(answer: Any, *, options: Sequence, prompts: Sequence, choices: Sequence) -> str:
@@ -51,18 +37,18 @@ def grade(item: Any, response: str | None) -> Grade:
     """Grade a single-best-answer item; ``response`` is the chosen option id (or None)."""
     if response is not None and not isinstance(response, str):
         raise TypeError(f"a single-best-answer response is one option id, got {response!r}")
-    check_ids(item, [response])
+    base.check_ids(item, [response])
     correct = response == item.answer
     message = "No answer given." if response is None else ("Correct." if correct else "Not the best answer.")
-    return graded(item, correct=correct, score=1.0 if correct else 0.0,
+    return base.graded(item, correct=correct, score=1.0 if correct else 0.0,
                   feedback={o.id: o.feedback for o in item.options},
-                  status=choice_status(item, {response}, {item.answer}),
+                  status=base.choice_status(item, {response}, {item.answer}),
                   message=message, response=response)
 
 
 def option_order(item: Any, which: str, seed: int) -> list[str]:
     """Return number options ascending, text options shuffled (unless the item says not to)."""
-    return numbers_ascending(item, which) or seeded_order(item, which, seed)
+    return base.numbers_ascending(item, which) or base.seeded_order(item, which, seed)
 
 
 class Controls:
@@ -73,7 +59,7 @@ class Controls:
 
         self.radio = ipw.RadioButtons(
             options=[(item.option(i).text, i) for i in order()], value=None,
-            description="Answer", layout=wide(), style={"description_width": "initial"})
+            description="Answer", layout=base.wide(), style={"description_width": "initial"})
         self.widgets = [self.radio]
 
     def read(self) -> str | None:
@@ -87,7 +73,7 @@ class Controls:
 
 def feedback_html(item: Any, result: Grade, order: Callable[..., list[str]]) -> str:
     """Return every option, marked, with its feedback."""
-    return choice_feedback_html(item, result, order())
+    return base.choice_feedback_html(item, result, order())
 
 
 def key_lines(item: Any) -> list[str]:
@@ -97,7 +83,7 @@ def key_lines(item: Any) -> list[str]:
 
 def key_feedback(item: Any, order: Callable[..., list[str]]) -> list[tuple[str, str]]:
     """Return each option with its feedback, in display order."""
-    return option_texts_feedback(item, order())
+    return base.option_texts_feedback(item, order())
 
 
 def lint(item: Any) -> list[tuple[str, str]]:
@@ -105,7 +91,7 @@ def lint(item: Any) -> list[tuple[str, str]]:
 
     ``single-best-answer``: one keyed option, and no two options read the same.
     """
-    out = choice_lint(item, {item.answer})
+    out = base.choice_lint(item, {item.answer})
     ids = [o.id for o in item.options]
     if not isinstance(item.answer, str) or ids.count(item.answer) != 1:
         out.append(("single-best-answer", f"answer {item.answer!r} must key exactly one option"))
@@ -119,7 +105,7 @@ def lint(item: Any) -> list[tuple[str, str]]:
 
 def answer_signature(item: Any) -> tuple:
     """Return the keyed option's text (two items with the same one may test one fact)."""
-    return ("text", text_of(item, item.answer))
+    return ("text", base.text_of(item, item.answer))
 
 
 def key_is_longest(item: Any) -> bool | None:
@@ -133,7 +119,7 @@ def key_is_longest(item: Any) -> bool | None:
 
 def choice_counts(item: Any, answers: Sequence[Any]) -> list[dict[str, Any]]:
     """Return how many learners chose each option."""
-    return choice_counts_of(item, answers, {item.answer}, lambda r, oid: r == oid)
+    return base.choice_counts_of(item, answers, {item.answer}, lambda r, oid: r == oid)
 
 
 def correct_response(item: Any) -> str:
