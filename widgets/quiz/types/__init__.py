@@ -38,8 +38,8 @@ items of its type:
     Analytics: how many learners chose each option (distractor rates), and the
     responses of a simulated learner.
 
-A hook a type does not need is a default from :mod:`widgets.quiz.types.base`,
-imported under the hook's name, so every module names every hook.
+A hook a type does not need is bound to a default of :mod:`widgets.quiz.types.base`
+(``resolve = base.no_numbers``), so every module names every hook.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from typing import Any
 from widgets.quiz.types import matching, multiple, numeric, ordering, single
 
 __all__ = ["HOOKS", "NAMES", "TYPES", "TYPE_FIELDS", "key_feedback", "key_lines", "of",
-           "schema_clauses", "write_schema"]
+           "schema_clauses", "schema_text", "write_schema"]
 
 #: Every question type, by name.
 TYPES: dict[str, ModuleType] = {m.NAME: m for m in (single, multiple, numeric, ordering, matching)}

@@ -3,8 +3,7 @@
 A type module (:mod:`widgets.quiz.types.single` and its siblings) imports from
 here; nothing here knows a type by name. Defaults for the optional hooks of the
 type protocol (see :mod:`widgets.quiz.types`) are here too, so that a type
-module names every hook it has, either its own or a default imported under the
-hook's name.
+module names every hook it has: its own, or a default bound to the hook's name.
 """
 
 from __future__ import annotations
