@@ -47,6 +47,11 @@ def test_the_bank_schema_holds_the_registry_types():
     assert types.schema_text(text) == text, "run python -m widgets.quiz.types"
 
 
+def test_the_schema_writer_refuses_a_schema_it_cannot_place_the_types_in():
+    with pytest.raises(ValueError, match='one "type": {"enum": \\[...\\]} line'):
+        types.schema_text('{"$defs": {"item": {"properties": {}}}}')
+
+
 def test_a_type_schema_forbids_the_fields_of_other_types():
     then = {c["if"]["properties"]["type"]["const"]: c["then"] for c in types.schema_clauses()}
     assert then["single"]["properties"]["tolerance"] is False

@@ -7,6 +7,7 @@ import json
 import ipywidgets as ipw
 import pytest
 
+from widgets.quiz import types
 from widgets.quiz.items import get_item, items_for_lesson
 from widgets.quiz.session import QuizSession, option_order
 from widgets.quiz.store import ENV_VAR, ProgressStore
@@ -121,12 +122,7 @@ def test_exam_mode_never_puts_the_key_in_widget_state(store):
     assert [k for k in keys if k in _states(view)] == []   # before the learner types them
     for k, item in enumerate(view.session.items):   # answer everything, right or wrong
         view.nav.value = k
-        if item.type == "single":
-            view.answer(item.answer)
-        elif item.type == "multiple":
-            view.answer(list(item.answer))
-        elif item.type == "numeric":
-            view.answer((item.key, item.unit))
+        view.answer(types.of(item.type).correct_response(item))
     assert leaked() == []
     drafts = store.records()                       # each saved answer is on disk at once,
     assert {r["mode"] for r in drafts} == {"draft"}   # as a draft: no verdict is given
