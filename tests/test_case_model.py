@@ -23,13 +23,13 @@ from widgets.case.model import (
     conditions,
     decide,
     evidence,
-    key_lines,
     load_case,
     parse_population,
     read_ci,
     trial_criteria,
 )
 from widgets.core.data import load_table
+from widgets.quiz.types import key_lines
 
 # ---------------------------------------------------------------------- cases and conditions
 

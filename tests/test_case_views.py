@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from widgets.case.model import answer_key_strings, case_run, key_lines
+from widgets.case.model import answer_key_strings, case_run
+from widgets.quiz.types import key_lines
 
 
 def _traits_text(widgets) -> str:

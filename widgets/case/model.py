@@ -82,7 +82,6 @@ __all__ = [
     "conditions",
     "decide",
     "evidence",
-    "key_lines",
     "load_case",
     "quiz_items",
     "trial_criteria",
@@ -1770,19 +1769,6 @@ def quiz_items(run: CaseRun) -> list:
 # --------------------------------------------------------------------------- keys
 
 
-def key_lines(item) -> list[str]:
-    """Return the answer key of an item as the solution version prints it (one line each)."""
-    if item.type == "single":
-        return [f"Key: {item.option(item.answer).text}"]
-    if item.type == "multiple":
-        return [f"Key: {item.option(a).text}" for a in item.answer]
-    if item.type == "numeric":
-        return [f"Key: {item.key:g} {item.unit}"]
-    if item.type == "ordering":
-        return [f"Key, step {i}: {item.option(a).text}" for i, a in enumerate(item.answer, start=1)]
-    return [f"Key: {p.text} → {item.option(item.answer[p.id]).text}" for p in item.prompts]
-
-
 def answer_key_strings(run: CaseRun) -> list[str]:
     """Every string that only the solution version may show, for the leak test.
 
@@ -1790,6 +1776,8 @@ def answer_key_strings(run: CaseRun) -> list[str]:
     the case's tutor notes and discussion points, and the reading and its
     basis for each cited comparison.
     """
+    from widgets.quiz.types import key_lines
+
     out: list[str] = []
     for item in run.items():
         out += key_lines(item)

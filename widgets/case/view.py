@@ -10,6 +10,7 @@ what the solution accepts.
 
 from __future__ import annotations
 
+import functools
 import html
 from pathlib import Path
 
@@ -233,7 +234,7 @@ def _ordered_items(run: CaseRun):
 
 def quiz_key(run: CaseRun) -> HTML:
     """Return the answer key, in the order the quiz shows it (solution only)."""
-    from widgets.case.model import key_lines
+    from widgets.quiz.types import key_feedback, key_lines
 
     if not run.solution:
         return HTML("<p>The answer key is in the solution version of this notebook.</p>")
@@ -242,15 +243,9 @@ def quiz_key(run: CaseRun) -> HTML:
     for n, item in enumerate(session.items, start=1):
         parts.append(f"<h5>Question {n} ({_e(item.bloom)}, {_e(item.difficulty)})</h5>"
                      f"<p>{_e(item.stem)}</p>")
-        if item.type in ("single", "multiple"):
-            rows = "".join(f"<li>{_e(item.option(i).text)}: <em>{_e(item.option(i).feedback)}</em></li>"
-                           for i in session.options(item.id))
-            parts.append(f"<ul>{rows}</ul>")
-        elif item.type == "matching":
-            rows = "".join(f"<li>{_e(p.text)}: <em>{_e(p.feedback)}</em></li>" for p in item.prompts)
-            parts.append(f"<ul>{rows}</ul>")
-        elif item.type == "numeric":
-            rows = "".join(f"<li>{_e(k)}: <em>{_e(v)}</em></li>" for k, v in item.feedback.items())
+        notes = key_feedback(item, functools.partial(session.options, item.id))
+        if notes is not None:
+            rows = "".join(f"<li>{_e(text)}: <em>{_e(note)}</em></li>" for text, note in notes)
             parts.append(f"<ul>{rows}</ul>")
         parts.append("".join(f"<p><strong>{_e(line)}</strong></p>" for line in key_lines(item)))
         parts.append(f"<p>{_e(item.explanation)}</p><p><small>Source: {_e(item.citation)}</small></p>")
