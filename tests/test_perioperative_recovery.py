@@ -12,10 +12,9 @@ from widgets.perioperative.recovery import (
     gaps,
     parse_value_with_spread,
     pooled_differences,
-    recovery_table,
     same_day_discharge,
 )
-from widgets.perioperative.theatre import anaesthesia_table, operative_time_table
+from widgets.perioperative.tables import anaesthesia_table, operative_time_table, recovery_table
 
 
 @pytest.mark.parametrize(

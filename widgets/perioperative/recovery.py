@@ -39,7 +39,6 @@ __all__ = [
     "parse_value_with_spread",
     "pooled_differences",
     "recovery_rows",
-    "recovery_table",
     "same_day_discharge",
     "sources",
 ]
@@ -340,15 +339,11 @@ def gaps():
     return pd.DataFrame(rows)
 
 
-def recovery_table(milestone: str | None = None, include_single_arm: bool = True):
-    """Return every timeline figure (arm values and differences) as one table, as printed."""
-    import pandas as pd
-
-    return pd.DataFrame(recovery_rows(milestone, include_single_arm))
-
-
 def recovery_rows(milestone: str | None = None, include_single_arm: bool = True) -> list[dict[str, str]]:
-    """Return every timeline figure as table rows (see :func:`recovery_table`)."""
+    """Return every timeline figure as table rows.
+
+    :func:`widgets.perioperative.tables.recovery_table` shows them as a DataFrame.
+    """
     rows = []
     for a in arm_milestones(milestone, include_single_arm):
         rows.append({
