@@ -17,10 +17,10 @@ __all__ = ["lesson_sources"]
 def lesson_sources() -> list[str]:
     """Return every source key behind a number or a quiz item of lesson 06, without repeats."""
     from widgets.access import comparator
-    from widgets.perioperative import recovery, tables
+    from widgets.perioperative import tables
     from widgets.quiz.items import items_for_lesson
 
-    keys = comparator.sources() + tables.comparison_sources() + recovery.sources()
+    keys = comparator.sources() + tables.comparison_sources() + tables.recovery_sources()
     keys += list(tables.anaesthesia_table()["source"])
     for item in items_for_lesson("06-around-surgery"):
         keys += list(item.sources)

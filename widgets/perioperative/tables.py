@@ -26,16 +26,19 @@ from widgets.perioperative.comparisons import (
     finding_rows,
     findings,
 )
-from widgets.perioperative.recovery import recovery_rows
+from widgets.perioperative.recovery import _row, arm_milestones, pooled_differences, recovery_rows
 
 __all__ = [
     "anaesthesia_table",
     "benefits_drawbacks_table",
     "comparison_sources",
+    "gaps",
     "learning_curve_table",
     "operative_time_table",
+    "recovery_sources",
     "recovery_table",
     "risk_table",
+    "same_day_discharge",
 ]
 
 
@@ -188,3 +191,59 @@ def anaesthesia_table():
 def operative_time_table():
     """Return the operative-time findings, MISS vs open, with their verdicts and evidence."""
     return benefits_drawbacks_table(group="operative time")
+
+
+def same_day_discharge():
+    """Return the figures on going home the day of surgery, as printed.
+
+    Shares of patients discharged the same day, and one ambulatory centre's
+    mean stay in hours and minutes (kept as printed: a stay in days counts
+    nights in hospital, so hours are not turned into days).
+    """
+    import pandas as pd
+
+    rows = []
+    for key in ("Eckman2014CORR", "Soffin2020HSSJ", "SmithISASS2013"):
+        row = _row("recovery_milestones", {"source_key": key})
+        rows.append({
+            "procedure": row["procedure"],
+            "setting": row["setting"],
+            "figure": row["milestone"],
+            "as printed": f"{row['mis_value_text']} ({row['unit']})",
+            "sample": row["n"],
+            "caveats (from the source row)": _txt(row["notes"]),
+            "source": key,
+            "confidence": _txt(row["confidence_detail"]) or row["confidence"],
+        })
+    return pd.DataFrame(rows)
+
+
+def gaps():
+    """Return the milestones the tables describe only in words, and why there is no number."""
+    import pandas as pd
+
+    picks = (
+        ("return to work", {"source_key": "Sharma2022AsianSpineJ", "milestone": "return to work"}),
+        ("return to work", {"source_key": "Wang2017BMCHealthServRes"}),
+        ("stay and getting up (full-endoscopic discectomy)", {"source_key": "Gadjradj2022BMJ"}),
+        ("early vs late outcomes", {"source_key": "Zhao2019ExpTherMed"}),
+    )
+    rows = []
+    for what, where in picks:
+        row = _row("recovery_milestones", where)
+        rows.append({
+            "milestone": what,
+            "procedure": row["procedure"],
+            "what the source says": _txt(row["mis_value_text"]) or "no number in the abstract that was read",
+            "number in the tables": "none",
+            "source": row["source_key"],
+            "confidence": _txt(row["confidence_detail"]) or row["confidence"],
+        })
+    return pd.DataFrame(rows)
+
+
+def recovery_sources() -> list[str]:
+    """Return every source key the recovery figures use."""
+    keys = [a.source_key for a in arm_milestones()] + [d.source_key for d in pooled_differences()]
+    keys += list(same_day_discharge()["source"]) + list(gaps()["source"])
+    return list(dict.fromkeys(keys))

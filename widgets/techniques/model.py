@@ -48,7 +48,6 @@ __all__ = [
     "drill_feedback",
     "full_endoscope",
     "grade_order",
-    "grading_examples",
     "instrument_figures",
     "kendall_tau_distance",
     "longest_increasing_subsequence",
@@ -337,31 +336,6 @@ def drill_feedback(technique: str, answer: Sequence[str]):
                      "verdict": status, "expected fluoroscopic view": s.view_text,
                      "what can go wrong": s.pitfall})
     return result, pd.DataFrame(rows).set_index("your position")
-
-
-def grading_examples():
-    """Return hand-checkable gradings of three orders of the vertebroplasty steps.
-
-    The steps are written 1..6 in their correct order; each example lists a
-    student's order, the pairs it puts the wrong way round, the steps it keeps
-    in relative order (a longest increasing subsequence) and those to move.
-    """
-    import pandas as pd
-
-    ids = [s.id for s in steps("vertebroplasty")]
-    examples = (("two neighbours swapped", [2, 1, 3, 4, 5, 6]),
-                ("one step moved from first to last", [2, 3, 4, 5, 6, 1]),
-                ("fully reversed", [6, 5, 4, 3, 2, 1]))
-    rows = []
-    for label, order in examples:
-        result = grade_order(ids, [ids[k - 1] for k in order])
-        number = {sid: i + 1 for i, sid in enumerate(ids)}
-        rows.append({"example": label, "student's order": " ".join(map(str, order)),
-                     "pairs the wrong way round": f"{result.discordant_pairs} of {result.max_pairs}",
-                     "kept in order": " ".join(str(number[k]) for k in result.kept),
-                     "to move": " ".join(str(number[k]) for k in result.misplaced),
-                     "score": f"{result.score:.0%}"})
-    return pd.DataFrame(rows).set_index("example")
 
 
 # --------------------------------------------------------------------------- profiles and comparison

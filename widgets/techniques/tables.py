@@ -18,6 +18,7 @@ from widgets.techniques.model import (
     _text,
     comparison_rows,
     corridor_sizes,
+    grade_order,
     steps,
     technique_name,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "comparison_table",
     "complication_table",
     "evidence_table",
+    "grading_examples",
     "guidance_accuracy_table",
     "instrument_table",
     "lesson_references",
@@ -157,3 +159,28 @@ def lesson_references() -> list[str]:
     for name in TECHNIQUES:
         keys |= {s.source_key for s in corridor_sizes(name)}
     return sorted(keys)
+
+
+def grading_examples():
+    """Return hand-checkable gradings of three orders of the vertebroplasty steps.
+
+    The steps are written 1..6 in their correct order; each example lists a
+    student's order, the pairs it puts the wrong way round, the steps it keeps
+    in relative order (a longest increasing subsequence) and those to move.
+    """
+    import pandas as pd
+
+    ids = [s.id for s in steps("vertebroplasty")]
+    examples = (("two neighbours swapped", [2, 1, 3, 4, 5, 6]),
+                ("one step moved from first to last", [2, 3, 4, 5, 6, 1]),
+                ("fully reversed", [6, 5, 4, 3, 2, 1]))
+    rows = []
+    for label, order in examples:
+        result = grade_order(ids, [ids[k - 1] for k in order])
+        number = {sid: i + 1 for i, sid in enumerate(ids)}
+        rows.append({"example": label, "student's order": " ".join(map(str, order)),
+                     "pairs the wrong way round": f"{result.discordant_pairs} of {result.max_pairs}",
+                     "kept in order": " ".join(str(number[k]) for k in result.kept),
+                     "to move": " ".join(str(number[k]) for k in result.misplaced),
+                     "score": f"{result.score:.0%}"})
+    return pd.DataFrame(rows).set_index("example")
