@@ -49,8 +49,9 @@ def benefits_drawbacks_table(family: str | None = None, verdict: str | None = No
     Parameters
     ----------
     family, verdict, group
-        Keep only one procedure family (:data:`FAMILIES`), verdict
-        (:data:`VERDICTS`) or outcome group; ``None`` keeps all.
+        Keep only one procedure family (:data:`~widgets.perioperative.comparisons.FAMILIES`),
+        verdict (:data:`~widgets.perioperative.comparisons.VERDICTS`) or outcome group;
+        ``None`` keeps all.
     not_better
         Keep only the findings where MISS is *not* better (no clear
         difference, worse, or a MISS-only cost).

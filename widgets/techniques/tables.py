@@ -71,7 +71,7 @@ def steps_table(technique: str | None = None):
 
 
 def comparison_table(techniques: Sequence[str] | None = None):
-    """Return :func:`comparison_rows` as a DataFrame indexed by technique."""
+    """Return :func:`~widgets.techniques.model.comparison_rows` as a DataFrame indexed by technique."""
     import pandas as pd
 
     return pd.DataFrame(comparison_rows(techniques)).set_index("technique")
