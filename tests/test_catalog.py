@@ -8,20 +8,20 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from widgets.core.catalog import LESSONS, Objective, lesson, readme_map_rows
+from widgets.core.catalog import LESSONS, Objective, lesson, readme_map, readme_map_rows, with_readme_map
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
-def _readme_map() -> list[str]:
-    lines = README.read_text(encoding="utf-8").splitlines()
-    start = lines.index("| # | lesson | time | what you will be able to do |") + 2
-    end = next(i for i in range(start, len(lines)) if not lines[i].startswith("|"))
-    return lines[start:end]
-
-
 def test_the_readme_lesson_map_is_the_catalog():
-    assert _readme_map() == readme_map_rows()
+    """If this fails, run `python -m widgets.lessons readme` (after changing the catalog)."""
+    assert readme_map(README.read_text(encoding="utf-8")) == readme_map_rows()
+
+
+def test_the_readme_map_is_rewritten_in_place():
+    text = README.read_text(encoding="utf-8")
+    stale = text.replace(readme_map_rows()[0] + "\n", "")
+    assert stale != text and with_readme_map(stale) == text
 
 
 def test_lesson_00_prints_the_catalog_map():

@@ -788,7 +788,7 @@ def case_run(namespace: Mapping[str, Any]) -> CaseRun:
 
     spec = ParameterSpec(LESSON, lesson(LESSON).params, consistency=check_parameters)
     if "__name__" in namespace or "get_ipython" in namespace:
-        values = spec.validate(notebook_values(namespace))
+        values = spec.validate(notebook_values(namespace, spec.names))
     else:
         values = spec.validate(dict(namespace), partial=True)
     return CaseRun.from_parameters(values)

@@ -8,7 +8,7 @@ else is read from here and checked against it by the tests:
   "About N minutes" under ``## Time to learn`` (:func:`widgets.lessons.notebooks.catalog_problems`);
 - the notebook's ``parameters`` cell (same names, types and defaults as :attr:`Lesson.params`);
 - the lesson map lesson 00 prints (:func:`lesson_map_table`) and the one in ``README.md``
-  (:func:`readme_map_rows`);
+  (:func:`readme_map_rows`; ``python -m widgets.lessons readme`` writes it);
 - the ``objective`` of every quiz item, which must be one of its lesson's :attr:`Lesson.objectives`.
 
 An objective has a short **label** (the maps, the quiz items and the mastery table use it) and, when
@@ -32,7 +32,10 @@ from widgets.core.levels import DISCS, LEVELS
 from widgets.core.params import Param
 
 __all__ = ["LESSONS", "Lesson", "Objective", "lesson", "lesson_map_table", "notebooks_dir",
-           "readme_map_rows"]
+           "readme_map", "readme_map_rows", "with_readme_map"]
+
+#: The header row of the README's lesson map table.
+README_MAP_HEADER = "| # | lesson | time | what you will be able to do |"
 
 
 def notebooks_dir() -> Path:
@@ -437,3 +440,24 @@ def readme_map_rows() -> list[str]:
         + "; ".join(lower_first(label) for label in e.objectives) + " |"
         for e in LESSONS if e.status == "available"
     ]
+
+
+def _map_span(lines: list[str]) -> tuple[int, int]:
+    """Where the README's lesson map rows are: (first row, one past the last)."""
+    start = lines.index(README_MAP_HEADER) + 2
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    return start, end
+
+
+def readme_map(text: str) -> list[str]:
+    """Return the lesson map rows of a README's text (after its header and separator rows)."""
+    lines = text.splitlines()
+    start, end = _map_span(lines)
+    return lines[start:end]
+
+
+def with_readme_map(text: str) -> str:
+    """Return the README's text with its lesson map rows replaced by :func:`readme_map_rows`."""
+    lines = text.split("\n")
+    start, end = _map_span(lines)
+    return "\n".join(lines[:start] + readme_map_rows() + lines[end:])

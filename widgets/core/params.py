@@ -168,8 +168,10 @@ INJECTED_HEADER = "# Parameters"
 
 
 def _assigned(source: str, *, annotated: bool) -> list[str] | None:
-    """The names a cell assigns, if it is nothing but ``name: type = value`` lines
-    (``annotated``) or ``name = value`` lines; else ``None``."""
+    """Return the names a cell assigns, if it holds only assignments to names, else ``None``.
+
+    With ``annotated`` the assignments must be ``name: type = value``, else ``name = value``.
+    """
     try:
         body = ast.parse(source).body
     except SyntaxError:
@@ -185,33 +187,34 @@ def _assigned(source: str, *, annotated: bool) -> list[str] | None:
     return names or None
 
 
-def notebook_values(namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the parameters a notebook kernel was given: exactly the names its parameters cells assigned.
+def notebook_values(namespace: Mapping[str, Any], declared: Sequence[str]) -> dict[str, Any]:
+    """Return the parameters a notebook kernel was given: the names its parameters cells assigned.
 
-    ``namespace`` is the notebook's ``globals()``. Its ``In`` (IPython's list of every cell source
-    the kernel has run, in order) is read from the end for the last run of the ``parameters``
-    cell, the last input made only of ``name: type = value`` lines (the form every lesson's
-    parameters cell has, which a test enforces), and for papermill's injected cell run after it
-    (its first line is ``# Parameters``, then ``name = value`` lines). The names those cells
-    assign, in order, are returned with their values in ``namespace``. Nothing else in the kernel
-    counts, so a lesson may keep top-level variables of its own, and a name papermill injected
-    that the lesson does not declare is still seen (and refused by :meth:`ParameterSpec.validate`).
+    ``namespace`` is the notebook's ``globals()``; ``declared`` the lesson's parameter names. Its
+    ``In`` (IPython's list of the cell sources the kernel has run, in order) is read from the end
+    for the last run of the ``parameters`` cell, the last input made only of
+    ``name: type = value`` lines (the form every lesson's parameters cell has, which a test
+    enforces), and for papermill's injected cell run after it (its first line is
+    ``# Parameters``, then ``name = value`` lines). The names those cells assign, in order, are
+    returned with their values in ``namespace``. Nothing else in the kernel counts, so a lesson
+    may keep top-level variables of its own, and a name papermill injected that the lesson does
+    not declare is still seen (and refused by :meth:`ParameterSpec.validate`).
 
-    This reads the cells' source rather than scanning ``globals()`` (which caught every
-    top-level variable of the lesson) or taking the declared names only (which would let a
-    mistyped injected name pass unnoticed), and rather than the notebook file, which the kernel
-    cannot reliably locate (papermill writes to another file). A check cell run again later still
-    finds the same cells, however many cells ran since.
+    Why this design: scanning ``globals()`` caught every top-level variable of the lesson;
+    taking only the declared names would let a misspelt injected name pass unnoticed; and the
+    kernel cannot reliably find its notebook file (papermill writes to another one). The input
+    history is IPython's own record of what ran, whatever ran since.
+
+    When the history holds no parameters cell, the ``declared`` names found in ``namespace``
+    are returned instead: nbval runs cells without storing them in ``In`` (and injects
+    nothing), and after a kernel restart the declared names are then reported missing.
     """
     history = namespace.get("In")
-    if not isinstance(history, list):
-        raise ParameterError("no kernel input history (In): check parameters in a notebook kernel,"
-                             " or validate a dict with the lesson's ParameterSpec")
+    history = history if isinstance(history, list) else []
     start = next((i for i in range(len(history) - 1, -1, -1)
                   if _assigned(history[i], annotated=True)), None)
     if start is None:
-        raise ParameterError("the parameters cell has not been run in this kernel: run it (the cell"
-                             " of `name: type = value` lines) before this check")
+        return {name: namespace[name] for name in declared if name in namespace}
     names = dict.fromkeys(_assigned(history[start], annotated=True))
     for source in history[start + 1:]:
         if source.lstrip().startswith(INJECTED_HEADER):

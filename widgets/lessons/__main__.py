@@ -4,6 +4,8 @@
     re-execute notebooks in place (all lessons when none is named).
 ``python -m widgets.lessons check``
     check every lesson's outline and parameters cell against the catalog.
+``python -m widgets.lessons readme``
+    write the catalog's lesson map into README.md.
 ``python -m widgets.lessons run NOTEBOOK OUTPUT -p NAME VALUE ...``
     validate parameters, then run a variant with papermill.
 ``python -m widgets.lessons build CLASS.yaml [--output DIR] [--workers N] [--force] [--dry-run]``
@@ -69,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     ex = sub.add_parser("execute", help="re-execute notebooks in place")
     ex.add_argument("notebooks", nargs="*", type=Path)
     sub.add_parser("check", help="check every lesson's outline against the catalog")
+    sub.add_parser("readme", help="write the catalog's lesson map into README.md")
     run = sub.add_parser("run", help="validate parameters and run a variant with papermill")
     run.add_argument("notebook", type=Path)
     run.add_argument("output", type=Path)
@@ -108,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "check":
         return _check()
+    if args.command == "readme":
+        from widgets.core.catalog import notebooks_dir, with_readme_map
+
+        readme = notebooks_dir().parent / "README.md"
+        readme.write_text(with_readme_map(readme.read_text(encoding="utf-8")), encoding="utf-8")
+        return 0
     from widgets.lessons.variants import run_variant
 
     try:

@@ -155,7 +155,7 @@ class Outline:
 
 
 def _section(nb: nbformat.NotebookNode, heading: str) -> list[str]:
-    """The lines under ``## heading`` (in whichever markdown cell holds it), up to the next heading."""
+    """Return the lines under ``## heading`` (in whichever markdown cell), up to the next heading."""
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
@@ -169,9 +169,11 @@ def _section(nb: nbformat.NotebookNode, heading: str) -> list[str]:
 
 
 def outline(nb: nbformat.NotebookNode) -> Outline:
-    """Read the outline a lesson opens with: its ``# title``, the numbered list under
-    ``## Objectives`` (items joined across wrapped lines, without the final ``;``/``.``) and the
-    first line under ``## Time to learn``."""
+    """Read the outline a lesson opens with.
+
+    That is its ``# title``, the numbered list under ``## Objectives`` (items joined across wrapped
+    lines, without the final ``;``/``.``) and the first line under ``## Time to learn``.
+    """
     heads = _headings(nb)
     title = heads[0][1] if heads and heads[0][0] == 1 else ""
     items: list[str] = []
@@ -240,8 +242,10 @@ CHECK_CALL = 'check_notebook_parameters("{stem}", globals())'
 
 
 def parameter_problems(nb: nbformat.NotebookNode, lesson: Lesson) -> list[str]:
-    """Return where the ``parameters`` cell disagrees with the catalog's parameters of ``lesson``
-    (names in order, annotated types, defaults), and whether the next code cell checks them."""
+    """Return where the ``parameters`` cell disagrees with the catalog's parameters of ``lesson``.
+
+    Compared: names in order, annotated types, defaults; and the next code cell must check them.
+    """
     try:
         written = parameters_cell(nb)
     except (ValueError, SyntaxError) as exc:

@@ -73,4 +73,4 @@ def check_notebook_parameters(lesson: str, namespace: Mapping[str, Any]) -> dict
     with one line, and the lesson's other top-level variables are not looked at.
     """
     spec = get_spec(lesson)
-    return spec.validate(notebook_values(namespace))
+    return spec.validate(notebook_values(namespace, spec.names))
