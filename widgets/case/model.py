@@ -553,9 +553,9 @@ def check_parameters(values: Mapping[str, Any]) -> None:
     if case_id == CUSTOM:
         for name in PATIENT_FIELDS:
             if values.get(name) is None:
-                from widgets.lessons.registry import get_spec
+                from widgets.core.catalog import lesson
 
-                param = {p.name: p for p in get_spec(LESSON).params}[name]
+                param = {p.name: p for p in lesson(LESSON).params}[name]
                 raise ParameterError(
                     f"parameter {name!r} is None, but case='custom' needs every patient field;"
                     f" give {param.allowed().removesuffix(', or None')}")
@@ -778,16 +778,18 @@ class CaseRun:
 def case_run(namespace: Mapping[str, Any]) -> CaseRun:
     """Validate the lesson's parameters held in ``namespace`` and return the run.
 
-    ``namespace`` is the notebook's ``globals()`` (the same filter as
-    :func:`~widgets.lessons.registry.check_notebook_parameters` applies) or a dict of
+    ``namespace`` is the notebook's ``globals()`` (whose parameters cells
+    :func:`~widgets.core.params.notebook_values` reads) or a dict of
     parameters, where missing ones take their defaults.
     """
-    from widgets.lessons.registry import check_notebook_parameters, get_spec
+    from widgets.core.catalog import lesson
+    from widgets.core.params import ParameterSpec, notebook_values
 
+    spec = ParameterSpec(LESSON, lesson(LESSON).params, consistency=check_parameters)
     if "__name__" in namespace or "get_ipython" in namespace:
-        values = check_notebook_parameters(LESSON, namespace)
+        values = spec.validate(notebook_values(namespace, spec.names))
     else:
-        values = get_spec(LESSON).validate(dict(namespace), partial=True)
+        values = spec.validate(dict(namespace), partial=True)
     return CaseRun.from_parameters(values)
 
 
