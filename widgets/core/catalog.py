@@ -9,8 +9,10 @@ __all__ = ["LESSONS", "Lesson", "lesson_map_table", "notebooks_dir"]
 
 
 def notebooks_dir() -> Path:
-    """Return the ``notebooks/`` folder of the repository."""
-    return Path(__file__).resolve().parents[2] / "notebooks"
+    """Return the lessons' folder: ``widgets/_notebooks`` when installed from a wheel, else ``notebooks/``."""
+    package = Path(__file__).resolve().parents[1]
+    bundled = package / "_notebooks"
+    return bundled if bundled.is_dir() else package.parent / "notebooks"
 
 
 @dataclass(frozen=True)
