@@ -39,8 +39,10 @@ README_MAP_HEADER = "| # | lesson | time | what you will be able to do |"
 
 
 def notebooks_dir() -> Path:
-    """Return the ``notebooks/`` folder of the repository."""
-    return Path(__file__).resolve().parents[2] / "notebooks"
+    """Return the lessons' folder: ``widgets/_notebooks`` when installed from a wheel, else ``notebooks/``."""
+    package = Path(__file__).resolve().parents[1]
+    bundled = package / "_notebooks"
+    return bundled if bundled.is_dir() else package.parent / "notebooks"
 
 
 def lower_first(text: str) -> str:

@@ -60,7 +60,11 @@ class DataError(ValueError):
     """A data file is missing, malformed or breaks its schema."""
 
 
-_DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+# An installed wheel carries data/ inside the package as widgets/_data (see setup.py);
+# a checkout has it at the top of the repository.
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
+_BUNDLED_DATA_DIR = _PACKAGE_DIR / "_data"
+_DEFAULT_DATA_DIR = _BUNDLED_DATA_DIR if _BUNDLED_DATA_DIR.is_dir() else _PACKAGE_DIR.parent / "data"
 
 
 def data_dir() -> Path:
