@@ -1,4 +1,4 @@
-"""The case model (widgets/case/model.py): cases and conditions, evidence, rules and generated quiz items.
+"""The case lesson's models (widgets/case/): cases and conditions, evidence, rules and generated quiz items.
 
 Hand-worked expectations are written beside each check.
 """
@@ -9,27 +9,24 @@ import math
 
 import pytest
 
-from widgets.case import model as cases
-from widgets.case.model import (
+from widgets.case import conditions as case_conditions
+from widgets.case import patients as case_patients
+from widgets.case.conditions import (
     DIAGNOSES,
-    DIFFICULTIES,
-    QUIZ_LENGTH,
+    SEGMENTS,
+    VERTEBRAE,
     CaseError,
-    answer_key_strings,
-    applicability,
-    case_ids,
-    case_items,
-    case_run,
     conditions,
-    decide,
-    evidence,
-    key_lines,
-    load_case,
-    parse_population,
-    read_ci,
-    trial_criteria,
+    level_kind,
+    level_range,
 )
-from widgets.core.data import load_table
+from widgets.case.evidence import evidence, parse_population, read_ci, trial_criteria
+from widgets.case.model import case_run, key_lines
+from widgets.case.patients import DIFFICULTIES, case_ids, load_case
+from widgets.case.quiz import QUIZ_LENGTH, answer_key_strings, case_items, quiz_items
+from widgets.case.rules import applicability, decide
+from widgets.case.tables import comparisons_table, patient_table
+from widgets.core.data import data_dir, load_table
 
 # ---------------------------------------------------------------------- cases and conditions
 
@@ -48,7 +45,7 @@ def test_at_least_eight_named_cases_cover_the_conditions_taught():
 def test_every_case_is_marked_fictional_and_consistent():
     for c in case_ids():
         case = load_case(c)
-        path = cases.data_dir() / "cases" / f"{c}.yaml"
+        path = data_dir() / "cases" / f"{c}.yaml"
         assert "Fictional teaching vignette" in path.read_text(encoding="utf-8")
         cond = case.condition
         assert case.patient.level in cond.levels
@@ -61,19 +58,19 @@ def test_conditions_cover_every_declared_diagnosis():
 
 def test_level_ranges():
     # C1..C7, T1..T12, L1..L5, S1 = 25 vertebrae; 24 segments between neighbours
-    assert len(cases.VERTEBRAE) == 25 and len(cases.SEGMENTS) == 24
-    assert cases.level_range("segment", "L4-L5", "L5-S1") == ("L4-L5", "L5-S1")
-    assert cases.level_range("vertebra", "T12", "L2") == ("T12", "L1", "L2")
-    assert cases.level_kind("L6") is None and cases.level_kind("T12-L1") == "segment"
+    assert len(VERTEBRAE) == 25 and len(SEGMENTS) == 24
+    assert level_range("segment", "L4-L5", "L5-S1") == ("L4-L5", "L5-S1")
+    assert level_range("vertebra", "T12", "L2") == ("T12", "L1", "L2")
+    assert level_kind("L6") is None and level_kind("T12-L1") == "segment"
 
 
 @pytest.fixture
 def broken_data(data_copy):
-    cases._conditions_cached.cache_clear()
-    cases._load_case_cached.cache_clear()
+    case_conditions._conditions_cached.cache_clear()
+    case_patients._load_case_cached.cache_clear()
     yield data_copy
-    cases._conditions_cached.cache_clear()
-    cases._load_case_cached.cache_clear()
+    case_conditions._conditions_cached.cache_clear()
+    case_patients._load_case_cached.cache_clear()
 
 
 def test_a_schema_error_names_the_file_and_line(broken_data):
@@ -134,7 +131,7 @@ def test_evidence_rows_show_the_table_figures_verbatim():
     table = load_table("outcomes_mis_vs_open")
     for cond in conditions().values():
         for row in evidence(cond):
-            assert row.source_key in cases.data_dir().joinpath("references.json").read_text()
+            assert row.source_key in data_dir().joinpath("references.json").read_text()
             if row.table == "outcomes_mis_vs_open" and "95% CI" in row.effect_text:
                 src = table[table["source_key"] == row.source_key]
                 cis = {(f"{a:g}", f"{b:g}") for a, b in zip(src["ci_low"], src["ci_high"], strict=True)
@@ -162,22 +159,22 @@ def test_secondary_source_rows_are_labelled():
     rows = evidence(conditions()["osteoporotic compression fracture"])
     vapour = next(r for r in rows if r.source_key == "VAPOUR")
     assert vapour.confidence == "secondary-source"
-    table = cases.evidence_table(rows, conditions()["osteoporotic compression fracture"])
+    table = comparisons_table(rows, conditions()["osteoporotic compression fracture"])
     label = table.loc["pain relief at two weeks", "evidence label"]
     assert label == "secondary source: check the primary paper"
 
 
 def test_student_table_has_no_reading_and_solution_table_does():
     cond = conditions()["degenerative spondylolisthesis"]
-    student = cases.evidence_table(evidence(cond), cond, solution=False)
-    solution = cases.evidence_table(evidence(cond), cond, solution=True)
+    student = comparisons_table(evidence(cond), cond, solution=False)
+    solution = comparisons_table(evidence(cond), cond, solution=True)
     assert "reading (solution)" not in student.columns
     assert list(solution["reading (solution)"]).count("favours MISS") >= 2
 
 
 def test_a_condition_without_evidence_says_so():
     cond = conditions()["cervical radiculopathy"]
-    table = cases.evidence_table(evidence(cond), cond)
+    table = comparisons_table(evidence(cond), cond)
     assert "No comparison of" in table.iloc[0, 0] and "this suite's data" in table.iloc[0, 0]
 
 
@@ -250,7 +247,7 @@ def test_acceptable_approaches_follow_the_rule_when_fields_change():
 def test_overrides_are_recorded():
     run = case_run({"case": "lumbar-disc-herniation", "age": 74, "prior_surgery": True})
     assert run.case.overrides == {"age": 42, "prior_surgery": False}
-    table = run.patient_table()
+    table = patient_table(run)
     assert table.loc["age", "where it comes from"] == "set for this run (the case has 42)"
     assert [f.outcome for f in run.factors()] == ["previous surgery at this level"] * 2
 
@@ -273,7 +270,7 @@ def test_each_quiz_passes_the_item_lint_and_has_its_length(case_id, difficulty):
     from widgets.quiz.lint import lint_items
 
     run = case_run({"case": case_id, "difficulty": difficulty, "seed": 3})
-    items = run.items()
+    items = quiz_items(run)
     assert len(items) == QUIZ_LENGTH[difficulty]
     assert len({i.id for i in items}) == len(items)
     assert [str(f) for f in lint_items(items)] == []
@@ -284,11 +281,11 @@ def test_each_quiz_passes_the_item_lint_and_has_its_length(case_id, difficulty):
 
 
 def test_generated_items_are_deterministic_and_the_seed_picks_and_orders():
-    a = [i.id for i in case_run({"case": "degenerative-spondylolisthesis", "seed": 1}).items()]
-    b = [i.id for i in case_run({"case": "degenerative-spondylolisthesis", "seed": 1}).items()]
+    a = [i.id for i in quiz_items(case_run({"case": "degenerative-spondylolisthesis", "seed": 1}))]
+    b = [i.id for i in quiz_items(case_run({"case": "degenerative-spondylolisthesis", "seed": 1}))]
     assert a == b
-    picks = {tuple(sorted(i.id for i in case_run({"case": "degenerative-spondylolisthesis",
-                                                   "seed": s}).items())) for s in range(8)}
+    picks = {tuple(sorted(i.id for i in quiz_items(case_run({"case": "degenerative-spondylolisthesis",
+                                                   "seed": s})))) for s in range(8)}
     assert len(picks) > 1  # seven generated items, six asked: the seed picks which
 
 
@@ -323,7 +320,7 @@ def test_every_item_grades_its_own_key_as_correct():
     from widgets.quiz import grade
 
     for case_id in case_ids():
-        for item in case_run({"case": case_id, "difficulty": "hard"}).items():
+        for item in quiz_items(case_run({"case": case_id, "difficulty": "hard"})):
             if item.type == "numeric":
                 response = (item.key, item.unit)
             elif item.type == "matching":
@@ -339,5 +336,5 @@ def test_answer_key_strings_cover_keys_explanations_and_tutor_notes():
     run = case_run({"mode": "solution"})
     strings = answer_key_strings(run)
     assert run.case.tutor_notes in strings
-    for item in run.items():
+    for item in quiz_items(run):
         assert key_lines(item)[0] in strings and item.explanation in strings

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from widgets.case.model import answer_key_strings, case_run, key_lines
+from widgets.case.model import case_run, key_lines
+from widgets.case.quiz import answer_key_strings, quiz_items
 
 
 def _traits_text(widgets) -> str:
@@ -87,7 +88,7 @@ def test_tutor_notes_and_key_only_in_solution():
     assert solution.case.tutor_notes in html.unescape(tutor_notes(solution).data)
     key_student = html.unescape(quiz_key(student).data)
     key_solution = html.unescape(quiz_key(solution).data)
-    for item in solution.items():
+    for item in quiz_items(solution):
         assert key_lines(item)[0] not in key_student
         assert key_lines(item)[0] in key_solution
 
@@ -110,10 +111,11 @@ def test_corridor_only_for_posterior_lumbar_conditions():
 
 
 def test_full_table_shows_long_text_in_full():
+    from widgets.case.tables import factor_table
     from widgets.case.view import full_table
 
     run = case_run({"case": "lumbar-stenosis"})
-    shown = full_table(run.factor_table())
+    shown = full_table(factor_table(run))
     long_text = run.factors()[0].mis_text
     assert len(long_text) > 50
     assert long_text in repr(shown)

@@ -16,7 +16,10 @@ from pathlib import Path
 import ipywidgets as ipw
 from IPython.display import HTML
 
-from widgets.case.model import LESSON, READINGS, CaseRun
+from widgets.case.evidence import READINGS
+from widgets.case.model import CaseRun
+from widgets.case.patients import LESSON
+from widgets.case.quiz import quiz_items
 from widgets.core.view import guarded, table_html
 
 __all__ = [
@@ -234,7 +237,7 @@ def tutor_notes(run: CaseRun) -> HTML:
 def _ordered_items(run: CaseRun):
     from widgets.quiz.session import QuizSession
 
-    return QuizSession(run.items(), seed=run.seed)
+    return QuizSession(quiz_items(run), seed=run.seed)
 
 
 def quiz_key(run: CaseRun) -> HTML:
@@ -268,7 +271,7 @@ def case_quiz(run: CaseRun):
     from widgets.quiz.store import learner_store
     from widgets.quiz.view import QuizView
 
-    items = run.items()
+    items = quiz_items(run)
     if run.solution:
         return QuizView(items, mode="practice", seed=run.seed, store=None,
                         title=f"Check your understanding ({len(items)} questions, solution: practice)")

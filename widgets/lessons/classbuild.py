@@ -276,7 +276,7 @@ def _check_output_folder(folder: Path, where: str) -> None:
 
 def _all_cases(lesson: str) -> list[str]:
     if lesson == "07-case":
-        from widgets.case.model import case_ids
+        from widgets.case.patients import case_ids
 
         return case_ids()
     return []

@@ -2,29 +2,21 @@
 
 Patient fields default to ``None``: "take the named case's value". Any other
 value overrides the case's; with ``case="custom"`` every patient field must be
-given. :func:`widgets.case.model.check_parameters` checks the combination (level
+given. :func:`widgets.case.patients.check_parameters` checks the combination (level
 exists and fits the diagnosis, bone quality fits it, comorbidities are
 allowed names, a named case keeps its diagnosis) before any heavy work.
 """
 
 from __future__ import annotations
 
-from widgets.case.model import (
-    AGE_RANGE,
-    BMI_RANGE,
-    BONE_QUALITY,
-    DIAGNOSES,
-    DIFFICULTIES,
-    DURATION_RANGE,
-    MODES,
-    SEXES,
-)
+from widgets.case.conditions import BONE_QUALITY, DIAGNOSES, SEXES
+from widgets.case.patients import AGE_RANGE, BMI_RANGE, DIFFICULTIES, DURATION_RANGE, MODES
 from widgets.core.params import Param, ParameterSpec
 
 
 def _consistent(values: dict) -> None:
-    """Check the parameters together (see :func:`widgets.case.model.check_parameters`)."""
-    from widgets.case.model import check_parameters
+    """Check the parameters together (see :func:`widgets.case.patients.check_parameters`)."""
+    from widgets.case.patients import check_parameters
 
     check_parameters(values)
 
@@ -51,7 +43,7 @@ CASE = ParameterSpec(
               optional=True),
         Param("bone_quality", str, None, "bone quality; None: the named case's",
               choices=BONE_QUALITY, optional=True),
-        Param("comorbidities", list, None, "comorbidity names (widgets.case.model.COMORBIDITIES)",
+        Param("comorbidities", list, None, "comorbidity names (widgets.case.conditions.COMORBIDITIES)",
               optional=True),
         Param("prior_surgery", bool, None, "previous surgery at this level", optional=True),
         Param("difficulty", str, "medium", "quiz difficulty", choices=DIFFICULTIES),
