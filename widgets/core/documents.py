@@ -64,14 +64,16 @@ class DocumentError(ValueError):
         For ``schema``: every error, sorted by line (the first is ``detail``).
     text
         The file's text when it was read (for readers that look around the line).
+    document
+        For ``schema``: the parsed document (to name, say, the item a problem lies in).
     """
 
     def __init__(self, file: str, kind: str, detail: str, line: int | None = None,
-                 problems: tuple[Problem, ...] = (), text: str = ""):
+                 problems: tuple[Problem, ...] = (), text: str = "", document: Any = None):
         where = file + (f" line {line}" if line else "")
         super().__init__(f"{where}: {detail}")
         self.file, self.kind, self.detail, self.line = file, kind, detail, line
-        self.problems, self.text = problems, text
+        self.problems, self.text, self.document = problems, text, document
 
 
 def relative_name(path: Path) -> str:
@@ -122,7 +124,7 @@ def check(doc: Any, schema: str | Path | Mapping, file: str) -> None:
                        for e in found), key=lambda p: p.line or 0)
     first = problems[0]
     detail = first.message + (f" (at {first.at})" if first.at else "")
-    raise DocumentError(file, "schema", detail, first.line, tuple(problems))
+    raise DocumentError(file, "schema", detail, first.line, tuple(problems), document=doc)
 
 
 def load(path: str | Path, schema: str | Path | Mapping, file: str | None = None) -> Any:
