@@ -20,7 +20,7 @@ from widgets.case.conditions import (
     level_kind,
     level_range,
 )
-from widgets.case.evidence import evidence, parse_population, read_ci, trial_criteria
+from widgets.case.evidence import evidence, parse_population, trial_criteria
 from widgets.case.model import case_run, key_lines
 from widgets.case.patients import DIFFICULTIES, case_ids, load_case
 from widgets.case.quiz import QUIZ_LENGTH, answer_key_strings, case_items, quiz_items
@@ -109,22 +109,67 @@ def test_a_yaml_syntax_error_names_the_line(broken_data):
         load_case("cauda-equina")
 
 
-# ---------------------------------------------------------------------- reading a CI
+# ---------------------------------------------------------------------- reading the evidence (the map's rule)
 
 
-@pytest.mark.parametrize(("estimate", "measure", "lo", "hi", "better", "reading"), [
-    (0.8, "difference", -0.2, 1.7, "lower", "no clear difference"),       # CI spans 0
-    (3.3, "difference", 0.2, 6.2, "lower", "favours the comparator"),    # all above 0; lower better
-    (-13.56, "difference", -22.26, -4.87, "lower", "favours MISS"),      # all below 0
-    (1.95, "risk ratio", 1.19, 3.19, "lower", "favours the comparator"), # ratio above 1
-    (0.3, "odds ratio", 0.1, 0.9, "lower", "favours MISS"),              # ratio below 1
-    (0.99, "risk ratio", 0.9, 1.1, "higher", "no clear difference"),     # spans 1
-    (5.2, "difference", 2.9, 7.4, "higher", "favours MISS"),             # higher is better, above 0
-    (None, None, 2.8, 11.3, "lower", None),                              # no estimate: direction unknown
-    (0.6, "difference", None, None, "lower", None),                      # no CI
-])
-def test_read_ci(estimate, measure, lo, hi, better, reading):
-    assert read_ci(estimate, measure, lo, hi, better) == reading
+def test_durotomy_and_the_pted_trial_are_read_by_importance_not_significance():
+    """Issue 12: the case lesson reads these rows as the evidence map does (lesson 05)."""
+    rows = {r.outcome: r for r in evidence(conditions()["lumbar disc herniation"])}
+    # Dasenbrock 2012: 5.67% vs 2.90% "significantly more frequent", but no pooled CI was read:
+    # 2.77 more per 100 is beyond the assumed 2 per 100, yet with no interval it cannot decide
+    duro = rows["incidental durotomy"]
+    assert duro.verdict == duro.reading == "inconclusive"
+    assert duro.basis == "no 95% CI printed; its point estimate (2.77) lies beyond ±2"
+    assert duro.threshold.startswith("assumed smallest difference that matters: 2 per 100 patients")
+    # PTED trial: 7.1 mm less leg pain (95% CI 2.8 to 11.3), all of it within the 15 mm MCID
+    pted = rows["leg pain at twelve months"]
+    assert pted.verdict == "no important difference"
+    assert pted.basis == "95% CI -11.3 to -2.8: all of it within ±15"
+    assert pted.threshold == "MCID of the VAS pain: 15 mm (0-100) (Ostelo2008Spine)"
+    assert pted.certainty == "moderate"  # randomised, but unblinded with a patient-rated outcome
+
+
+def test_every_case_reading_agrees_with_the_evidence_map():
+    """Where the map judges the same source alone against the same threshold, the words are the same."""
+    from widgets.evidence.model import MAP, threshold_of, verdict
+
+    single = {}
+    for entry in MAP:
+        if len(entry.sources) == 1 and entry.sources[0].table != "pool" and entry.threshold:
+            key = (dict(entry.sources[0].where)["source_key"], threshold_of(entry).describe())
+            single[key] = verdict(entry)
+    compared = set()
+    for cond in conditions().values():
+        for r in evidence(cond):
+            v = single.get((r.source_key, r.threshold))
+            if v is not None:
+                assert (r.verdict, r.certainty) == (v.verdict, v.certainty), (cond.name, r.outcome)
+                compared.add((r.source_key, r.threshold))
+    assert len(compared) >= 6
+
+
+def test_case_texts_use_the_maps_words_not_significance():
+    from widgets.evidence.model import VERDICTS
+
+    old_words = ("favours MISS", "favours the comparator", "no clear difference")
+    for cond in conditions().values():
+        for r in evidence(cond):
+            assert r.verdict in VERDICTS or r.verdict.endswith((f" {VERDICTS[0]}", f" {VERDICTS[3]}"))
+    for case_id in case_ids():
+        for difficulty in DIFFICULTIES:
+            run = case_run({"case": case_id, "difficulty": difficulty, "mode": "solution"})
+            texts = answer_key_strings(run) + [i.stem for i in case_items(run)]
+            assert not [t for t in texts if any(w in t for w in old_words)], case_id
+
+
+def test_a_written_reading_on_a_row_the_rule_reads_is_refused(broken_data):
+    path = broken_data / "cases" / "conditions.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(
+        "judge: {threshold: [assumption, important_event_rate_difference]}}",
+        "reading: inconclusive, basis: written by hand}", 1), encoding="utf-8")
+    with pytest.raises(CaseError, match="the evidence map's rule reads this row"):
+        evidence(conditions()["lumbar disc herniation"])
 
 
 def test_evidence_rows_show_the_table_figures_verbatim():
@@ -145,14 +190,16 @@ def test_hand_read_evidence_for_disc_herniation():
     rdq = rows["disability in the first year"]
     assert (rdq.mis_text, rdq.comparator_text) == ("6.2 (5.6-6.8)", "5.4 (4.6-6.2)")
     assert rdq.effect_text == "MISS minus comparator 0.8 (95% CI -0.2 to 1.7)"
-    assert rdq.reading == "no clear difference"
-    # recurrence RR 1.95 (1.19 to 3.19): more recurrence with MIS, so the open side is better
+    # ... and the whole interval lies within plus or minus the RDQ's MCID of 5 points
+    assert rdq.reading == "no important difference"
+    # recurrence RR 1.95 (1.19 to 3.19): with no comparator risk printed there is no absolute
+    # difference per 100 patients to set against the threshold, so the rule cannot decide
     assert rows["recurrent herniation"].effect_text == "RR 1.95 (95% CI 1.19 to 3.19)"
-    assert rows["recurrent herniation"].reading == "favours the comparator"
-    # Arts 2011 repeat surgery 15 % vs 10 %, P=.22: numeric arms, no CI, reading written in the file
+    assert rows["recurrent herniation"].reading == "inconclusive"
+    # Arts 2011 repeat surgery 15 % vs 10 %, P=.22: numeric arms, no CI: inconclusive
     rep = rows["repeat surgery within two years"]
     assert (rep.mis_value, rep.comparator_value, rep.effect_text) == (15.0, 10.0, "P=.22")
-    assert rep.reading == "no clear difference"
+    assert rep.reading == "inconclusive"
 
 
 def test_secondary_source_rows_are_labelled():
@@ -168,8 +215,9 @@ def test_student_table_has_no_reading_and_solution_table_does():
     cond = conditions()["degenerative spondylolisthesis"]
     student = comparisons_table(evidence(cond), cond, solution=False)
     solution = comparisons_table(evidence(cond), cond, solution=True)
-    assert "reading (solution)" not in student.columns
-    assert list(solution["reading (solution)"]).count("favours MISS") >= 2
+    assert "verdict (solution)" not in student.columns and "why (solution)" not in student.columns
+    assert "smallest difference that matters" in student.columns
+    assert list(solution["verdict (solution)"]).count("MISS better: important difference") == 2
 
 
 def test_a_condition_without_evidence_says_so():

@@ -62,13 +62,15 @@ def test_predictor_compares_and_reads_only_in_solution():
 
     for mode in ("student", "solution"):
         view = OutcomePredictor(case_run({"mode": mode}))
-        view.dropdowns[0].value = "none"  # RDQ: the CI includes no difference
+        view.dropdowns[0].value = "none"  # RDQ: the CI lies within plus or minus the MCID of 5 points
         view.compare.click()
         rows = view.table_rows()
-        assert rows[0]["your prediction"] == "no clear difference"
+        assert rows[0]["your prediction"] == "no important difference"
         assert rows[0]["cited effect (95% CI)"] == "MISS minus comparator 0.8 (95% CI -0.2 to 1.7)"
-        assert ("reading (solution)" in rows[0]) == (mode == "solution")
-        assert ("favours the comparator" in view.result.value) == (mode == "solution")
+        assert rows[0]["smallest difference that matters"].startswith("MCID of the RDQ: 5 points")
+        assert ("verdict (solution)" in rows[0]) == (mode == "solution")
+        # the durotomy row prints no CI: the map's rule reads it as inconclusive, only in the solution
+        assert ("inconclusive</td>" in view.result.value) == (mode == "solution")
         if mode == "solution":
             assert rows[0]["your prediction matches"] == "yes"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -135,7 +135,13 @@ class Approach:
 
 @dataclass(frozen=True)
 class RowSpec:
-    """A cited row selected from a table (evidence or a patient factor)."""
+    """A cited row selected from a table (evidence or a patient factor).
+
+    ``judge`` says how the evidence map's rule reads a comparison (see
+    :func:`widgets.case.evidence.judge`): its ``threshold`` (``[MCID, instrument]``,
+    ``[MCID, instrument, scale]`` or ``[assumption, name]``), and optionally
+    ``sign``, ``trial``, ``patient_reported``, ``first``, ``comparable`` and ``note``.
+    """
 
     table: str
     where: Mapping[str, Any]
@@ -147,6 +153,7 @@ class RowSpec:
     when: str | None = None
     column: str | None = None
     line: int = 0
+    judge: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -231,7 +238,7 @@ def _conditions_cached(folder: str, stamp: tuple) -> dict[str, Condition]:
             raise fail("approach ids must be unique", "approaches")
         evidence_specs = tuple(
             RowSpec(e["table"], dict(e["where"]), e["outcome"], e["comparison"], e["better"],
-                    e.get("reading"), e.get("basis"), line=e.line)
+                    e.get("reading"), e.get("basis"), line=e.line, judge=dict(e.get("judge", {})))
             for e in raw["evidence"])
         factor_specs = tuple(
             RowSpec(f["table"], dict(f["where"]), f["factor"], when=f["when"], column=f["column"],

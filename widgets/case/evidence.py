@@ -23,17 +23,21 @@ from widgets.core.data import DataError, data_dir
 
 __all__ = [
     "READINGS",
+    "WRITTEN",
     "Evidence",
     "TrialCriteria",
     "evidence",
     "parse_population",
     "patient_factors",
-    "read_ci",
+    "judge",
     "select_row",
     "trial_criteria",
 ]
 
-READINGS = ("favours MISS", "no clear difference", "favours the comparator")
+#: What a comparison shows, in the evidence map's terms (the kind of its verdict, see :func:`judge`).
+READINGS = ("better", "no important difference", "inconclusive", "worse")
+#: Readings written in ``conditions.yaml`` for a row the map's rule cannot read (no figure to read).
+WRITTEN = ("inconclusive", "not a comparison")
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,19 @@ class Evidence:
     effect_text
         The between-group effect with its 95 % CI as printed, or the table's
         words when it gives no number.
+    verdict
+        The evidence map's verdict on this row, in the map's words (e.g.
+        ``MISS better: important difference``, ``no important difference``,
+        ``inconclusive``, ``importance not judged``, ``not a comparison``).
     reading
-        ``favours MISS``, ``no clear difference``, ``favours the comparator``
-        or ``no comparison``: read from the CI when it decides, else as
-        written in ``conditions.yaml`` (``basis`` says why).
+        Its kind: one of :data:`READINGS`, or ``not judged`` / ``not a comparison``.
+    basis
+        Why, in words a student can check (the interval against the threshold).
+    threshold
+        The smallest difference that matters, described (a cited MCID or a
+        labelled assumption), or ''.
+    certainty, certainty_basis
+        GRADE-like certainty of this row alone, and why.
     mis_value, comparator_value
         The arm values when both are plain numbers (else ``None``).
     """
@@ -71,6 +84,11 @@ class Evidence:
     table: str
     mis_value: float | None = None
     comparator_value: float | None = None
+    verdict: str = ""
+    threshold: str = ""
+    threshold_source: str = ""
+    certainty: str = ""
+    certainty_basis: str = ""
 
 
 def _present(value: Any) -> bool:
@@ -177,36 +195,61 @@ def _effect(table: str, row: Mapping[str, Any]) -> tuple[str, float | None, str 
     return " ".join(parts) or "not reported", (float(estimate) if _present(estimate) else None), measure
 
 
-def read_ci(estimate: float | None, measure: str | None, ci_low: Any, ci_high: Any,
-            better: str) -> str | None:
-    """Read a reading from a confidence interval, or ``None`` when it cannot decide.
+def _kind(verdict: str) -> str:
+    """Return the kind of a map verdict: one of :data:`READINGS`, ``not judged`` or ``not a comparison``."""
+    from widgets.evidence.model import VERDICTS
 
-    Parameters
-    ----------
-    estimate, measure
-        The pooled estimate and what it measures (``difference``: MISS minus
-        comparator, null 0; a ratio: MISS relative to comparator, null 1).
-        Without a numeric estimate the interval's direction is unknown, so
-        nothing is read.
-    ci_low, ci_high
-        The 95 % CI bounds.
-    better
-        ``"lower"`` or ``"higher"``: which direction is better for the patient.
+    better, none, inconclusive, worse, not_judged, not_comparison = VERDICTS
+    if verdict.endswith(better):
+        return "better"
+    if verdict.endswith(worse):
+        return "worse"
+    return {none: "no important difference", inconclusive: "inconclusive", not_judged: "not judged",
+            not_comparison: "not a comparison"}[verdict]
 
-    Returns
-    -------
-    str or None
-        ``"no clear difference"`` when the CI includes the null value;
-        otherwise ``"favours MISS"`` or ``"favours the comparator"``.
+
+def judge(spec: RowSpec, context: str = "") -> dict[str, str]:
+    """Read one cited comparison with the evidence map's rule (lesson 05), as the map would.
+
+    The row becomes a one-source :class:`widgets.evidence.model.MapEntry` and gets
+    its :func:`~widgets.evidence.model.verdict`: importance from where the 95% CI
+    lies against the smallest difference that matters (a cited MCID, or a
+    labelled assumption; events as an absolute difference per 100 patients), and
+    GRADE-like certainty from the row's design. Statistical significance alone
+    decides nothing. Returns the verdict, its kind (:func:`_kind`), the reason,
+    the threshold and the certainty, in the map's words.
     """
-    if estimate is None or not (_present(ci_low) and _present(ci_high)):
-        return None
-    null = 1.0 if measure in _RATIO_LABEL else 0.0
-    lo, hi = float(ci_low), float(ci_high)
-    if lo <= null <= hi:
-        return "no clear difference"
-    mis_lower = hi < null
-    return "favours MISS" if mis_lower == (better == "lower") else "favours the comparator"
+    from widgets.evidence.model import MapEntry, Source, classify, evidence_rows, threshold_of
+
+    j = spec.judge
+    threshold = list(j.get("threshold") or ())
+    if threshold[:1] == ["MCID"] and len(threshold) == 2:
+        threshold.append(1.0)  # the MCID in the instrument's own unit
+    source = Source(spec.table, tuple(spec.where.items()), sign=int(j.get("sign", 1)),
+                    trial=j.get("trial", ""), comparable=bool(j.get("comparable", True)),
+                    note=j.get("note", ""))
+    entry = MapEntry(spec.label, spec.comparison, spec.better, (source,),
+                     patient_reported=bool(j.get("patient_reported", False)),
+                     threshold=tuple(threshold) if threshold else None, first=j.get("first", "MISS"))
+    try:
+        t = threshold_of(entry)
+        rows = evidence_rows(entry)
+    except (DataError, ValueError) as exc:
+        raise CaseError(f"{context}: {exc}") from exc
+    v = classify(rows, entry.patient_reported, t, entry.first)
+    basis = v.why_verdict
+    if t is not None and v.readings:
+        line = v.readings[0].split(": ", 1)[1]  # "<reading> (<why>)", as the map lists each source
+        basis = line[line.index(" (") + 2:-1] if " (" in line else line
+    return {"verdict": v.verdict, "reading": _kind(v.verdict), "basis": basis,
+            "threshold": v.threshold, "threshold_source": t.source_key if t is not None else "",
+            "certainty": v.certainty, "certainty_basis": v.why_certainty}
+
+
+def _readable(table: str) -> bool:
+    """Whether the evidence map's rule has a reader for rows of ``table``."""
+    return table in ("outcomes_mis_vs_open", "complications_durotomy_conversion", "trials",
+                     "study_level_vertebroplasty_vs_sham", "radiation")
 
 
 def _resolve(spec: RowSpec, cond: Condition) -> Evidence:
@@ -216,17 +259,17 @@ def _resolve(spec: RowSpec, cond: Condition) -> Evidence:
         raise CaseError(f"{context}: table {spec.table!r} has no evidence adapter;"
                         f" known: {', '.join(_COLUMNS)}")
     mis_col, comp_col = _COLUMNS[spec.table][:2]
-    effect_text, estimate, measure = _effect(spec.table, row)
-    lo_col, hi_col = _COLUMNS[spec.table][5:7]
-    auto = read_ci(estimate, measure, row.get(lo_col) if lo_col else None,
-                   row.get(hi_col) if hi_col else None, spec.better)
-    if auto is not None and spec.reading is not None and auto != spec.reading:
-        raise CaseError(f"{context}: reading {spec.reading!r} contradicts the CI, which reads {auto!r}")
-    if auto is None and spec.reading is None:
-        raise CaseError(f"{context}: the row's CI cannot decide a reading; write `reading` and `basis`")
-    reading = auto or spec.reading
-    basis = spec.basis or ("the 95% CI includes no difference" if auto == "no clear difference"
-                           else "the 95% CI excludes no difference")
+    effect_text, _, _ = _effect(spec.table, row)
+    if _readable(spec.table):
+        if spec.reading is not None:
+            raise CaseError(f"{context}: the evidence map's rule reads this row; remove `reading` and"
+                            " `basis` and give `judge` (its threshold)")
+        judged = judge(spec, context)
+    elif spec.reading in WRITTEN:
+        judged = {"verdict": spec.reading, "reading": spec.reading, "basis": spec.basis or ""}
+    else:
+        raise CaseError(f"{context}: the evidence map's rule has no reader for table {spec.table!r};"
+                        f" write `reading` ({' or '.join(WRITTEN)}) and `basis`")
     mis_v, comp_v = row.get(mis_col), row.get(comp_col)
     numeric = (isinstance(mis_v, float) and _present(mis_v) and isinstance(comp_v, float)
                and _present(comp_v))
@@ -235,9 +278,9 @@ def _resolve(spec: RowSpec, cond: Condition) -> Evidence:
         outcome=spec.label, comparison=spec.comparison,
         mis_text=_cell(row, mis_col), comparator_text=_cell(row, comp_col),
         effect_text=effect_text, unit=str(unit) if _present(unit) else "",
-        better=spec.better, reading=reading, basis=basis,
-        source_key=str(row["source_key"]), confidence=str(row["confidence"]), table=spec.table,
-        mis_value=float(mis_v) if numeric else None, comparator_value=float(comp_v) if numeric else None,
+        better=spec.better, source_key=str(row["source_key"]), confidence=str(row["confidence"]),
+        table=spec.table, mis_value=float(mis_v) if numeric else None,
+        comparator_value=float(comp_v) if numeric else None, **judged,
     )
 
 
@@ -288,7 +331,7 @@ def patient_factors(patient: Patient) -> list[Evidence]:
             raise CaseError(f"{context}: column {spec.column!r} is empty in the selected row")
         out.append(Evidence(
             outcome=spec.label, comparison="", mis_text=str(text), comparator_text="", effect_text="",
-            unit="", better="", reading="no comparison", basis="", source_key=str(row["source_key"]),
+            unit="", better="", reading="not a comparison", basis="", source_key=str(row["source_key"]),
             confidence=str(row["confidence"]), table=spec.table))
     return out
 

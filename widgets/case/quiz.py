@@ -264,9 +264,36 @@ def _applicability_item(run: CaseRun):
 
 
 def _side(reading: str, comparator: str) -> str:
-    return {"favours MISS": "better with the minimally invasive operation",
-            "no clear difference": "no clear difference between them",
-            "favours the comparator": f"better with the comparator ({comparator})"}[reading]
+    return {"better": "an important difference in favour of the minimally invasive operation",
+            "no important difference": "no important difference between them",
+            "inconclusive": "inconclusive: an important difference is neither shown nor ruled out",
+            "worse": f"an important difference in favour of the comparator ({comparator})"}[reading]
+
+
+#: The evidence map's rule (lesson 05) in a sentence, for the explanations of the evidence items.
+_RULE = ("Read each effect's confidence interval against the smallest difference that matters to"
+         " patients (a cited MCID, or a labelled assumption; for events, an absolute difference in"
+         " rates): entirely beyond it is an important difference, on the side the outcome favours;"
+         " entirely within plus or minus it is no important difference; anything else, or no"
+         " interval, is inconclusive. A statistically significant difference can still be too small"
+         " to matter.")
+
+
+def _judged(b: _Builder, i: int, r: Evidence, comparator: str, right: bool) -> str:
+    """Cite a row and its threshold; return the feedback that reads it with the map's rule."""
+    from widgets.quiz.keys import Resolved
+
+    b.cite(r.source_key)
+    eff = b.value(f"eff{i}", _row_value(r.effect_text, r.source_key, r.confidence))
+    src = b.value(f"src{i}", _row_value(r.source_key, r.source_key, r.confidence))
+    why = b.value(f"why{i}", _row_value(r.basis, r.source_key, r.confidence))
+    if r.threshold_source:
+        b.cite(r.threshold_source)
+        thr = b.value(f"thr{i}", _row_value(r.threshold, r.threshold_source, "read-directly"))
+    else:
+        thr = b.value(f"thr{i}", Resolved(r.threshold, None, frozenset(), frozenset({"assumption"})))
+    return (f"{'Right' if right else 'Not this one'}: {{{{ {eff} }}}} ({{{{ {src} }}}}). Against the"
+            f" {{{{ {thr} }}}}: {{{{ {why} }}}}. It reads {_side(r.reading, comparator)}.")
 
 
 def _fit_lengths(keyed: Sequence[Evidence], others: Sequence[Evidence],
@@ -298,33 +325,30 @@ def _evidence_item(run: CaseRun, target: str):
     if len(labels) != len(rows):
         return None
     cond = run.condition
-    name = {"favours MISS": "evidence-mis", "no clear difference": "evidence-nodiff",
-            "favours the comparator": "evidence-comparator"}[target]
+    name = {"better": "evidence-mis", "no important difference": "evidence-nodiff",
+            "worse": "evidence-comparator"}[target]
     b = _Builder(run, name, "analyze", 1, ("evidence", "mis-vs-open"))
     key_row, distractors = _fit_lengths(keyed, others, n - 1)
-    chosen = [key_row, *distractors]
     options = []
-    for i, r in enumerate(chosen):
-        b.cite(r.source_key)
-        eff = b.value(f"eff{i}", _row_value(r.effect_text, r.source_key, r.confidence))
-        src = b.value(f"src{i}", _row_value(r.source_key, r.source_key, r.confidence))
-        verdict = _side(r.reading, cond.comparator)
-        text = r.outcome[0].upper() + r.outcome[1:]
-        fbt = (f"{'Right' if r is key_row else 'Not this one'}: {{{{ {eff} }}}} ({{{{ {src} }}}});"
-               f" {'lower' if r.better == 'lower' else 'higher'} is better, so it reads {verdict}.")
-        options.append((f"o{i}", text, fbt))
-    question = {"favours MISS": "was better with the minimally invasive operation",
-                "no clear difference": "showed no clear difference between the two",
-                "favours the comparator": f"was better with the comparator ({cond.comparator})"}[target]
+    for i, r in enumerate([key_row, *distractors]):
+        fbt = _judged(b, i, r, cond.comparator, r is key_row)
+        options.append((f"o{i}", r.outcome[0].upper() + r.outcome[1:], fbt))
+    question = {"better": "showed an important difference in favour of the minimally invasive operation",
+                "no important difference": "showed no important difference between the two",
+                "worse": f"showed an important difference in favour of the comparator ({cond.comparator})",
+                }[target]
     stem = (f"{_OPENING}. For this patient the lesson cites comparisons of {cond.procedure}."
             f" Of the outcomes below, which {question}?")
-    explanation = ("Read each effect against its confidence interval and the direction that is"
-                   " better for the patient: a CI that includes no difference means no clear"
-                   " difference; otherwise the side it lies on decides. "
-                   + ("These comparisons apply only indirectly: " + cond.indirect_reason + "."
-                      if cond.indirect else ""))
-    return b.build(type="single", stem=stem, explanation=explanation.strip(), options=options,
-                   answer="o0")
+    explanation = _RULE + (" These comparisons apply only indirectly: " + cond.indirect_reason + "."
+                           if cond.indirect else "")
+    return b.build(type="single", stem=stem, explanation=explanation, options=options, answer="o0")
+
+
+#: The matching item's choices, one per reading (the comparator is filled in).
+_CHOICES = (("mis", "better", "An important difference favouring the minimally invasive operation"),
+            ("none", "no important difference", "No important difference"),
+            ("inc", "inconclusive", "Inconclusive: an important difference neither shown nor ruled out"),
+            ("comp", "worse", "An important difference favouring the comparator ({comparator})"))
 
 
 def _matching_item(run: CaseRun):
@@ -339,6 +363,7 @@ def _matching_item(run: CaseRun):
         picked += [r for r in rows if r.reading == reading][:1]
     picked += [r for r in rows if r not in picked]
     picked = picked[: 4 if run.difficulty == "hard" else 3]
+    code = {reading: cid for cid, reading, _ in _CHOICES}
     prompts = []
     answer = {}
     for i, r in enumerate(picked):
@@ -346,18 +371,12 @@ def _matching_item(run: CaseRun):
         eff = b.value(f"eff{i}", _row_value(r.effect_text, r.source_key, r.confidence))
         prompts.append((f"p{i}", r.outcome[0].upper() + r.outcome[1:],
                         f"{{{{ {eff} }}}}; {r.better} is better for the patient."))
-        answer[f"p{i}"] = {"favours MISS": "mis", "no clear difference": "none",
-                           "favours the comparator": "comp"}[r.reading]
-    choices = [("mis", "Better with the minimally invasive operation"),
-               ("none", "No clear difference"),
-               ("comp", f"Better with the comparator ({cond.comparator})")]
+        answer[f"p{i}"] = code[r.reading]
+    choices = [(cid, text.format(comparator=cond.comparator)) for cid, _, text in _CHOICES]
     stem = (f"{_OPENING}. Match each outcome of the cited comparisons of {cond.procedure} with what"
             " the evidence shows.")
-    explanation = ("A confidence interval that includes no difference (zero for a difference, one"
-                   " for a ratio) shows no clear difference; otherwise the interval's side, read with"
-                   " the direction that is better for the patient, decides."
-                   + (" These comparisons apply only indirectly: " + cond.indirect_reason + "."
-                      if cond.indirect else ""))
+    explanation = _RULE + (" These comparisons apply only indirectly: " + cond.indirect_reason + "."
+                           if cond.indirect else "")
     return b.build(type="matching", stem=stem, explanation=explanation, prompts=prompts,
                    choices=choices, answer=answer)
 
@@ -396,8 +415,9 @@ def _numeric_item(run: CaseRun):
     explanation = ("Subtract the comparator arm from the minimally invasive arm: {{ mis:g }} minus"
                    " {{ comp:g }} gives {{ key:g }}" + (" percentage points" if unit == "%" else f" {unit}")
                    + ". A negative difference means less with the minimally invasive operation; whether"
-                   " that is better depends on the outcome, and a difference between arms is not"
-                   " by itself evidence that it is real (look for its CI or P value).")
+                   " that is better depends on the outcome. A difference between the arms shows"
+                   " neither that it is real nor that it matters: set its 95% CI against the smallest"
+                   " difference that matters to patients.")
     feedback = {
         "correct": "Right: the arms as printed, minimally invasive minus comparator.",
         "low": "Too low: check the order of subtraction, minimally invasive minus comparator.",
@@ -460,10 +480,10 @@ def _factor_item(run: CaseRun):
 _TEMPLATES = (
     ("next-step", _next_step_item),
     ("applicability", _applicability_item),
-    ("evidence-comparator", lambda run: _evidence_item(run, "favours the comparator")),
-    ("evidence-mis", lambda run: _evidence_item(run, "favours MISS")),
+    ("evidence-comparator", lambda run: _evidence_item(run, "worse")),
+    ("evidence-mis", lambda run: _evidence_item(run, "better")),
     ("numeric", _numeric_item),
-    ("evidence-nodiff", lambda run: _evidence_item(run, "no clear difference")),
+    ("evidence-nodiff", lambda run: _evidence_item(run, "no important difference")),
     ("factor", _factor_item),
     ("matching", _matching_item),
 )
@@ -559,5 +579,5 @@ def answer_key_strings(run: CaseRun) -> list[str]:
     if run.case.tutor_notes:
         out.append(run.case.tutor_notes)
     out += list(run.case.discussion)
-    out += [r.basis for r in run.evidence() if not r.basis.startswith("the 95% CI")]
+    out += [r.basis for r in run.evidence()]
     return list(dict.fromkeys(s for s in out if s))

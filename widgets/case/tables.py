@@ -2,7 +2,7 @@
 
 Each takes a :class:`~widgets.case.model.CaseRun` and returns a
 :class:`pandas.DataFrame`; the view shows it in full. Only the solution
-version of :func:`evidence_table` carries the readings.
+version of :func:`evidence_table` carries the verdicts.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def patient_table(run: CaseRun):
 
 
 def evidence_table(run: CaseRun):
-    """Return the run's cited comparisons as a table; the reading column only in solution mode."""
+    """Return the run's cited comparisons as a table; the verdict columns only in solution mode."""
     return comparisons_table(run.evidence(), run.condition, solution=run.solution)
 
 
@@ -71,9 +71,11 @@ def _label(confidence: str) -> str:
 def comparisons_table(rows: Sequence[Evidence], cond: Condition, solution: bool = False):
     """Return the cited comparisons as a :class:`pandas.DataFrame`.
 
-    The student version shows the arms, the effect with its CI and which
-    direction is better for the patient; the reading (favours which side, and
-    why) is the student's to make and appears only in the solution version.
+    The student version shows the arms, the effect with its CI, which
+    direction is better for the patient and the smallest difference that
+    matters; the verdict (the evidence map's rule: an important difference, no
+    important difference or inconclusive), why, and the certainty are the
+    student's to work out and appear only in the solution version.
     """
     import pandas as pd
 
@@ -93,12 +95,15 @@ def comparisons_table(rows: Sequence[Evidence], cond: Condition, solution: bool 
             "effect (95% CI)": r.effect_text,
             "unit": r.unit,
             "better for the patient": r.better,
+            "smallest difference that matters": r.threshold or "none cited",
             "source": r.source_key,
             "evidence label": _label(r.confidence),
         }
         if solution:
-            rec["reading (solution)"] = r.reading
+            rec["verdict (solution)"] = r.verdict
             rec["why (solution)"] = r.basis
+            rec["certainty (solution)"] = (f"{r.certainty}: {r.certainty_basis}" if r.certainty
+                                           else "not graded")
         out.append(rec)
     return pd.DataFrame(out).set_index("outcome")
 

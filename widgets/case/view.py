@@ -35,9 +35,9 @@ __all__ = [
 ]
 
 _STYLE = {"description_width": "initial"}
-_PREDICTIONS = {"mis": "better with MISS", "none": "no clear difference",
-                "comp": "better with the comparator"}
-_READING_CODE = dict(zip(READINGS, ("mis", "none", "comp"), strict=True))
+_PREDICTIONS = {"mis": "an important difference favouring MISS", "none": "no important difference",
+                "inc": "inconclusive", "comp": "an important difference favouring the comparator"}
+_READING_CODE = dict(zip(READINGS, ("mis", "none", "inc", "comp"), strict=True))
 
 
 def _e(text: object) -> str:
@@ -134,7 +134,7 @@ class ApproachChooser:
 
 
 class OutcomePredictor:
-    """Predict, outcome by outcome, which side the evidence favours; then see the cited effects."""
+    """Predict, outcome by outcome, what the evidence shows (the map's rule); then see the cited effects."""
 
     def __init__(self, run: CaseRun):
         self.run = run
@@ -156,7 +156,7 @@ class OutcomePredictor:
         self.status.value = f'<p role="alert">{_e(text)}</p>'
 
     def table_rows(self) -> list[dict[str, object]]:
-        """Return one row per outcome: the prediction beside the cited effect (and the solution's reading)."""
+        """Return one row per outcome: the prediction beside the cited effect (and the solution's verdict)."""
         out = []
         comp = self.run.condition.comparator
         for r, dd in zip(self.rows, self.dropdowns, strict=True):
@@ -167,19 +167,20 @@ class OutcomePredictor:
                 "cited effect (95% CI)": r.effect_text,
                 "unit": r.unit,
                 "better for the patient": r.better,
+                "smallest difference that matters": r.threshold or "none cited",
                 "source": r.source_key,
             }
             if self.run.solution:
-                row["reading (solution)"] = r.reading
+                row["verdict (solution)"] = r.verdict
                 row["your prediction matches"] = ("yes" if dd.value == _READING_CODE[r.reading]
                                                   else "no")
             out.append(row)
         return out
 
     def _show(self, _button=None) -> None:
-        caption = ("Your predictions beside the cited effects: read each interval and decide which"
-                   " side it favours" if not self.run.solution else
-                   "Your predictions beside the cited effects and the solution's reading")
+        caption = ("Your predictions beside the cited effects: read each interval against the"
+                   " smallest difference that matters" if not self.run.solution else
+                   "Your predictions beside the cited effects and the solution's verdict")
         self.result.value = table_html(self.table_rows(), caption)
         self.status.value = ""
 
@@ -191,7 +192,9 @@ class OutcomePredictor:
                             " says so, and the applicability section shows which evidence is"
                             " nearest.</p>")
         intro = ipw.HTML(f"<p>Comparison: {_e(self.run.condition.procedure)}. For each outcome,"
-                         " predict what the evidence shows before you look.</p>")
+                         " predict what the evidence shows before you look: an important difference"
+                         " (its interval entirely beyond the smallest difference that matters), no"
+                         " important difference (entirely within it) or inconclusive.</p>")
         return ipw.VBox([intro, *self.dropdowns, self.compare, self.result, self.status],
                         layout=ipw.Layout(width="720px"))
 
