@@ -22,7 +22,7 @@ def _flip(control, a, b):
 
 def run() -> dict:
     """Return p50/p95/max latency (ms) of each control of lesson 05's widgets."""
-    from widgets.evidence import model as evidence
+    from widgets.evidence.tables import evidence_map
     from widgets.evidence.view import LearningCurveExplorer, MetaExplorer
 
     ex = shown(MetaExplorer())
@@ -40,7 +40,7 @@ def run() -> dict:
     figures["05-evidence: curve shape dropdown (CUSUM)"] = latency(_flip(lce.shape, "line", "step"))
     figures["05-evidence: variation checkbox (CUSUM)"] = latency(_flip(lce.noise, False, True))
     t0 = time.perf_counter()
-    evidence.evidence_map()
+    evidence_map()
     figures["05-evidence: wins/ties/loses table (one build, ms)"] = {
         "p50_ms": round((time.perf_counter() - t0) * 1000, 1), "n": 1}
     over = [k for k, v in figures.items() if "p95_ms" in v and v["p95_ms"] > BUDGET_P95_MS]

@@ -21,12 +21,13 @@ from widgets.case.conditions import (
     level_range,
 )
 from widgets.case.evidence import evidence, parse_population, trial_criteria
-from widgets.case.model import case_run, key_lines
+from widgets.case.model import case_run
 from widgets.case.patients import DIFFICULTIES, case_ids, load_case
 from widgets.case.quiz import QUIZ_LENGTH, answer_key_strings, case_items, quiz_items
 from widgets.case.rules import applicability, decide
 from widgets.case.tables import comparisons_table, patient_table
 from widgets.core.data import data_dir, load_table
+from widgets.quiz.types import key_lines
 
 # ---------------------------------------------------------------------- cases and conditions
 
@@ -131,7 +132,7 @@ def test_durotomy_and_the_pted_trial_are_read_by_importance_not_significance():
 
 def test_every_case_reading_agrees_with_the_evidence_map():
     """Where the map judges the same source alone against the same threshold, the words are the same."""
-    from widgets.evidence.model import MAP, threshold_of, verdict
+    from widgets.evidence.verdicts import MAP, threshold_of, verdict
 
     single = {}
     for entry in MAP:
@@ -149,7 +150,7 @@ def test_every_case_reading_agrees_with_the_evidence_map():
 
 
 def test_case_texts_use_the_maps_words_not_significance():
-    from widgets.evidence.model import VERDICTS
+    from widgets.evidence.verdicts import VERDICTS
 
     old_words = ("favours MISS", "favours the comparator", "no clear difference")
     for cond in conditions().values():

@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from widgets.case.model import case_run, key_lines
+from widgets.case.model import case_run
 from widgets.case.quiz import answer_key_strings, quiz_items
+from widgets.quiz.types import key_lines
 
 
 def _traits_text(widgets) -> str:

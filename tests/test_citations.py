@@ -32,7 +32,7 @@ _BRACKETED = re.compile(r"\[")
 _LESSON_REFERENCE_MODULES = (
     "widgets.anatomy.tables", "widgets.conditions.model", "widgets.techniques.model",
     "widgets.imaging.navigation",
-    "widgets.evidence.model",
+    "widgets.evidence.tables",
 )
 
 

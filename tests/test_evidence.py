@@ -8,7 +8,7 @@ import pytest
 
 from widgets.core.data import load_table, references
 from widgets.evidence import meta
-from widgets.evidence import model as ev
+from widgets.evidence.analysis import forest_rows, funnel_lines, meta_analysis, pooled_value, weight_share
 from widgets.evidence.certainty import (
     Threshold,
     absolute_per_100,
@@ -17,6 +17,25 @@ from widgets.evidence.certainty import (
     mcid_threshold,
     read_importance,
 )
+from widgets.evidence.readers import GROUPS, Evidence, is_blinded
+from widgets.evidence.studies import OUTCOMES, arm_flags, reference_estimates, studies
+from widgets.evidence.tables import (
+    assumptions_table,
+    blinding_summary,
+    blinding_table,
+    evidence_map,
+    forest_table,
+    funnel_table,
+    lesson_references,
+    library_check,
+    pooling_by_hand_table,
+    screw_accuracy_table,
+    summary_rows,
+    threshold_table,
+    trial_table,
+    weight_shift_table,
+)
+from widgets.evidence.verdicts import MAP, classify, threshold_of, verdict_order
 
 
 def _row(table: str, **where):
@@ -31,20 +50,20 @@ def _row(table: str, **where):
 
 
 def test_arm_flags_hand_cases():
-    assert ev.arm_flags(300.0, 100.0, 20) == ()
-    assert ev.arm_flags(300.0, None, 20) == ("SD not reported",)
-    assert ev.arm_flags(300.0, 100.0, None) == ("n not reported",)
-    assert ev.arm_flags(300.0, 0.0, 20) == ("SD is zero",)
-    assert ev.arm_flags(None, None, 20) == ("mean not reported", "SD not reported")
+    assert arm_flags(300.0, 100.0, 20) == ()
+    assert arm_flags(300.0, None, 20) == ("SD not reported",)
+    assert arm_flags(300.0, 100.0, None) == ("n not reported",)
+    assert arm_flags(300.0, 0.0, 20) == ("SD is zero",)
+    assert arm_flags(None, None, 20) == ("mean not reported", "SD not reported")
     # SD larger than the mean of a positive quantity: 120 > 100
-    assert ev.arm_flags(100.0, 120.0, 20) == ("SD larger than the mean",)
+    assert arm_flags(100.0, 120.0, 20) == ("SD larger than the mean",)
     # SD/mean 10/200 = 0.05 against others' median 0.3: 0.05 < 0.3 x 0.3 = 0.09 -> flagged
-    flags = ev.arm_flags(200.0, 10.0, 20, reference_cv=0.3, floor_ratio=0.3)
+    flags = arm_flags(200.0, 10.0, 20, reference_cv=0.3, floor_ratio=0.3)
     assert len(flags) == 1 and flags[0].startswith("SD far smaller than in comparable studies")
     assert "0.05" in flags[0] and "0.30" in flags[0]
     # 0.1 is above 0.3 x 0.3 = 0.09 -> not flagged; and no comparison without a reference
-    assert ev.arm_flags(200.0, 20.0, 20, reference_cv=0.3, floor_ratio=0.3) == ()
-    assert ev.arm_flags(200.0, 10.0, 20, reference_cv=None, floor_ratio=0.3) == ()
+    assert arm_flags(200.0, 20.0, 20, reference_cv=0.3, floor_ratio=0.3) == ()
+    assert arm_flags(200.0, 10.0, 20, reference_cv=None, floor_ratio=0.3) == ()
 
 
 @pytest.mark.parametrize(
@@ -55,11 +74,11 @@ def test_arm_flags_hand_cases():
 )
 def test_arm_flags_rejects_bad_input(kwargs, error):
     with pytest.raises(error):
-        ev.arm_flags(**kwargs)
+        arm_flags(**kwargs)
 
 
 def test_blood_loss_rows_are_flagged_as_the_data_warrant():
-    frame = ev.studies("blood_loss").set_index("study")
+    frame = studies("blood_loss").set_index("study")
     # Rahman 2025: SD/mean 10.3/210.5 = 0.049 and 15.7/275.2 = 0.057; the other arms' median SD/mean
     # (Rodriguez-Vela 0.676, 0.337; Wu 0.303, 0.289; Rampersaud has no SD) is (0.337 + 0.303)/2 = 0.32
     # for the MIS arm's comparison set: 0.049 < 0.3 x 0.32 -> both arms flagged.
@@ -78,18 +97,18 @@ def test_the_flag_threshold_is_the_documented_assumption():
 
     a = assumption("spread_cv_floor_ratio")
     assert (a.value, a.unit) == (0.3, "ratio")
-    table = ev.assumptions_table()
+    table = assumptions_table()
     assert table.loc["spread_cv_floor_ratio", "value"] == a.value
 
 
 def test_other_outcomes_flags_and_reasons():
-    los = ev.studies("length_of_stay").set_index("study")
+    los = studies("length_of_stay").set_index("study")
     assert list(los.index[los["default"]]) == ["Rodriguez-Vela 2009", "Wu AM 2018"]
     assert los.loc["Adogwa 2011", "why_not"].startswith("reports medians and IQRs")
     assert los.loc["Serban 2017", "why_not"] == "SD not reported"
-    op = ev.studies("operative_time").set_index("study")
+    op = studies("operative_time").set_index("study")
     assert op.loc["Rahman 2025", "flagged"]  # 8.2/158.5 = 0.052 < 0.3 x 0.2
-    vp = ev.studies("vertebroplasty_pain").set_index("study")
+    vp = studies("vertebroplasty_pain").set_index("study")
     assert list(vp.index[vp["default"]]) == ["Buchbinder 2009 (3 months)", "Kallmes 2009 (1 month)",
                                              "VERTOS IV 2018 (1 month)"]
     assert "binary outcome" in vp.loc["VAPOUR 2016 (14 days)", "why_not"]
@@ -106,35 +125,35 @@ def test_blood_loss_pool_equals_a_pool_of_the_table_values():
     v = [rv.mis_sd**2 / rv.mis_n + rv.open_sd**2 / rv.open_n,
          wu.mis_sd**2 / wu.mis_n + wu.open_sd**2 / wu.open_n]
     for model in ("fixed", "DL", "REML"):
-        a = ev.meta_analysis("blood_loss", "MD", model)
+        a = meta_analysis("blood_loss", "MD", model)
         expected = meta.pool(y, v, model)
         assert a.estimate == pytest.approx(expected.estimate, abs=1e-9)
         assert a.result.i2 == pytest.approx(expected.i2, abs=1e-9)
-    assert ev.pooled_value("blood_loss", "estimate", "fixed") == pytest.approx(-83.7737, abs=1e-4)
-    assert ev.pooled_value("blood_loss", "i2") == pytest.approx(94.19, abs=0.01)
-    assert ev.pooled_value("blood_loss", "k") == 2.0
+    assert pooled_value("blood_loss", "estimate", "fixed") == pytest.approx(-83.7737, abs=1e-4)
+    assert pooled_value("blood_loss", "i2") == pytest.approx(94.19, abs=0.01)
+    assert pooled_value("blood_loss", "k") == 2.0
 
 
 def test_weight_share_of_the_flagged_study_by_hand():
     keys = ("RodriguezVela2009", "Wu2018", "Rahman2025")
     rows = [_row("study_level_blood_loss", source_key=k) for k in keys]
     w = [1 / (r.mis_sd**2 / r.mis_n + r.open_sd**2 / r.open_n) for r in rows]
-    assert ev.weight_share("blood_loss", "Rahman 2025", "fixed", True) == pytest.approx(100 * w[2] / sum(w))
-    assert ev.weight_share("blood_loss", "Rahman 2025") == pytest.approx(77.4, abs=0.1)
-    table = ev.weight_shift_table("blood_loss")
+    assert weight_share("blood_loss", "Rahman 2025", "fixed", True) == pytest.approx(100 * w[2] / sum(w))
+    assert weight_share("blood_loss", "Rahman 2025") == pytest.approx(77.4, abs=0.1)
+    table = weight_shift_table("blood_loss")
     assert table.loc["weight of Rahman 2025 (%)", "with the flagged studies"] == round(100 * w[2] / sum(w), 1)
     assert table.loc["weight of Rahman 2025 (%)", "without the flagged studies"] == "—"
 
 
 def test_pooling_by_hand_table_matches_the_formulas():
-    table = ev.pooling_by_hand_table("blood_loss")
+    table = pooling_by_hand_table("blood_loss")
     assert table.loc["Rodriguez-Vela 2009", "y = MIS − open (mL)"] == -439.0
     assert table.loc["Rodriguez-Vela 2009", "v = SD₁²/n₁ + SD₂²/n₂"] == round(215**2 / 15 + 255**2 / 15, 2)
     assert table.loc["fixed-effect pool: Σw·y / Σw", "y = MIS − open (mL)"] == -83.8
 
 
 def test_binary_counts_are_read_from_the_printed_text():
-    frame = ev.studies("complications").set_index("source_key")
+    frame = studies("complications").set_index("source_key")
     # outcomes_mis_vs_open: Rampersaud "complications 4/37" vs "complications 12/41";
     # Int J Spine Surg 2021 "complications 9/69 (13%)" vs "complications 9/76 (11.8%)"
     for key, counts in (("Rampersaud2011", (4, 37, 12, 41)), ("IntJSpineSurg2021", (9, 69, 9, 76))):
@@ -143,7 +162,7 @@ def test_binary_counts_are_read_from_the_printed_text():
         row = _row("outcomes_mis_vs_open", source_key=key)
         assert f"complications {counts[0]}/{counts[1]}" in row["mis_value_text"]
         assert f"complications {counts[2]}/{counts[3]}" in row["open_value_text"]
-    a = ev.meta_analysis("complications", "OR", "fixed")
+    a = meta_analysis("complications", "OR", "fixed")
     y, v = meta.log_odds_ratio([9, 4], [69, 37], [9, 12], [76, 41])
     assert a.result.estimate == pytest.approx(meta.pool(y, v, "fixed").estimate)
 
@@ -152,10 +171,10 @@ def test_screw_accuracy_pool_and_table():
     table = load_table("study_level_screw_accuracy")
     free = table[table["technique"] == "freehand"]
     y, v = meta.logit_proportion(free["accuracy_pct"] / 100, free["screws"])
-    a = ev.meta_analysis("screw_accuracy_freehand")
+    a = meta_analysis("screw_accuracy_freehand")
     assert a.result.estimate == pytest.approx(meta.pool(y, v, "REML").estimate)
     assert a.estimate == pytest.approx(100 / (1 + math.exp(-a.result.estimate)))
-    summary = ev.screw_accuracy_table()
+    summary = screw_accuracy_table()
     assert summary.loc["freehand", "studies"] == len(free)
     assert summary.loc["fluoroscopy-assisted", "lowest"] == "Kuntz 2004"
     assert float(summary.loc["freehand", "I² (%)"]) > 90  # heterogeneous definitions of accuracy
@@ -168,25 +187,25 @@ def test_vertebroplasty_pool_of_published_differences():
             _row("study_level_vertebroplasty_vs_sham", source_key="Firanescu2018", timepoint="1 month")]
     y, v = meta.from_confidence_interval([r.between_group_difference for r in rows],
                                          [r.ci_low for r in rows], [r.ci_high for r in rows])
-    a = ev.meta_analysis("vertebroplasty_pain")
+    a = meta_analysis("vertebroplasty_pain")
     assert a.estimate == pytest.approx(meta.pool(y, v, "REML").estimate)
     assert a.pi_low is not None  # three studies: a prediction interval exists
 
 
 def test_reference_estimates_are_the_published_rows_never_pooled():
-    refs = ev.reference_estimates("blood_loss").set_index("source_key")
+    refs = reference_estimates("blood_loss").set_index("source_key")
     assert set(refs.index) == {"Sun2013ChinMedJ", "Li2018JOSR", "Xie2016ChinMedJ", "Park2018YonseiMedJ",
                                "Zhai2024ExpTherMed"}
     park = _row("outcomes_mis_vs_open", source_key="Park2018YonseiMedJ", outcome="estimated blood loss")
     assert (refs.loc["Park2018YonseiMedJ", "estimate"], refs.loc["Park2018YonseiMedJ", "ci_low"]) == \
         (park.pooled_difference, park.ci_low)
     assert math.isnan(refs.loc["Zhai2024ExpTherMed", "estimate"])  # CI only: no midpoint invented
-    assert ev.reference_estimates("blood_loss", "SMD").empty  # published differences are in mL
-    assert list(ev.reference_estimates("complications", "RR")["source_key"]) == ["Xie2016ChinMedJ",
+    assert reference_estimates("blood_loss", "SMD").empty  # published differences are in mL
+    assert list(reference_estimates("complications", "RR")["source_key"]) == ["Xie2016ChinMedJ",
                                                                                   "Qu2015EurSpineJ"]
     # the pool of the two studies does not move when a reference line is shown
-    a = ev.meta_analysis("blood_loss")
-    rows = ev.forest_rows(a)
+    a = meta_analysis("blood_loss")
+    rows = forest_rows(a)
     assert [r["kind"] for r in rows].count("reference") == 4
     assert [r["kind"] for r in rows].count("reference-ci") == 1
     assert a.result.k == 2
@@ -210,24 +229,24 @@ def test_reference_estimates_are_the_published_rows_never_pooled():
 )
 def test_meta_analysis_rejects_bad_choices(kwargs, error, message):
     with pytest.raises(error, match=message):
-        ev.meta_analysis(**kwargs)
+        meta_analysis(**kwargs)
 
 
 def test_undefined_quantities_are_refused():
     with pytest.raises(ValueError, match="pi_low is undefined"):
-        ev.pooled_value("blood_loss", "pi_low")
+        pooled_value("blood_loss", "pi_low")
     with pytest.raises(ValueError, match="unknown quantity"):
-        ev.pooled_value("blood_loss", "median")
+        pooled_value("blood_loss", "median")
     with pytest.raises(ValueError, match="not in the pool"):
-        ev.weight_share("blood_loss", "Rahman 2025", include_flagged=False)
+        weight_share("blood_loss", "Rahman 2025", include_flagged=False)
 
 
 def test_forest_and_funnel_tables_hold_the_figure_data():
-    forest = ev.forest_table("vertebroplasty_pain")
+    forest = forest_table("vertebroplasty_pain")
     assert forest.loc["Buchbinder 2009 (3 months)", "estimate"] == "0.60"
     assert forest.loc["Buchbinder 2009 (3 months)", "95% interval"] == "-0.70 to 1.80"  # as published
     assert forest.loc["VERTOS IV 2018 (3 months) (left out)", "weight (%)"] == ""
-    funnel = ev.funnel_table("screw_accuracy_freehand")
+    funnel = funnel_table("screw_accuracy_freehand")
     # (logit(p) - pooled) / SE: Parker 2011 (98.3% of 6816 screws) lies far outside, Schizas 2007 inside
     assert funnel.loc["Parker 2011", "outside the pseudo limits"] == "yes"
     assert funnel.loc["Schizas 2007", "outside the pseudo limits"] == "no"
@@ -235,24 +254,24 @@ def test_forest_and_funnel_tables_hold_the_figure_data():
 
 
 def test_summary_rows_and_library_check():
-    rows = {r["quantity"]: r["value"] for r in ev.meta_analysis("blood_loss").summary_rows()}
+    rows = {r["quantity"]: r["value"] for r in summary_rows(meta_analysis("blood_loss"))}
     assert rows["studies pooled"] == "2"
     assert rows["95% prediction interval (a new study)"].startswith("not defined with fewer than 3")
     assert rows["I² (share of variation beyond chance)"] == "94.2%"
-    one = {r["quantity"]: r["value"] for r in ev.meta_analysis("fluoroscopy_time").summary_rows()}
+    one = {r["quantity"]: r["value"] for r in summary_rows(meta_analysis("fluoroscopy_time"))}
     assert one["heterogeneity"] == "one study: nothing to compare"
-    check = ev.library_check("blood_loss")
+    check = library_check("blood_loss")
     assert set(check["agree to 1e-6"]) == {"yes", "—"}
 
 
 def test_every_outcome_pools_under_every_measure_and_model():
-    for key, o in ev.OUTCOMES.items():
+    for key, o in OUTCOMES.items():
         for measure in o.measures:
             for model in ("fixed", "DL", "REML"):
-                a = ev.meta_analysis(key, measure, model)
+                a = meta_analysis(key, measure, model)
                 assert a.result.k >= 1 and math.isfinite(a.estimate)
-                assert len(ev.forest_rows(a)) >= a.result.k + 1
-                lines = ev.funnel_lines(a)
+                assert len(forest_rows(a)) >= a.result.k + 1
+                lines = funnel_lines(a)
                 assert len(lines["low"]) == len(lines["se"]) and lines["se"][0] == 0.0
 
 
@@ -260,16 +279,16 @@ def test_every_outcome_pools_under_every_measure_and_model():
 
 
 def test_blinding_is_read_from_the_design_text():
-    assert ev.is_blinded("sham procedure; participants and assessors blinded") is True
-    assert ev.is_blinded("no sham; non-surgical management control; multicentre RCT (open)") is False
-    assert ev.is_blinded("no masking possible (stated); open-label multicentre RCT") is False
-    assert ev.is_blinded("not stated in abstract") is None
+    assert is_blinded("sham procedure; participants and assessors blinded") is True
+    assert is_blinded("no sham; non-surgical management control; multicentre RCT (open)") is False
+    assert is_blinded("no masking possible (stated); open-label multicentre RCT") is False
+    assert is_blinded("not stated in abstract") is None
     with pytest.raises(TypeError):
-        ev.is_blinded(None)
+        is_blinded(None)
 
 
 def test_blinding_table_counts_come_from_the_trials_table():
-    table = ev.blinding_table()
+    table = blinding_table()
     assert set(table["source"]) == {"Buchbinder2009", "Kallmes2009", "Wardlaw2009", "Klazen2010", "VAPOUR",
                                     "Firanescu2018"}  # the Cochrane review is not a trial
     by_key = table.set_index("source")
@@ -278,19 +297,19 @@ def test_blinding_table_counts_come_from_the_trials_table():
     assert by_key.loc["Buchbinder2009", "found a benefit"] == "no"
     assert by_key.loc["VAPOUR", "found a benefit"] == "yes"
     assert "secondary-source" in by_key.loc["VAPOUR", "confidence"]
-    summary = ev.blinding_summary()
+    summary = blinding_summary()
     assert summary["number"].tolist() == [4, 2]
     assert summary["found a benefit"].tolist() == [1, 2]
 
 
 def test_trial_table_shows_the_trials_as_published():
-    table = ev.trial_table().set_index("source")
+    table = trial_table().set_index("source")
     assert list(table.index) == ["Arts2009JAMA", "Ruetten2008Spine", "Gadjradj2022BMJ"]
     arts = _row("trials", source_key="Arts2009JAMA")
     assert table.loc["Arts2009JAMA", "between-group result"] == (
         f"{arts.between_group_effect:g} (95% CI {arts.ci_low:g} to {arts.ci_high:g})")
     with pytest.raises(ValueError, match="no trials"):
-        ev.trial_table(("knee replacement",))
+        trial_table(("knee replacement",))
 
 
 # ----------------------------------------------------------------------------- verdicts
@@ -340,30 +359,30 @@ EXPECTED_APART = {
 }
 
 
-def _map(group=ev.GROUPS[0]):
-    table = ev.evidence_map(group).reset_index()
+def _map(group=GROUPS[0]):
+    table = evidence_map(group).reset_index()
     return {(r["outcome"], r["comparison"]): r for r in table.to_dict("records")}
 
 
 def test_evidence_map_verdicts_are_regenerated_from_the_data():
     got = {k: (r["verdict"], r["certainty"]) for k, r in _map().items()}
     assert got == EXPECTED_MAP
-    got = {k: (r["verdict"], r["certainty"]) for k, r in _map(ev.GROUPS[1]).items()}
+    got = {k: (r["verdict"], r["certainty"]) for k, r in _map(GROUPS[1]).items()}
     assert got == EXPECTED_APART
-    order = [ev._order(v) for v in ev.evidence_map()["verdict"]]
+    order = [verdict_order(v) for v in evidence_map()["verdict"]]
     assert order == sorted(order)
     refs = references()
-    for group in ev.GROUPS:
-        for cell in ev.evidence_map(group)["sources"]:
+    for group in GROUPS:
+        for cell in evidence_map(group)["sources"]:
             for key in cell.split(", "):
                 assert key.replace(" (secondary source)", "") in refs
 
 
 def test_vertebroplasty_against_sham_is_shown_apart_with_no_important_difference():
     assert not any("sham" in c or "vertebroplasty" in c or "kyphoplasty" in c for _, c in _map())
-    row = _map(ev.GROUPS[1])[("Pain relief", "vertebroplasty vs sham or placebo procedure")]
+    row = _map(GROUPS[1])[("Pain relief", "vertebroplasty vs sham or placebo procedure")]
     assert row["verdict"] == "no important difference"
-    a = ev.meta_analysis("vertebroplasty_pain", "auto", "REML")
+    a = meta_analysis("vertebroplasty_pain", "auto", "REML")
     mcid = load_table("mcid").set_index("instrument").loc["VAS pain", "mcid"] / 10
     assert -mcid < a.ci_low and a.ci_high < mcid  # the pooled CI lies inside the cited MCID
     assert f"±{mcid:g}" in row["why this verdict"] or f"±{mcid:g}" in row["each source against it"]
@@ -398,7 +417,7 @@ def test_significant_differences_below_the_mcid_are_not_wins_or_losses():
     odi = rows[("Disability (ODI)", "MIS vs open lumbar fusion")]
     assert ("Xie 2016 Chin Med J MA: inconclusive (no 95% CI printed; its point estimate (-1.57) lies"
             " within ±10)") in odi["each source against it"]
-    assert "win" not in " ".join(ev.evidence_map()["verdict"])
+    assert "win" not in " ".join(evidence_map()["verdict"])
 
 
 def test_dasenbrock_durotomy_shows_the_absolute_difference_and_no_verdict_without_a_ci():
@@ -411,20 +430,20 @@ def test_dasenbrock_durotomy_shows_the_absolute_difference_and_no_verdict_withou
 
 
 def test_every_verdict_carries_its_reasons():
-    for group in ev.GROUPS[:2]:
-        for r in ev.evidence_map(group).to_dict("records"):
+    for group in GROUPS[:2]:
+        for r in evidence_map(group).to_dict("records"):
             assert r["why this verdict"] and r["why this certainty"]
             assert r["certainty"] in ("very low", "low", "moderate", "high")
 
 
 def test_evidence_map_rejects_an_unknown_group():
     with pytest.raises(ValueError, match="unknown group"):
-        ev.evidence_map("MISS vs sham")
+        evidence_map("MISS vs sham")
 
 
 def _e(favours, key="K1", randomised=False, low=None, high=None, est=None, blinded=False, weak=False,
        patients=500, better="lower"):
-    return ev.Evidence(source_key=key, label=key, printed="", estimate=est, ci_low=low, ci_high=high,
+    return Evidence(source_key=key, label=key, printed="", estimate=est, ci_low=low, ci_high=high,
                        ratio=False, significant=favours != "neither", favours=favours, randomised=randomised,
                        unblinded=not blinded, weak=weak, confidence="read-directly", has_ci=low is not None,
                        blinded=blinded, patients=patients, diff_low=low, diff_high=high, diff_estimate=est,
@@ -433,32 +452,32 @@ def _e(favours, key="K1", randomised=False, low=None, high=None, est=None, blind
 
 def test_classify_rule_by_hand():
     t = Threshold(10, "points", "assumption", "x")
-    v = ev.classify([_e("MIS", randomised=True, low=-30, high=-12)], threshold=t)
+    v = classify([_e("MIS", randomised=True, low=-30, high=-12)], threshold=t)
     assert (v.verdict, v.certainty) == ("MISS better: important difference", "high")
-    v = ev.classify([_e("open", low=12, high=30)], threshold=t)
+    v = classify([_e("open", low=12, high=30)], threshold=t)
     assert (v.verdict, v.certainty) == ("MISS worse: important difference", "low")
-    v = ev.classify([_e("MIS", randomised=True, low=-8, high=-1)], threshold=t)  # significant, not important
+    v = classify([_e("MIS", randomised=True, low=-8, high=-1)], threshold=t)  # significant, not important
     assert (v.verdict, v.certainty) == ("no important difference", "high")
-    v = ev.classify([_e("MIS", randomised=True, low=-15, high=-2)], threshold=t)  # crosses the MCID
+    v = classify([_e("MIS", randomised=True, low=-15, high=-2)], threshold=t)  # crosses the MCID
     assert (v.verdict, v.certainty) == ("inconclusive", "moderate")
     assert "imprecision" in v.why_certainty
-    v = ev.classify([_e("MIS", randomised=True, est=-20)], threshold=t)  # no CI: cannot decide
+    v = classify([_e("MIS", randomised=True, est=-20)], threshold=t)  # no CI: cannot decide
     assert v.verdict == "inconclusive" and "no 95% CI printed" in v.readings[0]
     # a patient-rated outcome from unblinded trials loses a level; a sham-controlled one does not
-    unblinded = ev.classify([_e("neither", randomised=True, low=-2, high=2)], True, t)
-    blinded = ev.classify([_e("neither", randomised=True, low=-2, high=2, blinded=True)], True, t)
+    unblinded = classify([_e("neither", randomised=True, low=-2, high=2)], True, t)
+    blinded = classify([_e("neither", randomised=True, low=-2, high=2, blinded=True)], True, t)
     assert (unblinded.certainty, blinded.certainty) == ("moderate", "high")
     # randomised plus observational rows: starts low (one RCT row does not lift the pool)
-    v = ev.classify([_e("MIS", randomised=True, low=-30, high=-12), _e("MIS", "K2", low=-40, high=-20)],
+    v = classify([_e("MIS", randomised=True, low=-30, high=-12), _e("MIS", "K2", low=-40, high=-20)],
                     threshold=t)
     assert v.certainty == "low"
     # sources that disagree on importance: inconclusive, and the reason names them
-    v = ev.classify([_e("MIS", low=-30, high=-12), _e("neither", "K2", low=-3, high=3)], threshold=t)
+    v = classify([_e("MIS", low=-30, high=-12), _e("neither", "K2", low=-3, high=3)], threshold=t)
     assert v.verdict == "inconclusive" and v.why_verdict.startswith("sources differ")
-    assert ev.classify([_e("MIS", weak=True, low=-30, high=-12)], threshold=t).certainty == "very low"
-    assert ev.classify([_e("MIS", low=-30, high=-12, patients=50)], threshold=t).certainty == "very low"
-    assert ev.classify([_e("MIS", low=-30, high=-12)], threshold=None).verdict == "importance not judged"
-    assert ev.classify([_e("MIS")], comparison=False).verdict == "not a comparison"
+    assert classify([_e("MIS", weak=True, low=-30, high=-12)], threshold=t).certainty == "very low"
+    assert classify([_e("MIS", low=-30, high=-12, patients=50)], threshold=t).certainty == "very low"
+    assert classify([_e("MIS", low=-30, high=-12)], threshold=None).verdict == "importance not judged"
+    assert classify([_e("MIS")], comparison=False).verdict == "not a comparison"
 
 
 # ----------------------------------------------------------------------------- the certainty module
@@ -509,8 +528,8 @@ def test_thresholds_come_from_the_mcid_table_or_labelled_assumptions():
     assert assumed_threshold("important_blood_loss_difference").basis == "assumption"
     with pytest.raises(ValueError, match="no MCID for instrument 'SF-36'"):
         mcid_threshold("SF-36")
-    for entry in ev.MAP:
-        t = ev.threshold_of(entry)
+    for entry in MAP:
+        t = threshold_of(entry)
         if t is not None:
             assert t.describe().startswith(("MCID of the", "assumed smallest difference"))
 
@@ -530,7 +549,7 @@ def test_every_mcid_is_quoted_from_its_source():
 
 
 def test_references_cover_what_the_lesson_shows():
-    keys = ev.lesson_references()
+    keys = lesson_references()
     refs = references()
     assert all(k in refs for k in keys)
     for needed in ("RodriguezVela2009", "Wu2018", "Rahman2025", "Buchbinder2009", "Kallmes2009",
@@ -542,13 +561,13 @@ def test_references_cover_what_the_lesson_shows():
 
 
 def test_threshold_table_says_what_each_threshold_rests_on():
-    table = ev.threshold_table()
+    table = threshold_table()
     assert table.loc["ODI, 10 points (0-100)", "basis"] == "MCID"
     assert "Ostelo2008Spine" in table.loc["ODI, 10 points (0-100)", "what it rests on"]
     blood = table.loc["important_blood_loss_difference, 100 mL"]
     assert blood["basis"] == "assumption" and "teaching assumption" in blood["what it rests on"]
     assert "Blood loss (MIS-TLIF vs open TLIF)" in blood["outcomes judged with it"]
     judged = "; ".join(table["outcomes judged with it"])
-    for entry in ev.MAP:
+    for entry in MAP:
         if entry.threshold is not None:
             assert f"{entry.outcome} ({entry.comparison})" in judged

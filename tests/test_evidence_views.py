@@ -7,7 +7,10 @@ import pytest
 
 from widgets.core.params import ParameterError
 from widgets.evidence import learning_curve as lc
-from widgets.evidence import model as ev
+from widgets.evidence.analysis import meta_analysis, pooled_value, weight_share
+from widgets.evidence.readers import GROUPS
+from widgets.evidence.studies import OUTCOMES
+from widgets.evidence.tables import evidence_map
 from widgets.evidence.view import (
     LearningCurveExplorer,
     MetaExplorer,
@@ -20,7 +23,7 @@ from widgets.lessons.spec_05_evidence import OUTCOME_CHOICES
 
 def test_meta_explorer_shows_the_default_pool():
     ex = MetaExplorer()
-    a = ev.meta_analysis("blood_loss")
+    a = meta_analysis("blood_loss")
     assert f"{a.estimate:.1f} mL" in ex.results.value
     assert "Pooled result (data table behind the figures)" in ex.results.value
     assert [c.study for c in ex.checks if c.value] == ["Rodriguez-Vela 2009", "Wu AM 2018"]
@@ -49,10 +52,10 @@ def test_every_control_moves_the_result():
 
 def test_explorer_handles_every_outcome_and_student_mistakes():
     ex = MetaExplorer()
-    for key in ev.OUTCOMES:
+    for key in OUTCOMES:
         ex.outcome.value = key
         assert ex.status.value == "", key
-        assert ex.measure.value == ev.OUTCOMES[key].measures[0]
+        assert ex.measure.value == OUTCOMES[key].measures[0]
     ex.outcome.value = "vertebroplasty_pain"
     next(c for c in ex.checks if c.study == "VERTOS IV 2018 (3 months)").value = True
     assert "included twice" in ex.status.value
@@ -95,7 +98,7 @@ def test_learning_curve_explorer():
 
 def test_parameter_spec_matches_the_models():
     spec = get_spec("05-evidence")
-    assert OUTCOME_CHOICES == tuple(ev.OUTCOMES)
+    assert OUTCOME_CHOICES == tuple(OUTCOMES)
     assert spec.defaults()["curve_shape"] in lc.SHAPES
     assert spec.validate({"outcome": "complications", "measure": "RR"}, partial=True)["measure"] == "RR"
     message = "parameter 'measure': measure 'OR' does not apply to 'blood_loss'"
@@ -113,12 +116,12 @@ def test_quiz_items_use_the_lesson_functions():
     items = {i.id: i for i in bank.items}
     assert len(items) >= 8
     assert lint_items(bank.items) == []
-    assert items["ev-i2-two-studies"].key == pytest.approx(ev.pooled_value("blood_loss", "i2"))
+    assert items["ev-i2-two-studies"].key == pytest.approx(pooled_value("blood_loss", "i2"))
     assert items["ev-flag-small-sd"].values["share_w"].value == pytest.approx(
-        ev.weight_share("blood_loss", "Rahman 2025"))
+        weight_share("blood_loss", "Rahman 2025"))
     assert items["ev-cusum-constructed"].key == lc.constructed_change_point() == 25
     # the keys agree with the generated evidence map (importance and certainty)
-    table = ev.evidence_map().reset_index().set_index(["outcome", "comparison"])
+    table = evidence_map().reset_index().set_index(["outcome", "comparison"])
     blood = table.loc[("Blood loss", "MIS-TLIF vs open TLIF")]
     assert (blood["verdict"], blood["certainty"]) == ("MISS better: important difference", "low")
     assert items["ev-map-strong-loss"].answer == "a"  # less bleeding that matters, non-randomised
@@ -148,7 +151,7 @@ def test_topic_bank_keys_agree_with_the_evidence_map():
 
     items = {i.id: i for name in ("evidence-mis-tlif", "evidence-vertebroplasty", "evidence-discectomy")
              for i in load_bank(questions_dir() / f"{name}.yaml").items}
-    table = ev.evidence_map().reset_index().set_index(["outcome", "comparison"])
+    table = evidence_map().reset_index().set_index(["outcome", "comparison"])
     choice = {"MISS better: important difference": "mis", "no important difference": "none",
               "MISS worse: important difference": "open", "inconclusive": "unclear"}
     expected = {
@@ -158,7 +161,7 @@ def test_topic_bank_keys_agree_with_the_evidence_map():
         "revision": choice[table.loc[("Revision or reoperation", "MIS vs open lumbar fusion"), "verdict"]],
     }
     assert items["tlif-wins-ties-loses"].answer == expected
-    sham = ev.evidence_map(ev.GROUPS[1]).loc["Pain relief", "verdict"]
+    sham = evidence_map(GROUPS[1]).loc["Pain relief", "verdict"]
     assert sham == "no important difference" and items["vp-vertos4-important-difference"].answer == "a"
     dura = table.loc[("Incidental durotomy", "tubular vs open discectomy"), "verdict"]
     assert dura == "inconclusive"

@@ -78,7 +78,7 @@ def test_the_view_shows_restored_answers_in_its_controls(store_dir):
     before.answer(first.answer)
     view = QuizView([first, second], mode="exam", seed=1, store=ProgressStore("s1"))
     shown = view.question(at)
-    assert shown.radio.value == first.answer
+    assert shown.inputs.radio.value == first.answer
     assert "restored" in shown.feedback.value and "1 restored" in view.summary.value
 
 

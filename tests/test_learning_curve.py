@@ -7,6 +7,7 @@ import pytest
 
 from widgets.core.data import DataError, load_table
 from widgets.evidence import learning_curve as lc
+from widgets.evidence.tables import change_point_spread_table, cusum_summary, plateau_table
 
 
 def test_published_figures_are_read_from_the_table():
@@ -75,7 +76,7 @@ def test_change_point_spread_centres_on_the_published_plateau():
     assert spread["p5"] < 25 <= spread["p95"]
     assert spread == lc.change_point_spread(curve, "step", n_surgeons=200, seed=0)  # seeded
     assert lc.spread_value("median") == 25.0
-    table = lc.change_point_spread_table()
+    table = change_point_spread_table()
     assert table["CUSUM peak without noise"].tolist() == [25, 24]
     with pytest.raises(ValueError, match="quantity must be one of"):
         lc.spread_value("mode")
@@ -83,13 +84,13 @@ def test_change_point_spread_centres_on_the_published_plateau():
 
 def test_cusum_summary_sets_simulated_beside_published():
     curve = lc.published_curve()
-    rows = lc.cusum_summary(curve, lc.simulate_series(curve, noise=False))
+    rows = cusum_summary(curve, lc.simulate_series(curve, noise=False))
     assert rows[0]["simulated"] == "25" and rows[0]["published"] == "plateau after 25 cases"
     assert rows[1]["simulated"] == "66.0" and rows[1]["published"] == "66 (SD 11.37)"
 
 
 def test_plateau_table_lists_the_published_figures():
-    table = lc.plateau_table().reset_index()
+    table = plateau_table().reset_index()
     by_source = table.groupby("source")["cases to plateau"].apply(list).to_dict()
     assert by_source["PETLDLearningCurve"] == ["25"]
     assert sorted(by_source["Kumar2019IntJSpineSurg"]) == ["38", "43", "51"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from widgets.quiz import units
-from widgets.quiz.grading import grade, grade_numeric, normalise_numeric
+from widgets.quiz.grading import grade
 from widgets.quiz.items import Item, Option
+from widgets.quiz.types.numeric import grade as grade_numeric
+from widgets.quiz.types.numeric import normalise as normalise_numeric
 
 
 def _item(**kw) -> Item:

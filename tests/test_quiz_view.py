@@ -7,6 +7,7 @@ import json
 import ipywidgets as ipw
 import pytest
 
+from widgets.quiz import types
 from widgets.quiz.items import get_item, items_for_lesson
 from widgets.quiz.session import QuizSession, option_order
 from widgets.quiz.store import ENV_VAR, ProgressStore
@@ -52,7 +53,7 @@ def test_same_seed_same_order_of_questions_and_options():
     assert [i.id for i in other.session.items] != [i.id for i in a.session.items]
     first = a.question(0)
     if first.item.type == "single":
-        assert first.radio.options == b.question(0).radio.options
+        assert first.inputs.radio.options == b.question(0).inputs.radio.options
 
 
 def test_number_options_are_in_ascending_order_and_steps_never_in_the_right_order():
@@ -121,12 +122,7 @@ def test_exam_mode_never_puts_the_key_in_widget_state(store):
     assert [k for k in keys if k in _states(view)] == []   # before the learner types them
     for k, item in enumerate(view.session.items):   # answer everything, right or wrong
         view.nav.value = k
-        if item.type == "single":
-            view.answer(item.answer)
-        elif item.type == "multiple":
-            view.answer(list(item.answer))
-        elif item.type == "numeric":
-            view.answer((item.key, item.unit))
+        view.answer(types.of(item.type).correct_response(item))
     assert leaked() == []
     drafts = store.records()                       # each saved answer is on disk at once,
     assert {r["mode"] for r in drafts} == {"draft"}   # as a draft: no verdict is given

@@ -14,17 +14,11 @@ from widgets.access.corridor import compare_corridors, ratio_text, tube_diameter
 from widgets.core.assumptions import assumption
 from widgets.core.data import cite
 from widgets.core.figures import Figure
-from widgets.core.view import MISS_STYLE, OKABE_ITO, OPEN_STYLE, guarded, plot_template, table_html
+from widgets.core.view import MISS_STYLE, OKABE_ITO, OPEN_STYLE, TopicView, plot_template, table_html
 
 __all__ = ["ComparatorView", "CorridorExplorer"]
 
 _INITIAL = {"description_width": "initial"}
-
-
-def _status_setter(widget: ipw.HTML):
-    def set_status(text: str) -> None:
-        widget.value = f'<p role="alert">{html.escape(text)}</p>'
-    return set_status
 
 
 def _circle(d: float, n: int = 73) -> tuple[list[float], list[float]]:
@@ -38,7 +32,7 @@ def _rectangle(length: float, width: float) -> tuple[list[float], list[float]]:
     return [-x, x, x, -x, -x], [-y, -y, y, y, -y]
 
 
-class CorridorExplorer:
+class CorridorExplorer(TopicView):
     """Tube size, depth and open retraction width in; corridors, table and plan view out.
 
     The plan view shows the open wound twice: its opening at the skin, which
@@ -48,6 +42,7 @@ class CorridorExplorer:
 
     def __init__(self, tube_diameter_mm: int = 16, depth_mm: float = 50.0,
                  retraction_width_mm: float = 40.0):
+        super().__init__()
         tubes = tube_diameters()
         depth = assumption("skin_to_lamina_depth")
         width = assumption("open_retraction_width")
@@ -71,7 +66,6 @@ class CorridorExplorer:
         )
         self.table = ipw.HTML()
         self.summary = ipw.HTML()
-        self.status = ipw.HTML()
         self.figure = Figure(
             data=[
                 go.Scatter(name="open wound at the skin (plan view)", mode="lines",
@@ -92,13 +86,8 @@ class CorridorExplorer:
                 legend={"orientation": "h", "y": -0.2},
             ),
         )
-        self._update = guarded(self._set_status)(self._update_unguarded)
-        for control in (self.tube, self.depth, self.width):
-            control.observe(self._update, names="value")
+        self._update = self.observe([self.tube, self.depth, self.width], self._update_unguarded)
         self._update()
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{text}</p>'
 
     def results(self):
         """Return the (tubular, open) corridors for the current controls."""
@@ -118,7 +107,7 @@ class CorridorExplorer:
             "Corridors for the current choices (data table behind the figure)",
         )
         self.summary.value = f"<p>{ratio_text(tube, open_)}</p>"
-        self.status.value = ""
+        self.clear_status()
 
     def sources_html(self) -> str:
         """Return the citations behind the cited inputs."""
@@ -140,7 +129,7 @@ def _tube_label(value: float, confidence: str) -> str:
     return f"{value:g} mm (upper end of a range; {confidence})"
 
 
-class ComparatorView:
+class ComparatorView(TopicView):
     """Procedure, level, tube and depth in; incisions, window and corridor of MISS and open out."""
 
     _METRICS = (("incision_total_mm", "Skin incision, total (mm)"),
@@ -149,6 +138,7 @@ class ComparatorView:
 
     def __init__(self, procedure: str = "tlif", level: str = "L4-L5", tube_diameter_mm: int = 18,
                  depth_mm: float = 50.0):
+        super().__init__()
         depth = assumption("skin_to_lamina_depth")
         self.procedure = ipw.Dropdown(options=[(PROCEDURE_LABELS[p], p) for p in PROCEDURES],
                                       value=procedure, description="Procedure", style=_INITIAL,
@@ -164,7 +154,6 @@ class ComparatorView:
         self.summary = ipw.HTML()
         self.table = ipw.HTML()
         self.inputs = ipw.HTML()
-        self.status = ipw.HTML()
         fig = make_subplots(rows=1, cols=3, subplot_titles=[t for _, t in self._METRICS],
                             horizontal_spacing=0.12)
         styles = (MISS_STYLE, OPEN_STYLE)
@@ -179,9 +168,8 @@ class ComparatorView:
                 row=1, col=col)
         fig.update_layout(height=380, width=760, template=plot_template(), bargap=0.35, margin={"t": 90})
         self.figure = Figure(fig)
-        self._update = guarded(_status_setter(self.status))(self._update_unguarded)
-        for control in (self.procedure, self.level, self.tube, self.depth):
-            control.observe(self._update, names="value")
+        controls = [self.procedure, self.level, self.tube, self.depth]
+        self._update = self.observe(controls, self._update_unguarded)
         self._update()
 
     def result(self):
@@ -205,7 +193,7 @@ class ComparatorView:
             f"MISS and open access at {c.level} (data table behind the figure)")
         rows = input_rows(c.procedure, c.level, c.tube_diameter_mm, c.depth_mm)
         self.inputs.value = table_html(rows, "Where each input comes from: cited, derived or assumption")
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""

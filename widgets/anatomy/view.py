@@ -30,7 +30,7 @@ from widgets.anatomy.transpsoas import lateral_outline, plexus_levels
 from widgets.anatomy.vertebra import GROUPS, Part
 from widgets.core.assumptions import assumption
 from widgets.core.figures import Figure
-from widgets.core.view import DASHES, OKABE_ITO, guarded, plot_template, table_html
+from widgets.core.view import DASHES, OKABE_ITO, TopicView, plot_template, table_html
 
 __all__ = [
     "AnatomyExplorer",
@@ -159,7 +159,7 @@ def _scene(camera: dict[str, dict[str, float]]) -> dict[str, object]:
             "zaxis": {**axis, "title": "z (mm), up"}}
 
 
-class AnatomyExplorer:
+class AnatomyExplorer(TopicView):
     """Level, part, pedicle series and population spread in; two 3-D views and a table out.
 
     Left: one vertebra (with its disc below, its foramina and nerves) in its own
@@ -169,6 +169,7 @@ class AnatomyExplorer:
 
     def __init__(self, level: str = "L4", part: str = "pedicles",
                  series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0):
+        super().__init__()
         series_options = []
         rows = pedicle_width_rows()
         for key in complete_pedicle_series():
@@ -188,7 +189,6 @@ class AnatomyExplorer:
                                       continuous_update=False, readout_format="+.1f")
         self.table = ipw.HTML()
         self.notes = ipw.HTML()
-        self.status = ipw.HTML()
         self.vertebra_fig = Figure(
             data=[go.Mesh3d(name=layer, flatshading=True, lighting=_LIGHTING, showlegend=False,
                             hovertemplate="%{hovertext}<extra></extra>", **_LAYER_STYLE[layer])
@@ -211,13 +211,8 @@ class AnatomyExplorer:
         )
         self._spine_key: tuple[str, float] | None = None
         self._cache: dict[tuple[str, float, str, str], dict[str, object]] = {}
-        self._update = guarded(self._set_status)(self._update_unguarded)
-        for control in (self.level, self.part, self.series, self.spread):
-            control.observe(self._update, names="value")
+        self._update = self.observe([self.level, self.part, self.series, self.spread], self._update_unguarded)
         self._update()
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{text}</p>'
 
     def title(self) -> str:
         """Return the 3-D figure's title for the current controls (it names the level)."""
@@ -271,7 +266,7 @@ class AnatomyExplorer:
         if not arrays["found"]:
             notes.append(f"<li>There is no {part} at {level} in this model.</li>")
         self.notes.value = f"<ul>{''.join(notes)}</ul>" if notes else ""
-        self.status.value = ""
+        self.clear_status()
 
     def _table_html(self, level: str, part: str, spine) -> str:
         dims = level_dimensions(level, self.series.value, self.spread.value)
@@ -357,18 +352,13 @@ def _circle(centre: np.ndarray, d: float, n: int = 61) -> tuple[np.ndarray, np.n
     return centre[0] + d / 2 * np.cos(t), centre[1] + d / 2 * np.sin(t)
 
 
-class _SegmentView:
+class _SegmentView(TopicView):
     """A view driven by one disc-segment dropdown: errors go to its status line, then re-raise."""
 
     segment: ipw.Dropdown
-    status: ipw.HTML
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{text}</p>'
 
     def _wire(self) -> None:
-        self._update = guarded(self._set_status)(self._update_unguarded)
-        self.segment.observe(self._update, names="value")
+        self._update = self.observe(self.segment, self._update_unguarded)
         self._update()
 
     def _update_unguarded(self, change=None) -> None:  # pragma: no cover - each view overrides
@@ -379,12 +369,12 @@ class KambinExplorer(_SegmentView):
     """Pick a disc: see its working zone to scale, the largest circle inside, and the tools."""
 
     def __init__(self, segment: str = "L4-L5"):
+        super().__init__()
         self.segment = ipw.Dropdown(options=list(DISCS), value=segment,
                                     description="Disc segment",
                                     style={"description_width": "initial"})
         self.tools = instruments()
         self.table = ipw.HTML()
-        self.status = ipw.HTML()
         traces = [
             go.Scatter(name="Kambin's triangle (neural: roots and endplate)", mode="lines", fill="toself",
                        line={"color": OKABE_ITO["black"], "width": 2},
@@ -437,7 +427,7 @@ class KambinExplorer(_SegmentView):
                 "source": t.source_key, "confidence": t.confidence} for t in self.tools]
         self.table.value = (table_html(rows, f"Working zone at {k.segment} (data table)")
                             + table_html(fit, "Cited instrument diameters against it"))
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
@@ -452,6 +442,7 @@ class TranspsoasView(_SegmentView):
 
     def __init__(self, segment: str = "L4-L5", series: str = PEDICLE_SERIES_DEFAULT,
                  spread_sd: float = 0.0):
+        super().__init__()
         self.spine = build_spine(series, spread_sd)
         self.levels = plexus_levels(self.spine)
         options = [p.segment for p in self.levels]
@@ -459,7 +450,6 @@ class TranspsoasView(_SegmentView):
                                     else options[-1], description="Disc segment",
                                     style={"description_width": "initial"})
         self.table = ipw.HTML()
-        self.status = ipw.HTML()
         outline = lateral_outline(self.spine)
         traces = []
         for kind, colour, fill, label in (("bodies", "blue", "rgba(0,114,178,0.15)", "vertebral body"),
@@ -521,7 +511,7 @@ class TranspsoasView(_SegmentView):
 
         self.table.value = table_html(plexus_rows(self.levels, chosen),
                                       "Safe zone per disc, both limits (data table)")
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""

@@ -197,7 +197,7 @@ def _effect(table: str, row: Mapping[str, Any]) -> tuple[str, float | None, str 
 
 def _kind(verdict: str) -> str:
     """Return the kind of a map verdict: one of :data:`READINGS`, ``not judged`` or ``not a comparison``."""
-    from widgets.evidence.model import VERDICTS
+    from widgets.evidence.verdicts import VERDICTS
 
     better, none, inconclusive, worse, not_judged, not_comparison = VERDICTS
     if verdict.endswith(better):
@@ -211,15 +211,16 @@ def _kind(verdict: str) -> str:
 def judge(spec: RowSpec, context: str = "") -> dict[str, str]:
     """Read one cited comparison with the evidence map's rule (lesson 05), as the map would.
 
-    The row becomes a one-source :class:`widgets.evidence.model.MapEntry` and gets
-    its :func:`~widgets.evidence.model.verdict`: importance from where the 95% CI
+    The row becomes a one-source :class:`widgets.evidence.readers.MapEntry` and gets
+    its :func:`~widgets.evidence.verdicts.verdict`: importance from where the 95% CI
     lies against the smallest difference that matters (a cited MCID, or a
     labelled assumption; events as an absolute difference per 100 patients), and
     GRADE-like certainty from the row's design. Statistical significance alone
     decides nothing. Returns the verdict, its kind (:func:`_kind`), the reason,
     the threshold and the certainty, in the map's words.
     """
-    from widgets.evidence.model import MapEntry, Source, classify, evidence_rows, threshold_of
+    from widgets.evidence.readers import MapEntry, Source, evidence_rows
+    from widgets.evidence.verdicts import classify, threshold_of
 
     j = spec.judge
     threshold = list(j.get("threshold") or ())

@@ -25,7 +25,7 @@ from widgets.case.evidence import Evidence, TrialCriteria, evidence, patient_fac
 from widgets.case.patients import CUSTOM, LESSON, PATIENT_FIELDS, Case, Patient, load_case
 from widgets.case.rules import Decision, decide
 
-__all__ = ["CaseRun", "case_run", "key_lines"]
+__all__ = ["CaseRun", "case_run"]
 
 
 @dataclass(frozen=True)
@@ -137,20 +137,3 @@ def case_run(namespace: Mapping[str, Any]) -> CaseRun:
     else:
         values = get_spec(LESSON).validate(dict(namespace), partial=True)
     return CaseRun.from_parameters(values)
-
-
-# --------------------------------------------------------------------------- keys
-
-
-def key_lines(item) -> list[str]:
-    """Return the answer key of an item as the solution version prints it (one line each)."""
-    if item.type == "single":
-        return [f"Key: {item.option(item.answer).text}"]
-    if item.type == "multiple":
-        return [f"Key: {item.option(a).text}" for a in item.answer]
-    if item.type == "numeric":
-        return [f"Key: {item.key:g} {item.unit}"]
-    if item.type == "ordering":
-        return [f"Key, step {i}: {item.option(a).text}" for i, a in enumerate(item.answer, start=1)]
-    return [f"Key: {p.text} → {item.option(item.answer[p.id]).text}" for p in item.prompts]
-

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from widgets.case.evidence import READINGS, Evidence
-from widgets.case.model import CaseRun, key_lines
+from widgets.case.model import CaseRun
 from widgets.case.patients import LESSON
 from widgets.case.rules import applicability
 
@@ -570,6 +570,8 @@ def answer_key_strings(run: CaseRun) -> list[str]:
     the case's tutor notes and discussion points, and the reading and its
     basis for each cited comparison.
     """
+    from widgets.quiz.types import key_lines
+
     out: list[str] = []
     for item in quiz_items(run):
         out += key_lines(item)

@@ -10,6 +10,7 @@ what the solution accepts.
 
 from __future__ import annotations
 
+import functools
 import html
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from widgets.case.evidence import READINGS
 from widgets.case.model import CaseRun
 from widgets.case.patients import LESSON
 from widgets.case.quiz import quiz_items
-from widgets.core.view import guarded, table_html
+from widgets.core.view import TopicView, table_html
 
 __all__ = [
     "ApproachChooser",
@@ -95,21 +96,18 @@ def case_card(run: CaseRun) -> HTML:
     return HTML('<div class="miss-case">' + "".join(parts) + "</div>")
 
 
-class ApproachChooser:
+class ApproachChooser(TopicView):
     """Choose an approach; read what it involves. The solution also says whether it fits the case."""
 
     def __init__(self, run: CaseRun):
+        super().__init__()
         self.run = run
         cond = run.condition
         self.choice = ipw.RadioButtons(
             options=[(a.label, a.id) for a in cond.approaches], value=None,
             description="Your approach", style=_STYLE, layout=ipw.Layout(width="98%"))
         self.about = ipw.HTML("<p>Choose an approach to read what it involves.</p>")
-        self.status = ipw.HTML()
-        self.choice.observe(guarded(self._set_status)(self._update), names="value")
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{_e(text)}</p>'
+        self.observe(self.choice, self._update)
 
     def _update(self, change=None) -> None:
         if self.choice.value is None:
@@ -126,17 +124,18 @@ class ApproachChooser:
             text += ("<p>Write down why you chose it; the tutor discusses the choice in the solution"
                      " version.</p>")
         self.about.value = text
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
         return ipw.VBox([self.choice, self.about, self.status], layout=ipw.Layout(width="720px"))
 
 
-class OutcomePredictor:
+class OutcomePredictor(TopicView):
     """Predict, outcome by outcome, what the evidence shows (the map's rule); then see the cited effects."""
 
     def __init__(self, run: CaseRun):
+        super().__init__()
         self.run = run
         self.rows = [r for r in run.evidence() if r.reading in READINGS]
         comp = run.condition.comparator
@@ -149,11 +148,7 @@ class OutcomePredictor:
         self.compare = ipw.Button(description="Compare with the cited figures", icon="table",
                                   tooltip="Show the cited effect beside each of your predictions")
         self.result = ipw.HTML()
-        self.status = ipw.HTML()
-        self.compare.on_click(guarded(self._set_status)(self._show))
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{_e(text)}</p>'
+        self.on_click(self.compare, self._show)
 
     def table_rows(self) -> list[dict[str, object]]:
         """Return one row per outcome: the prediction beside the cited effect (and the solution's verdict)."""
@@ -182,7 +177,7 @@ class OutcomePredictor:
                    " smallest difference that matters" if not self.run.solution else
                    "Your predictions beside the cited effects and the solution's verdict")
         self.result.value = table_html(self.table_rows(), caption)
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view (a note when the condition has no cited comparison)."""
@@ -245,7 +240,7 @@ def _ordered_items(run: CaseRun):
 
 def quiz_key(run: CaseRun) -> HTML:
     """Return the answer key, in the order the quiz shows it (solution only)."""
-    from widgets.case.model import key_lines
+    from widgets.quiz.types import key_feedback, key_lines
 
     if not run.solution:
         return HTML("<p>The answer key is in the solution version of this notebook.</p>")
@@ -254,15 +249,9 @@ def quiz_key(run: CaseRun) -> HTML:
     for n, item in enumerate(session.items, start=1):
         parts.append(f"<h5>Question {n} ({_e(item.bloom)}, {_e(item.difficulty)})</h5>"
                      f"<p>{_e(item.stem)}</p>")
-        if item.type in ("single", "multiple"):
-            rows = "".join(f"<li>{_e(item.option(i).text)}: <em>{_e(item.option(i).feedback)}</em></li>"
-                           for i in session.options(item.id))
-            parts.append(f"<ul>{rows}</ul>")
-        elif item.type == "matching":
-            rows = "".join(f"<li>{_e(p.text)}: <em>{_e(p.feedback)}</em></li>" for p in item.prompts)
-            parts.append(f"<ul>{rows}</ul>")
-        elif item.type == "numeric":
-            rows = "".join(f"<li>{_e(k)}: <em>{_e(v)}</em></li>" for k, v in item.feedback.items())
+        notes = key_feedback(item, functools.partial(session.options, item.id))
+        if notes is not None:
+            rows = "".join(f"<li>{_e(text)}: <em>{_e(note)}</em></li>" for text, note in notes)
             parts.append(f"<ul>{rows}</ul>")
         parts.append("".join(f"<p><strong>{_e(line)}</strong></p>" for line in key_lines(item)))
         parts.append(f"<p>{_e(item.explanation)}</p><p><small>Source: {_e(item.citation)}</small></p>")
@@ -291,16 +280,14 @@ def hand_in(run: CaseRun):
     target = f"{run.learner}-{LESSON}-progress.jsonl"
     button = ipw.Button(description="Export my answers", icon="download",
                         tooltip=f"Write your answers to {target} beside this notebook")
-    status = ipw.HTML(f"<p>Submit the exam above first, then export and hand in {_e(target)}.</p>")
+    view = TopicView()
+    view.status.value = f"<p>Submit the exam above first, then export and hand in {_e(target)}.</p>"
 
     def export(_button=None) -> None:
         from widgets.quiz.store import learner_store
 
         path = learner_store(run.learner).export(Path.cwd() / target)
-        status.value = f'<p role="status">Written: {_e(path.name)}. Hand this file in.</p>'
+        view.status.value = f'<p role="status">Written: {_e(path.name)}. Hand this file in.</p>'
 
-    def show(text: str) -> None:
-        status.value = f'<p role="alert">{_e(text)}</p>'
-
-    button.on_click(guarded(show)(export))
-    return ipw.VBox([button, status])
+    view.on_click(button, export)
+    return ipw.VBox([button, view.status])

@@ -2,7 +2,7 @@
 
 Thin layers over :mod:`widgets.conditions.model` and :mod:`widgets.conditions.selection`:
 every control has a label, every figure a data table beside it, and every
-callback is wrapped with :func:`widgets.core.view.guarded`.
+callback is wired through :class:`widgets.core.view.TopicView` (errors shown, then re-raised).
 """
 
 from __future__ import annotations
@@ -31,18 +31,12 @@ from widgets.conditions.model import (
 from widgets.conditions.selection import load_tree
 from widgets.core.data import load_table
 from widgets.core.figures import Figure
-from widgets.core.view import OKABE_ITO, guarded, plot_template, table_html
+from widgets.core.view import OKABE_ITO, TopicView, plot_template, table_html
 
 __all__ = ["CobbExplorer", "MeyerdingExplorer", "RootFinder", "SelectionWalker", "meyerding_figure"]
 
 _WIDE = {"description_width": "initial"}
 _NONE = "(none)"
-
-
-def _status(widget: ipw.HTML):
-    def setter(text: str) -> None:
-        widget.value = f'<p role="alert">{html.escape(text)}</p>'
-    return setter
 
 
 # =============================================================================== Meyerding
@@ -107,10 +101,11 @@ def meyerding_figure(slip_mm: float, width_mm: float) -> Figure:
                      layout=_meyerding_layout(slip_mm, width_mm))
 
 
-class MeyerdingExplorer:
+class MeyerdingExplorer(TopicView):
     """Slip and endplate width in; slip percentage, Meyerding grade, table and lateral view out."""
 
     def __init__(self, slip_mm: float = 10.0, endplate_mm: float | None = None):
+        super().__init__()
         cited = endplate_width("L5")
         self.cited = cited
         self.slip = ipw.FloatSlider(
@@ -123,14 +118,11 @@ class MeyerdingExplorer:
             description="Upper endplate width of the vertebra below, mm", style=_WIDE,
             layout=ipw.Layout(width="480px"), continuous_update=False)
         self.table = ipw.HTML()
-        self.status = ipw.HTML()
         self.height = _body_height()
         self.title = ipw.HTML()
         self.figure = Figure(data=_meyerding_traces(slip_mm, self.width.value, self.height),
                                       layout=_meyerding_layout(slip_mm, self.width.value, titled=False))
-        self._update = guarded(_status(self.status))(self._update_unguarded)
-        for control in (self.slip, self.width):
-            control.observe(self._update, names="value")
+        self._update = self.observe([self.slip, self.width], self._update_unguarded)
         self._update()
 
     def _basis(self) -> str:
@@ -153,7 +145,7 @@ class MeyerdingExplorer:
         self.title.value = f"<h4>{html.escape(_meyerding_title(self.slip.value, self.width.value))}</h4>"
         self.table.value = table_html(res.as_rows(self._basis()),
                                       "Your measurement and its grade (data table behind the figure)")
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
@@ -181,11 +173,12 @@ def _endplate_line(cx: float, cy: float, angle_deg: float, half: float = 3.0, dy
             [cy + oy - half * math.sin(a), cy + oy + half * math.sin(a)])
 
 
-class CobbExplorer:
+class CobbExplorer(TopicView):
     """Shape a coronal curve; see its end vertebrae and Cobb angle, and measure it yourself."""
 
     def __init__(self, apex: str = "T9", half_width: float = 3.0, shift: float = 1.5,
                  side: str = "right", upper: str = "T5", lower: str = "T12"):
+        super().__init__()
         self.apex = ipw.Dropdown(options=list(CURVE_VERTEBRAE), value=apex, description="Apex vertebra",
                                  style=_WIDE)
         self.half = ipw.FloatSlider(value=half_width, min=1.0, max=8.0, step=0.5,
@@ -201,7 +194,6 @@ class CobbExplorer:
         self.lower = ipw.Dropdown(options=list(CURVE_VERTEBRAE), value=lower,
                                   description="Your lower end vertebra", style=_WIDE)
         self.table = ipw.HTML()
-        self.status = ipw.HTML()
         self.title = ipw.HTML()
         n = len(CURVE_VERTEBRAE)
         self.figure = Figure(
@@ -225,9 +217,8 @@ class CobbExplorer:
                 yaxis={"title": "column, T1 at the top", "range": [n, -1.5], "showticklabels": False},
                 legend={"orientation": "h", "y": -0.15}),
         )
-        self._update = guarded(_status(self.status))(self._update_unguarded)
-        for control in (self.apex, self.half, self.shift, self.side, self.upper, self.lower):
-            control.observe(self._update, names="value")
+        controls = [self.apex, self.half, self.shift, self.side, self.upper, self.lower]
+        self._update = self.observe(controls, self._update_unguarded)
         self._update()
 
     def _update_unguarded(self, change=None) -> None:
@@ -273,7 +264,7 @@ class CobbExplorer:
             {"measure": "scoliosis by the cited definition?", "vertebrae": "-", "Cobb angle": scol},
         ]
         self.table.value = table_html(rows, "Cobb angle of the curve (data table behind the figure)")
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
@@ -285,11 +276,12 @@ class CobbExplorer:
 # =============================================================================== roots
 
 
-class RootFinder:
+class RootFinder(TopicView):
     """Weakness, numbness and reflex in; the roots that explain them and the discs that could cause it."""
 
     def __init__(self, weakness: str = "great toe extension", numbness: str = "top of the foot",
                  reflex: str = _NONE, zone: str = "paramedian"):
+        super().__init__()
         choices = finding_choices()
         self.weakness = ipw.Dropdown(options=[_NONE, *choices["weakness"]], value=weakness,
                                      description="Weak movement", style=_WIDE)
@@ -301,7 +293,6 @@ class RootFinder:
                                       style=_WIDE)
         self.summary = ipw.HTML()
         self.table = ipw.HTML()
-        self.status = ipw.HTML()
         self.figure = Figure(
             data=[go.Bar(x=list(ROOTS), y=[0] * len(ROOTS), name="findings explained",
                          marker={"color": [OKABE_ITO["sky blue"]] * len(ROOTS),
@@ -311,9 +302,8 @@ class RootFinder:
                              margin={"t": 10, "l": 50, "r": 10, "b": 40},
                              yaxis={"title": "findings explained", "dtick": 1},
                              xaxis={"title": "root"}))
-        self._update = guarded(_status(self.status))(self._update_unguarded)
-        for control in (self.weakness, self.numbness, self.reflex, self.zone):
-            control.observe(self._update, names="value")
+        self._update = self.observe([self.weakness, self.numbness, self.reflex, self.zone],
+                                    self._update_unguarded)
         self._update()
 
     def _value(self, control) -> str | None:
@@ -326,7 +316,7 @@ class RootFinder:
             self.table.value = ""
             with self.figure.batch_update():
                 self.figure.data[0].y = [0] * len(ROOTS)
-            self.status.value = ""
+            self.clear_status()
             return
         matches = explain_pattern(*findings)
         best = [m for m in matches if m.explains_all]
@@ -351,7 +341,7 @@ class RootFinder:
         rows = [{"root": m.root, "explains": "; ".join(m.explained) or "-",
                  "does not explain": "; ".join(m.unexplained) or "-"} for m in matches]
         self.table.value = table_html(rows, "Each root against the findings (data table behind the figure)")
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
@@ -397,10 +387,11 @@ def _layout(tree) -> dict[str, tuple[float, float]]:
     return pos
 
 
-class SelectionWalker:
+class SelectionWalker(TopicView):
     """Walk a teaching case through the selection tree, answering each question, with feedback."""
 
     def __init__(self, case: str = "paramedian-l4-l5"):
+        super().__init__()
         self.tree = load_tree()
         self.case_menu = ipw.Dropdown(options=[(c.title, c.id) for c in self.tree.cases], value=case,
                                       description="Case", style=_WIDE)
@@ -413,7 +404,6 @@ class SelectionWalker:
         self.restart = ipw.Button(description="Start again", tooltip="Go back to the first question")
         self.feedback = ipw.HTML()
         self.path = ipw.HTML()
-        self.status = ipw.HTML()
         self.pos = _layout(self.tree)
         names = list(self.pos)
         labels = [self.tree.nodes[n].question if n in self.tree.nodes else self.tree.outcomes[n].title
@@ -457,12 +447,9 @@ class SelectionWalker:
                              yaxis={"visible": False, "range": [min(y for _, y in self.pos.values()) - 0.6,
                                                                 0.4]}, showlegend=True,
                              legend={"orientation": "h", "y": -0.02}))
-        guard = guarded(_status(self.status))
-        self._on_case = guard(self._reset)
-        self._on_check = guard(self._check)
-        self.case_menu.observe(self._on_case, names="value")
-        self.check_button.on_click(self._on_check)
-        self.restart.on_click(self._on_case)
+        self._on_case = self.observe(self.case_menu, self._reset)
+        self.on_click(self.restart, self._reset)
+        self._on_check = self.on_click(self.check_button, self._check)
         self._reset()
 
     def _reset(self, change=None) -> None:

@@ -8,6 +8,6 @@
 - :mod:`widgets.core.numbers`: numbers as people write them.
 - :mod:`widgets.core.catalog`: the lesson map (ids, titles, minutes, objectives), pure data.
 - :mod:`widgets.core.view`, :mod:`widgets.core.figures`, :mod:`widgets.core.tables`: palette,
-  plot template, guarded callbacks, the figure layer and how tables display.
+  plot template, the views' base class (guarded callbacks), the figure layer and how tables display.
 - :mod:`widgets.core.importcost`: keeps ``import widgets`` cheap.
 """

@@ -2,16 +2,20 @@
 
 Shared conventions: the Okabe-Ito colour-blind-safe palette, a dash style as
 well as a colour for every series, a described label on every control, and
-callbacks that show their errors in the view and re-raise them.
+callbacks that show their errors in the view and re-raise them
+(:class:`TopicView` does the wiring for a view class; :func:`guarded` for a
+lone callback).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
-__all__ = ["DASHES", "MISS_STYLE", "OKABE_ITO", "OPEN_STYLE", "guarded", "plot_template", "table_html"]
+__all__ = ["DASHES", "MISS_STYLE", "OKABE_ITO", "OPEN_STYLE", "TopicView", "guarded", "plot_template",
+           "table_html"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {
@@ -75,6 +79,116 @@ def guarded(status_setter: Callable[[str], None]):
         return wrapper
 
     return decorate
+
+
+class TopicView:
+    """The base of an interactive view: a status line, guarded callbacks, batches of changes.
+
+    A view builds its controls, then wires each callback with :meth:`observe`
+    (or :meth:`on_click`): the callback runs *guarded*, so an error is shown in
+    :attr:`status` (``Error: ...``) and then re-raised, never swallowed. A
+    callback that changes several controls at once does it inside
+    ``with self.batch():``, so that each guarded callback runs once, after the
+    last change, instead of once per control::
+
+        class Explorer(TopicView):
+            def __init__(self):
+                super().__init__()
+                self.size = ipw.IntSlider(description="Size")
+                self.depth = ipw.IntSlider(description="Depth")
+                self._update = self.observe([self.size, self.depth], self._update_unguarded)
+                self._update()
+
+            def preset(self):
+                with self.batch():          # one redraw, not two
+                    self.size.value, self.depth.value = 3, 4
+
+            def _update_unguarded(self, change=None):
+                ...                          # redraw from the controls
+                self.clear_status()
+
+            def widget(self):
+                return ipw.VBox([self.size, self.depth, self.status])
+    """
+
+    def __init__(self) -> None:
+        import ipywidgets as ipw
+
+        #: The view's status line: an error or a hint for the student; empty when all is well.
+        self.status = ipw.HTML()
+        self._guards: dict[Callable, Callable] = {}
+        self._batch_depth = 0
+        self._pending: dict[Callable, tuple[tuple, dict]] = {}
+
+    def show_status(self, text: str) -> None:
+        """Show ``text`` (plain text, escaped) in the status line as an alert."""
+        self.status.value = f'<p role="alert">{html.escape(text)}</p>'
+
+    def clear_status(self) -> None:
+        """Empty the status line."""
+        self.status.value = ""
+
+    def guard(self, handler: Callable) -> Callable:
+        """Return ``handler`` guarded: errors shown in the status line and re-raised; held in a batch.
+
+        The same handler always gets the same guarded callable, so a callback
+        wired to several controls runs once per batch.
+        """
+        guarded_handler = self._guards.get(handler)
+        if guarded_handler is None:
+            shown = guarded(self.show_status)(handler)
+
+            @functools.wraps(handler)
+            def guarded_handler(*args, **kwargs):
+                if self._batch_depth:
+                    self._pending[guarded_handler] = (args, kwargs)
+                    return None
+                return shown(*args, **kwargs)
+
+            self._guards[handler] = guarded_handler
+        return guarded_handler
+
+    def observe(self, controls, handler: Callable, names: str | Iterable[str] = "value") -> Callable:
+        """Call ``handler`` (guarded) when ``names`` of any of ``controls`` change; return it guarded."""
+        guarded_handler = self.guard(handler)
+        for control in _as_list(controls):
+            control.observe(guarded_handler, names=names)
+        return guarded_handler
+
+    def on_click(self, buttons, handler: Callable) -> Callable:
+        """Call ``handler`` (guarded) when any of ``buttons`` is pressed; return it guarded."""
+        guarded_handler = self.guard(handler)
+        for button in _as_list(buttons):
+            button.on_click(guarded_handler)
+        return guarded_handler
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Hold the guarded callbacks while several controls change; run each once at the end.
+
+        A callback that fired (or was called) inside the batch runs once when
+        the outermost batch ends, with the arguments of its last call, in the
+        order the callbacks first fired. Nothing runs when the batch ends with
+        an error.
+        """
+        self._batch_depth += 1
+        try:
+            yield
+        except BaseException:
+            if self._batch_depth == 1:
+                self._pending.clear()
+            raise
+        finally:
+            self._batch_depth -= 1
+        if self._batch_depth == 0:
+            while self._pending:
+                handler, (args, kwargs) = next(iter(self._pending.items()))
+                del self._pending[handler]
+                handler(*args, **kwargs)
+
+
+def _as_list(controls) -> list:
+    return list(controls) if isinstance(controls, (list, tuple)) else [controls]
 
 
 def _cell_text(value: object) -> str:

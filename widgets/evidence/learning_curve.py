@@ -23,7 +23,8 @@ means and SDs, and its regression line). Two shapes:
     average, not proof that learning has stopped.
 
 Everything is seeded (:func:`numpy.random.default_rng`), so a seed names one
-simulated surgeon and the same seed always gives the same series.
+simulated surgeon and the same seed always gives the same series. The lesson's
+tables of these figures are in :mod:`widgets.evidence.tables`.
 """
 
 from __future__ import annotations
@@ -35,21 +36,14 @@ import numpy as np
 
 from widgets.core.data import DataError, load_table
 
-
-def _txt(value) -> str:
-    return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-
 __all__ = [
     "SHAPES",
     "PublishedCurve",
     "change_point",
     "change_point_spread",
-    "change_point_spread_table",
     "constructed_change_point",
     "cusum",
-    "cusum_summary",
     "expected_times",
-    "plateau_table",
     "published_curve",
     "regression_time",
     "simulate_series",
@@ -258,63 +252,3 @@ def spread_value(quantity: str = "median", shape: str = "step", n_surgeons: int 
     if quantity not in spread:
         raise ValueError(f"quantity must be one of {', '.join(spread)}, got {quantity!r}")
     return spread[quantity]
-
-
-def change_point_spread_table(source_key: str = "PETLDLearningCurve", n_surgeons: int = 200,
-                              seed: int = 0):
-    """Return, per shape, where the CUSUM peak falls across ``n_surgeons`` simulated surgeons."""
-    import pandas as pd
-
-    curve = published_curve(source_key)
-    out = []
-    for shape, label in (("step", "step at the published plateau"),
-                         ("line", "published straight line (no plateau)")):
-        noise_free = change_point(simulate_series(curve, shape, noise=False))
-        spread = change_point_spread(curve, shape, n_surgeons, seed)
-        out.append({"simulated curve": label, "surgeons simulated": int(spread["surgeons"]),
-                    "CUSUM peak without noise": noise_free,
-                    "median CUSUM peak": f"{spread['median']:g}",
-                    "5th to 95th percentile": f"{spread['p5']:.0f} to {spread['p95']:.0f}",
-                    f"peak exactly at case {curve.plateau_case} (%)":
-                        f"{spread['at_published_plateau_pct']:.1f}"})
-    return pd.DataFrame(out).set_index("simulated curve")
-
-
-def cusum_summary(curve: PublishedCurve, values) -> list[dict[str, str]]:
-    """Return what the CUSUM of ``values`` finds, beside the published figures, as table rows."""
-    x = np.asarray(values, dtype=float)
-    k = change_point(x)
-    early, late = x[:k], x[k:]
-    unit = curve.unit
-    rows = [
-        {"quantity": "CUSUM peak: last case of the early phase", "simulated": str(k),
-         "published": f"plateau after {curve.plateau_case} cases"},
-        {"quantity": f"mean {curve.metric}, early phase ({unit})", "simulated": f"{early.mean():.1f}",
-         "published": f"{curve.early_mean:g} (SD {curve.early_sd:g})"},
-        {"quantity": f"mean {curve.metric}, later cases ({unit})",
-         "simulated": f"{late.mean():.1f}" if late.size else "no later cases",
-         "published": f"{curve.late_mean:g} (SD {curve.late_sd:g})"},
-    ]
-    return rows
-
-
-def plateau_table():
-    """Return every published cases-to-plateau figure in ``learning_curve``, as printed."""
-    import pandas as pd
-
-    table = load_table("learning_curve")
-    out = []
-    for r in table.to_dict("records"):
-        plateau, text = _txt(r["cases_to_plateau"]), _txt(r["cases_to_plateau_text"])
-        if plateau:
-            shown = str(int(float(plateau)))
-        elif re.search(r"\d", text) and not text.startswith("("):
-            shown = text
-        else:
-            continue
-        n = _txt(r["n_cases"])
-        out.append({"procedure": r["procedure"], "metric": r["metric"], "cases to plateau": shown,
-                    "cases in the series": str(int(float(n))) if n else _txt(r["n_cases_text"]),
-                    "design": _txt(r["design"]), "method": _txt(r["method"]),
-                    "confidence": r["confidence"], "source": r["source_key"]})
-    return pd.DataFrame(out).set_index("procedure")

@@ -1,7 +1,7 @@
 """Meta-analysis: effect sizes, fixed- and random-effects pooling, heterogeneity.
 
 Pure functions on numbers and numpy arrays, with no data loading and no
-display; :mod:`widgets.evidence.model` feeds them the cited study-level tables.
+display; :mod:`widgets.evidence.analysis` feeds them the cited study-level tables.
 
 Effect sizes (each returns the effects ``yi`` and their sampling variances ``vi``):
 

@@ -1,23 +1,30 @@
 """Views of lesson 05: the meta-analysis explorer, forest and funnel plots, the CUSUM widget.
 
-Thin layers over :mod:`widgets.evidence.model`, :mod:`widgets.evidence.meta` and
-:mod:`widgets.evidence.learning_curve`: controls in, a plotly figure and an HTML table
-(the data behind the figure) out.
+Thin layers over :mod:`widgets.evidence.analysis`, :mod:`widgets.evidence.meta`,
+:mod:`widgets.evidence.learning_curve` and :mod:`widgets.evidence.tables`: controls in, a plotly
+figure and an HTML table (the data behind the figure) out.
 """
 
 from __future__ import annotations
-
-import html
 
 import ipywidgets as ipw
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from widgets.core.figures import Figure
-from widgets.core.view import OKABE_ITO, guarded, plot_template, table_html
+from widgets.core.view import OKABE_ITO, TopicView, plot_template, table_html
 from widgets.evidence import learning_curve as lc
 from widgets.evidence import meta
-from widgets.evidence import model as ev
+from widgets.evidence.analysis import (
+    Analysis,
+    display_digits,
+    forest_rows,
+    funnel_lines,
+    meta_analysis,
+    select,
+)
+from widgets.evidence.studies import OUTCOMES, measure_for, outcome, studies
+from widgets.evidence.tables import cusum_summary, summary_rows
 
 __all__ = ["LearningCurveExplorer", "MetaExplorer", "forest_figure", "funnel_figure"]
 
@@ -33,7 +40,7 @@ _WIDE = {"description_width": "initial"}
 _TOP, _BOTTOM = 80, 150  # forest plot margins, px
 
 
-def _x_title(a: ev.Analysis) -> str:
+def _x_title(a: Analysis) -> str:
     m = meta.MEASURES[a.measure]
     if m.is_ratio:
         return f"{m.name} ({a.outcome.comparison}; log scale)"
@@ -75,7 +82,7 @@ def _forest_data(rows: list[dict]) -> dict:
     return out
 
 
-def _apply_forest(fig, a: ev.Analysis, rows: list[dict]) -> None:
+def _apply_forest(fig, a: Analysis, rows: list[dict]) -> None:
     data = _forest_data(rows)
     for i, kind in enumerate(_STYLE):
         d = data[kind]
@@ -139,8 +146,8 @@ def _funnel_widget():
                         legend={"orientation": "h", "y": -0.3}, margin={"t": 50}))
 
 
-def _apply_funnel(fig, a: ev.Analysis) -> None:
-    f = ev.funnel_lines(a)
+def _apply_funnel(fig, a: Analysis) -> None:
+    f = funnel_lines(a)
     fig.data[0].x, fig.data[0].y, fig.data[0].text = f["study_effect"], f["study_se"], list(a.rows["study"])
     fig.data[1].x = f["low"][::-1] + [None] + f["high"]
     fig.data[1].y = f["se"][::-1] + [None] + f["se"]
@@ -151,8 +158,8 @@ def _apply_funnel(fig, a: ev.Analysis) -> None:
                              + (" (too few to judge asymmetry)" if a.result.k < 5 else ""))
 
 
-def _study_rows(a: ev.Analysis, rows: list[dict]) -> list[dict[str, str]]:
-    digits = ev.display_digits(a.measure)
+def _study_rows(a: Analysis, rows: list[dict]) -> list[dict[str, str]]:
+    digits = display_digits(a.measure)
     out = []
     for r in rows:
         eff = "" if r["effect"] is None else f"{r['effect']:.{digits}f}"
@@ -163,20 +170,20 @@ def _study_rows(a: ev.Analysis, rows: list[dict]) -> list[dict[str, str]]:
     return out
 
 
-class MetaExplorer:
+class MetaExplorer(TopicView):
     """Choose an outcome, effect measure, model, studies and confidence level; see the pool move."""
 
     def __init__(self, outcome: str = "blood_loss", measure: str = "auto", model: str = "REML",
                  include_flagged: bool = False, confidence_pct: int = 95):
-        ev.measure_for(outcome, measure)
+        measure_for(outcome, measure)
         if model not in dict(_MODELS).values():
             raise ValueError(f"model must be one of fixed, DL, REML; got {model!r}")
+        super().__init__()
         self._include_flagged = include_flagged
-        self._rebuilding = False
         self.level = ipw.IntSlider(value=confidence_pct, min=80, max=99, step=1,
                                    description="Confidence interval (%)", style=_WIDE,
                                    layout=ipw.Layout(width="420px"), continuous_update=False)
-        self.outcome = ipw.Dropdown(options=[(o.label, k) for k, o in ev.OUTCOMES.items()], value=outcome,
+        self.outcome = ipw.Dropdown(options=[(o.label, k) for k, o in OUTCOMES.items()], value=outcome,
                                     description="Outcome", style=_WIDE, layout=ipw.Layout(width="720px"))
         self.measure = ipw.Dropdown(description="Effect measure", style=_WIDE)
         self.model = ipw.ToggleButtons(options=_MODELS, value=model, description="Model",
@@ -190,42 +197,35 @@ class MetaExplorer:
         self.checks: list[ipw.Checkbox] = []
         self.results = ipw.HTML()
         self.table = ipw.HTML()
-        self.status = ipw.HTML()
         self.forest = _forest_widget()
         self.funnel = _funnel_widget()
-        self._update = guarded(self._set_status)(self._update_unguarded)
-        self._new_outcome = guarded(self._set_status)(self._new_outcome_unguarded)
-        self._set_measures(measure)
-        self._build_checks()
-        self.outcome.observe(self._new_outcome, names="value")
-        for control in (self.level, self.measure, self.model):
-            control.observe(self._update, names="value")
-        self._update()
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{html.escape(text)}</p>'
+        self._update = self.guard(self._update_unguarded)
+        with self.batch():  # the pool is computed once, when every control is set
+            self._set_measures(measure)
+            self._build_checks()
+            self.observe(self.outcome, self._new_outcome)
+            self.observe([self.level, self.measure, self.model], self._update_unguarded)
+            self._update()
 
     def _set_measures(self, measure: str = "auto") -> None:
-        o = ev.outcome(self.outcome.value)
+        o = outcome(self.outcome.value)
         options = [(meta.MEASURES[c].name, c) for c in o.measures]
-        value = ev.measure_for(o.key, measure)
+        value = measure_for(o.key, measure)
         self.measure.options = options
         self.measure.value = value
         self.measure.disabled = len(options) == 1
 
     def _build_checks(self) -> None:
         """Show one checkbox per study of the outcome, reusing the checkbox widgets."""
-        frame = ev.studies(self.outcome.value)
-        chosen = set(ev.select(self.outcome.value, None, self._include_flagged)["study"])
+        frame = studies(self.outcome.value)
+        chosen = set(select(self.outcome.value, None, self._include_flagged)["study"])
         records = frame.to_dict("records")
         while len(self._boxes) < len(records):
             box = ipw.Checkbox(indent=False, layout=ipw.Layout(width="720px"))
-            box.observe(self._update, names="value")
+            self.observe(box, self._update_unguarded)
             self._boxes.append(box)
-        self.checks = []
-        was = self._rebuilding
-        self._rebuilding = True
-        try:
+        with self.batch():  # the boxes change together: the pool is computed once, at the end
+            self.checks = []
             for box, r in zip(self._boxes, records, strict=False):
                 note = (" (flagged: see the data-quality check)" if r["flagged"] else
                         f" (cannot be pooled: {r['why_not']})" if not r["poolable"] else "")
@@ -234,46 +234,39 @@ class MetaExplorer:
                 box.disabled = not r["poolable"]
                 box.value = r["study"] in chosen
                 self.checks.append(box)
-        finally:
-            self._rebuilding = was
-        self.studies_box.children = [self._checks_label, *self.checks]
+            self.studies_box.children = [self._checks_label, *self.checks]
 
-    def _new_outcome_unguarded(self, change=None) -> None:
-        self._rebuilding = True
-        try:
+    def _new_outcome(self, change=None) -> None:
+        with self.batch():  # new measures and studies, then one pool
             self._set_measures()
             self._build_checks()
-        finally:
-            self._rebuilding = False
-        self._update()
+            self._update()
 
-    def analysis(self) -> ev.Analysis | None:
+    def analysis(self) -> Analysis | None:
         """Return the analysis for the current controls (None when no study is ticked)."""
         include = [c.study for c in self.checks if c.value and not c.disabled]
         if not include:
             return None
-        return ev.meta_analysis(self.outcome.value, self.measure.value, self.model.value, include,
-                                level=self.level.value / 100)
+        return meta_analysis(self.outcome.value, self.measure.value, self.model.value, include,
+                             level=self.level.value / 100)
 
     def _update_unguarded(self, change=None) -> None:
-        if self._rebuilding:
-            return  # the controls are being rebuilt for a new outcome
         try:
             a = self.analysis()
         except ValueError as exc:  # e.g. two time points of one trial: tell the student, keep the view
-            self._set_status(str(exc))
+            self.show_status(str(exc))
             return
         if a is None:
-            self._set_status("Tick at least one study to pool.")
+            self.show_status("Tick at least one study to pool.")
             return
-        rows = ev.forest_rows(a)
+        rows = forest_rows(a)
         with self.forest.batch_update():
             _apply_forest(self.forest, a, rows)
         with self.funnel.batch_update():
             _apply_funnel(self.funnel, a)
-        self.results.value = table_html(a.summary_rows(), "Pooled result (data table behind the figures)")
+        self.results.value = table_html(summary_rows(a), "Pooled result (data table behind the figures)")
         self.table.value = table_html(_study_rows(a, rows), "Every row of the forest plot")
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
@@ -285,16 +278,16 @@ class MetaExplorer:
 
 def forest_figure(outcome: str, measure: str = "auto", model: str = "REML", include=None,
                   include_flagged: bool = False) -> Figure:
-    """Return a static forest plot of one analysis (its table: :func:`widgets.evidence.model.forest_rows`)."""
-    a = ev.meta_analysis(outcome, measure, model, include, include_flagged)
+    """Return a static forest plot of an analysis (rows: :func:`widgets.evidence.analysis.forest_rows`)."""
+    a = meta_analysis(outcome, measure, model, include, include_flagged)
     fig = _forest_widget()
-    _apply_forest(fig, a, ev.forest_rows(a))
+    _apply_forest(fig, a, forest_rows(a))
     return fig
 
 
 def funnel_figure(outcome: str, measure: str = "auto", model: str = "REML") -> Figure:
     """Return a static funnel plot of one analysis (its table: the study effects and SEs)."""
-    a = ev.meta_analysis(outcome, measure, model)
+    a = meta_analysis(outcome, measure, model)
     fig = _funnel_widget()
     _apply_funnel(fig, a)
     return fig
@@ -305,10 +298,11 @@ def funnel_figure(outcome: str, measure: str = "auto", model: str = "REML") -> F
 _SHAPES = [("step at the published plateau", "step"), ("published straight line (no plateau)", "line")]
 
 
-class LearningCurveExplorer:
+class LearningCurveExplorer(TopicView):
     """A simulated surgeon's series (seeded) from published figures, and its CUSUM chart."""
 
     def __init__(self, seed: int = 0, shape: str = "step", source_key: str = "PETLDLearningCurve"):
+        super().__init__()
         self.curve = lc.published_curve(source_key)
         lc.simulate_series(self.curve, shape, seed)  # checks shape and seed
         self.seed = ipw.IntSlider(value=seed, min=0, max=99, step=1, description="Simulated surgeon (seed)",
@@ -318,7 +312,6 @@ class LearningCurveExplorer:
         self.noise = ipw.Checkbox(value=True, description="Case-to-case variation (published SDs)",
                                   indent=False)
         self.table = ipw.HTML()
-        self.status = ipw.HTML()
         c = self.curve
         fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08,
                             subplot_titles=(f"SIMULATED {c.metric} per case ({c.unit}), not patient data",
@@ -340,13 +333,8 @@ class LearningCurveExplorer:
                           legend={"orientation": "h", "y": -0.12})
         fig.update_xaxes(title_text="case number", row=2, col=1)
         self.figure = Figure(fig)
-        self._update = guarded(self._set_status)(self._update_unguarded)
-        for control in (self.seed, self.shape, self.noise):
-            control.observe(self._update, names="value")
+        self._update = self.observe([self.seed, self.shape, self.noise], self._update_unguarded)
         self._update()
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{html.escape(text)}</p>'
 
     def series(self):
         """Return the simulated series for the current controls."""
@@ -374,10 +362,10 @@ class LearningCurveExplorer:
             self.figure.layout.title.text = (f"Simulated surgeon {self.seed.value}: CUSUM peak after case {k}"
                                              f" (published plateau: {c.plateau_case} cases)")
         self.table.value = table_html(
-            lc.cusum_summary(c, x),
+            cusum_summary(c, x),
             f"What the CUSUM finds in this simulated series, beside the published figures"
             f" ({c.source_key}, {c.confidence})")
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from widgets.core.figures import Figure
 from widgets.core.levels import LEVELS
-from widgets.core.view import OKABE_ITO, guarded, plot_template, table_html
+from widgets.core.view import OKABE_ITO, TopicView, plot_template, table_html
 from widgets.imaging.carm import owl_eye_error, radiograph_outlines
 from widgets.imaging.screws import choose_diameter, deformation_rule, evaluate, preset, vertebra
 
@@ -33,11 +33,12 @@ def _outline_xy(vert, dims: tuple[int, int]):
     return xs, ys
 
 
-class ScrewPlanner:
+class ScrewPlanner(TopicView):
     """Plan a pedicle screw: sliders for angles, entry, size; grade text; 3D, axial and lateral views."""
 
     def __init__(self, level: str = "L4", side: str = "left", diameter_mm: float = 6.0,
                  length_mm: float = 40.0) -> None:
+        super().__init__()
         m, s, _, _ = preset(level, side)
         self.medial = ipw.FloatSlider(value=m, min=-10, max=60, step=1, description="Medial angle (°)",
                                       continuous_update=False, style={"description_width": "initial"})
@@ -54,7 +55,6 @@ class ScrewPlanner:
         self.side = ipw.Dropdown(options=["left", "right"], value=side, description="Side")
         self.preset_button = ipw.Button(description="Preset angles", tooltip="published angles of the level")
         self.result = ipw.HTML()
-        self.status = ipw.HTML()
         tpl = plot_template()
         self.fig3d = Figure(layout=dict(template=tpl, title="3D: vertebra and screw", height=380,
                                                  margin=dict(l=0, r=0, t=40, b=0),
@@ -68,29 +68,18 @@ class ScrewPlanner:
             yaxis_title="z, cranial (mm)", yaxis_scaleanchor="x", margin=dict(l=40, r=10, t=40, b=40)))
         self._level_drawn = None
         self._bone_cache: dict[str, tuple[object, dict]] = {}
-        self._quiet = False
-        self._update = guarded(self._set_status)(self._update_unguarded)
-        for c in (self.medial, self.sagittal, self.entry, self.diameter, self.length, self.side):
-            c.observe(self._update, names="value")
-        self.vertebra.observe(guarded(self._set_status)(self._level_changed), names="value")
-        self.preset_button.on_click(guarded(self._set_status)(self._apply_preset))
+        controls = [self.medial, self.sagittal, self.entry, self.diameter, self.length, self.side]
+        self._update = self.observe(controls, self._update_unguarded)
+        self.observe(self.vertebra, self._apply_preset)  # a new level starts from its published angles
+        self.on_click(self.preset_button, self._apply_preset)
         self._draw_bone(vertebra(self.vertebra.value))  # the traces exist before any batch update
-        self._update_unguarded()
+        self._update()
 
-    def _set_status(self, text: str) -> None:
-        self.status.value = f"<p role='status'>{text}</p>"
-
-    def _apply_preset(self, _button=None) -> None:
+    def _apply_preset(self, _event=None) -> None:
         m, s, _, _ = preset(self.vertebra.value, self.side.value)
-        self._quiet = True
-        try:
+        with self.batch():  # three sliders move, the views redraw once
             self.medial.value, self.sagittal.value, self.entry.value = m, s, 0.0
-        finally:
-            self._quiet = False
-        self._update_unguarded()
-
-    def _level_changed(self, change=None) -> None:
-        self._apply_preset()
+            self._update()
 
     def results(self):
         """Evaluate the trajectory the controls describe."""
@@ -142,8 +131,6 @@ class ScrewPlanner:
         self._level_drawn = vert.level
 
     def _update_unguarded(self, change=None) -> None:
-        if self._quiet:
-            return
         r = self.results()
         vert = vertebra(self.vertebra.value)
         e, t = r.entry, r.tip
@@ -160,7 +147,7 @@ class ScrewPlanner:
             f" — breach {r.breach_depth_mm:.2f} mm {r.direction if r.breach_depth_mm > 0 else ''}</p>"
             + self._diameter_note(r.pedicle_width_mm, r.trajectory.diameter_mm)
             + table_html([row], "Trajectory result (model calculation)"))
-        self._set_status("")
+        self.clear_status()
 
     @staticmethod
     def _diameter_note(width_mm: float, diameter_mm: float) -> str:
@@ -183,10 +170,11 @@ class ScrewPlanner:
                          ipw.HBox([self.axial.output, self.lateral.output])])
 
 
-class CArmSimulator:
+class CArmSimulator(TopicView):
     """Rotate a virtual C-arm; see the projected vertebra and how far the beam is from the owl's eye."""
 
     def __init__(self, level: str = "L4", side: str = "left") -> None:
+        super().__init__()
         self.vert = vertebra(level)
         self.side = side
         self.orbital = ipw.FloatSlider(value=0, min=-90, max=90, step=1, description="Orbital (°)",
@@ -194,19 +182,13 @@ class CArmSimulator:
         self.tilt = ipw.FloatSlider(value=0, min=-40, max=40, step=1, description="Tilt (°)",
                                     continuous_update=False)
         self.feedback = ipw.HTML()
-        self.status = ipw.HTML()
         self.figure = Figure(layout=dict(template=plot_template(),
             title=f"Simulated radiograph of {level} (orthographic projection)", height=380, width=420,
             plot_bgcolor="black", xaxis=dict(showgrid=False, title="detector e1 (mm)"),
             yaxis=dict(showgrid=False, scaleanchor="x", title="detector e2 (mm)"),
             margin=dict(l=40, r=10, t=40, b=40)))
-        self._update = guarded(self._set_status)(self._update_unguarded)
-        self.orbital.observe(self._update, names="value")
-        self.tilt.observe(self._update, names="value")
-        self._update_unguarded()
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f"<p role='status'>{text}</p>"
+        self._update = self.observe([self.orbital, self.tilt], self._update_unguarded)
+        self._update()
 
     def _update_unguarded(self, change=None) -> None:
         o, t = float(self.orbital.value), float(self.tilt.value)
@@ -231,7 +213,7 @@ class CArmSimulator:
             "orbital (°)": o, "tilt (°)": t,
             f"angle between beam and {self.side} pedicle axis (°)": round(err, 1),
         }], "Owl's eye check (0° = pedicle seen end-on; a model calculation)")
-        self._set_status("")
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the simulator as one ipywidgets box."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from widgets.core.params import Param, ParameterError, ParameterSpec
 
-#: The outcome keys of :data:`widgets.evidence.model.OUTCOMES` (a test keeps them in step; written out
+#: The outcome keys of :data:`widgets.evidence.studies.OUTCOMES` (a test keeps them in step; written out
 #: here so that importing the lesson specs does not load the evidence module).
 OUTCOME_CHOICES = (
     "blood_loss", "length_of_stay", "operative_time", "fluoroscopy_time", "complications",
@@ -15,7 +15,7 @@ OUTCOME_CHOICES = (
 
 def _measure_fits_outcome(values: dict) -> None:
     """Check the effect measure applies to the outcome (e.g. no odds ratio for blood loss)."""
-    from widgets.evidence.model import measure_for
+    from widgets.evidence.studies import measure_for
 
     try:
         measure_for(values["outcome"], values["measure"])

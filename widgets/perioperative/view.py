@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from widgets.core.figures import Figure
-from widgets.core.view import MISS_STYLE, OKABE_ITO, OPEN_STYLE, guarded, plot_template, table_html
+from widgets.core.view import MISS_STYLE, OKABE_ITO, OPEN_STYLE, TopicView, plot_template, table_html
 from widgets.perioperative import comparisons, recovery
 
 __all__ = ["EvidenceView", "RecoveryTimeline", "show", "verdict_figure"]
@@ -46,16 +46,11 @@ def show(frame, caption: str):
     return HTML(table_html(frame.to_dict("records"), caption))
 
 
-def _status_setter(widget: ipw.HTML):
-    def set_status(text: str) -> None:
-        widget.value = f'<p role="alert">{html.escape(text)}</p>'
-    return set_status
-
-
-class EvidenceView:
+class EvidenceView(TopicView):
     """Filter the benefits/drawbacks table by procedure family and verdict."""
 
     def __init__(self, family: str = "all", verdict: str = "all"):
+        super().__init__()
         self.family = ipw.Dropdown(
             options=[("all procedures", "all")]
             + [(comparisons.FAMILY_LABELS[f], f) for f in comparisons.FAMILIES],
@@ -66,10 +61,7 @@ class EvidenceView:
             value=verdict, description="Verdict", style=_INITIAL)
         self.counts = ipw.HTML()
         self.table = ipw.HTML()
-        self.status = ipw.HTML()
-        self._update = guarded(_status_setter(self.status))(self._update_unguarded)
-        for control in (self.family, self.verdict):
-            control.observe(self._update, names="value")
+        self._update = self.observe([self.family, self.verdict], self._update_unguarded)
         self._update()
 
     def rows(self) -> list[dict[str, str]]:
@@ -85,7 +77,7 @@ class EvidenceView:
         self.counts.value = f"<p>{len(rows)} findings: {html.escape('; '.join(parts))}.</p>"
         self.table.value = table_html(rows, "Findings: verdict (the CI against the smallest difference that"
                                             " matters) and certainty, computed from the rows")
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
@@ -110,10 +102,23 @@ def verdict_figure():
     return fig
 
 
-class RecoveryTimeline:
+def _interval_points(name: str, colour: str, symbol: str, hovertemplate: str, *,
+                     outlined: bool) -> go.Scatter:
+    """Return an empty series of markers with asymmetric error bars (the callback fills them in)."""
+    marker = {"color": colour, "symbol": symbol, "size": 11}
+    if outlined:
+        marker["line"] = {"color": OKABE_ITO["black"], "width": 1}
+    return go.Scatter(x=[], y=[], mode="markers", name=name, marker=marker,
+                      error_x={"type": "data", "symmetric": False, "array": [], "arrayminus": [],
+                               "color": colour},
+                      hovertemplate=hovertemplate)
+
+
+class RecoveryTimeline(TopicView):
     """Recovery milestones after MISS and open surgery: per-arm days and pooled differences."""
 
     def __init__(self, milestone: str = "all", include_single_arm: bool = True):
+        super().__init__()
         options = [("all milestones", "all")] + [(m, m) for m in recovery.MILESTONES]
         self.milestone = ipw.Dropdown(options=options, value=milestone, description="Milestone",
                                       style=_INITIAL)
@@ -121,24 +126,15 @@ class RecoveryTimeline:
                                        description="Show series with no open arm")
         self.summary = ipw.HTML()
         self.table = ipw.HTML()
-        self.status = ipw.HTML()
         fig = make_subplots(rows=2, cols=1, row_heights=[0.55, 0.45], vertical_spacing=0.2,
                             subplot_titles=("Days after surgery, per arm (as printed)",
                                             "MIS minus open, days (pooled)"))
         for name, style in (("MISS", MISS_STYLE), ("open", OPEN_STYLE)):
-            fig.add_trace(go.Scatter(
-                x=[], y=[], mode="markers", name=f"{name} arm",
-                marker={"color": style["color"], "symbol": style["symbol"], "size": 11,
-                        "line": {"color": OKABE_ITO["black"], "width": 1}},
-                error_x={"type": "data", "symmetric": False, "array": [], "arrayminus": [],
-                         "color": style["color"]},
-                hovertemplate="%{y}<br>%{x:.2f} days<br>%{customdata}<extra></extra>"), row=1, col=1)
-        fig.add_trace(go.Scatter(
-            x=[], y=[], mode="markers", name="pooled difference",
-            marker={"color": OKABE_ITO["black"], "symbol": "diamond", "size": 11},
-            error_x={"type": "data", "symmetric": False, "array": [], "arrayminus": [],
-                     "color": OKABE_ITO["black"]},
-            hovertemplate="%{y}<br>%{customdata}<extra></extra>"), row=2, col=1)
+            fig.add_trace(_interval_points(f"{name} arm", style["color"], style["symbol"],
+                                           "%{y}<br>%{x:.2f} days<br>%{customdata}<extra></extra>",
+                                           outlined=True), row=1, col=1)
+        fig.add_trace(_interval_points("pooled difference", OKABE_ITO["black"], "diamond",
+                                       "%{y}<br>%{customdata}<extra></extra>", outlined=False), row=2, col=1)
         fig.add_trace(go.Scatter(
             x=[], y=[], mode="lines", name="95% CI printed without an estimate",
             line={"color": OKABE_ITO["reddish purple"], "dash": "dot", "width": 4},
@@ -151,9 +147,7 @@ class RecoveryTimeline:
         fig.update_xaxes(title_text="days, MIS minus open (negative = shorter with MIS)", row=2, col=1)
         fig.update_yaxes(automargin=True)
         self.figure = Figure(fig)
-        self._update = guarded(_status_setter(self.status))(self._update_unguarded)
-        for control in (self.milestone, self.single_arm):
-            control.observe(self._update, names="value")
+        self._update = self.observe([self.milestone, self.single_arm], self._update_unguarded)
         self._update()
 
     def _choice(self) -> str | None:
@@ -192,7 +186,7 @@ class RecoveryTimeline:
                               f" {len(diffs)} pooled differences.{missing}</p>")
         caption = "Every figure of the timeline as printed (data table behind the figure)"
         self.table.value = table_html(rows, caption)
-        self.status.value = ""
+        self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""

@@ -2,6 +2,8 @@
 
 - :mod:`widgets.quiz.items` loads and validates the banks in ``data/questions``.
 - :mod:`widgets.quiz.keys` computes the numbers items use from data tables and models.
+- :mod:`widgets.quiz.types` holds one module per question type (schema fragment, builder
+  check, grader, controls, answer key, lint rules, analytics hooks) and the registry of them.
 - :mod:`widgets.quiz.grading` grades a response: ``grade(item, response) -> Grade``.
 - :mod:`widgets.quiz.lint` checks items against the NBME item-writing rules.
 - :mod:`widgets.quiz.session` orders, shuffles and scores one sitting of a quiz.

@@ -15,8 +15,9 @@ discrimination
     the bottom 27 % (Kelley, 1939); the group size is
     ``max(1, round(0.27 * N))`` and ties in the total are broken by learner id.
 distractor choice rates
-    For single-best-answer and multiple-select items: the share of learners
-    who chose each option.
+    For items whose options are answers (single best answer, multiple
+    select: their type's ``choice_counts``): the share of learners who chose
+    each option.
 mastery per objective
     Per learner: the mean of the latest scores on the objective's items
     (an item not answered counts 0); *mastered* at 0.8 or more.
@@ -39,6 +40,7 @@ from typing import Any
 import pandas as pd
 
 from widgets.core.view import plot_template
+from widgets.quiz import types
 from widgets.quiz.store import parse_time, read_export
 
 __all__ = [
@@ -178,20 +180,9 @@ def distractor_rates(frame: pd.DataFrame, items: Iterable[Any],
     data = attempts(frame, attempt)
     rows = []
     for item in items:
-        if item.type not in ("single", "multiple"):
-            continue
         answers = data[data["item"] == item.id]["response"].tolist()
-        if not answers:
-            continue
-        keyed = {item.answer} if item.type == "single" else set(item.answer)
-        for opt in item.options:
-            count = sum(
-                1 for r in answers
-                if (r == opt.id if item.type == "single" else opt.id in (r or ()))
-            )
-            rows.append({"item": item.id, "option": opt.id, "text": opt.text,
-                         "keyed": opt.id in keyed, "chosen": count, "n": len(answers),
-                         "rate": round(count / len(answers), 4)})
+        if answers:
+            rows += types.of(item.type).choice_counts(item, answers)
     return pd.DataFrame(rows, columns=["item", "option", "text", "keyed", "chosen", "n", "rate"])
 
 
@@ -307,28 +298,8 @@ def simulated_cohort(items: Sequence[Any], n_learners: int = 30, seed: int = 0) 
 
 
 def _simulated_response(item: Any, right: bool, rng: random.Random) -> Any:
-    if item.type == "single":
-        wrong = [o.id for o in item.options if o.id != item.answer]
-        return item.answer if right else rng.choice(wrong)
-    if item.type == "multiple":
-        if right:
-            return list(item.answer)
-        pool = [o.id for o in item.options]
-        picked = [o for o in pool if rng.random() < 0.5]
-        return picked if set(picked) != set(item.answer) else pool
-    if item.type == "numeric":
-        return (item.key if right else item.key * rng.choice((0.5, 2.0)), item.unit)
-    if item.type == "ordering":
-        order = list(item.answer)
-        if not right:
-            order[0], order[1] = order[1], order[0]
-        return order
-    answer = dict(item.answer)
-    if not right:
-        first = next(iter(answer))
-        others = [c.id for c in item.choices if c.id != answer[first]]
-        answer[first] = rng.choice(others)
-    return answer
+    qtype = types.of(item.type)
+    return qtype.correct_response(item) if right else qtype.wrong_response(item, rng)
 
 
 # ---------------------------------------------------------------------- figures (thin)

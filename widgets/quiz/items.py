@@ -29,8 +29,9 @@ from widgets.core import documents
 from widgets.core.data import DataError, cite, data_dir, references
 from widgets.core.documents import relative_name
 from widgets.core.yamllines import LineDict, SafeLoader
-from widgets.quiz import units
-from widgets.quiz.keys import KeySpecError, Resolved, resolve, resolve_all
+from widgets.quiz import types
+from widgets.quiz.keys import KeySpecError, Resolved, resolve_all
+from widgets.quiz.types.base import ItemCheck
 
 __all__ = [
     "BLOOM_LEVELS",
@@ -51,7 +52,7 @@ __all__ = [
     "render",
 ]
 
-ITEM_TYPES = ("single", "multiple", "numeric", "ordering", "matching")
+ITEM_TYPES = types.NAMES
 BLOOM_LEVELS = ("remember", "understand", "apply", "analyze", "evaluate", "create")
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*(?::\s*([^}]*?))?\s*\}\}")
 
@@ -259,29 +260,11 @@ def _build_item(raw: LineDict, bank: str, file: str) -> Item:
         values = resolve_all(raw.get("values") or {})
     except KeySpecError as exc:
         raise fail(str(exc), "values") from exc
-    key_value = None
-    unit = None
-    if raw["type"] == "numeric":
-        try:
-            key_res = resolve(raw["key"], values)
-        except KeySpecError as exc:
-            raise fail(f"key: {exc}", "key") from exc
-        if not isinstance(key_res.value, int | float):
-            raise fail(f"key resolves to {key_res.value!r}, not a number", "key")
-        if "key" in values:
-            raise fail("'key' is reserved for the numeric answer; rename that value", "values")
-        unit = raw.get("unit") or key_res.unit
-        if not unit:
-            raise fail("a numeric item needs a unit (from its key's table or 'unit:')", "key")
-        try:
-            unit = units.canonical(unit)
-            key_value = float(key_res.value)
-            if key_res.unit and units.canonical(key_res.unit) != unit:
-                key_value = units.convert(key_value, key_res.unit, unit)
-        except units.UnitError as exc:
-            raise fail(f"unit: {exc}", "unit" if "unit" in raw else "key") from exc
-        key_res = Resolved(key_value, unit, key_res.sources, key_res.confidences)
-        values = {**values, "key": key_res}
+    qtype = types.of(raw["type"])
+    try:
+        fields, values = qtype.resolve(raw, values)
+    except ItemCheck as exc:
+        raise fail(str(exc), exc.key) from exc
     cited = set(raw["sources"])
     for name, res in values.items():
         missing = sorted(res.sources - cited)
@@ -314,37 +297,17 @@ def _build_item(raw: LineDict, bank: str, file: str) -> Item:
         return tuple(out)
 
     opts, prompts, choices = options("options"), options("prompts"), options("choices")
-    ids = {o.id for o in opts}
-    answer: Any = raw.get("answer")
-    kind = raw["type"]
-    if kind == "single" and answer not in ids:
-        raise fail(f"answer {answer!r} is not one of the option ids {sorted(ids)}", "answer")
-    if kind == "multiple":
-        unknown = [a for a in answer if a not in ids]
-        if unknown:
-            raise fail(f"answer ids {unknown} are not option ids {sorted(ids)}", "answer")
-        answer = tuple(answer)
-    if kind == "ordering":
-        if sorted(answer) != sorted(ids):
-            raise fail("an ordering answer lists every option id exactly once", "answer")
-        answer = tuple(answer)
-    if kind == "matching":
-        prompt_ids = {p.id for p in prompts}
-        choice_ids = {c.id for c in choices}
-        if set(answer) != prompt_ids:
-            raise fail(f"a matching answer maps every prompt id {sorted(prompt_ids)} to a choice",
-                       "answer")
-        bad = sorted(v for v in answer.values() if v not in choice_ids)
-        if bad:
-            raise fail(f"answer choices {bad} are not choice ids {sorted(choice_ids)}", "answer")
-        answer = dict(answer)
+    try:
+        answer = qtype.check(raw.get("answer"), options=opts, prompts=prompts, choices=choices)
+    except ItemCheck as exc:
+        raise fail(str(exc), exc.key) from exc
     tol = raw.get("tolerance") or {}
     feedback = {}
     for k, v in (raw.get("feedback") or {}).items():
         feedback[k] = text(f"feedback.{k}", v, "feedback")
     return Item(
         id=item_id,
-        type=kind,
+        type=qtype.NAME,
         stem=text("stem", raw["stem"], "stem"),
         explanation=text("explanation", raw["explanation"], "explanation"),
         objective=raw["objective"],
@@ -357,8 +320,8 @@ def _build_item(raw: LineDict, bank: str, file: str) -> Item:
         answer=answer,
         prompts=prompts,
         choices=choices,
-        key=key_value,
-        unit=unit,
+        key=fields.get("key"),
+        unit=fields.get("unit"),
         tolerance_abs=tol.get("absolute"),
         tolerance_rel=tol.get("relative"),
         feedback=feedback,

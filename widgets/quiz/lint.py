@@ -3,7 +3,8 @@
 :func:`lint_item` and :func:`lint_items` return :class:`Finding` objects; an
 empty list means the items pass. The tests run the lint over every bank.
 
-Rules (from the NBME item-writing guide, Paniagua & Swygert, 2016):
+Rules (from the NBME item-writing guide, Paniagua & Swygert, 2016); the rules
+of one question type are its module's ``lint`` (:mod:`widgets.quiz.types`):
 
 ``all-none-of-the-above``
     No option "all of the above" / "none of the above" (or "both"/"neither").
@@ -56,7 +57,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from widgets.quiz import types
 from widgets.quiz.items import Item
+from widgets.quiz.types.base import option_kind
 
 __all__ = [
     "Finding",
@@ -70,16 +73,11 @@ __all__ = [
     "vignette_share",
 ]
 
-LENGTH_RATIO = 1.5
 KEY_LONGEST_MAX_SHARE = 0.30
 VIGNETTE_MIN_SHARE = 0.5
 _ALL_NONE = re.compile(r"\b(all|none|both|neither)\s+of\s+(the\s+)?(above|these|options|following)\b",
                        re.IGNORECASE)
 _NEGATIVE = re.compile(r"(\*\*|__)?\b(not|except|least)\b(\*\*|__)?", re.IGNORECASE)
-_NUMBER_OPTION = re.compile(
-    r"^\s*(?:about\s+|~\s*)?[-+−]?\d+(?:[.,]\d+)?(?:\s*(?:to|-|–)\s*[-+−]?\d+(?:[.,]\d+)?)?"
-    r"\s*(?P<unit>[^\d\s].*?)?\s*$"
-)
 _PLACEHOLDER = re.compile(r"\{\{[^}]*\}\}")
 _ALLOWED_NUMBERS = re.compile(
     r"\b[CTLS]\d{1,2}(?:\s*[-–/]\s*[CTLS]?\d{1,2})?\b"  # spinal levels: L4, L4-L5, L5-S1
@@ -111,14 +109,6 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.file} line {self.line}, item {self.item_id!r}: [{self.rule}] {self.message}"
-
-
-def option_kind(text: str) -> tuple[str, str]:
-    """Classify an option's text as ``("number", unit)`` or ``("text", "")``."""
-    m = _NUMBER_OPTION.match(text)
-    if m:
-        return "number", (m.group("unit") or "").strip()
-    return "text", ""
 
 
 def _lead_in(stem: str) -> str:
@@ -164,7 +154,6 @@ def lint_item(item: Item) -> list[Finding]:
     def add(rule: str, message: str) -> None:
         out.append(Finding(rule, item.file, item.id, item.line, message))
 
-    choice_like = item.type in ("single", "multiple")
     texts = [o.text for o in (*item.options, *item.choices)]
     for text in texts:
         if _ALL_NONE.search(text):
@@ -174,32 +163,8 @@ def lint_item(item: Item) -> list[Finding]:
             add("negative-lead-in",
                 f"the lead-in uses {match.group(2)!r}; rephrase positively or emphasise it"
                 f" ({match.group(2).upper()} or **{match.group(2)}**)")
-    if choice_like and item.options:
-        keyed = {item.answer} if item.type == "single" else set(item.answer or ())
-        right = [len(o.text) for o in item.options if o.id in keyed]
-        wrong = [len(o.text) for o in item.options if o.id not in keyed]
-        if right and wrong:
-            mean_wrong = sum(wrong) / len(wrong)
-            longest = max(right)
-            if longest > LENGTH_RATIO * mean_wrong:
-                add("longest-answer-cue",
-                    f"the keyed option has {longest} characters, over {LENGTH_RATIO} x the"
-                    f" distractors' mean of {mean_wrong:.0f}: shorten it or lengthen them")
-        kinds = {option_kind(o.text) for o in item.options}
-        if len({k for k, _ in kinds}) > 1:
-            add("heterogeneous-options", "mixes number and text options; make them one kind")
-        elif len(kinds) > 1:
-            units = sorted(u or "(none)" for _, u in kinds)
-            add("heterogeneous-options", f"number options in different units: {', '.join(units)}")
-    if item.type == "single":
-        ids = [o.id for o in item.options]
-        if not isinstance(item.answer, str) or ids.count(item.answer) != 1:
-            add("single-best-answer", f"answer {item.answer!r} must key exactly one option")
-        normalised = [" ".join(o.text.lower().split()) for o in item.options]
-        dupes = sorted({t for t in normalised if normalised.count(t) > 1})
-        if dupes:
-            add("single-best-answer", f"two options read the same ({dupes[0]!r}): more than one"
-                " best answer")
+    for rule, message in types.of(item.type).lint(item):
+        add(rule, message)
     for field_name, template in item.templates.items():
         bare = _ALLOWED_NUMBERS.sub("", _PLACEHOLDER.sub("", template))
         found = re.findall(r"\d+(?:[.,]\d+)?", bare)
@@ -228,19 +193,15 @@ def lint_item(item: Item) -> list[Finding]:
     return out
 
 
-def _key_is_longest(item: Item) -> bool:
-    lengths = {o.id: len(o.text) for o in item.options}
-    key = lengths.get(item.answer)
-    return key is not None and all(key > n for oid, n in lengths.items() if oid != item.answer)
-
-
 def key_longest_items(items: Iterable[Item]) -> tuple[list[str], int]:
     """Return (ids of single-best-answer items keyed to their strictly longest option, their count).
 
+    Which items count is their type's ``key_is_longest`` (``None``: not counted).
     Ties for the longest length do not count: the key is then not the one longest option.
     """
-    single = [i for i in items if i.type == "single" and i.options]
-    return [i.id for i in single if _key_is_longest(i)], len(single)
+    verdicts = [(i.id, types.of(i.type).key_is_longest(i)) for i in items]
+    counted = [(item_id, v) for item_id, v in verdicts if v is not None]
+    return [item_id for item_id, v in counted if v], len(counted)
 
 
 def vignette_share(items: Iterable[Item]) -> tuple[int, int]:
@@ -250,14 +211,7 @@ def vignette_share(items: Iterable[Item]) -> tuple[int, int]:
 
 
 def _answer_signature(item: Item):
-    if item.type == "single":
-        return ("text", " ".join(item.option(item.answer).text.lower().split()))
-    if item.type == "multiple":
-        return ("texts", frozenset(" ".join(item.option(a).text.lower().split())
-                                   for a in item.answer))
-    if item.type == "numeric" and item.key is not None:
-        return ("number", round(float(item.key), 6), item.unit)
-    return None
+    return types.of(item.type).answer_signature(item)
 
 
 def _cited_values(item: Item) -> set:

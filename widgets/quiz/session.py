@@ -33,9 +33,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from widgets.quiz import types
 from widgets.quiz.grading import Grade, grade
 from widgets.quiz.items import Item
-from widgets.quiz.lint import option_kind
 from widgets.quiz.store import ProgressStore
 
 __all__ = ["DRAFT", "MODES", "QuizSession", "Summary", "option_order", "shuffled_items"]
@@ -51,27 +51,9 @@ def shuffled_items(items: Sequence[Item], seed: int) -> list[Item]:
     return out
 
 
-def _number(text: str) -> float:
-    import re
-
-    match = re.search(r"[-+−]?\d+(?:[.,]\d+)?", text)
-    return float(match.group(0).replace("−", "-").replace(",", ".")) if match else 0.0
-
-
 def option_order(item: Item, seed: int, which: str = "options") -> list[str]:
     """Return the ids of an item's options (or ``"choices"``) in the order to show them."""
-    opts = list(getattr(item, which))
-    ids = [o.id for o in opts]
-    kinds = {option_kind(o.text)[0] for o in opts}
-    if which == "options" and kinds == {"number"} and item.type in ("single", "multiple"):
-        return [o.id for o in sorted(opts, key=lambda o: _number(o.text))]
-    if not item.shuffle and item.type != "ordering":
-        return ids
-    rng = random.Random(f"miss-quiz-options:{seed}:{item.id}:{which}")
-    rng.shuffle(ids)
-    if item.type == "ordering" and which == "options" and ids == list(item.answer):
-        ids = ids[1:] + ids[:1]
-    return ids
+    return types.of(item.type).option_order(item, which, seed)
 
 
 @dataclass(frozen=True)

@@ -26,17 +26,14 @@ import ipywidgets as ipw
 
 from widgets.core.numbers import format_score
 from widgets.core.view import guarded
-from widgets.quiz import units
-from widgets.quiz.grading import CHOSEN_RIGHT, CHOSEN_WRONG, MISSED, Grade
+from widgets.quiz import types
+from widgets.quiz.grading import Grade
 from widgets.quiz.items import Item, items_for_lesson
 from widgets.quiz.review import review_items
 from widgets.quiz.session import QuizSession
 from widgets.quiz.store import ProgressStore, learner_store
 
 __all__ = ["QuestionView", "QuizView", "lesson_quiz", "review_quiz"]
-
-_CHOOSE = "(choose)"
-_WIDE = ipw.Layout(width="98%")
 
 
 def _md(text: str) -> str:
@@ -52,11 +49,8 @@ class QuestionView:
         self.item = item
         self.number = number
         total = len(session.items)
-        kind = {"single": "Choose the single best answer.",
-                "multiple": "Select every answer that applies.",
-                "numeric": "Type a number and choose its unit.",
-                "ordering": "Put the steps in order: choose the step for each position.",
-                "matching": "Match each item on the left with one choice."}[item.type]
+        self.qtype = types.of(item.type)
+        kind = self.qtype.INSTRUCTION
         self.stem = ipw.HTML(
             f'<div role="group" aria-label="Question {number} of {total}">'
             f"<h4>Question {number} of {total}</h4><p>{_md(item.stem)}</p>"
@@ -75,100 +69,27 @@ class QuestionView:
             self.set_response(session.responses[item.id])
             self.feedback.value = '<p role="status">Saved answer restored.</p>'
 
+    def _order(self, which: str = "options") -> list[str]:
+        return self.session.options(self.item.id, which)
+
     def _build_controls(self) -> None:
-        item, session = self.item, self.session
-        if item.type == "single":
-            order = session.options(item.id)
-            self.radio = ipw.RadioButtons(
-                options=[(item.option(i).text, i) for i in order], value=None,
-                description="Answer", layout=_WIDE, style={"description_width": "initial"})
-            self.controls = [self.radio]
-        elif item.type == "multiple":
-            order = session.options(item.id)
-            self.boxes = {i: ipw.Checkbox(value=False, description=item.option(i).text,
-                                          indent=False, layout=_WIDE) for i in order}
-            self.controls = list(self.boxes.values())
-        elif item.type == "numeric":
-            self.number_box = ipw.BoundedFloatText(
-                value=0.0, min=-1e12, max=1e12, step=0.1, description="Your answer",
-                style={"description_width": "initial"})
-            self.unit = ipw.Dropdown(options=units.compatible_units(item.unit), value=item.unit,
-                                     description="Unit", style={"description_width": "initial"})
-            self.controls = [ipw.HBox([self.number_box, self.unit])]
-        elif item.type == "ordering":
-            order = session.options(item.id)
-            opts = [(_CHOOSE, None)] + [(item.option(i).text, i) for i in order]
-            self.steps = [ipw.Dropdown(options=opts, index=0, description=f"Step {k}",
-                                       layout=_WIDE, style={"description_width": "initial"})
-                          for k in range(1, len(order) + 1)]
-            self.controls = list(self.steps)
-        else:  # matching
-            order = session.options(item.id, "choices")
-            opts = [(_CHOOSE, None)] + [(item.option(i).text, i) for i in order]
-            self.matches = {p.id: ipw.Dropdown(options=opts, index=0, description=p.text,
-                                               layout=_WIDE,
-                                               style={"description_width": "initial"})
-                            for p in item.prompts}
-            self.controls = list(self.matches.values())
+        self.inputs = self.qtype.Controls(self.item, self._order)
+        self.controls = list(self.inputs.widgets)
 
     def response(self) -> Any:
         """Read the learner's response from the controls."""
-        t = self.item.type
-        if t == "single":
-            return self.radio.value
-        if t == "multiple":
-            return [i for i, box in self.boxes.items() if box.value]
-        if t == "numeric":
-            return (float(self.number_box.value), self.unit.value)
-        if t == "ordering":
-            return [d.value for d in self.steps]
-        return {pid: d.value for pid, d in self.matches.items()}
+        return self.inputs.read()
 
     def set_response(self, response: Any) -> None:
         """Set the controls to ``response`` (in the grader's terms: option ids, ``(value, unit)``...)."""
-        t = self.item.type
-        if t == "single":
-            self.radio.value = response
-        elif t == "multiple":
-            for oid, box in self.boxes.items():
-                box.value = oid in set(response)
-        elif t == "numeric":
-            value, unit = response
-            self.number_box.value = value
-            self.unit.value = units.canonical(unit)
-        elif t == "ordering":
-            for dd, oid in zip(self.steps, response, strict=False):
-                dd.value = oid
-        else:
-            for pid, dd in self.matches.items():
-                dd.value = response.get(pid)
+        self.inputs.set(response)
 
     def show_grade(self, result: Grade) -> None:
         """Write the feedback of a practice-mode grade into the live region."""
         item = self.item
         parts = [f"<p><strong>{html.escape(result.message)}</strong>"
                  f" Score {format_score(result.score, 1)}.</p>"]
-        marks = {CHOSEN_RIGHT: "✔ your choice, correct", CHOSEN_WRONG: "✘ your choice, incorrect",
-                 MISSED: "✔ correct answer (not chosen)"}
-        if item.type in ("single", "multiple"):
-            rows = []
-            for oid in self.session.options(item.id):
-                opt = item.option(oid)
-                mark = marks.get(result.status.get(oid, ""), "")
-                label = f" <em>[{mark}]</em>" if mark else ""
-                rows.append(f"<li><strong>{html.escape(opt.text)}</strong>{label}:"
-                            f" {html.escape(result.feedback.get(oid, ''))}</li>")
-            parts.append("<ul>" + "".join(rows) + "</ul>")
-        elif item.type == "numeric":
-            parts.append(f"<p>{html.escape(result.feedback.get('answer', ''))}</p>")
-        elif item.type == "ordering":
-            rows = [f"<li>{html.escape(item.option(oid).text)}:"
-                    f" {html.escape(result.feedback[oid])}</li>" for oid in item.answer]
-            parts.append("<p>The steps in order:</p><ol>" + "".join(rows) + "</ol>")
-        else:
-            rows = [f"<li><strong>{html.escape(p.text)}</strong>:"
-                    f" {html.escape(result.feedback[p.id])}</li>" for p in item.prompts]
-            parts.append("<ul>" + "".join(rows) + "</ul>")
+        parts.append(self.qtype.feedback_html(item, result, self._order))
         parts.append(f"<p>{_md(result.explanation)}</p>")
         parts.append(f"<p><small>Source: {html.escape(result.citation)}</small></p>")
         self.feedback.value = '<div role="status" aria-live="polite">' + "".join(parts) + "</div>"

@@ -14,7 +14,7 @@ import ipywidgets as ipw
 import plotly.graph_objects as go
 
 from widgets.core.figures import Figure
-from widgets.core.view import DASHES, OKABE_ITO, guarded, plot_template, table_html
+from widgets.core.view import DASHES, OKABE_ITO, TopicView, plot_template, table_html
 from widgets.techniques.model import (
     TECHNIQUES,
     comparison_rows,
@@ -37,7 +37,7 @@ def _frame_html(frame, caption: str) -> str:
     return table_html(rows, caption)
 
 
-class StepDrill:
+class StepDrill(TopicView):
     """Put one technique's shuffled steps in order, then check: misplaced steps, why, and the views.
 
     Controls: a **Shuffle** slider (a new deal of the same steps, seeded), a
@@ -49,6 +49,7 @@ class StepDrill:
     """
 
     def __init__(self, technique: str, seed: int = 0):
+        super().__init__()
         self.technique = technique
         self._steps = {s.id: s for s in steps(technique)}
         self.shuffle = ipw.IntSlider(
@@ -63,7 +64,6 @@ class StepDrill:
                                tooltip="Move the selected step one place later")
         self.check = ipw.Button(description="Check order", button_style="primary", icon="check",
                                 tooltip="Compare your order with the correct one")
-        self.status = ipw.HTML()
         self.summary = ipw.HTML()
         self.table = ipw.HTML()
         self.figure = Figure(
@@ -88,19 +88,11 @@ class StepDrill:
                 margin={"t": 50, "b": 40},
             ),
         )
-        guard = guarded(self._set_status)
-        self._reshuffle = guard(self._reshuffle_unguarded)
-        self._move_up = guard(lambda _=None: self.move(-1))
-        self._move_down = guard(lambda _=None: self.move(+1))
-        self._check = guard(self._check_unguarded)
-        self.shuffle.observe(self._reshuffle, names="value")
-        self.up.on_click(self._move_up)
-        self.down.on_click(self._move_down)
-        self.check.on_click(self._check)
+        self._reshuffle = self.observe(self.shuffle, self._reshuffle_unguarded)
+        self.on_click(self.up, lambda _=None: self.move(-1))
+        self.on_click(self.down, lambda _=None: self.move(+1))
+        self._check = self.on_click(self.check, self._check_unguarded)
         self._reshuffle()
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{html.escape(text)}</p>'
 
     # ---------------------------------------------------------------- state
 
@@ -121,13 +113,13 @@ class StepDrill:
         """Move the selected step ``delta`` places (-1 earlier, +1 later)."""
         ids = self.answer
         if self.order.value is None:
-            self.status.value = "<p>Select a step in the list first, then move it.</p>"
+            self.show_status("Select a step in the list first, then move it.")
             return
         i = ids.index(self.order.value)
         j = min(max(i + delta, 0), len(ids) - 1)
         ids[i], ids[j] = ids[j], ids[i]
         self.set_answer(ids)
-        self.status.value = ""
+        self.clear_status()
 
     # ---------------------------------------------------------------- callbacks
 
@@ -143,7 +135,7 @@ class StepDrill:
             for trace in self.figure.data:
                 trace.x, trace.y = [], []
             self.figure.layout.title.text = f"{technique_name(self.technique)}: press Check order"
-        self.status.value = ""
+        self.clear_status()
 
     def _check_unguarded(self, _=None) -> None:
         result, frame = drill_feedback(self.technique, self.answer)
@@ -168,7 +160,7 @@ class StepDrill:
             self.figure.data[2].text = [self._steps[self.answer[k]].text for k in move]
             self.figure.layout.title.text = (f"{technique_name(self.technique)}: score {result.score:.0%},"
                                              f" {result.moves_needed} to move")
-        self.status.value = ""
+        self.clear_status()
 
     def results(self):
         """Grade the current order (the model's :class:`~widgets.techniques.model.OrderGrade`)."""
@@ -181,17 +173,17 @@ class StepDrill:
                          self.table], layout=ipw.Layout(width="900px"))
 
 
-class TechniqueComparison:
+class TechniqueComparison(TopicView):
     """Choose techniques; see their cited corridor sizes to scale and a table of everything else."""
 
     def __init__(self, techniques: tuple[str, ...] = TECHNIQUES):
+        super().__init__()
         self.pick = ipw.SelectMultiple(
             options=[(technique_name(t), t) for t in TECHNIQUES], value=tuple(techniques),
             rows=len(TECHNIQUES), description="Techniques", style=_STYLE,
             layout=ipw.Layout(width="620px"))
         self.table = ipw.HTML()
         self.note = ipw.HTML()
-        self.status = ipw.HTML()
         markers = {"read-directly": ("circle", OKABE_ITO["blue"]),
                    "secondary-source": ("diamond-open", OKABE_ITO["orange"])}
         self.figure = Figure(
@@ -209,12 +201,8 @@ class TechniqueComparison:
         self._rows = dict(zip(TECHNIQUES, comparison_rows(TECHNIQUES), strict=True))
         self._sizes = {t: corridor_sizes(t) for t in TECHNIQUES}
         self._names = {t: technique_name(t) for t in TECHNIQUES}
-        self._update = guarded(self._set_status)(self._update_unguarded)
-        self.pick.observe(self._update, names="value")
+        self._update = self.observe(self.pick, self._update_unguarded)
         self._update()
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{html.escape(text)}</p>'
 
     def _update_unguarded(self, change=None) -> None:
         chosen = [t for t in TECHNIQUES if t in self.pick.value]
@@ -241,7 +229,10 @@ class TechniqueComparison:
             " own summary or a secondary source)")
         self.note.value = ("<p>No cited size in this suite's tables for: "
                            f"{html.escape(', '.join(missing))}.</p>" if missing else "")
-        self.status.value = "" if chosen else "<p>Choose at least one technique.</p>"
+        if chosen:
+            self.clear_status()
+        else:
+            self.show_status("Choose at least one technique.")
 
     def widget(self) -> ipw.Widget:
         """Return the assembled comparison."""
