@@ -14,7 +14,6 @@ from widgets.anatomy.morphometry import (
     complete_angle_series,
     complete_pedicle_series,
     pedicle_angle_rows,
-    pedicle_angle_table,
     series_label,
 )
 from widgets.anatomy.spine import build_spine
@@ -25,11 +24,13 @@ from widgets.anatomy.tables import (
     disc_table,
     instrument_fit_table,
     kambin_table,
+    pedicle_angle_table,
     pedicle_range_table,
     pedicle_width_table,
     plexus_table,
+    transpsoas_findings,
 )
-from widgets.anatomy.transpsoas import cage_sizes, plexus_levels, transpsoas_findings
+from widgets.anatomy.transpsoas import cage_sizes, plexus_levels
 from widgets.core.assumptions import assumption
 from widgets.core.data import load_table
 from widgets.lessons.registry import get_spec

@@ -70,3 +70,58 @@ def test_convex_hull_of_a_square_with_inner_points_is_the_square():
     assert 0.5 * np.sum(x[:-1] * y[1:] - x[1:] * y[:-1]) == pytest.approx(4.0)  # counter-clockwise
     with pytest.raises(ValueError, match="collinear"):
         convex_hull(np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]))
+
+
+# --------------------------------------------------------------------------- the planner's views
+
+
+def _bony(vert):
+    return [p for p in vert.parts if p.kind == "bone"]
+
+
+@pytest.mark.parametrize("plane, dims", [("axial", (0, 1)), ("lateral", (1, 2))])
+def test_plane_outlines_are_closed_hulls_of_each_bony_part(plane, dims):
+    from widgets.imaging.carm import plane_outlines
+
+    vert = vertebra("L4")
+    outlines = plane_outlines(vert, plane)
+    assert list(outlines) == [p.mesh.name for p in _bony(vert)]
+    for part in _bony(vert):
+        hull = outlines[part.mesh.name]
+        pts = part.mesh.vertices[:, list(dims)]
+        assert np.allclose(hull[0], hull[-1])  # closed
+        # every hull corner is a vertex of the part (to the 6 decimals the hull keeps); it spans the part
+        assert all(np.isclose(pts, corner, atol=1e-5).all(axis=1).any() for corner in hull)
+        assert np.allclose(hull.min(axis=0), pts.min(axis=0), atol=1e-5)
+        assert np.allclose(hull.max(axis=0), pts.max(axis=0), atol=1e-5)
+
+
+def test_plane_outlines_name_the_planes_on_a_bad_one():
+    from widgets.imaging.carm import plane_outlines
+
+    with pytest.raises(ValueError, match="axial"):
+        plane_outlines(vertebra("L4"), "coronal")
+
+
+def test_outline_path_joins_the_outlines_with_a_gap_after_each():
+    from widgets.imaging.carm import outline_path
+
+    square = np.array([[0.0, 0], [1, 0], [1, 1], [0, 0]])
+    xs, ys = outline_path({"a": square, "b": square + 5})
+    assert xs == [0, 1, 1, 0, None, 5, 6, 6, 5, None]
+    assert ys == [0, 0, 1, 0, None, 5, 5, 6, 5, None]
+
+
+def test_bone_meshes_merge_the_vertebra_and_the_pedicles_without_losing_a_triangle():
+    from widgets.imaging.carm import bone_meshes
+
+    vert = vertebra("L4")
+    merged = bone_meshes(vert)
+    assert [name for name, _, _ in merged] == ["vertebra", "pedicles"]
+    for name, vertices, faces in merged:
+        parts = [p.mesh for p in _bony(vert) if p.mesh.name.startswith("pedicle") == (name == "pedicles")]
+        assert parts and len(vertices) == sum(len(m.vertices) for m in parts)
+        assert faces.min() >= 0 and faces.max() < len(vertices)
+        # the merged triangles are the parts' own triangles, corner for corner
+        expected = np.vstack([m.vertices[m.faces] for m in parts])
+        assert np.allclose(vertices[faces], expected)

@@ -13,13 +13,12 @@ from widgets.access.comparator import (
     Comparison,
     Incision,
     compare,
-    comparison_table,
-    inputs_table,
     outer_pedicle_span,
     segment_span,
     sources,
     tube_options,
 )
+from widgets.access.tables import comparison_inputs_table, comparison_table
 from widgets.core.assumptions import assumption
 from widgets.core.data import load_table
 from widgets.lessons.registry import get_spec
@@ -129,7 +128,7 @@ def test_every_procedure_and_level_runs_and_tables_match_the_model():
 
 
 def test_inputs_table_shows_the_cited_numbers_and_labels_each_basis():
-    t = inputs_table("tlif", "L4-L5", 26, 50.0)
+    t = comparison_inputs_table("tlif", "L4-L5", 26, 50.0)
     by_input = t.set_index("input")
     body = _morph("L4", "vertebral_body_height_posterior", source="Bonczar2024")
     assert by_input.loc["L4 posterior body height", "value"] == f"{body:g}"
@@ -138,7 +137,7 @@ def test_inputs_table_shows_the_cited_numbers_and_labels_each_basis():
     assert by_input.loc["motion segment span", "value"] == "35.07"
     assert by_input.loc["separate stab incisions for the 4 screws", "basis"] == "assumption (no cited figure)"
     assert set(t["basis"].str.split(" ").str[0]) == {"cited,", "derived", "assumption"}
-    disc = inputs_table("discectomy", "L4-L5", 16, 50.0).set_index("input")
+    disc = comparison_inputs_table("discectomy", "L4-L5", 16, 50.0).set_index("input")
     assert disc.loc["extra incision length, standard vs minimally invasive discectomy", "value"] == "19.1"
 
 

@@ -6,16 +6,15 @@ import pytest
 
 from widgets.access.corridor import (
     compare_corridors,
-    compare_table,
     end_slope,
     incision_difference,
-    inputs_table,
     open_corridor,
     open_wound,
     ratio_text,
     tube_diameters,
     tubular_corridor,
 )
+from widgets.access.tables import corridor_comparison_table, corridor_inputs_table
 from widgets.core.assumptions import assumption
 
 
@@ -87,7 +86,7 @@ def test_depth_matters_the_open_to_tube_ratio_strictly_grows_with_depth():
 
 
 def test_inputs_and_summary_name_the_assumption_and_the_derived_slope():
-    t = inputs_table(50, 40).set_index("input")
+    t = corridor_inputs_table(50, 40).set_index("input")
     assert t.loc["depth at which the cited incision difference is taken to apply", "basis"].startswith(
         "assumption")
     assert t.loc["slope of each end of the open wound", "basis"].startswith("derived")
@@ -96,7 +95,7 @@ def test_inputs_and_summary_name_the_assumption_and_the_derived_slope():
 
 
 def test_compare_table_has_both_rows():
-    t = compare_table(18, 60, 30)
+    t = corridor_comparison_table(18, 60, 30)
     assert list(t.index) == ["tubular", "open midline"]
 
 

@@ -18,7 +18,6 @@ from widgets.evidence.view import (
     funnel_figure,
 )
 from widgets.lessons.registry import get_spec
-from widgets.lessons.spec_05_evidence import OUTCOME_CHOICES
 
 
 def test_meta_explorer_shows_the_default_pool():
@@ -98,7 +97,7 @@ def test_learning_curve_explorer():
 
 def test_parameter_spec_matches_the_models():
     spec = get_spec("05-evidence")
-    assert OUTCOME_CHOICES == tuple(OUTCOMES)
+    assert tuple({p.name: p for p in spec.params}["outcome"].choices) == tuple(OUTCOMES)
     assert spec.defaults()["curve_shape"] in lc.SHAPES
     assert spec.validate({"outcome": "complications", "measure": "RR"}, partial=True)["measure"] == "RR"
     message = "parameter 'measure': measure 'OR' does not apply to 'blood_loss'"

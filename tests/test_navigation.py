@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from widgets.imaging.navigation import accuracy_table, rct_robot_vs_freehand, tip_error
+from widgets.imaging.navigation import tip_error
+from widgets.imaging.tables import accuracy_table, rct_robot_vs_freehand
 
 
 def test_tip_error_hand():
@@ -45,7 +46,8 @@ def test_lesson_references_resolve_and_cover_the_cited_tables():
 def test_lesson_references_cover_the_angle_series_and_the_screw_choice():
     from widgets.anatomy.morphometry import pedicle_angle_rows
     from widgets.imaging.navigation import lesson_references
-    from widgets.imaging.screws import deformation_rule, screw_choice_table, screw_sizes
+    from widgets.imaging.screws import deformation_rule, screw_sizes
+    from widgets.imaging.tables import screw_choice_table
 
     keys = set(lesson_references())
     assert set(pedicle_angle_rows()["source_key"]) <= keys  # every angle series the lesson tables show

@@ -9,9 +9,8 @@ import re
 import nbformat
 import pytest
 
-from widgets.core.catalog import LESSONS
-from widgets.lessons.notebooks import check_outline, find_notebooks, parameters_cell
-from widgets.lessons.registry import get_spec
+from widgets.core.catalog import LESSONS, lesson
+from widgets.lessons.notebooks import catalog_problems, check_outline, find_notebooks, parameter_problems
 
 NOTEBOOKS = find_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]
@@ -50,18 +49,15 @@ def test_small_and_offline(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_parameters_cell_matches_the_spec(path):
-    nb = nbformat.read(path, as_version=4)
-    spec = get_spec(path.stem)
-    written = parameters_cell(nb)
-    assert [p.name for p in written] == list(spec.names)
-    for cell_param, param in zip(written, spec.params, strict=True):
-        assert cell_param.annotation == param.type.__name__, cell_param.name
-        assert cell_param.default == param.default, cell_param.name
-    # the cell after the parameters cell validates them
-    idx = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
-    following = next(c for c in nb.cells[idx + 1:] if c.cell_type == "code")
-    assert f'check_notebook_parameters("{path.stem}", globals())' in following.source
+def test_outline_matches_the_catalog(path):
+    """Title, objectives (in order) and time to learn are the catalog entry's."""
+    assert catalog_problems(nbformat.read(path, as_version=4), lesson(path.stem)) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_parameters_cell_matches_the_catalog(path):
+    """Same names, types and defaults as the catalog; the next code cell checks them."""
+    assert parameter_problems(nbformat.read(path, as_version=4), lesson(path.stem)) == []
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

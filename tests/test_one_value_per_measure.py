@@ -224,10 +224,11 @@ def test_the_detector_reads_lesson_html_tables():
 
 def _model_quotes() -> list[Quote]:
     from widgets.access.comparator import LEVELS as DISCS
-    from widgets.access.comparator import PROCEDURES, inputs_table
+    from widgets.access.comparator import PROCEDURES
+    from widgets.access.tables import comparison_inputs_table
     from widgets.anatomy.morphometry import LEVELS
     from widgets.anatomy.tables import dimensions_table, disc_table
-    from widgets.imaging.screws import preset_table
+    from widgets.imaging.tables import preset_table
 
     quotes = []
     for level in LEVELS:
@@ -235,7 +236,7 @@ def _model_quotes() -> list[Quote]:
     quotes += quotes_in_frame(disc_table(), "lesson 01 discs")
     for procedure in PROCEDURES:
         for disc in DISCS:
-            quotes += quotes_in_frame(inputs_table(procedure, disc, 16, 50.0),
+            quotes += quotes_in_frame(comparison_inputs_table(procedure, disc, 16, 50.0),
                                       f"lesson 06 inputs ({procedure})")
     quotes += quotes_in_frame(preset_table(), "lesson 04 presets")
     return quotes

@@ -51,14 +51,57 @@ def test_an_int_is_accepted_for_a_float():
     assert get_spec("00-start-here").validate({"depth_mm": 60}, partial=True)["depth_mm"] == 60.0
 
 
-def test_notebook_check_sees_injected_names_but_not_modules_or_objects():
+PARAMETERS_CELL = ("tube_diameter_mm: int = 16  # a comment\ndepth_mm: float = 50.0\n"
+                   "retraction_width_mm: float = 40.0")
+CHECK_CELL = 'check_notebook_parameters("00-start-here", globals())'
+
+
+def _kernel(*cells: str, **values) -> dict:
+    """A kernel's globals after running ``cells`` (IPython's ``In``) then the check cell."""
+    return {"In": ["", *cells, CHECK_CELL], "__name__": "__main__",
+            "tube_diameter_mm": 16, "depth_mm": 50.0, "retraction_width_mm": 40.0, **values}
+
+
+def test_notebook_check_reads_the_parameters_cells_not_the_globals():
     import math
 
-    ns = {"tube_diameter_mm": 16, "depth_mm": 50.0, "retraction_width_mm": 40.0, "math": math,
-          "In": [], "_private": 1, "explorer": object()}
-    assert check_notebook_parameters("00-start-here", ns)["depth_mm"] == 50.0
-    ns["levle"] = "L4"
-    with pytest.raises(ParameterError, match="unknown parameter 'levle'"):
+    # the lesson's own top-level variables (a scalar, a module, an object) are not parameters
+    ns = _kernel(PARAMETERS_CELL, "n_views = 3", n_views=3, math=math, explorer=object())
+    assert check_notebook_parameters("00-start-here", ns) == {
+        "tube_diameter_mm": 16, "depth_mm": 50.0, "retraction_width_mm": 40.0}
+
+
+def test_notebook_check_refuses_a_name_papermill_injected_that_the_lesson_lacks():
+    ns = _kernel(PARAMETERS_CELL, '# Parameters\ndepth_mm = 80.0\nlevle = "L4"\n',
+                 depth_mm=80.0, levle="L4")
+    with pytest.raises(ParameterError) as info:
+        check_notebook_parameters("00-start-here", ns)
+    assert str(info.value) == ("unknown parameter 'levle' for lesson '00-start-here'; allowed:"
+                               " tube_diameter_mm, depth_mm, retraction_width_mm")
+
+
+def test_notebook_check_takes_injected_values_and_reads_the_last_run_of_the_cells():
+    injected = "# Parameters\ndepth_mm = 80\n"
+    ns = _kernel(PARAMETERS_CELL, injected, "x = 1", depth_mm=80)
+    assert check_notebook_parameters("00-start-here", ns)["depth_mm"] == 80.0
+    # the parameters cell edited by hand with a misspelt name, then run again: the last run counts
+    edited = PARAMETERS_CELL.replace("depth_mm: float", "dept_mm: float")
+    ns = _kernel(PARAMETERS_CELL, injected, edited, dept_mm=50.0)
+    with pytest.raises(ParameterError, match="unknown parameter 'dept_mm'"):
+        check_notebook_parameters("00-start-here", ns)
+
+
+def test_without_the_cells_in_the_history_the_declared_names_are_checked():
+    # nbval runs cells without storing them in In: the declared names are read from the kernel
+    ns = {"In": [""], "__name__": "__main__", "tube_diameter_mm": 14, "depth_mm": 50.0,
+          "retraction_width_mm": 40.0, "n_views": 3}
+    assert check_notebook_parameters("00-start-here", ns)["tube_diameter_mm"] == 14
+    # after a kernel restart the check cell alone finds them missing, and says what they must be
+    with pytest.raises(ParameterError, match="parameter 'tube_diameter_mm' is missing; it must be"):
+        check_notebook_parameters("00-start-here", {"In": ["", "x = 1", CHECK_CELL]})
+    # a declared name missing from the parameters cell that ran is reported too
+    ns = _kernel(PARAMETERS_CELL.rsplit("\n", 1)[0])
+    with pytest.raises(ParameterError, match="parameter 'retraction_width_mm' is missing"):
         check_notebook_parameters("00-start-here", ns)
 
 

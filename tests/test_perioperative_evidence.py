@@ -11,15 +11,17 @@ from widgets.perioperative.comparisons import (
     SELECTORS,
     VERDICTS,
     Selector,
-    benefits_drawbacks_table,
     classify,
     findings,
-    learning_curve_table,
     reported_p,
     reported_significance,
-    risk_table,
-    sources,
     verdict_counts,
+)
+from widgets.perioperative.tables import (
+    benefits_drawbacks_table,
+    comparison_sources,
+    learning_curve_table,
+    risk_table,
 )
 
 # Hand classification of every selector, from the printed figures (source, outcome label) -> verdict:
@@ -246,4 +248,4 @@ def test_learning_curve_table_is_as_printed():
 
 def test_sources_resolve():
     refs = references()
-    assert all(k in refs for k in sources())
+    assert all(k in refs for k in comparison_sources())

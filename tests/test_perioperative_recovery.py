@@ -9,13 +9,16 @@ from widgets.perioperative import lesson_sources
 from widgets.perioperative.recovery import (
     MILESTONES,
     arm_milestones,
-    gaps,
     parse_value_with_spread,
     pooled_differences,
+)
+from widgets.perioperative.tables import (
+    anaesthesia_table,
+    gaps,
+    operative_time_table,
     recovery_table,
     same_day_discharge,
 )
-from widgets.perioperative.theatre import anaesthesia_table, operative_time_table
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@
 import pytest
 
 from widgets.core.data import load_table
-from widgets.imaging.radiation import cases_table, cases_to_limit, dose_at_distance, dose_for_time, icrp_limit
+from widgets.imaging.radiation import cases_to_limit, dose_at_distance, dose_for_time, icrp_limit
+from widgets.imaging.tables import cases_table
 
 
 def test_inverse_square_quarter_at_double_distance():

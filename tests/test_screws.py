@@ -18,11 +18,10 @@ from widgets.imaging.screws import (
     grade_scale,
     narrowest_width,
     preset,
-    preset_table,
-    screw_choice_table,
     screw_sizes,
     vertebra,
 )
+from widgets.imaging.tables import preset_table, screw_choice_table
 
 
 @pytest.mark.parametrize("level", ["L1", "L3", "L4", "L5"])

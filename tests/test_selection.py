@@ -8,14 +8,8 @@ import pytest
 import yaml
 
 from widgets.conditions.model import CURVE_VERTEBRAE
-from widgets.conditions.selection import (
-    Case,
-    SelectionError,
-    SelectionTree,
-    assumptions_table,
-    cases_table,
-    load_tree,
-)
+from widgets.conditions.selection import Case, SelectionError, SelectionTree, load_tree
+from widgets.conditions.tables import assumptions_table, cases_table
 from widgets.core.assumptions import assumption
 from widgets.core.data import data_dir
 from widgets.lessons.registry import get_spec

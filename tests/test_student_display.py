@@ -115,7 +115,7 @@ def test_install_registers_the_formatters_with_a_notebook_shell():
 def test_a_real_ipython_shell_renders_a_lesson_table_in_full():
     from IPython.core.interactiveshell import InteractiveShell
 
-    from widgets.conditions.model import conditions_table
+    from widgets.conditions.tables import conditions_table
 
     shell = InteractiveShell.instance()
     install(shell)
@@ -169,3 +169,18 @@ def test_widget_tables_write_numbers_as_people_do():
                       "caption")
     assert "<td>0</td>" in html and "-0" not in html
     assert "<td>12.5</td>" in html and "<td>3</td>" in html and "<td>0.3</td>" in html
+
+
+def test_a_table_cell_reads_as_a_number_or_as_empty():
+    from widgets.core.numbers import optional_float
+
+    assert optional_float(3) == 3.0 and isinstance(optional_float(3), float)
+    assert optional_float(-0.5) == -0.5
+    assert optional_float(None) is None
+    assert optional_float(float("nan")) is None
+    import numpy as np
+
+    assert optional_float(np.float32("nan")) is None and optional_float(np.int64(4)) == 4.0
+    for bad in ("about 3", [1], True):
+        with pytest.raises(ValueError, match="expected a number or an empty cell"):
+            optional_float(bad)

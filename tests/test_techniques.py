@@ -16,25 +16,27 @@ from widgets.core.data import DataError, load_table, references
 from widgets.techniques.model import (
     TECHNIQUES,
     comparison_rows,
-    comparison_table,
-    complication_table,
     corridor_sizes,
     drill_feedback,
-    evidence_table,
     full_endoscope,
     grade_order,
-    grading_examples,
-    guidance_accuracy_table,
     instrument_figures,
-    instrument_table,
     kendall_tau_distance,
-    lesson_references,
     longest_increasing_subsequence,
     profile,
     shuffled_steps,
     steps,
-    steps_table,
     technique_name,
+)
+from widgets.techniques.tables import (
+    comparison_table,
+    complication_table,
+    evidence_table,
+    grading_examples,
+    guidance_accuracy_table,
+    instrument_table,
+    lesson_references,
+    steps_table,
 )
 
 # --------------------------------------------------------------------------- grader: hand-worked

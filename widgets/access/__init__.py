@@ -2,5 +2,6 @@
 
 - :mod:`widgets.access.corridor`: lesson 00's corridor model.
 - :mod:`widgets.access.comparator`: lesson 06's open vs MISS access comparator.
+- :mod:`widgets.access.tables`: the tables a student reads (inputs with their basis, the two approaches).
 - :mod:`widgets.access.view`: the corridor explorer.
 """

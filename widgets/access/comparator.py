@@ -27,7 +27,7 @@ open wound to three procedures:
     incision, dilated rather than stripped.
 
 Every input is cited (with its source key and confidence flag), derived from
-cited figures by arithmetic that :func:`inputs_table` shows, or an
+cited figures by arithmetic that :func:`widgets.access.tables.comparison_inputs_table` shows, or an
 assumption from ``data/assumptions.yaml``. The model is geometry: it describes
 how much tissue each approach disturbs, not how patients fare.
 """
@@ -61,9 +61,7 @@ __all__ = [
     "Derived",
     "Incision",
     "compare",
-    "comparison_table",
     "input_rows",
-    "inputs_table",
     "outer_pedicle_span",
     "segment_span",
     "sources",
@@ -403,14 +401,6 @@ def compare(procedure: str, level: str, tube_diameter_mm: float, depth_mm: float
     return Comparison(procedure, level, d, depth, _miss(procedure, tube, depth), open_)
 
 
-def comparison_table(procedure: str, level: str, tube_diameter_mm: float, depth_mm: float):
-    """Return the MISS and open approaches as a two-row :class:`pandas.DataFrame`."""
-    import pandas as pd
-
-    c = compare(procedure, level, tube_diameter_mm, depth_mm)
-    return pd.DataFrame([c.miss.as_row(), c.open.as_row()]).set_index("approach")
-
-
 def _cited_row(what: str, v: CitedValue) -> dict[str, object]:
     basis = "cited" if v.confidence == "read-directly" else "cited, secondary-source"
     return {"input": what, "value": f"{v.value:g}", "unit": v.unit, "basis": basis, "source": v.source_key}
@@ -464,13 +454,6 @@ def _input_rows(procedure: str, level: str, tube_diameter_mm: float, depth_mm: f
 def input_rows(procedure: str, level: str, tube_diameter_mm: float, depth_mm: float) -> list[dict]:
     """Return every input of one comparison as rows (input, value, unit, basis, source)."""
     return _input_rows(procedure, level, tube_diameter_mm, depth_mm)
-
-
-def inputs_table(procedure: str, level: str, tube_diameter_mm: float, depth_mm: float):
-    """Return every input of one comparison with its basis: cited, derived or assumption."""
-    import pandas as pd
-
-    return pd.DataFrame(_input_rows(procedure, level, tube_diameter_mm, depth_mm))
 
 
 def sources() -> list[str]:

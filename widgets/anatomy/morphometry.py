@@ -27,7 +27,6 @@ figures moved.
 from __future__ import annotations
 
 import functools
-import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -35,6 +34,7 @@ from dataclasses import dataclass, replace
 from widgets.core.assumptions import assumption
 from widgets.core.data import DataError, data_dir, load_table
 from widgets.core.levels import DISCS, LEVELS, LUMBAR
+from widgets.core.numbers import optional_float
 
 __all__ = [
     "DISCS",
@@ -51,7 +51,6 @@ __all__ = [
     "level_dimensions",
     "other_published_values",
     "pedicle_angle_rows",
-    "pedicle_angle_table",
     "pedicle_width_rows",
     "series_label",
 ]
@@ -152,19 +151,13 @@ def _rows() -> dict[tuple[str, str, str, str], dict]:
     return _index(str(data_dir()))
 
 
-def _num(x) -> float | None:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return None
-    return float(x)
-
-
 def _find(level: str, measure: str, source: str, subgroup: str = "all") -> dict | None:
     return _rows().get((level, measure, subgroup, source))
 
 
 def _cited(key: str, label: str, row: dict, spread_sd: float, note: str = "") -> Dimension:
     published = float(row["value"])
-    sd = _num(row.get("sd"))
+    sd = optional_float(row.get("sd"))
     value, applied = published, False
     if sd is not None and spread_sd:
         value, applied = published + spread_sd * sd, True
@@ -196,7 +189,7 @@ def _resolve(key: str, label: str, level: str, measure: str, sources: tuple[str,
     """Return a cited row from the first source that has one, else an interpolation, else None."""
     for src in sources:
         row = _find(level, measure, src, subgroup)
-        if row is not None and _num(row["value"]) is not None:
+        if row is not None and optional_float(row["value"]) is not None:
             return _cited(key, label, row, spread_sd)
     for src in sources:
         dim = _interpolated(key, label, level, measure, src, subgroup)
@@ -225,7 +218,7 @@ def other_published_values(level: str, measure: str, chosen: str) -> str:
     """
     out = []
     for (lv, ms, sub, src), row in sorted(_rows().items(), key=lambda kv: (kv[0][3], kv[0][2])):
-        if lv != level or ms != measure or src == chosen or _num(row.get("value")) is None:
+        if lv != level or ms != measure or src == chosen or optional_float(row.get("value")) is None:
             continue
         who = series_label(src) + ("" if sub == "all" else f" ({sub})")
         out.append(f"{who} {float(row['value']):g}")
@@ -300,44 +293,12 @@ def complete_angle_series() -> tuple[str, ...]:
     return _complete_angle_series(str(data_dir()))
 
 
-def pedicle_angle_table():
-    """Return the transverse pedicle angle at each lumbar level in every published series, side by side.
-
-    One column per series (its label, method and sample), one row per level; a cell is empty where
-    the series did not publish that level. Nothing is averaged or interpolated: where series differ,
-    the table shows that they differ. The last columns name the series the model uses and the spread
-    (largest minus smallest published value) at that level.
-    """
-    import pandas as pd
-
-    rows = pedicle_angle_rows()
-    model = complete_angle_series()[0] if complete_angle_series() else ""
-    heads = {}
-    for src, grp in rows.groupby("source_key", sort=False):
-        first = grp.iloc[0]
-        conf = "" if first["confidence"] == "read-directly" else ", secondary source"
-        heads[src] = f"{series_label(src)} ({first['method']}, n = {first['n']}{conf}) (°)"
-    order = ([model] if model else []) + sorted(s for s in heads if s != model)
-    out = []
-    for lv in LUMBAR:
-        at = rows[rows["level"] == lv]
-        rec: dict[str, object] = {"level": lv}
-        for src in order:
-            hit = at[at["source_key"] == src]
-            rec[heads[src]] = f"{float(hit['value'].iloc[0]):g}" if len(hit) else ""
-        vals = at["value"].astype(float)
-        rec["spread across series (°)"] = f"{vals.max() - vals.min():g}" if len(vals) > 1 else ""
-        rec["the model uses"] = series_label(model) if model else "interpolation (no per-level series)"
-        out.append(rec)
-    return pd.DataFrame(out)
-
-
 def _transverse_angle(level: str) -> Dimension | None:
     """Return the level's transverse angle from the first complete per-level series, else interpolate."""
     label = "pedicle transverse (medial) angle"
     for src in complete_angle_series():
         row = _find(level, _ANGLE_MEASURE, src)
-        if row is not None and _num(row["value"]) is not None:
+        if row is not None and optional_float(row["value"]) is not None:
             return _cited(_ANGLE_MEASURE, label, row, 0.0,
                           "per-level series; other series differ by several degrees"
                           " (lesson 04 shows them side by side)")
@@ -355,7 +316,7 @@ def _pedicle_width(level: str, side: str, series: str, spread_sd: float) -> Dime
     if row is None:
         raise DataError(f"series {series!r} has no pedicle width at {level}")
     dim = _cited(key, label, row, spread_sd, note)
-    if row.get("sd") is None or _num(row.get("sd")) is None:
+    if row.get("sd") is None or optional_float(row.get("sd")) is None:
         disp = row.get("other_dispersion") or ""
         extra = f"no SD published ({disp}); held at the mean" if disp else "no SD published"
         dim = replace(dim, note="; ".join(x for x in (note, extra) if x))

@@ -19,6 +19,7 @@ from widgets.anatomy.morphometry import (
     LEVELS,
     LUMBAR,
     PEDICLE_SERIES_DEFAULT,
+    complete_angle_series,
     level_dimensions,
     pedicle_angle_rows,
     pedicle_width_rows,
@@ -28,6 +29,7 @@ from widgets.anatomy.spine import build_spine
 from widgets.anatomy.transpsoas import cage_sizes, plexus_levels
 from widgets.anatomy.vertebra import Vertebra, build_vertebra
 from widgets.core.assumptions import assumption
+from widgets.core.data import load_table
 
 __all__ = [
     "LESSON_ASSUMPTIONS",
@@ -40,10 +42,12 @@ __all__ = [
     "kambin_table",
     "lesson_references",
     "model_vs_data_table",
+    "pedicle_angle_table",
     "pedicle_range_table",
     "pedicle_width_table",
     "plexus_table",
     "regional_pedicle_table",
+    "transpsoas_findings",
 ]
 
 #: The assumptions the anatomy model uses (names in ``data/assumptions.yaml``).
@@ -279,8 +283,6 @@ def regional_pedicle_table():
     The model stops at L1: above it the tables hold a few levels per series, not
     a full set, which is enough to compare regions but not to build vertebrae.
     """
-    from widgets.core.data import load_table
-
     t = load_table("spine_morphometry")
     t = t[t["measure"].isin(["pedicle_width_transverse", "pedicle_outer_diameter"])
           & t["region"].isin(["cervical", "thoracic"])]
@@ -335,8 +337,6 @@ def interlaminar_table(series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 
 
 def lesson_references() -> list[str]:
     """Source keys of every cited figure the lesson shows, in a stable order."""
-    from widgets.core.data import load_table
-
     keys: set[str] = set(pedicle_width_rows()["source_key"]) | set(pedicle_angle_rows()["source_key"])
     for level in LEVELS:
         for d in level_dimensions(level).dims:
@@ -352,3 +352,50 @@ def lesson_references() -> list[str]:
     keys |= set(load_table("transpsoas_safe_zones")["source_key"])
     keys |= set(regional_pedicle_table()["source"])
     return sorted(keys, key=str.lower)
+
+
+def pedicle_angle_table():
+    """Return the transverse pedicle angle at each lumbar level in every published series, side by side.
+
+    One column per series (its label, method and sample), one row per level; a cell is empty where
+    the series did not publish that level. Nothing is averaged or interpolated: where series differ,
+    the table shows that they differ. The last columns name the series the model uses and the spread
+    (largest minus smallest published value) at that level.
+    """
+    import pandas as pd
+
+    rows = pedicle_angle_rows()
+    model = complete_angle_series()[0] if complete_angle_series() else ""
+    heads = {}
+    for src, grp in rows.groupby("source_key", sort=False):
+        first = grp.iloc[0]
+        conf = "" if first["confidence"] == "read-directly" else ", secondary source"
+        heads[src] = f"{series_label(src)} ({first['method']}, n = {first['n']}{conf}) (°)"
+    order = ([model] if model else []) + sorted(s for s in heads if s != model)
+    out = []
+    for lv in LUMBAR:
+        at = rows[rows["level"] == lv]
+        rec: dict[str, object] = {"level": lv}
+        for src in order:
+            hit = at[at["source_key"] == src]
+            rec[heads[src]] = f"{float(hit['value'].iloc[0]):g}" if len(hit) else ""
+        vals = at["value"].astype(float)
+        rec["spread across series (°)"] = f"{vals.max() - vals.min():g}" if len(vals) > 1 else ""
+        rec["the model uses"] = series_label(model) if model else "interpolation (no per-level series)"
+        out.append(rec)
+    return pd.DataFrame(out)
+
+
+def transpsoas_findings():
+    """Every cited finding on the plexus and the lateral corridor, as printed (a DataFrame)."""
+    import pandas as pd
+
+    t = load_table("transpsoas_safe_zones")
+    rows = []
+    for r in t.to_dict("records"):
+        value = r["value_text"] if isinstance(r.get("value_text"), str) else (
+            "" if r["value"] != r["value"] else f"{r['value']:g}")
+        rows.append({"level": r["level"], "finding": r["finding"], "value": value,
+                     "unit": r["unit"] if isinstance(r.get("unit"), str) else "",
+                     "source": r["source_key"], "confidence": r["confidence"]})
+    return pd.DataFrame(rows)

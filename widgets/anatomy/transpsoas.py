@@ -34,8 +34,7 @@ from widgets.anatomy.morphometry import DISCS, LEVELS
 from widgets.anatomy.spine import Spine
 from widgets.core.data import DataError, load_table
 
-__all__ = ["PlexusLevel", "anterior_limits", "cage_sizes", "lateral_outline", "plexus_levels",
-           "transpsoas_findings"]
+__all__ = ["PlexusLevel", "anterior_limits", "cage_sizes", "lateral_outline", "plexus_levels"]
 
 _BENGLIS = "Benglis2009"
 _ANTERIOR = "ClinAnat2023_psoas"
@@ -178,18 +177,3 @@ def cage_sizes() -> list[tuple[float, str, str]]:
             for v in re.findall(r"\d+(?:\.\d+)?", r.get("value_text") or ""):
                 out.append((float(v), r["source_key"], r["confidence"]))
     return sorted(set(out))
-
-
-def transpsoas_findings():
-    """Every cited finding on the plexus and the lateral corridor, as printed (a DataFrame)."""
-    import pandas as pd
-
-    t = load_table("transpsoas_safe_zones")
-    rows = []
-    for r in t.to_dict("records"):
-        value = r["value_text"] if isinstance(r.get("value_text"), str) else (
-            "" if r["value"] != r["value"] else f"{r['value']:g}")
-        rows.append({"level": r["level"], "finding": r["finding"], "value": value,
-                     "unit": r["unit"] if isinstance(r.get("unit"), str) else "",
-                     "source": r["source_key"], "confidence": r["confidence"]})
-    return pd.DataFrame(rows)

@@ -22,7 +22,15 @@ from typing import Any
 
 from widgets.case.conditions import Condition, conditions
 from widgets.case.evidence import Evidence, TrialCriteria, evidence, patient_factors, trial_criteria
-from widgets.case.patients import CUSTOM, LESSON, PATIENT_FIELDS, Case, Patient, load_case
+from widgets.case.patients import (
+    CUSTOM,
+    LESSON,
+    PATIENT_FIELDS,
+    Case,
+    Patient,
+    check_parameters,
+    load_case,
+)
 from widgets.case.rules import Decision, decide
 
 __all__ = ["CaseRun", "case_run"]
@@ -126,14 +134,16 @@ class CaseRun:
 def case_run(namespace: Mapping[str, Any]) -> CaseRun:
     """Validate the lesson's parameters held in ``namespace`` and return the run.
 
-    ``namespace`` is the notebook's ``globals()`` (the same filter as
-    :func:`~widgets.lessons.registry.check_notebook_parameters` applies) or a dict of
+    ``namespace`` is the notebook's ``globals()`` (whose parameters cells
+    :func:`~widgets.core.params.notebook_values` reads) or a dict of
     parameters, where missing ones take their defaults.
     """
-    from widgets.lessons.registry import check_notebook_parameters, get_spec
+    from widgets.core.catalog import lesson
+    from widgets.core.params import ParameterSpec, notebook_values
 
+    spec = ParameterSpec(LESSON, lesson(LESSON).params, consistency=check_parameters)
     if "__name__" in namespace or "get_ipython" in namespace:
-        values = check_notebook_parameters(LESSON, namespace)
+        values = spec.validate(notebook_values(namespace, spec.names))
     else:
-        values = get_spec(LESSON).validate(dict(namespace), partial=True)
+        values = spec.validate(dict(namespace), partial=True)
     return CaseRun.from_parameters(values)

@@ -263,9 +263,9 @@ def check_parameters(values: Mapping[str, Any]) -> None:
     if case_id == CUSTOM:
         for name in PATIENT_FIELDS:
             if values.get(name) is None:
-                from widgets.lessons.registry import get_spec
+                from widgets.core.catalog import lesson
 
-                param = {p.name: p for p in get_spec(LESSON).params}[name]
+                param = {p.name: p for p in lesson(LESSON).params}[name]
                 raise ParameterError(
                     f"parameter {name!r} is None, but case='custom' needs every patient field;"
                     f" give {param.allowed().removesuffix(', or None')}")

@@ -50,33 +50,23 @@ __all__ = [
     "RootSigns",
     "ZONES",
     "best_roots",
-    "boundary_table",
     "cobb_angle",
     "cobb_between",
     "cobb_result",
-    "conditions_table",
-    "curve_table",
     "discs_for_root",
     "endplate_width",
     "explain_pattern",
-    "explain_table",
     "finding_choices",
     "generate_curve",
     "grade_slip",
     "herniation_root",
-    "herniation_table",
     "is_scoliosis",
     "lesson_references",
     "meyerding_grade",
     "meyerding_grades",
-    "meyerding_table",
-    "reflex_table",
     "root_signs",
-    "root_table",
-    "scoliosis_table",
     "scoliosis_threshold",
     "slip_percent",
-    "slip_table",
 ]
 
 
@@ -487,24 +477,6 @@ def root_signs() -> tuple[RootSigns, ...]:
     return _root_signs(str(data_dir()))
 
 
-def root_table():
-    """Return the roots as a table: key muscle, key sensory point, reflexes, exit foramen, sources."""
-    import pandas as pd
-
-    rows = [{
-        "root": s.root,
-        "key muscle (weakness)": s.key_muscle,
-        "also weakens": ", ".join(s.other_muscles) or "-",
-        "key sensory point (numbness)": s.key_sensory_point,
-        "reflex it is tested by": ", ".join(s.reflexes) or "no standard reflex",
-        "also reduces": ", ".join(s.other_reflexes) or "-",
-        "leaves through": s.foramen,
-        "sources": "; ".join(s.sources) + (" (muscle and sensory point: secondary-source)"
-                                           if s.secondary else ""),
-    } for s in root_signs()]
-    return pd.DataFrame(rows).set_index("root")
-
-
 def finding_choices() -> dict[str, tuple[str, ...]]:
     """Return the findings a student can report: weak movements, numb areas, reduced reflexes."""
     signs = root_signs()
@@ -662,128 +634,6 @@ def discs_for_root(root: str) -> list[HerniationRoot]:
             if h.root == root:
                 out.append(h)
     return out
-
-
-# =============================================================================== tables for the lesson
-
-
-def _conf(confidence: str) -> str:
-    return "secondary source" if confidence == "secondary-source" else "read directly"
-
-
-def conditions_table():
-    """Return the conditions, their options and what the evidence says, with sources and confidence."""
-    t = load_table("conditions_miss")
-    rows = [{"condition": r.condition, "option": r.option, "approach": r.approach,
-             "when it is used": r.when_used, "what the cited source found": r.evidence,
-             "source": f"{r.source_key} ({_conf(r.confidence)})"} for r in t.itertuples()]
-    import pandas as pd
-
-    return pd.DataFrame(rows).set_index(["condition", "option"])
-
-
-def meyerding_table():
-    """Return the Meyerding grades as printed, with their sources and confidence."""
-    import pandas as pd
-
-    rows = [{"grade": g.grade, "slip, % of the endplate below": g.range_as_printed, "group": g.slip_group,
-             "meaning": g.description, "source": f"{g.source_key} ({_conf(g.confidence)})"}
-            for g in meyerding_grades()]
-    return pd.DataFrame(rows).set_index("grade")
-
-
-def boundary_table():
-    """Return the grade the model gives at each printed boundary, and just either side of it."""
-    import pandas as pd
-
-    rows = []
-    for g in meyerding_grades():
-        for pct in (g.lower_pct, g.upper_pct):
-            if pct is None or any(r["slip (%)"] == f"{pct:g}" for r in rows):
-                continue
-            for shown, value in ((f"just under {pct:g}", pct - 0.1), (f"{pct:g}", pct),
-                                 (f"just over {pct:g}", pct + 0.1)):
-                if value < 0:
-                    continue
-                grade = meyerding_grade(value)
-                rows.append({"slip (%)": shown, "grade in this model": "no slip" if grade is None
-                             else f"grade {grade.grade}"})
-    return pd.DataFrame(rows).set_index("slip (%)")
-
-
-def slip_table(slip_mm: float):
-    """Return the grade of an L4-L5 slip of ``slip_mm`` over the cited L5 endplate, with its basis."""
-    import pandas as pd
-
-    width = endplate_width("L5")
-    res = grade_slip(slip_mm, width.value)
-    basis = f"cited L5 mean, {width.source_key} ({_conf(width.confidence)})"
-    return pd.DataFrame(res.as_rows(basis)).set_index("quantity")
-
-
-def scoliosis_table():
-    """Return the Cobb method and the scoliosis threshold, with sources and confidence."""
-    import pandas as pd
-
-    t = load_table("scoliosis_definitions")
-    rows = []
-    for r in t.itertuples():
-        threshold = "-" if r.threshold is None or math.isnan(r.threshold) else (
-            f"{'greater than' if r.comparison == '>' else 'at least'} {r.threshold:g}\u00b0")
-        rows.append({"term": r.term, "definition": r.definition, "threshold": threshold,
-                     "source": f"{r.source_key} ({_conf(r.confidence)})"})
-    return pd.DataFrame(rows).set_index("term")
-
-
-def curve_table(apex: str = "T9", half_width: float = 3.0, shift: float = 1.5, side: str = "right"):
-    """Return each vertebra of a generated curve with its tilt, marking the end vertebrae and the apex."""
-    import pandas as pd
-
-    curve = generate_curve(apex, half_width, shift, side)
-    angle, up, low = cobb_angle(curve.tilt_deg)
-    rows = []
-    for i, (name, x, tilt) in enumerate(zip(curve.vertebrae, curve.x, curve.tilt_deg, strict=True)):
-        role = "upper end vertebra" if (angle > 0 and i == up) else (
-            "lower end vertebra" if (angle > 0 and i == low) else ("apex" if name == apex else ""))
-        rows.append({"vertebra": name, "lateral shift (vertebral heights)": round(x, 2) + 0.0,
-                     "endplate tilt (deg)": round(tilt, 1) + 0.0, "role": role})
-    return pd.DataFrame(rows).set_index("vertebra")
-
-
-def reflex_table():
-    """Return the five deep tendon reflexes: the root each is taught to test, and the textbook range."""
-    import pandas as pd
-
-    t = load_table("tendon_reflexes")
-    rows = [{"reflex": r.reflex, "muscle": r.muscle, "nerve": r.nerve,
-             "tests the root (bedside convention)": r.root_by_convention,
-             "convention from": r.convention_source_key,
-             "segments in textbooks (range)": f"{r.segment_from}-{r.segment_to}",
-             "range from": f"{r.source_key} ({_conf(r.confidence)})"} for r in t.itertuples()]
-    return pd.DataFrame(rows).set_index("reflex")
-
-
-def herniation_table():
-    """Return, for each disc, the root a paramedian and a far-lateral herniation would compress."""
-    import pandas as pd
-
-    rows = []
-    for disc in LUMBAR_DISCS + CERVICAL_DISCS:
-        para, far = herniation_root(disc, "paramedian"), herniation_root(disc, "far-lateral")
-        rows.append({"disc": disc, "paramedian herniation": f"{para.root} ({para.relation})",
-                     "far-lateral herniation": f"{far.root} ({far.relation})",
-                     "sources": ", ".join(sorted({para.source_key, far.source_key}))})
-    return pd.DataFrame(rows).set_index("disc")
-
-
-def explain_table(weakness: str | None = None, numbness: str | None = None, reflex: str | None = None):
-    """Return every root against a pattern of findings: what it explains and what it does not."""
-    import pandas as pd
-
-    rows = [{"root": m.root, "explains every finding": "yes" if m.explains_all else "no",
-             "explains": "; ".join(m.explained) or "-", "does not explain": "; ".join(m.unexplained) or "-"}
-            for m in explain_pattern(weakness, numbness, reflex)]
-    return pd.DataFrame(rows).set_index("root")
 
 
 def lesson_references() -> list[str]:

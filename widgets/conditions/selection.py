@@ -41,8 +41,6 @@ from widgets.core.yamllines import SafeLoader
 
 __all__ = [
     "Branch",
-    "assumptions_table",
-    "cases_table",
     "Case",
     "Check",
     "Node",
@@ -441,41 +439,3 @@ def _load(path: str) -> SelectionTree:
 def load_tree(path: str | Path | None = None) -> SelectionTree:
     """Load and check the selection tree (``data/selection_tree.yaml`` by default), cached."""
     return _load(str(path or data_dir() / "selection_tree.yaml"))
-
-
-def assumptions_table():
-    """Return every assumption the tree uses, shown as an assumption with its value and rationale."""
-    import pandas as pd
-
-    tree = load_tree()
-    names: list[str] = []
-
-    def collect(cond: Mapping[str, Any]) -> None:
-        for part in cond.get("all", cond.get("any", [])):
-            collect(part)
-        if "assumption" in cond and cond["assumption"] not in names:
-            names.append(str(cond["assumption"]))
-
-    for node in tree.nodes.values():
-        for b in node.branches:
-            collect(b.when)
-    rows = []
-    for name in names:
-        a = assumption(name)
-        rows.append({"assumption": name.replace("_", " "), "value": f"{a.value:g} {a.unit}",
-                     "basis": "assumption (the model's teaching convention; no cited figure)",
-                     "rationale": a.rationale})
-    return pd.DataFrame(rows).set_index("assumption")
-
-
-def cases_table():
-    """Return each teaching case with its route through the tree and its outcome."""
-    import pandas as pd
-
-    tree = load_tree()
-    rows = []
-    for case in tree.cases:
-        walk = tree.walk(case)
-        rows.append({"case": case.title, "route (answers)": " > ".join(s.branch.label for s in walk.steps),
-                     "outcome": walk.outcome.title})
-    return pd.DataFrame(rows).set_index("case")

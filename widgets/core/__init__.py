@@ -6,7 +6,7 @@
 - :mod:`widgets.core.yamllines`, :mod:`widgets.core.schemacheck`: YAML with line numbers; fast schema checks.
 - :mod:`widgets.core.params`: typed, range-checked lesson parameters.
 - :mod:`widgets.core.numbers`: numbers as people write them.
-- :mod:`widgets.core.catalog`: the lesson map (ids, titles, minutes, objectives), pure data.
+- :mod:`widgets.core.catalog`: the lesson catalog (ids, titles, minutes, objectives, parameters), pure data.
 - :mod:`widgets.core.view`, :mod:`widgets.core.figures`, :mod:`widgets.core.tables`: palette,
   plot template, the views' base class (guarded callbacks), the figure layer and how tables display.
 - :mod:`widgets.core.importcost`: keeps ``import widgets`` cheap.

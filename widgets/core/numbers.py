@@ -11,7 +11,9 @@ import math
 import numbers
 from typing import Any
 
-__all__ = ["CELL_DECIMALS", "format_fixed", "format_number", "format_percent", "format_score"]
+__all__ = [
+    "CELL_DECIMALS", "format_fixed", "format_number", "format_percent", "format_score", "optional_float",
+]
 
 #: Decimals shown for a float table cell that is not an integer (trailing zeros dropped).
 CELL_DECIMALS = 2
@@ -98,3 +100,27 @@ def format_score(points: float, total: float, *, percent: bool = False) -> str:
     if percent and total > 0:
         text += f" ({format_percent(points / total)})"
     return text
+
+
+def optional_float(value: Any) -> float | None:
+    """Read a table cell as a number: a float, or ``None`` where the cell is empty (``None`` or NaN).
+
+    Examples
+    --------
+    >>> optional_float(2), optional_float(float("nan")), optional_float(None)
+    (2.0, None, None)
+
+    Raises
+    ------
+    ValueError
+        When the cell holds something that is not a number (text, a list, ...).
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number or an empty cell, got {value!r}")
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected a number or an empty cell, got {value!r}") from None
+    return None if math.isnan(x) else x

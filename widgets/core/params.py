@@ -1,17 +1,18 @@
 """Typed, range-checked lesson parameters for papermill runs.
 
-Each lesson declares its parameters once, as a :class:`ParameterSpec` in
-``widgets/lessons/specs.py`` or ``widgets/lessons/spec_<stem>.py`` (found by
-:mod:`widgets.lessons.registry`). The notebook's ``parameters`` cell repeats the same
-names, annotated types and defaults (a test keeps the two in step), and the
-cell after it calls :func:`widgets.lessons.registry.check_notebook_parameters`, so that a wrong name,
-type or value stops the run at once with one line naming the parameter and
-what is allowed. papermill itself only warns on unknown names and never checks
-types; this module closes that gap.
+Each lesson declares its parameters once, as :class:`Param` values in its entry of
+:mod:`widgets.core.catalog`; :mod:`widgets.lessons.registry` turns them into a
+:class:`ParameterSpec`. The notebook's ``parameters`` cell repeats the same names, annotated types
+and defaults (a test keeps the two in step), and the cell after it calls
+:func:`widgets.lessons.registry.check_notebook_parameters`, so that a wrong name, type or value
+stops the run at once with one line naming the parameter and what is allowed. papermill itself
+only warns on unknown names and never checks types; this module closes that gap.
+:func:`notebook_values` reads which names the parameters cells assigned (see its docstring).
 """
 
 from __future__ import annotations
 
+import ast
 import difflib
 import math
 import re
@@ -23,6 +24,7 @@ __all__ = [
     "Param",
     "ParameterError",
     "ParameterSpec",
+    "notebook_values",
 ]
 
 
@@ -159,3 +161,62 @@ class ParameterSpec:
         if self.consistency is not None:
             self.consistency(out)
         return out
+
+
+#: The first line of the cell papermill injects after the ``parameters`` cell.
+INJECTED_HEADER = "# Parameters"
+
+
+def _assigned(source: str, *, annotated: bool) -> list[str] | None:
+    """Return the names a cell assigns, if it holds only assignments to names, else ``None``.
+
+    With ``annotated`` the assignments must be ``name: type = value``, else ``name = value``.
+    """
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return None
+    kind = ast.AnnAssign if annotated else ast.Assign
+    names = []
+    for node in body:
+        targets = [node.target] if isinstance(node, ast.AnnAssign) else getattr(node, "targets", [])
+        if not (isinstance(node, kind) and node.value is not None and len(targets) == 1
+                and isinstance(targets[0], ast.Name)):
+            return None
+        names.append(targets[0].id)
+    return names or None
+
+
+def notebook_values(namespace: Mapping[str, Any], declared: Sequence[str]) -> dict[str, Any]:
+    """Return the parameters a notebook kernel was given: the names its parameters cells assigned.
+
+    ``namespace`` is the notebook's ``globals()``; ``declared`` the lesson's parameter names. Its
+    ``In`` (IPython's list of the cell sources the kernel has run, in order) is read from the end
+    for the last run of the ``parameters`` cell, the last input made only of
+    ``name: type = value`` lines (the form every lesson's parameters cell has, which a test
+    enforces), and for papermill's injected cell run after it (its first line is
+    ``# Parameters``, then ``name = value`` lines). The names those cells assign, in order, are
+    returned with their values in ``namespace``. Nothing else in the kernel counts, so a lesson
+    may keep top-level variables of its own, and a name papermill injected that the lesson does
+    not declare is still seen (and refused by :meth:`ParameterSpec.validate`).
+
+    Why this design: scanning ``globals()`` caught every top-level variable of the lesson;
+    taking only the declared names would let a misspelt injected name pass unnoticed; and the
+    kernel cannot reliably find its notebook file (papermill writes to another one). The input
+    history is IPython's own record of what ran, whatever ran since.
+
+    When the history holds no parameters cell, the ``declared`` names found in ``namespace``
+    are returned instead: nbval runs cells without storing them in ``In`` (and injects
+    nothing), and after a kernel restart the declared names are then reported missing.
+    """
+    history = namespace.get("In")
+    history = history if isinstance(history, list) else []
+    start = next((i for i in range(len(history) - 1, -1, -1)
+                  if _assigned(history[i], annotated=True)), None)
+    if start is None:
+        return {name: namespace[name] for name in declared if name in namespace}
+    names = dict.fromkeys(_assigned(history[start], annotated=True))
+    for source in history[start + 1:]:
+        if source.lstrip().startswith(INJECTED_HEADER):
+            names.update(dict.fromkeys(_assigned(source, annotated=False) or ()))
+    return {name: namespace[name] for name in names if name in namespace}

@@ -1,8 +1,10 @@
 """Imaging, navigation and radiation (lesson 04).
 
 - :mod:`widgets.imaging.screws`: the pedicle screw planner (trajectory, clearance, breach, grade).
-- :mod:`widgets.imaging.carm`: the C-arm simulator (the vertebra model projected at any angle).
+- :mod:`widgets.imaging.carm`: the C-arm simulator (the vertebra model projected at any angle) and the
+  planner's bone outlines and meshes.
 - :mod:`widgets.imaging.navigation`: registration error along a trajectory; cited accuracy.
 - :mod:`widgets.imaging.radiation`: radiation to the surgeon (distance, time, cited doses, limits).
+- :mod:`widgets.imaging.tables`: the tables a student reads, cited or labelled a calculation.
 - :mod:`widgets.imaging.view`: the lesson's widgets.
 """

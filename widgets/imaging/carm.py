@@ -14,6 +14,10 @@ long axis (positive towards the patient's left-posterior to right-anterior; 90 =
 ``tilt_deg`` tilts it caudally, with the same convention as the pedicle angles, so the beam is
 ``(-sin o cos t, cos o cos t, -sin t)``. The left pedicle is seen end-on (the "owl's eye") when
 the beam is parallel to its axis: orbital = its medial angle, tilt = its sagittal angle.
+
+The screw planner's views are here too: the bone outlined in the axial (``x-y``) and lateral
+(``y-z``) planes (:func:`plane_outlines`, :func:`outline_path`) and the bony parts merged into
+two meshes for the 3D view (:func:`bone_meshes`).
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 
-__all__ = ["beam_direction", "detector_axes", "owl_eye_error", "project", "project_perspective",
-           "radiograph_outlines", "convex_hull", "views_table"]
+__all__ = ["PLANES", "beam_direction", "bone_meshes", "convex_hull", "detector_axes", "outline_path",
+           "owl_eye_error", "plane_outlines", "project", "project_perspective", "radiograph_outlines"]
+
+#: The anatomical planes of the screw planner: the two axes of the vertebra frame each one keeps.
+PLANES = {"axial": (0, 1), "lateral": (1, 2)}
 
 
 def _angle(name: str, v: float, lim: float) -> float:
@@ -111,15 +117,41 @@ def radiograph_outlines(vert, orbital_deg: float, tilt_deg: float = 0.0) -> dict
     return out
 
 
-def views_table(vert, side: str = "left") -> pd.DataFrame:
-    """Return the standard views and how far each is from the owl's eye of one pedicle (a calculation)."""
-    ax = vert.pedicles[side].axis
-    s = 1.0 if side == "left" else -1.0
-    alpha = math.degrees(math.atan2(-s * ax[0], ax[1]))
-    beta = math.degrees(math.asin(-ax[2]))
-    rows = []
-    for name, o, t in (("AP", 0.0, 0.0), ("lateral", 90.0, 0.0), ("oblique 45°", 45.0 * s, 0.0),
-                       ("owl's eye (pedicle axis)", round(s * alpha, 1), round(beta, 1))):
-        rows.append({"view": name, "orbital (°)": o, "tilt (°)": t,
-                     "angle to pedicle axis (°)": round(owl_eye_error(ax, o, t), 1)})
-    return pd.DataFrame(rows)
+def plane_outlines(vert, plane: str) -> dict[str, np.ndarray]:
+    """Return each bony part's silhouette in one anatomical plane (closed convex hulls, mm).
+
+    ``plane`` is ``"axial"`` (``x-y``, seen from above) or ``"lateral"`` (``y-z``, seen from the left).
+    """
+    if plane not in PLANES:
+        raise ValueError(f"plane must be one of {sorted(PLANES)}; got {plane!r}")
+    dims = list(PLANES[plane])
+    return {part.mesh.name: convex_hull(part.mesh.vertices[:, dims]) for part in vert.parts
+            if part.kind == "bone"}
+
+
+def outline_path(outlines) -> tuple[list, list]:
+    """Join closed outlines into one path: x and y lists, each outline followed by ``None`` (a gap)."""
+    xs: list = []
+    ys: list = []
+    for hull in outlines.values():
+        xs += list(hull[:, 0]) + [None]
+        ys += list(hull[:, 1]) + [None]
+    return xs, ys
+
+
+def bone_meshes(vert) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """Merge the bony parts into two meshes, ``vertebra`` and ``pedicles``: (name, vertices, faces).
+
+    Vertices are n x 3 (mm); faces are m x 3 indices into that mesh's own vertices.
+    """
+    groups: dict[str, list] = {"vertebra": [], "pedicles": []}
+    for part in vert.parts:
+        if part.kind == "bone":
+            groups["pedicles" if part.mesh.name.startswith("pedicle") else "vertebra"].append(part.mesh)
+    out = []
+    for name, meshes in groups.items():
+        offsets = np.cumsum([0] + [len(m.vertices) for m in meshes[:-1]])
+        vertices = np.vstack([m.vertices for m in meshes])
+        faces = np.vstack([m.faces + o for m, o in zip(meshes, offsets, strict=True)])
+        out.append((name, vertices, faces))
+    return out

@@ -4,8 +4,8 @@
   approximation (in fluoroscopy the patient is the scatter source).
 - Time: dose = dose rate x fluoroscopy time (Rampersaud 2000 rates are per minute).
 - Shielding: the radiation table cites **no transmission factors** for aprons, thyroid shields or
-  lead glasses. :func:`shielding_evidence` shows only what is measured (dosimeters under and
-  outside the apron); no factor is invented.
+  lead glasses. :func:`widgets.imaging.tables.shielding_evidence` shows only what is measured
+  (dosimeters under and outside the apron); no factor is invented.
 - Cases per year until a limit: ICRP yearly limit / per-case dose (a calculation).
 
 Unit: 1 mrem = 0.01 mSv (the definition of the rem).
@@ -19,9 +19,8 @@ import pandas as pd
 
 from widgets.core.data import load_table
 
-__all__ = ["MREM_TO_MSV", "cases_to_limit", "collar_dose_msv", "distance_table", "cases_table",
-           "dose_at_distance", "dose_for_time",
-           "fluoroscopy_time_table", "icrp_limit", "shielding_evidence"]
+__all__ = ["MREM_TO_MSV", "cases_to_limit", "collar_dose_msv",
+           "dose_at_distance", "dose_for_time", "icrp_limit", "per_case_doses"]
 
 MREM_TO_MSV = 0.01
 
@@ -88,7 +87,12 @@ _PER_CASE = (
 )
 
 
-def _per_case_rows() -> list[dict]:
+def per_case_doses() -> list[dict]:
+    """Return each study's dose per case (mSv) against the ICRP limit it counts towards.
+
+    Read from the radiation table (mrem converted to mSv); Rampersaud 2000 gives rates, so its
+    per-case dose is a calculation: rate x Bindal 2008's mean fluoroscopy time (said in ``note``).
+    """
     t = load_table("radiation")
     rows = []
     for kind, key, measure, proc in _PER_CASE:
@@ -109,40 +113,6 @@ def _per_case_rows() -> list[dict]:
                      "per case (mSv)": round(msv, 3),
                      "note": f"calculation: rate x {minutes:g} min (Bindal 2008 mean time)"})
     return rows
-
-
-def cases_table() -> pd.DataFrame:
-    """Cases a year to each ICRP limit from each study's per-case dose (all calculations)."""
-    rows = _per_case_rows()
-    for r in rows:
-        r["ICRP limit (mSv/yr)"] = icrp_limit(r["limit"])
-        r["cases/yr to limit (calculation)"] = round(cases_to_limit(r["per case (mSv)"], r["limit"]))
-    return pd.DataFrame(rows)
-
-
-def shielding_evidence() -> pd.DataFrame:
-    """Return the measured doses inside and outside shielding (no transmission factor is cited)."""
-    t = load_table("radiation")
-    keep = t["measure"].str.contains("apron|unshielded", case=False, regex=True)
-    out = t[keep][["source_label", "measure", "value", "unit", "confidence"]].reset_index(drop=True)
-    return out
-
-
-def fluoroscopy_time_table() -> pd.DataFrame:
-    """Fluoroscopy time MIS vs open, from the pooled outcomes table."""
-    t = load_table("outcomes_mis_vs_open")
-    rows = t[t["outcome"].str.contains("fluoro", case=False)]
-    cols = [c for c in ("procedure", "outcome", "unit", "pooled_difference", "pooled_difference_text",
-                        "ci_low", "ci_high", "n_studies", "source_label", "confidence") if c in rows.columns]
-    return rows[cols].reset_index(drop=True)
-
-
-def distance_table(dose_msv: float, d1_m: float, factors=(1, 2, 3, 4)) -> pd.DataFrame:
-    """Dose at 1x, 2x, 3x, 4x the reference distance by the inverse square law (a calculation)."""
-    return pd.DataFrame([{"distance (m)": round(f * d1_m, 2),
-                          "dose (mSv, calculation)": round(dose_at_distance(dose_msv, d1_m, f * d1_m), 4),
-                          "fraction of reference": round(dose_at_distance(1.0, d1_m, f * d1_m), 4)}
-                         for f in factors])
 
 
 def collar_dose_msv() -> float:

@@ -46,8 +46,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from widgets.anatomy import LEVELS, LUMBAR, build_vertebra
-from widgets.anatomy.morphometry import series_label
+from widgets.anatomy import LEVELS, build_vertebra
 from widgets.anatomy.vertebra import Vertebra, body_outline
 from widgets.core.assumptions import assumption
 from widgets.core.data import load_table
@@ -66,12 +65,9 @@ __all__ = [
     "evaluate",
     "grade",
     "grade_scale",
-    "grading_table",
     "narrowest_width",
     "pedicle_width",
     "preset",
-    "preset_table",
-    "screw_choice_table",
     "screw_direction",
     "screw_sizes",
     "vertebra",
@@ -147,14 +143,6 @@ def grade(depth_mm: float, scale: str = MODIFIED) -> str:
     if depth_mm == 0:
         return grades[0]
     return grades[1 + sum(depth_mm >= c for c in cuts)]
-
-
-def grading_table() -> pd.DataFrame:
-    """Return both scales as printed, with their source and confidence (for students)."""
-    table = load_table("gertzbein_robbins_grading")
-    rows = table[table["scale"].str.startswith((ORIGINAL, "Modified Gertzbein-Robbins"))]
-    out = rows[["scale", "grade", "breach_definition_mm", "interpretation", "source_key", "confidence"]]
-    return out.rename(columns={"breach_definition_mm": "breach (mm, as printed)"}).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- trajectory
@@ -340,44 +328,6 @@ def preset(level: str, side: str = "left") -> tuple[float, float, str, str]:
     return m.value, g.value, m.basis, g.basis
 
 
-def _source_text(d) -> str:
-    conf = f", {d.confidence}" if d.confidence else ""
-    if d.basis == "assumption" and "s1_size_to_l5" in d.source:
-        return f"assumption: as at L5 ({series_label(_root_source(d))}{conf})"
-    return f"{d.basis} ({series_label(d.source)}{conf})"
-
-
-def _root_source(d) -> str:
-    """Return the publication a dimension rests on (for S1, the L5 source its assumption uses)."""
-    m = re.search(r"x L5, ([^)]+)\)", d.source)
-    return m.group(1) if m else d.source
-
-
-def preset_table() -> pd.DataFrame:
-    """Return the preset angles and the narrowest pedicle width at every level, each with its source.
-
-    The angle and the width of a preset come from the model, and the model takes them from different
-    publications (no series in the data publishes both at every level). The last column says so,
-    level by level, instead of pairing them silently.
-    """
-    rows = []
-    for lv in LEVELS:
-        dims = vertebra(lv).dims
-        m, g = dims["pedicle_transverse_angle"], dims["pedicle_sagittal_angle"]
-        width, side = narrowest_width(lv)
-        w = dims[f"pedicle_width_{side}"]
-        a_src, w_src = _root_source(m), _root_source(w)
-        same = ("one source" if a_src == w_src else
-                f"two sources: angle {series_label(a_src)}, width {series_label(w_src)}")
-        rows.append({
-            "level": lv, "medial angle (°)": round(m.value, 1), "medial angle source": _source_text(m),
-            "sagittal angle (°)": round(g.value, 1), "sagittal angle source": _source_text(g),
-            "narrowest pedicle width (mm)": round(width, 1), "narrower side": side,
-            "width source": _source_text(w), "angle and width come from": same,
-        })
-    return pd.DataFrame(rows)
-
-
 # --------------------------------------------------------------------------- screw diameter
 
 
@@ -500,52 +450,6 @@ def narrowest_width(level: str) -> tuple[float, str]:
     ped = vertebra(level).pedicles
     side = min(SIDES, key=lambda s: ped[s].width)
     return float(ped[side].width), side
-
-
-def _endosteal_series() -> tuple[str, dict[str, dict]]:
-    t = load_table("lumbar_morphometry")
-    t = t[(t["measure"] == "pedicle_width_transverse")
-          & t["method"].fillna("").str.contains("ENDOSTEAL", case=False)]
-    if t.empty:
-        return "", {}
-    src = str(t["source_key"].iloc[0])
-    return src, {r["level"]: r for r in t[t["source_key"] == src].to_dict("records")}
-
-
-def screw_choice_table() -> pd.DataFrame:
-    """Return the screw a surgeon would pick at each lumbar level, from an outer and an endosteal width.
-
-    Outer: the narrower pedicle of the model's width series (outer cortical), ceiling 80% of it.
-    Endosteal: the series in the data that measured the inner canal, ceiling the canal itself.
-    The two columns come from different people and methods; they are shown side by side, not mixed.
-    """
-    frac, rule_key = deformation_rule()
-    sizes, size_key = screw_sizes()
-    src, inner = _endosteal_series()
-    rows = []
-    for lv in LUMBAR:
-        width, side = narrowest_width(lv)
-        d = vertebra(lv).dims[f"pedicle_width_{side}"]
-        c = choose_diameter(outer_mm=width)
-        pick = "none fits" if c.diameter_mm is None else f"{c.diameter_mm:.1f}"
-        rec = {"level": lv,
-               "outer width, narrower side (mm)": round(width, 1),
-               "outer width source": f"{series_label(d.source)} ({side}, {d.confidence})",
-               f"ceiling: {frac:.0%} of outer width (mm)": round(c.ceiling_mm, 1),
-               "screw from outer width (mm)": pick}
-        if lv in inner:
-            r = inner[lv]
-            ci = choose_diameter(endosteal_mm=float(r["value"]))
-            rec.update({"endosteal width (mm)": round(float(r["value"]), 1),
-                        "endosteal width source": f"{series_label(src)} ({r['confidence']})",
-                        "ceiling: endosteal width (mm)": round(ci.ceiling_mm, 1),
-                        "screw from endosteal width (mm)":
-                            "none fits" if ci.diameter_mm is None else f"{ci.diameter_mm:.1f}"})
-        rows.append(rec)
-    out = pd.DataFrame(rows)
-    out.attrs["sources"] = (rule_key, size_key, src)
-    out.attrs["sizes_mm"] = sizes
-    return out
 
 
 def pedicle_width(level: str, side: str = "left") -> float:

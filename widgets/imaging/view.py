@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import ipywidgets as ipw
-import numpy as np
 import plotly.graph_objects as go
 
 from widgets.core.figures import Figure
 from widgets.core.levels import LEVELS
 from widgets.core.view import OKABE_ITO, TopicView, plot_template, table_html
-from widgets.imaging.carm import owl_eye_error, radiograph_outlines
+from widgets.imaging.carm import bone_meshes, outline_path, owl_eye_error, plane_outlines, radiograph_outlines
 from widgets.imaging.screws import choose_diameter, deformation_rule, evaluate, preset, vertebra
 
 __all__ = ["CArmSimulator", "ScrewPlanner"]
@@ -17,20 +16,6 @@ __all__ = ["CArmSimulator", "ScrewPlanner"]
 _BONE = OKABE_ITO["sky blue"]
 _SCREW = OKABE_ITO["vermillion"]
 _PED = OKABE_ITO["bluish green"]
-
-
-def _outline_xy(vert, dims: tuple[int, int]):
-    """Per-part silhouettes in one anatomical plane (axial: x-y, lateral: y-z), joined with gaps."""
-    from widgets.imaging.carm import convex_hull
-
-    xs, ys = [], []
-    for part in vert.parts:
-        if part.kind != "bone":
-            continue
-        h = convex_hull(part.mesh.vertices[:, dims])
-        xs += list(h[:, 0]) + [None]
-        ys += list(h[:, 1]) + [None]
-    return xs, ys
 
 
 class ScrewPlanner(TopicView):
@@ -92,18 +77,11 @@ class ScrewPlanner(TopicView):
         hit = self._bone_cache.get(vert.level)
         if hit is not None and hit[0] is vert:
             return hit[1]
-        groups: dict[str, list] = {"vertebra": [], "pedicles": []}
-        for part in vert.parts:
-            if part.kind == "bone":
-                groups["pedicles" if part.mesh.name.startswith("pedicle") else "vertebra"].append(part.mesh)
-        meshes3d = []
-        for name, meshes in groups.items():
-            offsets = np.cumsum([0] + [len(m.vertices) for m in meshes[:-1]])
-            v = np.vstack([m.vertices for m in meshes])
-            f = np.vstack([m.faces + o for m, o in zip(meshes, offsets, strict=True)])
-            meshes3d.append({"x": v[:, 0], "y": v[:, 1], "z": v[:, 2], "i": f[:, 0], "j": f[:, 1],
-                             "k": f[:, 2], "name": name, "color": _PED if name == "pedicles" else _BONE})
-        bone = {"meshes": meshes3d, "axial": _outline_xy(vert, (0, 1)), "lateral": _outline_xy(vert, (1, 2))}
+        meshes3d = [{"x": v[:, 0], "y": v[:, 1], "z": v[:, 2], "i": f[:, 0], "j": f[:, 1], "k": f[:, 2],
+                     "name": name, "color": _PED if name == "pedicles" else _BONE}
+                    for name, v, f in bone_meshes(vert)]
+        bone = {"meshes": meshes3d, "axial": outline_path(plane_outlines(vert, "axial")),
+                "lateral": outline_path(plane_outlines(vert, "lateral"))}
         self._bone_cache[vert.level] = (vert, bone)
         return bone
 

@@ -3,7 +3,9 @@
 ``python -m widgets.lessons execute [NOTEBOOK ...]``
     re-execute notebooks in place (all lessons when none is named).
 ``python -m widgets.lessons check``
-    check every lesson's outline and parameters cell.
+    check every lesson's outline and parameters cell against the catalog.
+``python -m widgets.lessons readme``
+    write the catalog's lesson map into README.md.
 ``python -m widgets.lessons run NOTEBOOK OUTPUT -p NAME VALUE ...``
     validate parameters, then run a variant with papermill.
 ``python -m widgets.lessons build CLASS.yaml [--output DIR] [--workers N] [--force] [--dry-run]``
@@ -40,6 +42,27 @@ def _parse_value(name: str, text: str):
                              f" ({problem}); write a number, a word, true/false or [a, b]") from None
 
 
+def _check() -> int:
+    """Print what every lesson lacks of the outline or disagrees with the catalog; 1 if anything."""
+    import nbformat
+
+    from widgets.core.catalog import lesson
+
+    bad = 0
+    for path in nbtools.find_notebooks():
+        nb = nbformat.read(path, as_version=4)
+        try:
+            entry = lesson(path.stem)
+            problems = (nbtools.check_outline(nb) + nbtools.catalog_problems(nb, entry)
+                        + nbtools.parameter_problems(nb, entry))
+        except KeyError as exc:
+            problems = [exc.args[0]]
+        for problem in problems:
+            print(f"{path.name}: {problem}")
+            bad += 1
+    return 1 if bad else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line."""
     parser = argparse.ArgumentParser(prog="python -m widgets.lessons", description=__doc__,
@@ -47,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("execute", help="re-execute notebooks in place")
     ex.add_argument("notebooks", nargs="*", type=Path)
-    sub.add_parser("check", help="check every lesson's outline")
+    sub.add_parser("check", help="check every lesson's outline against the catalog")
+    sub.add_parser("readme", help="write the catalog's lesson map into README.md")
     run = sub.add_parser("run", help="validate parameters and run a variant with papermill")
     run.add_argument("notebook", type=Path)
     run.add_argument("output", type=Path)
@@ -86,14 +110,13 @@ def main(argv: list[str] | None = None) -> int:
             nbtools.execute_in_place(path)
         return 0
     if args.command == "check":
-        import nbformat
+        return _check()
+    if args.command == "readme":
+        from widgets.core.catalog import notebooks_dir, with_readme_map
 
-        bad = 0
-        for path in nbtools.find_notebooks():
-            for problem in nbtools.check_outline(nbformat.read(path, as_version=4)):
-                print(f"{path.name}: {problem}")
-                bad += 1
-        return 1 if bad else 0
+        readme = notebooks_dir().parent / "README.md"
+        readme.write_text(with_readme_map(readme.read_text(encoding="utf-8")), encoding="utf-8")
+        return 0
     from widgets.lessons.variants import run_variant
 
     try:

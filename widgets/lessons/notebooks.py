@@ -17,15 +17,19 @@ from typing import Any
 
 import nbformat
 
-from widgets.core.catalog import notebooks_dir
+from widgets.core.catalog import Lesson, notebooks_dir
 
 __all__ = [
     "OUTLINE_HEADINGS",
+    "Outline",
     "ParameterCell",
+    "catalog_problems",
     "check_outline",
     "execute_in_place",
     "find_notebooks",
     "normalise",
+    "outline",
+    "parameter_problems",
     "parameters_cell",
 ]
 
@@ -142,6 +146,71 @@ def check_outline(nb: nbformat.NotebookNode) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Outline:
+    """What a notebook's opening says it is: title, objectives as listed, and the time line."""
+
+    title: str
+    objectives: tuple[str, ...]
+    time: str
+
+
+def _section(nb: nbformat.NotebookNode, heading: str) -> list[str]:
+    """Return the lines under ``## heading`` (in whichever markdown cell), up to the next heading."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.splitlines()
+        for i, line in enumerate(lines):
+            if re.match(rf"^##\s+{re.escape(heading)}\s*$", line):
+                rest = lines[i + 1:]
+                end = next((j for j, ln in enumerate(rest) if ln.startswith("#")), len(rest))
+                return rest[:end]
+    return []
+
+
+def outline(nb: nbformat.NotebookNode) -> Outline:
+    """Read the outline a lesson opens with.
+
+    That is its ``# title``, the numbered list under ``## Objectives`` (items joined across wrapped
+    lines, without the final ``;``/``.``) and the first line under ``## Time to learn``.
+    """
+    heads = _headings(nb)
+    title = heads[0][1] if heads and heads[0][0] == 1 else ""
+    items: list[str] = []
+    for line in _section(nb, "Objectives"):
+        m = re.match(r"^\d+\.\s+(.*)$", line)
+        if m:
+            items.append(m.group(1).strip())
+        elif items and line.startswith(" ") and line.strip():
+            items[-1] += " " + line.strip()
+    objectives = tuple(re.sub(r"\s*[;.]$", "", item) for item in items)
+    time = next((ln.strip() for ln in _section(nb, "Time to learn") if ln.strip()), "")
+    return Outline(title, objectives, time)
+
+
+def catalog_problems(nb: nbformat.NotebookNode, lesson: Lesson) -> list[str]:
+    """Return where the notebook's outline disagrees with its catalog entry (empty if nowhere).
+
+    Compared: the title, the objectives in order (:attr:`Lesson.objectives_as_written`), and that
+    the time to learn starts "About <minutes> minutes".
+    """
+    found = outline(nb)
+    problems = []
+    if found.title != lesson.title:
+        problems.append(f"title {found.title!r} is not the catalog's {lesson.title!r}")
+    written, listed = lesson.objectives_as_written, found.objectives
+    for i in range(max(len(written), len(listed))):
+        want = written[i] if i < len(written) else "(none)"
+        got = listed[i] if i < len(listed) else "(none)"
+        if want != got:
+            problems.append(f"objective {i + 1} reads {got!r}; the catalog has {want!r}")
+    if not found.time.startswith(f"About {lesson.minutes} minutes"):
+        problems.append(f"time to learn {found.time!r} does not start 'About {lesson.minutes}"
+                        " minutes', as the catalog says")
+    return problems
+
+
+@dataclass(frozen=True)
 class ParameterCell:
     """A parameter as written in a notebook's parameters cell."""
 
@@ -166,3 +235,35 @@ def parameters_cell(nb: nbformat.NotebookNode) -> list[ParameterCell]:
             ParameterCell(node.target.id, ast.unparse(node.annotation), ast.literal_eval(node.value))
         )
     return out
+
+
+#: The call the code cell after a lesson's ``parameters`` cell makes.
+CHECK_CALL = 'check_notebook_parameters("{stem}", globals())'
+
+
+def parameter_problems(nb: nbformat.NotebookNode, lesson: Lesson) -> list[str]:
+    """Return where the ``parameters`` cell disagrees with the catalog's parameters of ``lesson``.
+
+    Compared: names in order, annotated types, defaults; and the next code cell must check them.
+    """
+    try:
+        written = parameters_cell(nb)
+    except (ValueError, SyntaxError) as exc:
+        return [str(exc)]
+    problems = []
+    names, declared = [p.name for p in written], [p.name for p in lesson.params]
+    if names != declared:
+        problems.append(f"the parameters cell assigns {names}; the catalog declares {declared}")
+    for cell_param, param in zip(written, lesson.params, strict=False):
+        if cell_param.name == param.name and (cell_param.annotation, cell_param.default) != (
+                param.type.__name__, param.default):
+            problems.append(f"parameter {param.name!r} is written `{cell_param.name}:"
+                            f" {cell_param.annotation} = {cell_param.default!r}`; the catalog has"
+                            f" `{param.name}: {param.type.__name__} = {param.default!r}`")
+    tagged = [i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    following = next((c for c in nb.cells[tagged[0] + 1:] if c.cell_type == "code"), None) \
+        if tagged else None
+    call = CHECK_CALL.format(stem=lesson.stem)
+    if following is None or call not in following.source:
+        problems.append(f"the code cell after the parameters cell must call {call}")
+    return problems

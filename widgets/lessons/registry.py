@@ -1,90 +1,76 @@
-"""Find a lesson's parameter spec, and check the parameters a notebook kernel holds.
+"""Each lesson's parameter spec, built from the catalog, and the check a notebook's kernel runs.
 
-A lesson's :class:`~widgets.core.params.ParameterSpec` is a plain module-level
-value in ``widgets/lessons/specs.py`` (lessons whose parameters need no model)
-or in ``widgets/lessons/spec_<stem>.py`` (lessons whose choices come from their
-model). The spec modules import nothing from here: this module finds the specs
-in them, so the lesson tooling and the parameter types form no import circle.
+A lesson's parameters (names, types, defaults, allowed values) are declared in its entry of
+:mod:`widgets.core.catalog`, and nowhere else. This module adds the few rules that check
+parameters *together* and need a topic's model (:data:`CHECKS`), and gives
+:func:`get_spec` to the lesson tooling and :func:`check_notebook_parameters` to the cell after
+each notebook's ``parameters`` cell.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import pkgutil
-import re
-import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from widgets.core.params import ParameterError, ParameterSpec
-from widgets.lessons import specs as _shared_specs
+from widgets.core.catalog import lesson as catalog_entry
+from widgets.core.params import ParameterError, ParameterSpec, notebook_values
 
-__all__ = ["check_notebook_parameters", "get_spec", "import_all_specs", "register"]
-
-_REGISTRY: dict[str, ParameterSpec] = {}
+__all__ = ["CHECKS", "check_notebook_parameters", "get_spec"]
 
 
-def register(spec: ParameterSpec) -> ParameterSpec:
-    """Register the parameter spec of a lesson (by its notebook stem); return it."""
-    _REGISTRY[spec.lesson] = spec
-    return spec
+def _measure_fits_outcome(values: dict) -> None:
+    """Check the effect measure applies to the outcome (e.g. no odds ratio for blood loss)."""
+    from widgets.evidence.studies import measure_for
+
+    try:
+        measure_for(values["outcome"], values["measure"])
+    except ValueError as exc:
+        raise ParameterError(f"parameter 'measure': {exc}") from None
 
 
-def _collect(module: types.ModuleType) -> None:
-    """Register every ParameterSpec a spec module defines at its top level."""
-    for value in vars(module).values():
-        if isinstance(value, ParameterSpec):
-            _REGISTRY.setdefault(value.lesson, value)
+def _case_is_consistent(values: dict) -> None:
+    """Check the case lesson's parameters together (:func:`widgets.case.patients.check_parameters`)."""
+    from widgets.case.patients import check_parameters
+
+    check_parameters(values)
 
 
-_collect(_shared_specs)
+def _learner_is_a_safe_name(values: dict) -> None:
+    """Check the learner id, which names a progress file (letters, digits, '_', '.', '-')."""
+    from widgets.quiz.store import StoreError, check_learner
+
+    try:
+        check_learner(values["learner"])
+    except StoreError as exc:
+        raise ParameterError(f"parameter 'learner': {exc}") from None
 
 
-def import_all_specs() -> None:
-    """Import every ``spec_*`` module, registering every lesson's parameters."""
-    package = importlib.import_module("widgets.lessons")
-    for mod in pkgutil.iter_modules(package.__path__):
-        if mod.name.startswith("spec_"):
-            _collect(importlib.import_module(f"widgets.lessons.{mod.name}"))
+#: Checks of a lesson's parameters taken together, by lesson (most lessons need none). Each
+#: imports its model only when called, so validating a lesson's parameters stays cheap.
+CHECKS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "05-evidence": _measure_fits_outcome,
+    "07-case": _case_is_consistent,
+    "90-review": _learner_is_a_safe_name,
+}
 
 
 def get_spec(lesson: str) -> ParameterSpec:
-    """Return the spec declared for ``lesson``.
-
-    Imports only that lesson's spec module (``widgets/lessons/spec_<stem>.py``,
-    or the shared ``specs.py``), so a lesson kernel does not import every other
-    lesson's models; all of them only to name the known lessons in an error.
-    """
-    if lesson not in _REGISTRY and isinstance(lesson, str):
-        name = "widgets.lessons.spec_" + re.sub(r"[^0-9A-Za-z]", "_", lesson)
-        if importlib.util.find_spec(name) is not None:
-            _collect(importlib.import_module(name))
-    if lesson not in _REGISTRY:
-        import_all_specs()
-        raise ParameterError(
-            f"no parameters are declared for lesson {lesson!r}; known: {', '.join(sorted(_REGISTRY))}"
-        )
-    return _REGISTRY[lesson]
-
-
-_IPYTHON_NAMES = {"In", "Out", "exit", "quit", "get_ipython", "open"}
+    """Return the parameter spec of ``lesson`` (its catalog entry's parameters and its check)."""
+    try:
+        entry = catalog_entry(lesson)
+    except KeyError as exc:
+        raise ParameterError(f"no parameters are declared for lesson {lesson!r}:"
+                             f" {exc.args[0]}") from None
+    return ParameterSpec(lesson=entry.stem, params=entry.params, consistency=CHECKS.get(entry.stem))
 
 
 def check_notebook_parameters(lesson: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate the parameters a notebook kernel holds, as the cell after ``parameters`` does.
+    """Validate the parameters a lesson's kernel was given, as the cell after ``parameters`` does.
 
-    Every public, non-module, non-callable global counts as a parameter, so a
-    name injected by papermill that the lesson does not declare is caught.
+    ``namespace`` is the notebook's ``globals()``; only the names that the ``parameters`` cell and
+    papermill's injected cell assigned are checked (:func:`widgets.core.params.notebook_values`
+    says how they are found and why), so an injected name the lesson does not declare is refused
+    with one line, and the lesson's other top-level variables are not looked at.
     """
     spec = get_spec(lesson)
-    values = {
-        k: v
-        for k, v in namespace.items()
-        if not k.startswith("_")
-        and k not in _IPYTHON_NAMES
-        and not isinstance(v, types.ModuleType)
-        and not callable(v)
-        and isinstance(v, str | int | float | bool | list | dict | type(None))
-    }
-    return spec.validate(values)
+    return spec.validate(notebook_values(namespace, spec.names))

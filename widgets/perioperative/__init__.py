@@ -5,8 +5,8 @@
   learning curve.
 - :mod:`widgets.perioperative.recovery`: recovery milestones after MISS and
   open surgery, as printed (medians and means labelled), for the timeline.
-- :mod:`widgets.perioperative.theatre`: anaesthesia by technique and operative
-  time, for the part of the lesson in the operating room.
+- :mod:`widgets.perioperative.tables`: the tables a student reads (findings,
+  risks, recovery, learning curves, anaesthesia by technique, operative time).
 
 The access comparator of the same lesson is :mod:`widgets.access.comparator`.
 """
@@ -17,11 +17,11 @@ __all__ = ["lesson_sources"]
 def lesson_sources() -> list[str]:
     """Return every source key behind a number or a quiz item of lesson 06, without repeats."""
     from widgets.access import comparator
-    from widgets.perioperative import comparisons, recovery, theatre
+    from widgets.perioperative import tables
     from widgets.quiz.items import items_for_lesson
 
-    keys = comparator.sources() + comparisons.sources() + recovery.sources()
-    keys += list(theatre.anaesthesia_table()["source"])
+    keys = comparator.sources() + tables.comparison_sources() + tables.recovery_sources()
+    keys += list(tables.anaesthesia_table()["source"])
     for item in items_for_lesson("06-around-surgery"):
         keys += list(item.sources)
     return list(dict.fromkeys(keys))

@@ -32,7 +32,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from widgets.core.data import DataError, data_dir, load_schema, load_table, records
+from widgets.core.data import DataError, data_dir, load_schema, records
+from widgets.core.numbers import optional_float
 from widgets.evidence.certainty import (
     Threshold,
     absolute_per_100,
@@ -50,15 +51,11 @@ __all__ = [
     "VERDICTS",
     "Finding",
     "Selector",
-    "benefits_drawbacks_table",
     "classify",
     "finding_rows",
     "findings",
-    "learning_curve_table",
     "reported_p",
     "reported_significance",
-    "risk_table",
-    "sources",
     "verdict_counts",
 ]
 
@@ -455,10 +452,6 @@ def _certainty(sel: Selector, verdict: str, patients: int | None) -> str:
 _INT = re.compile(r"\d+")
 
 
-def _num(x: Any) -> float | None:
-    return float(x) if _present(x) else None
-
-
 def _txt(x: Any) -> str:
     return str(x) if _present(x) else ""
 
@@ -491,7 +484,7 @@ def _printed(table: str, row: Mapping[str, Any], ci: tuple[float, float] | None)
         return f"{parts[0]} ({_txt(row.get('metric'))})"
     if table == "recovery_milestones":
         return _txt(row.get("mis_value_text")) or "not printed"
-    estimate = _num(row.get("pooled_difference"))
+    estimate = optional_float(row.get("pooled_difference"))
     label = _txt(row.get("pooled_difference_text"))
     measure = _txt(row.get("effect_measure"))
     if estimate is not None:
@@ -500,7 +493,7 @@ def _printed(table: str, row: Mapping[str, Any], ci: tuple[float, float] | None)
         if measure in _RATIOS:
             return f"ratio MIS vs open {estimate:g}{_fmt_ci(lo, hi)}"
         return f"MIS minus open {estimate:g} {unit}{_fmt_ci(lo, hi)}"
-    mis, open_ = _num(row.get("mis_value")), _num(row.get("open_value"))
+    mis, open_ = optional_float(row.get("mis_value")), optional_float(row.get("open_value"))
     if mis is not None and open_ is not None:
         effect = _txt(row.get("effect")) or label
         printed = f"{mis:g} vs {open_:g} {unit}" + (f"; {effect}" if effect else "")
@@ -535,13 +528,13 @@ def _finding(sel: Selector) -> Finding:
             raise DataError(f"data/tables/{sel.table}.csv: {sel.phrase!r} is not in the row of"
                             f" {sel.outcome!r}")
         text = sel.phrase
-    low, high = _num(row.get("ci_low")), _num(row.get("ci_high"))
+    low, high = optional_float(row.get("ci_low")), optional_float(row.get("ci_high"))
     ci = (low, high) if low is not None and high is not None else None
     measure = _txt(row.get("effect_measure"))
-    mis, open_ = _num(row.get("mis_value")), _num(row.get("open_value"))
+    mis, open_ = optional_float(row.get("mis_value")), optional_float(row.get("open_value"))
     verdict, why = classify(
         sel.mis_better_when,
-        estimate=_num(row.get("pooled_difference")),
+        estimate=optional_float(row.get("pooled_difference")),
         ci=ci,
         null=1.0 if measure in _RATIOS else 0.0,
         arms=(mis, open_) if mis is not None and open_ is not None else None,
@@ -594,31 +587,14 @@ def _filtered(family: str | None, verdict: str | None, group: str | None) -> lis
 
 def finding_rows(family: str | None = None, verdict: str | None = None, group: str | None = None,
                  not_better: bool = False) -> list[dict[str, str]]:
-    """Return the findings as table rows (see :func:`benefits_drawbacks_table`), optionally filtered."""
+    """Return the findings as table rows, optionally filtered.
+
+    :func:`widgets.perioperative.tables.benefits_drawbacks_table` shows them as a DataFrame.
+    """
     if not isinstance(not_better, bool):
         raise TypeError(f"not_better must be True or False, got {type(not_better).__name__}")
     return [f.as_row() for f in _filtered(family, verdict, group)
             if not (not_better and f.verdict == "MISS better")]
-
-
-def benefits_drawbacks_table(family: str | None = None, verdict: str | None = None,
-                             group: str | None = None, not_better: bool = False):
-    """Return the findings as a :class:`pandas.DataFrame`, optionally filtered.
-
-    Parameters
-    ----------
-    family, verdict, group
-        Keep only one procedure family (:data:`FAMILIES`), verdict
-        (:data:`VERDICTS`) or outcome group; ``None`` keeps all.
-    not_better
-        Keep only the findings where MISS is *not* better (no clear
-        difference, worse, or a MISS-only cost).
-    """
-    import pandas as pd
-
-    rows = finding_rows(family, verdict, group, not_better)
-    columns = list(Finding("mixed", "", "", "", "", "", "", "", "", "", "").as_row())
-    return pd.DataFrame(rows, columns=columns)
 
 
 def verdict_counts(family: str | None = None):
@@ -665,104 +641,3 @@ RISKS: tuple[tuple[str, tuple[tuple[str, Mapping[str, str]], ...]], ...] = (
         (_C, {"source_key": "Lee2006Spine"}),
     )),
 )
-
-
-def _risk_printed(table: str, row: Mapping[str, Any]) -> str:
-    unit = _txt(row.get("unit"))
-    arms = {}
-    for arm in ("mis", "open"):
-        value = _num(row.get(f"{arm}_value"))
-        text = _txt(row.get(f"{arm}_value_text"))
-        if value is not None or text:
-            arms[arm] = text or f"{value:g}"
-    if len(arms) == 2:
-        printed = f"MIS {arms['mis']} vs open {arms['open']}"
-    else:
-        printed = next(iter(arms.values()), "")
-    if printed and unit:
-        printed += f" ({unit})"
-    extra = _txt(row.get("effect")) or _txt(row.get("pooled_difference_text"))
-    if table == "outcomes_mis_vs_open" and _present(row.get("pooled_difference")) and not extra:
-        extra = f"{row['pooled_difference']:g}"
-    if extra:
-        printed = f"{printed}; {extra}" if printed else extra
-    printed += _fmt_ci(_num(row.get("ci_low")), _num(row.get("ci_high")))
-    return printed or "not printed"
-
-
-def risk_table():
-    """Return, for each risk the lesson names, what the tables hold (as printed) and from where.
-
-    A risk with no row in the tables gets one row saying so; the lesson does
-    not fill the gap with a number.
-    """
-    import pandas as pd
-
-    rows = []
-    for risk, refs in RISKS:
-        if not refs:
-            rows.append({"risk": risk, "procedure": "", "what the source reports": "no figure in this suite's"
-                         " tables", "sample": "", "source": "", "confidence": ""})
-            continue
-        for table, where in refs:
-            row = _pick(Selector("mixed", risk, risk, table, where, None, ""))
-            procedure = _txt(row.get("procedure"))
-            rows.append({
-                "risk": risk,
-                "procedure": procedure,
-                "what the source reports": _risk_printed(table, row),
-                "sample": _txt(row.get("n")) or _txt(row.get("n_patients")) or _txt(row.get("n_studies")),
-                "source": str(row["source_key"]),
-                "confidence": _txt(row.get("confidence_detail")) or str(row["confidence"]),
-            })
-    return pd.DataFrame(rows)
-
-
-def _early_late(early: str, late: str, unit: str) -> str:
-    if early and late:
-        text = f"{early} vs {late}"
-    elif early or late:
-        text = f"early: {early}" if early else f"late: {late}"
-    else:
-        return ""
-    return f"{text} ({unit})" if unit else text
-
-
-def learning_curve_table():
-    """Return the learning-curve figures (cases to a plateau, early vs late values) as printed.
-
-    Rows that describe a trial's design or give context rather than a learning
-    curve (their procedure ends in "(trial design)" or "(context)") are left out.
-    """
-    import pandas as pd
-
-    table = load_table("learning_curve")
-    rows = []
-    for r in table.to_dict("records"):
-        if str(r["procedure"]).endswith(("(trial design)", "(context)")):
-            continue
-        plateau = (f"{r['cases_to_plateau']:g}" if _present(r["cases_to_plateau"])
-                   else _txt(r["cases_to_plateau_text"]))
-        early = _txt(r["early_value_text"]) or (f"{r['early_value']:g}" if _present(r["early_value"]) else "")
-        late = _txt(r["late_value_text"]) or (f"{r['late_value']:g}" if _present(r["late_value"]) else "")
-        if not (plateau or early or late):
-            continue
-        unit = _txt(r["unit"])
-        rows.append({
-            "procedure": r["procedure"],
-            "what was tracked": r["metric"],
-            "cases to plateau": plateau or "not printed",
-            "early vs late": _early_late(early, late, unit),
-            "design": r["design"],
-            "source": r["source_key"],
-            "confidence": _txt(r["confidence_detail"]) or r["confidence"],
-        })
-    return pd.DataFrame(rows)
-
-
-def sources() -> list[str]:
-    """Return every source key the findings, risks and learning-curve tables use."""
-    keys = [f.source_key for f in findings()]
-    keys += [k for k in risk_table()["source"] if k]
-    keys += list(learning_curve_table()["source"])
-    return list(dict.fromkeys(keys))

@@ -10,13 +10,13 @@ Three kinds of figure, each kept to what the tables give:
 - **differences** (:func:`pooled_differences`): MIS minus open in days from
   meta-analyses, with the 95% CI where printed. An interval printed without
   its point estimate stays an interval: no midpoint is made up.
-- **going home the same day** (:func:`same_day_discharge`): the share of
+- **going home the same day** (:func:`widgets.perioperative.tables.same_day_discharge`): the share of
   patients sent home on the day of surgery, and one mean stay in hours.
 
 Nothing is interpolated: the timeline shows points and intervals only, never
 a line through time. What the tables hold only in words (return to work,
-earlier mobilisation) is listed by :func:`gaps` with the reason there is no
-number.
+earlier mobilisation) is listed by :func:`widgets.perioperative.tables.gaps` with the reason
+there is no number.
 """
 
 from __future__ import annotations
@@ -35,13 +35,9 @@ __all__ = [
     "ArmValue",
     "Difference",
     "arm_milestones",
-    "gaps",
     "parse_value_with_spread",
     "pooled_differences",
     "recovery_rows",
-    "recovery_table",
-    "same_day_discharge",
-    "sources",
 ]
 
 #: Milestone groups the timeline offers.
@@ -291,64 +287,11 @@ def _all_differences(directory: str) -> tuple[Difference, ...]:
     return tuple(out)
 
 
-def same_day_discharge():
-    """Return the figures on going home the day of surgery, as printed.
-
-    Shares of patients discharged the same day, and one ambulatory centre's
-    mean stay in hours and minutes (kept as printed: a stay in days counts
-    nights in hospital, so hours are not turned into days).
-    """
-    import pandas as pd
-
-    rows = []
-    for key in ("Eckman2014CORR", "Soffin2020HSSJ", "SmithISASS2013"):
-        row = _row("recovery_milestones", {"source_key": key})
-        rows.append({
-            "procedure": row["procedure"],
-            "setting": row["setting"],
-            "figure": row["milestone"],
-            "as printed": f"{row['mis_value_text']} ({row['unit']})",
-            "sample": row["n"],
-            "caveats (from the source row)": _txt(row["notes"]),
-            "source": key,
-            "confidence": _txt(row["confidence_detail"]) or row["confidence"],
-        })
-    return pd.DataFrame(rows)
-
-
-def gaps():
-    """Return the milestones the tables describe only in words, and why there is no number."""
-    import pandas as pd
-
-    picks = (
-        ("return to work", {"source_key": "Sharma2022AsianSpineJ", "milestone": "return to work"}),
-        ("return to work", {"source_key": "Wang2017BMCHealthServRes"}),
-        ("stay and getting up (full-endoscopic discectomy)", {"source_key": "Gadjradj2022BMJ"}),
-        ("early vs late outcomes", {"source_key": "Zhao2019ExpTherMed"}),
-    )
-    rows = []
-    for what, where in picks:
-        row = _row("recovery_milestones", where)
-        rows.append({
-            "milestone": what,
-            "procedure": row["procedure"],
-            "what the source says": _txt(row["mis_value_text"]) or "no number in the abstract that was read",
-            "number in the tables": "none",
-            "source": row["source_key"],
-            "confidence": _txt(row["confidence_detail"]) or row["confidence"],
-        })
-    return pd.DataFrame(rows)
-
-
-def recovery_table(milestone: str | None = None, include_single_arm: bool = True):
-    """Return every timeline figure (arm values and differences) as one table, as printed."""
-    import pandas as pd
-
-    return pd.DataFrame(recovery_rows(milestone, include_single_arm))
-
-
 def recovery_rows(milestone: str | None = None, include_single_arm: bool = True) -> list[dict[str, str]]:
-    """Return every timeline figure as table rows (see :func:`recovery_table`)."""
+    """Return every timeline figure as table rows.
+
+    :func:`widgets.perioperative.tables.recovery_table` shows them as a DataFrame.
+    """
     rows = []
     for a in arm_milestones(milestone, include_single_arm):
         rows.append({
@@ -378,10 +321,3 @@ def recovery_rows(milestone: str | None = None, include_single_arm: bool = True)
             "confidence": d.confidence,
         })
     return rows
-
-
-def sources() -> list[str]:
-    """Return every source key the recovery figures use."""
-    keys = [a.source_key for a in arm_milestones()] + [d.source_key for d in pooled_differences()]
-    keys += list(same_day_discharge()["source"]) + list(gaps()["source"])
-    return list(dict.fromkeys(keys))

@@ -283,6 +283,6 @@ def step_sheet(technique: str = "all"):
     """Return the full step sheet (every row, no truncation) as an HTML display object."""
     from IPython.display import HTML
 
-    from widgets.techniques.model import steps_table
+    from widgets.techniques.tables import steps_table
 
     return HTML(steps_table(technique).to_html(border=0, classes="miss-table"))
