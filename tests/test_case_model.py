@@ -13,8 +13,6 @@ from widgets.case import conditions as case_conditions
 from widgets.case import patients as case_patients
 from widgets.case.conditions import (
     DIAGNOSES,
-    SEGMENTS,
-    VERTEBRAE,
     CaseError,
     conditions,
     level_kind,
@@ -27,6 +25,7 @@ from widgets.case.quiz import QUIZ_LENGTH, answer_key_strings, case_items, quiz_
 from widgets.case.rules import applicability, decide
 from widgets.case.tables import comparisons_table, patient_table
 from widgets.core.data import data_dir, load_table
+from widgets.core.levels import SEGMENTS, VERTEBRAE
 from widgets.quiz.types import key_lines
 
 # ---------------------------------------------------------------------- cases and conditions
