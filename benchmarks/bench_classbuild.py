@@ -25,7 +25,7 @@ BUDGET_S = 60.0
 
 
 def _config(out: Path, name: str):
-    from widgets.case.model import DIFFICULTIES, case_ids
+    from widgets.case.patients import DIFFICULTIES, case_ids
     from widgets.lessons.classbuild import ClassConfig, Variant, derive_seed
 
     cases = case_ids()

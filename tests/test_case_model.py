@@ -1,4 +1,4 @@
-"""The case model (widgets/case/model.py): cases and conditions, evidence, rules and generated quiz items.
+"""The case lesson's models (widgets/case/): cases and conditions, evidence, rules and generated quiz items.
 
 Hand-worked expectations are written beside each check.
 """
@@ -9,26 +9,23 @@ import math
 
 import pytest
 
-from widgets.case import model as cases
-from widgets.case.model import (
+from widgets.case import conditions as case_conditions
+from widgets.case import patients as case_patients
+from widgets.case.conditions import (
     DIAGNOSES,
-    DIFFICULTIES,
-    QUIZ_LENGTH,
     CaseError,
-    answer_key_strings,
-    applicability,
-    case_ids,
-    case_items,
-    case_run,
     conditions,
-    decide,
-    evidence,
-    load_case,
-    parse_population,
-    read_ci,
-    trial_criteria,
+    level_kind,
+    level_range,
 )
-from widgets.core.data import load_table
+from widgets.case.evidence import evidence, parse_population, trial_criteria
+from widgets.case.model import case_run
+from widgets.case.patients import DIFFICULTIES, case_ids, load_case
+from widgets.case.quiz import QUIZ_LENGTH, answer_key_strings, case_items, quiz_items
+from widgets.case.rules import applicability, decide
+from widgets.case.tables import comparisons_table, patient_table
+from widgets.core.data import data_dir, load_table
+from widgets.core.levels import SEGMENTS, VERTEBRAE
 from widgets.quiz.types import key_lines
 
 # ---------------------------------------------------------------------- cases and conditions
@@ -48,7 +45,7 @@ def test_at_least_eight_named_cases_cover_the_conditions_taught():
 def test_every_case_is_marked_fictional_and_consistent():
     for c in case_ids():
         case = load_case(c)
-        path = cases.data_dir() / "cases" / f"{c}.yaml"
+        path = data_dir() / "cases" / f"{c}.yaml"
         assert "Fictional teaching vignette" in path.read_text(encoding="utf-8")
         cond = case.condition
         assert case.patient.level in cond.levels
@@ -61,19 +58,19 @@ def test_conditions_cover_every_declared_diagnosis():
 
 def test_level_ranges():
     # C1..C7, T1..T12, L1..L5, S1 = 25 vertebrae; 24 segments between neighbours
-    assert len(cases.VERTEBRAE) == 25 and len(cases.SEGMENTS) == 24
-    assert cases.level_range("segment", "L4-L5", "L5-S1") == ("L4-L5", "L5-S1")
-    assert cases.level_range("vertebra", "T12", "L2") == ("T12", "L1", "L2")
-    assert cases.level_kind("L6") is None and cases.level_kind("T12-L1") == "segment"
+    assert len(VERTEBRAE) == 25 and len(SEGMENTS) == 24
+    assert level_range("segment", "L4-L5", "L5-S1") == ("L4-L5", "L5-S1")
+    assert level_range("vertebra", "T12", "L2") == ("T12", "L1", "L2")
+    assert level_kind("L6") is None and level_kind("T12-L1") == "segment"
 
 
 @pytest.fixture
 def broken_data(data_copy):
-    cases._conditions_cached.cache_clear()
-    cases._load_case_cached.cache_clear()
+    case_conditions._conditions_cached.cache_clear()
+    case_patients._load_case_cached.cache_clear()
     yield data_copy
-    cases._conditions_cached.cache_clear()
-    cases._load_case_cached.cache_clear()
+    case_conditions._conditions_cached.cache_clear()
+    case_patients._load_case_cached.cache_clear()
 
 
 def test_a_schema_error_names_the_file_and_line(broken_data):
@@ -112,29 +109,74 @@ def test_a_yaml_syntax_error_names_the_line(broken_data):
         load_case("cauda-equina")
 
 
-# ---------------------------------------------------------------------- reading a CI
+# ---------------------------------------------------------------------- reading the evidence (the map's rule)
 
 
-@pytest.mark.parametrize(("estimate", "measure", "lo", "hi", "better", "reading"), [
-    (0.8, "difference", -0.2, 1.7, "lower", "no clear difference"),       # CI spans 0
-    (3.3, "difference", 0.2, 6.2, "lower", "favours the comparator"),    # all above 0; lower better
-    (-13.56, "difference", -22.26, -4.87, "lower", "favours MISS"),      # all below 0
-    (1.95, "risk ratio", 1.19, 3.19, "lower", "favours the comparator"), # ratio above 1
-    (0.3, "odds ratio", 0.1, 0.9, "lower", "favours MISS"),              # ratio below 1
-    (0.99, "risk ratio", 0.9, 1.1, "higher", "no clear difference"),     # spans 1
-    (5.2, "difference", 2.9, 7.4, "higher", "favours MISS"),             # higher is better, above 0
-    (None, None, 2.8, 11.3, "lower", None),                              # no estimate: direction unknown
-    (0.6, "difference", None, None, "lower", None),                      # no CI
-])
-def test_read_ci(estimate, measure, lo, hi, better, reading):
-    assert read_ci(estimate, measure, lo, hi, better) == reading
+def test_durotomy_and_the_pted_trial_are_read_by_importance_not_significance():
+    """Issue 12: the case lesson reads these rows as the evidence map does (lesson 05)."""
+    rows = {r.outcome: r for r in evidence(conditions()["lumbar disc herniation"])}
+    # Dasenbrock 2012: 5.67% vs 2.90% "significantly more frequent", but no pooled CI was read:
+    # 2.77 more per 100 is beyond the assumed 2 per 100, yet with no interval it cannot decide
+    duro = rows["incidental durotomy"]
+    assert duro.verdict == duro.reading == "inconclusive"
+    assert duro.basis == "no 95% CI printed; its point estimate (2.77) lies beyond ±2"
+    assert duro.threshold.startswith("assumed smallest difference that matters: 2 per 100 patients")
+    # PTED trial: 7.1 mm less leg pain (95% CI 2.8 to 11.3), all of it within the 15 mm MCID
+    pted = rows["leg pain at twelve months"]
+    assert pted.verdict == "no important difference"
+    assert pted.basis == "95% CI -11.3 to -2.8: all of it within ±15"
+    assert pted.threshold == "MCID of the VAS pain: 15 mm (0-100) (Ostelo2008Spine)"
+    assert pted.certainty == "moderate"  # randomised, but unblinded with a patient-rated outcome
+
+
+def test_every_case_reading_agrees_with_the_evidence_map():
+    """Where the map judges the same source alone against the same threshold, the words are the same."""
+    from widgets.evidence.verdicts import MAP, threshold_of, verdict
+
+    single = {}
+    for entry in MAP:
+        if len(entry.sources) == 1 and entry.sources[0].table != "pool" and entry.threshold:
+            key = (dict(entry.sources[0].where)["source_key"], threshold_of(entry).describe())
+            single[key] = verdict(entry)
+    compared = set()
+    for cond in conditions().values():
+        for r in evidence(cond):
+            v = single.get((r.source_key, r.threshold))
+            if v is not None:
+                assert (r.verdict, r.certainty) == (v.verdict, v.certainty), (cond.name, r.outcome)
+                compared.add((r.source_key, r.threshold))
+    assert len(compared) >= 6
+
+
+def test_case_texts_use_the_maps_words_not_significance():
+    from widgets.evidence.verdicts import VERDICTS
+
+    old_words = ("favours MISS", "favours the comparator", "no clear difference")
+    for cond in conditions().values():
+        for r in evidence(cond):
+            assert r.verdict in VERDICTS or r.verdict.endswith((f" {VERDICTS[0]}", f" {VERDICTS[3]}"))
+    for case_id in case_ids():
+        for difficulty in DIFFICULTIES:
+            run = case_run({"case": case_id, "difficulty": difficulty, "mode": "solution"})
+            texts = answer_key_strings(run) + [i.stem for i in case_items(run)]
+            assert not [t for t in texts if any(w in t for w in old_words)], case_id
+
+
+def test_a_written_reading_on_a_row_the_rule_reads_is_refused(broken_data):
+    path = broken_data / "cases" / "conditions.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(
+        "judge: {threshold: [assumption, important_event_rate_difference]}}",
+        "reading: inconclusive, basis: written by hand}", 1), encoding="utf-8")
+    with pytest.raises(CaseError, match="the evidence map's rule reads this row"):
+        evidence(conditions()["lumbar disc herniation"])
 
 
 def test_evidence_rows_show_the_table_figures_verbatim():
     table = load_table("outcomes_mis_vs_open")
     for cond in conditions().values():
         for row in evidence(cond):
-            assert row.source_key in cases.data_dir().joinpath("references.json").read_text()
+            assert row.source_key in data_dir().joinpath("references.json").read_text()
             if row.table == "outcomes_mis_vs_open" and "95% CI" in row.effect_text:
                 src = table[table["source_key"] == row.source_key]
                 cis = {(f"{a:g}", f"{b:g}") for a, b in zip(src["ci_low"], src["ci_high"], strict=True)
@@ -148,36 +190,39 @@ def test_hand_read_evidence_for_disc_herniation():
     rdq = rows["disability in the first year"]
     assert (rdq.mis_text, rdq.comparator_text) == ("6.2 (5.6-6.8)", "5.4 (4.6-6.2)")
     assert rdq.effect_text == "MISS minus comparator 0.8 (95% CI -0.2 to 1.7)"
-    assert rdq.reading == "no clear difference"
-    # recurrence RR 1.95 (1.19 to 3.19): more recurrence with MIS, so the open side is better
+    # ... and the whole interval lies within plus or minus the RDQ's MCID of 5 points
+    assert rdq.reading == "no important difference"
+    # recurrence RR 1.95 (1.19 to 3.19): with no comparator risk printed there is no absolute
+    # difference per 100 patients to set against the threshold, so the rule cannot decide
     assert rows["recurrent herniation"].effect_text == "RR 1.95 (95% CI 1.19 to 3.19)"
-    assert rows["recurrent herniation"].reading == "favours the comparator"
-    # Arts 2011 repeat surgery 15 % vs 10 %, P=.22: numeric arms, no CI, reading written in the file
+    assert rows["recurrent herniation"].reading == "inconclusive"
+    # Arts 2011 repeat surgery 15 % vs 10 %, P=.22: numeric arms, no CI: inconclusive
     rep = rows["repeat surgery within two years"]
     assert (rep.mis_value, rep.comparator_value, rep.effect_text) == (15.0, 10.0, "P=.22")
-    assert rep.reading == "no clear difference"
+    assert rep.reading == "inconclusive"
 
 
 def test_secondary_source_rows_are_labelled():
     rows = evidence(conditions()["osteoporotic compression fracture"])
     vapour = next(r for r in rows if r.source_key == "VAPOUR")
     assert vapour.confidence == "secondary-source"
-    table = cases.evidence_table(rows, conditions()["osteoporotic compression fracture"])
+    table = comparisons_table(rows, conditions()["osteoporotic compression fracture"])
     label = table.loc["pain relief at two weeks", "evidence label"]
     assert label == "secondary source: check the primary paper"
 
 
 def test_student_table_has_no_reading_and_solution_table_does():
     cond = conditions()["degenerative spondylolisthesis"]
-    student = cases.evidence_table(evidence(cond), cond, solution=False)
-    solution = cases.evidence_table(evidence(cond), cond, solution=True)
-    assert "reading (solution)" not in student.columns
-    assert list(solution["reading (solution)"]).count("favours MISS") >= 2
+    student = comparisons_table(evidence(cond), cond, solution=False)
+    solution = comparisons_table(evidence(cond), cond, solution=True)
+    assert "verdict (solution)" not in student.columns and "why (solution)" not in student.columns
+    assert "smallest difference that matters" in student.columns
+    assert list(solution["verdict (solution)"]).count("MISS better: important difference") == 2
 
 
 def test_a_condition_without_evidence_says_so():
     cond = conditions()["cervical radiculopathy"]
-    table = cases.evidence_table(evidence(cond), cond)
+    table = comparisons_table(evidence(cond), cond)
     assert "No comparison of" in table.iloc[0, 0] and "this suite's data" in table.iloc[0, 0]
 
 
@@ -250,7 +295,7 @@ def test_acceptable_approaches_follow_the_rule_when_fields_change():
 def test_overrides_are_recorded():
     run = case_run({"case": "lumbar-disc-herniation", "age": 74, "prior_surgery": True})
     assert run.case.overrides == {"age": 42, "prior_surgery": False}
-    table = run.patient_table()
+    table = patient_table(run)
     assert table.loc["age", "where it comes from"] == "set for this run (the case has 42)"
     assert [f.outcome for f in run.factors()] == ["previous surgery at this level"] * 2
 
@@ -273,7 +318,7 @@ def test_each_quiz_passes_the_item_lint_and_has_its_length(case_id, difficulty):
     from widgets.quiz.lint import lint_items
 
     run = case_run({"case": case_id, "difficulty": difficulty, "seed": 3})
-    items = run.items()
+    items = quiz_items(run)
     assert len(items) == QUIZ_LENGTH[difficulty]
     assert len({i.id for i in items}) == len(items)
     assert [str(f) for f in lint_items(items)] == []
@@ -284,11 +329,11 @@ def test_each_quiz_passes_the_item_lint_and_has_its_length(case_id, difficulty):
 
 
 def test_generated_items_are_deterministic_and_the_seed_picks_and_orders():
-    a = [i.id for i in case_run({"case": "degenerative-spondylolisthesis", "seed": 1}).items()]
-    b = [i.id for i in case_run({"case": "degenerative-spondylolisthesis", "seed": 1}).items()]
+    a = [i.id for i in quiz_items(case_run({"case": "degenerative-spondylolisthesis", "seed": 1}))]
+    b = [i.id for i in quiz_items(case_run({"case": "degenerative-spondylolisthesis", "seed": 1}))]
     assert a == b
-    picks = {tuple(sorted(i.id for i in case_run({"case": "degenerative-spondylolisthesis",
-                                                   "seed": s}).items())) for s in range(8)}
+    picks = {tuple(sorted(i.id for i in quiz_items(case_run({"case": "degenerative-spondylolisthesis",
+                                                   "seed": s})))) for s in range(8)}
     assert len(picks) > 1  # seven generated items, six asked: the seed picks which
 
 
@@ -323,7 +368,7 @@ def test_every_item_grades_its_own_key_as_correct():
     from widgets.quiz import grade
 
     for case_id in case_ids():
-        for item in case_run({"case": case_id, "difficulty": "hard"}).items():
+        for item in quiz_items(case_run({"case": case_id, "difficulty": "hard"})):
             if item.type == "numeric":
                 response = (item.key, item.unit)
             elif item.type == "matching":
@@ -339,5 +384,5 @@ def test_answer_key_strings_cover_keys_explanations_and_tutor_notes():
     run = case_run({"mode": "solution"})
     strings = answer_key_strings(run)
     assert run.case.tutor_notes in strings
-    for item in run.items():
+    for item in quiz_items(run):
         assert key_lines(item)[0] in strings and item.explanation in strings

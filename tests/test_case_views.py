@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from widgets.case.model import answer_key_strings, case_run
+from widgets.case.model import case_run
+from widgets.case.quiz import answer_key_strings, quiz_items
 from widgets.quiz.types import key_lines
 
 
@@ -62,13 +63,15 @@ def test_predictor_compares_and_reads_only_in_solution():
 
     for mode in ("student", "solution"):
         view = OutcomePredictor(case_run({"mode": mode}))
-        view.dropdowns[0].value = "none"  # RDQ: the CI includes no difference
+        view.dropdowns[0].value = "none"  # RDQ: the CI lies within plus or minus the MCID of 5 points
         view.compare.click()
         rows = view.table_rows()
-        assert rows[0]["your prediction"] == "no clear difference"
+        assert rows[0]["your prediction"] == "no important difference"
         assert rows[0]["cited effect (95% CI)"] == "MISS minus comparator 0.8 (95% CI -0.2 to 1.7)"
-        assert ("reading (solution)" in rows[0]) == (mode == "solution")
-        assert ("favours the comparator" in view.result.value) == (mode == "solution")
+        assert rows[0]["smallest difference that matters"].startswith("MCID of the RDQ: 5 points")
+        assert ("verdict (solution)" in rows[0]) == (mode == "solution")
+        # the durotomy row prints no CI: the map's rule reads it as inconclusive, only in the solution
+        assert ("inconclusive</td>" in view.result.value) == (mode == "solution")
         if mode == "solution":
             assert rows[0]["your prediction matches"] == "yes"
 
@@ -88,7 +91,7 @@ def test_tutor_notes_and_key_only_in_solution():
     assert solution.case.tutor_notes in html.unescape(tutor_notes(solution).data)
     key_student = html.unescape(quiz_key(student).data)
     key_solution = html.unescape(quiz_key(solution).data)
-    for item in solution.items():
+    for item in quiz_items(solution):
         assert key_lines(item)[0] not in key_student
         assert key_lines(item)[0] in key_solution
 
@@ -111,10 +114,11 @@ def test_corridor_only_for_posterior_lumbar_conditions():
 
 
 def test_full_table_shows_long_text_in_full():
+    from widgets.case.tables import factor_table
     from widgets.case.view import full_table
 
     run = case_run({"case": "lumbar-stenosis"})
-    shown = full_table(run.factor_table())
+    shown = full_table(factor_table(run))
     long_text = run.factors()[0].mis_text
     assert len(long_text) > 50
     assert long_text in repr(shown)

@@ -52,16 +52,16 @@ def _choices(stem: str, name: str) -> tuple:
 
 def test_choices_written_in_the_catalog_equal_the_models():
     """The catalog imports no topic, so the lists it repeats are kept equal to the models' here."""
-    from widgets.case import model as case
+    from widgets.case import conditions, patients
     from widgets.techniques.model import TECHNIQUES
 
     assert _choices("03-techniques", "reference_technique") == ("all", *TECHNIQUES)
-    assert _choices("07-case", "sex") == case.SEXES
-    assert _choices("07-case", "diagnosis") == case.DIAGNOSES
-    assert _choices("07-case", "bone_quality") == case.BONE_QUALITY
-    assert _choices("07-case", "difficulty") == case.DIFFICULTIES
-    assert _choices("07-case", "mode") == case.MODES
+    assert _choices("07-case", "sex") == conditions.SEXES
+    assert _choices("07-case", "diagnosis") == conditions.DIAGNOSES
+    assert _choices("07-case", "bone_quality") == conditions.BONE_QUALITY
+    assert _choices("07-case", "difficulty") == patients.DIFFICULTIES
+    assert _choices("07-case", "mode") == patients.MODES
     by = {p.name: p for p in lesson("07-case").params}
-    for name, bounds in (("age", case.AGE_RANGE), ("bmi", case.BMI_RANGE),
-                         ("duration_weeks", case.DURATION_RANGE)):
+    for name, bounds in (("age", patients.AGE_RANGE), ("bmi", patients.BMI_RANGE),
+                         ("duration_weeks", patients.DURATION_RANGE)):
         assert (by[name].minimum, by[name].maximum) == bounds, name

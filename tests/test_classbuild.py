@@ -2,7 +2,7 @@
 
 The builds that execute notebooks are marked slow. They check that a class of six variants builds;
 that no student file contains an answer key or a tutor's explanation and every solution file does
-(the .ipynb text is searched for every string :func:`widgets.case.model.answer_key_strings` lists); that
+(the .ipynb text is searched for every string :func:`widgets.case.quiz.answer_key_strings` lists); that
 a broken variant is reported while the rest are built; and that a re-run skips what is up to date.
 """
 
@@ -16,7 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from widgets.case.model import answer_key_strings, case_run
+from widgets.case.model import case_run
+from widgets.case.quiz import answer_key_strings
 from widgets.lessons import classbuild
 from widgets.lessons.classbuild import (
     BuildError,
@@ -242,7 +243,7 @@ def test_a_class_of_six_variants_builds_without_leaking_keys(tmp_path, fixed_fin
 
 @pytest.mark.slow
 def test_a_broken_variant_is_reported_while_the_rest_build(tmp_path, data_copy, monkeypatch):
-    from widgets.case import model as cases
+    from widgets.case import conditions as cases
 
     # break one selector of one condition: validation passes, execution fails in the kernel
     conditions = data_copy / "cases" / "conditions.yaml"

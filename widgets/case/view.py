@@ -17,7 +17,10 @@ from pathlib import Path
 import ipywidgets as ipw
 from IPython.display import HTML
 
-from widgets.case.model import LESSON, READINGS, CaseRun
+from widgets.case.evidence import READINGS
+from widgets.case.model import CaseRun
+from widgets.case.patients import LESSON
+from widgets.case.quiz import quiz_items
 from widgets.core.view import TopicView, table_html
 
 __all__ = [
@@ -33,9 +36,9 @@ __all__ = [
 ]
 
 _STYLE = {"description_width": "initial"}
-_PREDICTIONS = {"mis": "better with MISS", "none": "no clear difference",
-                "comp": "better with the comparator"}
-_READING_CODE = dict(zip(READINGS, ("mis", "none", "comp"), strict=True))
+_PREDICTIONS = {"mis": "an important difference favouring MISS", "none": "no important difference",
+                "inc": "inconclusive", "comp": "an important difference favouring the comparator"}
+_READING_CODE = dict(zip(READINGS, ("mis", "none", "inc", "comp"), strict=True))
 
 
 def _e(text: object) -> str:
@@ -129,7 +132,7 @@ class ApproachChooser(TopicView):
 
 
 class OutcomePredictor(TopicView):
-    """Predict, outcome by outcome, which side the evidence favours; then see the cited effects."""
+    """Predict, outcome by outcome, what the evidence shows (the map's rule); then see the cited effects."""
 
     def __init__(self, run: CaseRun):
         super().__init__()
@@ -148,7 +151,7 @@ class OutcomePredictor(TopicView):
         self.on_click(self.compare, self._show)
 
     def table_rows(self) -> list[dict[str, object]]:
-        """Return one row per outcome: the prediction beside the cited effect (and the solution's reading)."""
+        """Return one row per outcome: the prediction beside the cited effect (and the solution's verdict)."""
         out = []
         comp = self.run.condition.comparator
         for r, dd in zip(self.rows, self.dropdowns, strict=True):
@@ -159,19 +162,20 @@ class OutcomePredictor(TopicView):
                 "cited effect (95% CI)": r.effect_text,
                 "unit": r.unit,
                 "better for the patient": r.better,
+                "smallest difference that matters": r.threshold or "none cited",
                 "source": r.source_key,
             }
             if self.run.solution:
-                row["reading (solution)"] = r.reading
+                row["verdict (solution)"] = r.verdict
                 row["your prediction matches"] = ("yes" if dd.value == _READING_CODE[r.reading]
                                                   else "no")
             out.append(row)
         return out
 
     def _show(self, _button=None) -> None:
-        caption = ("Your predictions beside the cited effects: read each interval and decide which"
-                   " side it favours" if not self.run.solution else
-                   "Your predictions beside the cited effects and the solution's reading")
+        caption = ("Your predictions beside the cited effects: read each interval against the"
+                   " smallest difference that matters" if not self.run.solution else
+                   "Your predictions beside the cited effects and the solution's verdict")
         self.result.value = table_html(self.table_rows(), caption)
         self.clear_status()
 
@@ -183,7 +187,9 @@ class OutcomePredictor(TopicView):
                             " says so, and the applicability section shows which evidence is"
                             " nearest.</p>")
         intro = ipw.HTML(f"<p>Comparison: {_e(self.run.condition.procedure)}. For each outcome,"
-                         " predict what the evidence shows before you look.</p>")
+                         " predict what the evidence shows before you look: an important difference"
+                         " (its interval entirely beyond the smallest difference that matters), no"
+                         " important difference (entirely within it) or inconclusive.</p>")
         return ipw.VBox([intro, *self.dropdowns, self.compare, self.result, self.status],
                         layout=ipw.Layout(width="720px"))
 
@@ -229,7 +235,7 @@ def tutor_notes(run: CaseRun) -> HTML:
 def _ordered_items(run: CaseRun):
     from widgets.quiz.session import QuizSession
 
-    return QuizSession(run.items(), seed=run.seed)
+    return QuizSession(quiz_items(run), seed=run.seed)
 
 
 def quiz_key(run: CaseRun) -> HTML:
@@ -257,7 +263,7 @@ def case_quiz(run: CaseRun):
     from widgets.quiz.store import learner_store
     from widgets.quiz.view import QuizView
 
-    items = run.items()
+    items = quiz_items(run)
     if run.solution:
         return QuizView(items, mode="practice", seed=run.seed, store=None,
                         title=f"Check your understanding ({len(items)} questions, solution: practice)")

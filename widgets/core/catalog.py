@@ -351,8 +351,9 @@ LESSONS: tuple[Lesson, ...] = (
                       "judge whether a published result applies to this patient, or only indirectly"),
         ),
         # Patient fields default to None: "take the named case's value". The allowed values are
-        # widgets.case.model's SEXES, DIAGNOSES, BONE_QUALITY, DIFFICULTIES, MODES and its ranges
-        # (a test keeps them equal); the registry adds the model's check of the whole set.
+        # SEXES, DIAGNOSES, BONE_QUALITY of widgets.case.conditions and DIFFICULTIES, MODES and the
+        # ranges of widgets.case.patients (a test keeps them equal); the registry adds the model's
+        # check of the whole set.
         params=(
             Param("case", str, "lumbar-disc-herniation",
                   "a named case (a file in data/cases) or 'custom'"),
@@ -379,7 +380,7 @@ LESSONS: tuple[Lesson, ...] = (
             Param("bone_quality", str, None, "bone quality; None: the named case's",
                   choices=("normal", "osteopenia", "osteoporosis"), optional=True),
             Param("comorbidities", list, None,
-                  "comorbidity names (widgets.case.model.COMORBIDITIES)", optional=True),
+                  "comorbidity names (widgets.case.conditions.COMORBIDITIES)", optional=True),
             Param("prior_surgery", bool, None, "previous surgery at this level", optional=True),
             Param("difficulty", str, "medium", "quiz difficulty", choices=("easy", "medium", "hard")),
             Param("seed", int, 0, "seeds which quiz items are drawn and their order", minimum=0),

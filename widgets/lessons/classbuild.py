@@ -143,12 +143,6 @@ def derive_seed(class_seed: int, variant_id: str) -> int:
     return int(digest[:8], 16) % (2**31)
 
 
-def _lines_loader():
-    from widgets.core.yamllines import LineLoader
-
-    return LineLoader
-
-
 def load_config(path: str | Path, output: str | Path | None = None) -> ClassConfig:
     """Read and check a class config; ``output`` overrides its ``output`` folder.
 
@@ -159,30 +153,18 @@ def load_config(path: str | Path, output: str | Path | None = None) -> ClassConf
         unknown lesson. Bad *parameters* are not raised here: :func:`plan`
         reports each invalid variant and lets the others build.
     """
-    import jsonschema
-    import yaml
-
-    from widgets.core.yamllines import line_of
+    from widgets.core import documents
 
     path = Path(path)
     try:
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_lines_loader())  # noqa: S506
-    except OSError as exc:
-        raise BuildError(f"{path}: cannot read the class config ({exc})") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise BuildError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', exc)})") from exc
-    if doc is None:
-        raise BuildError(f"{path} line 1: the class config is empty; it needs at least 'lesson',"
-                         " 'seed' and 'students' or 'groups' (see data/classes/example-class.yaml)")
-    errors = sorted(jsonschema.Draft202012Validator(SCHEMA).iter_errors(doc),
-                    key=lambda e: line_of(doc, list(e.absolute_path)) or 0)
-    if errors:
-        e = errors[0]
-        at = ".".join(str(p) for p in e.absolute_path)
-        raise BuildError(f"{path} line {line_of(doc, list(e.absolute_path))}: {e.message}"
-                         + (f" (at {at})" if at else ""))
+        doc, _ = documents.parse(path, str(path))
+        if doc is None:
+            raise BuildError(f"{path} line 1: the class config is empty; it needs at least 'lesson',"
+                             " 'seed' and 'students' or 'groups' (see data/classes/example-class.yaml)")
+        documents.check(doc, SCHEMA, str(path))
+    except documents.DocumentError as exc:
+        detail = f"cannot read the class config ({exc.__cause__})" if exc.kind == "read" else exc.detail
+        raise BuildError(f"{path}" + (f" line {exc.line}" if exc.line else "") + f": {detail}") from exc
     from widgets.core.params import ParameterError
     from widgets.lessons.registry import get_spec
 
@@ -276,7 +258,7 @@ def _check_output_folder(folder: Path, where: str) -> None:
 
 def _all_cases(lesson: str) -> list[str]:
     if lesson == "07-case":
-        from widgets.case.model import case_ids
+        from widgets.case.patients import case_ids
 
         return case_ids()
     return []

@@ -86,8 +86,9 @@ def variant_items(lesson: str, parameters: Mapping[str, Any]) -> list:
     """Return the quiz items a variant's student notebook asks (regenerated from its parameters)."""
     if lesson == "07-case":
         from widgets.case.model import case_run
+        from widgets.case.quiz import quiz_items
 
-        return case_run({**dict(parameters), "mode": "student"}).items()
+        return quiz_items(case_run({**dict(parameters), "mode": "student"}))
     from widgets.quiz.items import items_for_lesson
 
     return items_for_lesson(lesson)
@@ -399,7 +400,7 @@ def collect(build_dir: str | Path, progress_dir: str | Path,
 
 
 def _template(item_id: str) -> str:
-    from widgets.case.model import DIFFICULTIES
+    from widgets.case.patients import DIFFICULTIES
 
     if not item_id.startswith("case-"):
         return "static"

@@ -29,8 +29,8 @@ def _measure_fits_outcome(values: dict) -> None:
 
 
 def _case_is_consistent(values: dict) -> None:
-    """Check the case lesson's parameters together (:func:`widgets.case.model.check_parameters`)."""
-    from widgets.case.model import check_parameters
+    """Check the case lesson's parameters together (:func:`widgets.case.patients.check_parameters`)."""
+    from widgets.case.patients import check_parameters
 
     check_parameters(values)
 

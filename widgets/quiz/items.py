@@ -25,9 +25,10 @@ from typing import Any
 
 import yaml
 
-from widgets.core import schemacheck
+from widgets.core import documents
 from widgets.core.data import DataError, cite, data_dir, references
-from widgets.core.yamllines import LineDict, LineLoader, SafeLoader, line_of
+from widgets.core.documents import relative_name
+from widgets.core.yamllines import LineDict, SafeLoader
 from widgets.quiz import types
 from widgets.quiz.keys import KeySpecError, Resolved, resolve_all
 from widgets.quiz.types.base import ItemCheck
@@ -160,23 +161,33 @@ def questions_dir() -> Path:
     return data_dir() / "questions"
 
 
-def _rel(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(data_dir().resolve().parent).as_posix()
-    except ValueError:
-        return path.name
-
-
-def _locate(doc: Any, path: list[Any]) -> tuple[int | None, str | None]:
-    """Return (line, item id) of the deepest node on ``path`` in the loaded document."""
-    item_id = None
+def _item_at(doc: Any, path: Sequence[Any]) -> str | None:
+    """Return the id of the item that ``path`` (a schema error's path) lies in, if any."""
     if len(path) > 1 and path[0] == "items" and isinstance(doc, Mapping):
         items = doc.get("items")
         if isinstance(items, list) and isinstance(path[1], int) and path[1] < len(items):
             item = items[path[1]]
             if isinstance(item, Mapping) and isinstance(item.get("id"), str):
-                item_id = item["id"]
-    return line_of(doc, path), item_id
+                return item["id"]
+    return None
+
+
+def _bank_error(exc: documents.DocumentError) -> BankError:
+    """Word a reading, YAML or schema problem of a bank, naming the item where it can."""
+    if exc.kind == "read":
+        return BankError(f"cannot read the bank ({exc.__cause__})", exc.file)
+    if exc.kind == "yaml":
+        return BankError(exc.detail, exc.file, _id_near(exc.text, exc.line) if exc.line else None, exc.line)
+    doc = exc.document
+    first, others = exc.problems[0], exc.problems[1:6]
+    where = _path_text(list(first.path))
+    more = ""
+    if others:
+        more = " | also " + " | ".join(
+            f"line {p.line}" + (f" item {iid!r}" if (iid := _item_at(doc, p.path)) else "") + f": {p.message}"
+            for p in others)
+    return BankError(first.message + (f" (at {where})" if where else "") + more,
+                     exc.file, _item_at(doc, first.path), first.line)
 
 
 def _path_text(path: list[Any]) -> str:
@@ -330,33 +341,11 @@ def _read_bank(path: Path) -> tuple[LineDict, str]:
 
     Returns the document and its file name; resolving the numbers is :func:`_build_item`'s.
     """
-    file = _rel(path)
+    file = relative_name(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BankError(f"cannot read the bank ({exc})", file) from exc
-    try:
-        doc = yaml.load(text, Loader=LineLoader)  # noqa: S506  (a SafeLoader subclass)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise BankError(f"not valid YAML ({getattr(exc, 'problem', exc)})", file,
-                        _id_near(text, line) if line else None, line) from exc
-    errors = sorted(schemacheck.errors(str(questions_dir() / "schema.json"), doc),
-                    key=lambda e: (_locate(doc, list(e.absolute_path))[0] or 0))
-    if errors:
-        first = errors[0]
-        line, item_id = _locate(doc, list(first.absolute_path))
-        where = _path_text(list(first.absolute_path))
-        more = ""
-        if len(errors) > 1:
-            others = []
-            for e in errors[1:6]:
-                ln, iid = _locate(doc, list(e.absolute_path))
-                others.append(f"line {ln}" + (f" item {iid!r}" if iid else "") + f": {e.message}")
-            more = " | also " + " | ".join(others)
-        raise BankError(f"{first.message}" + (f" (at {where})" if where else "") + more,
-                        file, item_id, line)
+        doc = documents.load(path, questions_dir() / "schema.json", file)
+    except documents.DocumentError as exc:
+        raise _bank_error(exc) from exc
     if path.stem != doc["bank"]:
         raise BankError(f"bank {doc['bank']!r} must live in {doc['bank']}.yaml", file, None,
                         doc.key_lines.get("bank"))
@@ -518,7 +507,7 @@ def _check_unique_ids(files: list[Path]) -> tuple[tuple[str, int, int], ...]:
 def _check_unique_ids_cached(stamps: tuple[tuple[str, int, int], ...]) -> None:
     seen: dict[str, str] = {}
     for stamp in stamps:
-        file = _rel(Path(stamp[0]))
+        file = relative_name(Path(stamp[0]))
         for item_id, line in _scan_bank(*stamp)[1]:
             if item_id in seen and seen[item_id] != file:
                 raise BankError(f"item id also used in {seen[item_id]}", file, item_id, line)
