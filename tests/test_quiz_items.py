@@ -22,7 +22,7 @@ GOOD_ITEM = """\
     topics: [corridor]
     sources: [Kulkarni2019]
     values:
-      d: {{from: function, function: "widgets.access.corridor:tube_diameters", index: 1, attribute: value}}
+      d: {{from: function, function: corridor.tube_diameters, index: 1, attribute: value}}
     stem: A surgeon uses a {{{{ d:g }}}} mm tube. Which statement is right?
     options:
       - id: a
@@ -182,8 +182,10 @@ def test_yaml_syntax_error_names_line_and_item(tmp_path):
         (("answer: a", "answer: z"), "answer 'z' is not one of the option ids", "answer:"),
         (("index: 1, attribute: value", "index: 7, attribute: value"),
          "cannot take item 7", "values:"),
-        (('"widgets.access.corridor:tube_diameters"', '"widgets.core.assumptions:_assumptions"'),
+        (("function: corridor.tube_diameters", 'function: "widgets.access.corridor:tube_diameters"'),
          "does not match", "function:"),
+        (("function: corridor.tube_diameters", "function: corridor.tube_diameter"),
+         "did you mean corridor.tube_diameters", "values:"),
         (("{{ d:g }} mm tube", "{{ width }} mm tube"), "names no value", "stem:"),
         (("lesson: 00-start-here", "lesson: 42-no-such-lesson"), "not in the lesson map",
          "lesson:"),
@@ -203,8 +205,7 @@ def test_semantic_errors_name_the_item_and_line(tmp_path, change, message, key):
 
 def test_numbers_must_come_from_cited_sources(tmp_path):
     item = GOOD_ITEM.format(id="uncited").replace(
-        'd: {from: function, function: "widgets.access.corridor:tube_diameters", index: 1,'
-        ' attribute: value}',
+        "d: {from: function, function: corridor.tube_diameters, index: 1, attribute: value}",
         "d: {from: table, table: lumbar_morphometry, where: {level: L4, measure:"
         " pedicle_width_transverse, source_key: Zindrick1987}}")
     path = tmp_path / "uncited.yaml"
@@ -235,13 +236,57 @@ def test_bank_name_must_match_its_file(tmp_path):
 
 # --------------------------------------------------------------------- value specs
 
-def test_only_widgets_functions_may_be_called():
-    with pytest.raises(KeySpecError, match="only functions in the widgets package"):
-        resolve({"from": "function", "function": "os:getcwd"})
-    with pytest.raises(KeySpecError, match="private"):
-        resolve({"from": "function", "function": "widgets.access.corridor:_positive"})
+def test_only_registered_functions_may_be_called():
+    for name in ("os.getcwd", "os:getcwd", "widgets.access.corridor:_positive", "corridor._positive",
+                 None):
+        with pytest.raises(KeySpecError, match="no function named") as err:
+            resolve({"from": "function", "function": name})
+        assert "\n" not in str(err.value)
     with pytest.raises(KeySpecError, match="not allowed"):
         resolve({"from": "formula", "formula": "__import__('os').getcwd()"})
+
+
+def test_an_unknown_function_name_fails_in_one_line_with_close_matches():
+    with pytest.raises(KeySpecError) as err:
+        resolve({"from": "function", "function": "screws.presets", "args": {"level": "L4"}})
+    message = str(err.value)
+    assert message == ("no function named 'screws.presets' in widgets.quiz.functions;"
+                       " did you mean screws.preset?")
+    with pytest.raises(KeySpecError, match="see widgets.quiz.functions for the names$"):
+        resolve({"from": "function", "function": "zz.qq"})
+
+
+def _function_names(node) -> list[str]:
+    """Every ``function:`` name of the value specs in a loaded bank, nested arguments too."""
+    if isinstance(node, list):
+        return [n for sub in node for n in _function_names(sub)]
+    if not isinstance(node, dict):
+        return []
+    own = [node["function"]] if node.get("from") == "function" else []
+    return own + [n for sub in node.values() for n in _function_names(sub)]
+
+
+def _bank_function_names() -> collections.Counter:
+    import yaml
+
+    from widgets.quiz.items import questions_dir
+
+    used: collections.Counter = collections.Counter()
+    for path in sorted(questions_dir().glob("*.yaml")):
+        used.update(_function_names(yaml.safe_load(path.read_text(encoding="utf-8"))))
+    return used
+
+
+def test_every_function_a_bank_names_is_registered_and_every_registered_one_is_used():
+    from widgets.quiz import functions, keys
+
+    used = _bank_function_names()
+    assert sum(used.values()) >= 60  # the walk really finds the banks' calls
+    registered = set(functions.names())
+    assert set(used) - registered == set()
+    documented = {n for n in registered if n in (keys.__doc__ or "") + (functions.__doc__ or "")}
+    assert registered - set(used) - documented == set(), "drop them, or show them in a docstring"
+    assert all(callable(functions.lookup(n)) for n in registered)
 
 
 def test_table_specs_need_exactly_one_row_unless_aggregated():

@@ -637,7 +637,10 @@ def discs_for_root(root: str) -> list[HerniationRoot]:
 
 
 def lesson_references() -> list[str]:
-    """Return every source key lesson 02 shows, in a stable order."""
+    """Return every source key of lesson 02's models and tables, in a stable order.
+
+    The lesson's reference list adds its quiz's: :func:`widgets.conditions.lesson_sources`.
+    """
     from widgets.conditions.selection import load_tree
 
     keys: list[str] = []
@@ -660,7 +663,4 @@ def lesson_references() -> list[str]:
     add(reflexes["source_key"])
     add(load_table("herniation_zones")["source_key"])
     add(load_tree().sources())
-    from widgets.quiz.items import items_for_lesson
-
-    add(k for item in items_for_lesson("02-conditions-and-selection") for k in item.sources)
     return keys

@@ -17,12 +17,13 @@ spec* is a mapping with a ``from`` field:
     ``mean``, ``median``, ``min``, ``max``, ``sum`` or ``count``. The unit
     is the rows' ``unit`` column when the table has one.
 ``from: function``
-    The result of a function in the ``widgets`` package (nothing outside it
-    may be called), with keyword ``args`` (which may themselves be value
-    specs), then an optional ``index`` and a dotted ``attribute``::
+    The result of a model function named in the table of
+    :mod:`widgets.quiz.functions` (nothing else may be called), with keyword
+    ``args`` (which may themselves be value specs), then an optional ``index``
+    and a dotted ``attribute``::
 
-        {from: function, function: "widgets.access.corridor:tubular_corridor",
-         args: {tube_diameter_mm: {from: function, function: "widgets.access.corridor:tube_diameters",
+        {from: function, function: corridor.tubular_corridor,
+         args: {tube_diameter_mm: {from: function, function: corridor.tube_diameters,
                                    index: 1, attribute: value},
                 depth_mm: {from: assumption, name: skin_to_lamina_depth}},
          attribute: window_area_mm2, unit: mm2}
@@ -46,7 +47,6 @@ secondary-source rows and assumptions.
 from __future__ import annotations
 
 import ast
-import importlib
 import math
 import operator
 import statistics
@@ -54,13 +54,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from widgets.quiz import functions
+
 __all__ = ["KeySpecError", "Resolved", "resolve", "resolve_all"]
 
 AGGREGATES = ("one", "mean", "median", "min", "max", "sum", "count")
 
 
 class KeySpecError(ValueError):
-    """A value spec cannot be resolved (bad table, no matching row, forbidden function)."""
+    """A value spec cannot be resolved (bad table, no matching row, unknown function)."""
 
 
 @dataclass(frozen=True)
@@ -200,28 +202,6 @@ def _from_table(spec: Mapping[str, Any]) -> Resolved:
     return Resolved(value, unit, sources, confs)
 
 
-def _import_widgets_callable(path: str):
-    if not isinstance(path, str) or ":" not in path:
-        raise KeySpecError(f"function must be written 'widgets.module:name', got {path!r}")
-    module_name, _, attr_path = path.partition(":")
-    parts = module_name.split(".") + attr_path.split(".")
-    if module_name != "widgets" and not module_name.startswith("widgets."):
-        raise KeySpecError(f"only functions in the widgets package may be called, not {path!r}")
-    if any(not p or p.startswith("_") for p in parts):
-        raise KeySpecError(f"private or empty names may not be called: {path!r}")
-    try:
-        obj: Any = importlib.import_module(module_name)
-    except ImportError as exc:
-        raise KeySpecError(f"cannot import {module_name!r} ({exc})") from exc
-    for attr in attr_path.split("."):
-        if not hasattr(obj, attr):
-            raise KeySpecError(f"{module_name!r} has no attribute {attr_path!r}")
-        obj = getattr(obj, attr)
-    if not callable(obj):
-        raise KeySpecError(f"{path!r} is not callable")
-    return obj
-
-
 def _provenance_of(obj: Any) -> tuple[set[str], set[str]]:
     key = getattr(obj, "source_key", None)
     conf = getattr(obj, "confidence", None)
@@ -229,7 +209,10 @@ def _provenance_of(obj: Any) -> tuple[set[str], set[str]]:
 
 
 def _from_function(spec: Mapping[str, Any], env: Mapping[str, Resolved]) -> Resolved:
-    func = _import_widgets_callable(spec.get("function"))
+    try:
+        func = functions.lookup(spec.get("function"))
+    except functions.UnknownFunction as exc:
+        raise KeySpecError(str(exc)) from None
     args = spec.get("args") or {}
     if not isinstance(args, Mapping):
         raise KeySpecError("'args' must be a mapping of keyword arguments")
