@@ -5,25 +5,25 @@ this table, never a module path::
 
     {from: function, function: corridor.tube_diameters, index: 1, attribute: value}
 
-To let a bank use another function, add one line to the table in
-:func:`_table` (and its import above it); to move a function to another module,
-change only its import. Names are ``<model>.<function>`` in lower case, as the
-bank schema's ``function`` pattern requires. ``tests/test_quiz_items.py`` checks
-that every name a bank uses is here and that every function here is used by a
-bank or shown in an example of this module's or :mod:`widgets.quiz.keys`'s
+To let a bank use another function, add one line to ``_TABLE`` (and a loader
+for its module if there is none); to move a function to another module, change
+its line (and the loader). Names are ``<model>.<function>`` in lower case, as
+the bank schema's ``function`` pattern requires. ``tests/test_quiz_items.py``
+checks that every name a bank uses is here and that every function here is used
+by a bank or shown in an example of this module's or :mod:`widgets.quiz.keys`'s
 docstring.
 
-The table is built on first use, not when the quiz is imported: its imports
-reach every topic, and a lesson's kernel would otherwise load the models of
-all the others (about 80 ms in lesson 00's kernel, measured as the import time
-of the modules below after lesson 00's own imports). A lesson's bank calls
-only models its lesson has already imported.
+A model's module is imported the first time a bank calls one of its
+functions, not when the quiz is imported: each lesson's bank calls only models
+its lesson has already imported, and importing every module of the table would
+add about 0.2 s to lesson 00's quiz cell (``items_for_lesson("00-start-here")``
+after lesson 00's imports: 0.19-0.28 s with the models loaded as needed,
+0.41-0.67 s with all of them; five runs each on the 2-core reference machine).
 """
 
 from __future__ import annotations
 
 import difflib
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -34,43 +34,91 @@ class UnknownFunction(LookupError):
     """A bank names a function that is not in the table."""
 
 
-@functools.cache
-def _table() -> dict[str, Callable[..., Any]]:
-    from widgets.access import comparator, corridor
-    from widgets.conditions import model as conditions
+# The modules, each imported on first use (see the module docstring).
+
+
+def _comparator():
+    from widgets.access import comparator
+
+    return comparator
+
+
+def _conditions():
+    from widgets.conditions import model
+
+    return model
+
+
+def _corridor():
+    from widgets.access import corridor
+
+    return corridor
+
+
+def _evidence():
+    from widgets.evidence import model
+
+    return model
+
+
+def _learning_curve():
     from widgets.evidence import learning_curve
-    from widgets.evidence import model as evidence
-    from widgets.imaging import navigation, screws
+
+    return learning_curve
+
+
+def _navigation():
+    from widgets.imaging import navigation
+
+    return navigation
+
+
+def _recovery():
     from widgets.perioperative import recovery
+
+    return recovery
+
+
+def _screws():
+    from widgets.imaging import screws
+
+    return screws
+
+
+def _units():
     from widgets.quiz import units
 
-    return {
-        "comparator.compare": comparator.compare,
-        "comparator.tube_options": comparator.tube_options,
-        "conditions.cobb_result": conditions.cobb_result,
-        "conditions.grade_slip": conditions.grade_slip,
-        "corridor.incision_difference": corridor.incision_difference,
-        "corridor.open_wound": corridor.open_wound,
-        "corridor.tube_diameters": corridor.tube_diameters,
-        "corridor.tubular_corridor": corridor.tubular_corridor,
-        "evidence.pooled_value": evidence.pooled_value,
-        "evidence.weight_share": evidence.weight_share,
-        "learning_curve.constructed_change_point": learning_curve.constructed_change_point,
-        "learning_curve.published_curve": learning_curve.published_curve,
-        "learning_curve.spread_value": learning_curve.spread_value,
-        "navigation.tip_error": navigation.tip_error,
-        "recovery.arm_milestones": recovery.arm_milestones,
-        "screws.choose_diameter": screws.choose_diameter,
-        "screws.deformation_ceiling": screws.deformation_ceiling,
-        "screws.deformation_rule": screws.deformation_rule,
-        "screws.preset": screws.preset,
-        "units.convert": units.convert,
-    }
+    return units
+
+
+#: name in the banks -> the function (one line each; the module loads on first use)
+_TABLE: dict[str, Callable[[], Callable[..., Any]]] = {
+    "comparator.compare": lambda: _comparator().compare,
+    "comparator.tube_options": lambda: _comparator().tube_options,
+    "conditions.cobb_result": lambda: _conditions().cobb_result,
+    "conditions.grade_slip": lambda: _conditions().grade_slip,
+    "corridor.incision_difference": lambda: _corridor().incision_difference,
+    "corridor.open_wound": lambda: _corridor().open_wound,
+    "corridor.tube_diameters": lambda: _corridor().tube_diameters,
+    "corridor.tubular_corridor": lambda: _corridor().tubular_corridor,
+    "evidence.pooled_value": lambda: _evidence().pooled_value,
+    "evidence.weight_share": lambda: _evidence().weight_share,
+    "learning_curve.constructed_change_point": lambda: _learning_curve().constructed_change_point,
+    "learning_curve.published_curve": lambda: _learning_curve().published_curve,
+    "learning_curve.spread_value": lambda: _learning_curve().spread_value,
+    "navigation.tip_error": lambda: _navigation().tip_error,
+    "recovery.arm_milestones": lambda: _recovery().arm_milestones,
+    "screws.choose_diameter": lambda: _screws().choose_diameter,
+    "screws.deformation_ceiling": lambda: _screws().deformation_ceiling,
+    "screws.deformation_rule": lambda: _screws().deformation_rule,
+    "screws.preset": lambda: _screws().preset,
+    "units.convert": lambda: _units().convert,
+}
 
 
 def names() -> list[str]:
     """Return every name a bank may use, sorted."""
-    return sorted(_table())
+    return sorted(_TABLE)
 
 
 def lookup(name: str) -> Callable[..., Any]:
@@ -81,9 +129,8 @@ def lookup(name: str) -> Callable[..., Any]:
     UnknownFunction
         In one line, with the registered names closest to ``name``.
     """
-    table = _table()
-    if isinstance(name, str) and name in table:
-        return table[name]
-    close = difflib.get_close_matches(str(name), table, n=3, cutoff=0.6)
+    if isinstance(name, str) and name in _TABLE:
+        return _TABLE[name]()
+    close = difflib.get_close_matches(str(name), _TABLE, n=3, cutoff=0.6)
     hint = f"did you mean {', '.join(close)}?" if close else "see widgets.quiz.functions for the names"
     raise UnknownFunction(f"no function named {name!r} in widgets.quiz.functions; {hint}")
