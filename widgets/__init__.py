@@ -17,11 +17,7 @@ Importing the package is cheap: heavy libraries load only in the modules that
 need them.
 """
 
-from widgets.core.importcost import defer_rfc3987_grammar as _defer
-
 __version__ = "0.1.0"
-
-_defer()
 
 
 def _student_tables() -> None:

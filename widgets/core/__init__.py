@@ -9,5 +9,4 @@
 - :mod:`widgets.core.catalog`: the lesson catalog (ids, titles, minutes, objectives, parameters), pure data.
 - :mod:`widgets.core.view`, :mod:`widgets.core.figures`, :mod:`widgets.core.tables`: palette,
   plot template, the views' base class (guarded callbacks), the figure layer and how tables display.
-- :mod:`widgets.core.importcost`: keeps ``import widgets`` cheap.
 """
