@@ -372,32 +372,12 @@ def test_review_items_match_the_schedule_over_every_full_item(tmp_path, monkeypa
     assert [i.id for i in review_items("index-check", n_items=12)] == [i.id for i in expected]
 
 
-def test_the_text_scan_agrees_with_composing_the_yaml_for_every_bank():
-    import yaml
-
-    from widgets.core.yamllines import SafeLoader
-    from widgets.quiz import items as bank_items
-
-    for path in sorted(bank_items.questions_dir().glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        fast = bank_items._scan_text(text)
-        assert fast is not None, path.name  # the suite's banks all take the fast path
-        root = yaml.compose(text, Loader=SafeLoader)
-        items_node = next(v for k, v in root.value if k.value == "items")
-        ids, lessons = [], set()
-        for node in items_node.value:
-            fields = {k.value: v for k, v in node.value if isinstance(v, yaml.ScalarNode)}
-            ids.append((fields["id"].value, fields["id"].start_mark.line + 1))
-            lessons.add(fields["lesson"].value)
-        assert fast == (frozenset(lessons), tuple(ids)), path.name
-
-
 @pytest.mark.parametrize("change", [
     ("  - id: cond-meyerding-grade\n    type: single\n", "  - type: single\n    id: cond-meyerding-grade\n"),
     ("    lesson: 02-conditions-and-selection\n", "    lesson: '02-conditions-and-selection'\n"),
     ("items:\n", "items: # the questions\n\n"),
 ], ids=["id not first", "quoted lesson", "comment and blank line"])
-def test_an_unusual_layout_falls_back_to_yaml_and_scans_the_same(tmp_path, change):
+def test_an_unusual_layout_scans_the_same(tmp_path, change):
     from widgets.quiz import items as bank_items
 
     source = bank_items.questions_dir() / "02-conditions-and-selection.yaml"
@@ -407,5 +387,5 @@ def test_an_unusual_layout_falls_back_to_yaml_and_scans_the_same(tmp_path, chang
     path.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
     lessons, ids = bank_items._scan_bank(*bank_items._stamp(path))
     assert lessons == {"02-conditions-and-selection"}
-    reference = bank_items._scan_text(text)
+    reference = bank_items._scan_bank(*bank_items._stamp(source))
     assert [i for i, _ in ids] == [i for i, _ in reference[1]]
