@@ -56,9 +56,9 @@ def _corridor():
 
 
 def _evidence():
-    from widgets.evidence import model
+    from widgets.evidence import analysis
 
-    return model
+    return analysis
 
 
 def _learning_curve():
