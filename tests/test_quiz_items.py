@@ -199,7 +199,7 @@ def test_semantic_errors_name_the_item_and_line(tmp_path, change, message, key):
     with pytest.raises(BankError) as err:
         load_bank(path)
     assert err.value.item_id == "the-item"
-    assert message in str(err.value)
+    assert message in str(err.value) and "\n" not in str(err.value)
     assert err.value.line == _line_of(text, key)
 
 
