@@ -426,10 +426,10 @@ def _scan_bank(path: str, mtime_ns: int, size: int) -> tuple[frozenset[str], tup
     Reading the YAML alone is cheap; validating and resolving a bank is not, so a
     lesson's quiz builds only the banks that hold its items. libyaml composes every
     bank in about 30 ms of CPU, once per kernel (loading them takes 70-90 ms). A
-    hand-written scan of the text did it in 4 ms, but saved lesson 00's quiz cell only
-    0.05-0.06 s of CPU out of a lesson of about 2 s, so the YAML parser does it. A bank
-    that cannot be scanned is returned as serving every lesson, so that the full load
-    reports its error.
+    hand-written scan of the text did it in 4 ms, but that saved a lesson's quiz cell
+    only 0.02-0.06 s of CPU (lesson 00, cold) in lessons of 2-4 s, so the YAML parser
+    does it. A bank that cannot be scanned is returned as serving every lesson, so
+    that the full load reports its error.
     """
     try:
         text = Path(path).read_text(encoding="utf-8")
