@@ -5,25 +5,27 @@ this table, never a module path::
 
     {from: function, function: corridor.tube_diameters, index: 1, attribute: value}
 
-To let a bank use another function, add one line to ``_TABLE`` (and a loader
-for its module if there is none); to move a function to another module, change
-its line (and the loader). Names are ``<model>.<function>`` in lower case, as
-the bank schema's ``function`` pattern requires. ``tests/test_quiz_items.py``
-checks that every name a bank uses is here and that every function here is used
-by a bank or shown in an example of this module's or :mod:`widgets.quiz.keys`'s
-docstring.
+To let a bank use another function, add one line to the table in
+:func:`_table` (and its module's import above it); to move a function to
+another module, change its import. Names are ``<model>.<function>`` in lower
+case, as the bank schema's ``function`` pattern requires.
+``tests/test_quiz_items.py`` checks that every name a bank uses is here and that
+every function here is used by a bank or shown in an example of this module's
+or :mod:`widgets.quiz.keys`'s docstring.
 
-A model's module is imported the first time a bank calls one of its
-functions, not when the quiz is imported: each lesson's bank calls only models
-its lesson has already imported, and importing every module of the table would
-add about 0.2 s to lesson 00's quiz cell (``items_for_lesson("00-start-here")``
-after lesson 00's imports: 0.19-0.28 s with the models loaded as needed,
-0.41-0.67 s with all of them; five runs each on the 2-core reference machine).
+The table is built when a bank first calls a function, not when the quiz is
+imported, so a lesson or tool that reads only table values never loads the
+models of every topic. It is built whole: loading each model only when called
+would save lesson 00's quiz cell 0.04-0.06 s of CPU (0.11-0.13 s against
+0.15-0.17 s for ``items_for_lesson("00-start-here")`` after the lesson's own
+imports, four runs each on the 2-core reference machine), not worth a second
+level of indirection in a table people edit by hand.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -34,91 +36,43 @@ class UnknownFunction(LookupError):
     """A bank names a function that is not in the table."""
 
 
-# The modules, each imported on first use (see the module docstring).
-
-
-def _comparator():
-    from widgets.access import comparator
-
-    return comparator
-
-
-def _conditions():
-    from widgets.conditions import model
-
-    return model
-
-
-def _corridor():
-    from widgets.access import corridor
-
-    return corridor
-
-
-def _evidence():
-    from widgets.evidence import analysis
-
-    return analysis
-
-
-def _learning_curve():
+@functools.cache
+def _table() -> dict[str, Callable[..., Any]]:
+    from widgets.access import comparator, corridor
+    from widgets.conditions import model as conditions
+    from widgets.evidence import analysis as evidence
     from widgets.evidence import learning_curve
-
-    return learning_curve
-
-
-def _navigation():
-    from widgets.imaging import navigation
-
-    return navigation
-
-
-def _recovery():
+    from widgets.imaging import navigation, screws
     from widgets.perioperative import recovery
-
-    return recovery
-
-
-def _screws():
-    from widgets.imaging import screws
-
-    return screws
-
-
-def _units():
     from widgets.quiz import units
 
-    return units
-
-
-#: name in the banks -> the function (one line each; the module loads on first use)
-_TABLE: dict[str, Callable[[], Callable[..., Any]]] = {
-    "comparator.compare": lambda: _comparator().compare,
-    "comparator.tube_options": lambda: _comparator().tube_options,
-    "conditions.cobb_result": lambda: _conditions().cobb_result,
-    "conditions.grade_slip": lambda: _conditions().grade_slip,
-    "corridor.incision_difference": lambda: _corridor().incision_difference,
-    "corridor.open_wound": lambda: _corridor().open_wound,
-    "corridor.tube_diameters": lambda: _corridor().tube_diameters,
-    "corridor.tubular_corridor": lambda: _corridor().tubular_corridor,
-    "evidence.pooled_value": lambda: _evidence().pooled_value,
-    "evidence.weight_share": lambda: _evidence().weight_share,
-    "learning_curve.constructed_change_point": lambda: _learning_curve().constructed_change_point,
-    "learning_curve.published_curve": lambda: _learning_curve().published_curve,
-    "learning_curve.spread_value": lambda: _learning_curve().spread_value,
-    "navigation.tip_error": lambda: _navigation().tip_error,
-    "recovery.arm_milestones": lambda: _recovery().arm_milestones,
-    "screws.choose_diameter": lambda: _screws().choose_diameter,
-    "screws.deformation_ceiling": lambda: _screws().deformation_ceiling,
-    "screws.deformation_rule": lambda: _screws().deformation_rule,
-    "screws.preset": lambda: _screws().preset,
-    "units.convert": lambda: _units().convert,
-}
+    return {
+        "comparator.compare": comparator.compare,
+        "comparator.tube_options": comparator.tube_options,
+        "conditions.cobb_result": conditions.cobb_result,
+        "conditions.grade_slip": conditions.grade_slip,
+        "corridor.incision_difference": corridor.incision_difference,
+        "corridor.open_wound": corridor.open_wound,
+        "corridor.tube_diameters": corridor.tube_diameters,
+        "corridor.tubular_corridor": corridor.tubular_corridor,
+        "evidence.pooled_value": evidence.pooled_value,
+        "evidence.weight_share": evidence.weight_share,
+        "learning_curve.constructed_change_point": learning_curve.constructed_change_point,
+        "learning_curve.published_curve": learning_curve.published_curve,
+        "learning_curve.spread_value": learning_curve.spread_value,
+        "navigation.tip_error": navigation.tip_error,
+        "recovery.arm_milestones": recovery.arm_milestones,
+        "screws.choose_diameter": screws.choose_diameter,
+        "screws.deformation_ceiling": screws.deformation_ceiling,
+        "screws.deformation_rule": screws.deformation_rule,
+        "screws.preset": screws.preset,
+        "units.convert": units.convert,
+    }
 
 
 def names() -> list[str]:
     """Return every name a bank may use, sorted."""
-    return sorted(_TABLE)
+    return sorted(_table())
 
 
 def lookup(name: str) -> Callable[..., Any]:
@@ -129,8 +83,9 @@ def lookup(name: str) -> Callable[..., Any]:
     UnknownFunction
         In one line, with the registered names closest to ``name``.
     """
-    if isinstance(name, str) and name in _TABLE:
-        return _TABLE[name]()
-    close = difflib.get_close_matches(str(name), _TABLE, n=3, cutoff=0.6)
+    table = _table()
+    if isinstance(name, str) and name in table:
+        return table[name]
+    close = difflib.get_close_matches(str(name), table, n=3, cutoff=0.6)
     hint = f"did you mean {', '.join(close)}?" if close else "see widgets.quiz.functions for the names"
     raise UnknownFunction(f"no function named {name!r} in widgets.quiz.functions; {hint}")
