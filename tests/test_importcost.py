@@ -18,7 +18,8 @@ SCRIPT = """
 import sys
 import plotly.graph_objects as go
 import widgets
-from widgets.case.model import case_ids, conditions, load_case
+from widgets.case.conditions import conditions
+from widgets.case.patients import case_ids, load_case
 from widgets.core.catalog import LESSONS
 from widgets.core.figures import Figure
 from widgets.quiz.items import item_index, items_for_lesson
