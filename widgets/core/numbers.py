@@ -137,7 +137,7 @@ def cell_text(value: Any) -> str:
     >>> cell_text("P=.22"), cell_text(float("nan")), cell_text(None), cell_text(12)
     ('P=.22', '', '', '12')
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, numbers.Real) and math.isnan(value)):
         return ""
     return str(value)
 
