@@ -30,7 +30,7 @@ _BRACKETED = re.compile(r"\[")
 
 #: Modules whose lesson_references() lists the references a lesson prints.
 _LESSON_REFERENCE_MODULES = (
-    "widgets.anatomy.tables", "widgets.conditions.model", "widgets.techniques.tables",
+    "widgets.anatomy.tables", "widgets.conditions.tables", "widgets.techniques.tables",
     "widgets.imaging.navigation",
     "widgets.evidence.tables",
 )

@@ -6,26 +6,29 @@ import math
 
 import pytest
 
-from widgets.conditions.model import (
+from widgets.conditions.curve import (
     CURVE_VERTEBRAE,
-    ROOTS,
-    best_roots,
     cobb_angle,
     cobb_between,
     cobb_result,
+    generate_curve,
+    is_scoliosis,
+    scoliosis_threshold,
+)
+from widgets.conditions.roots import (
+    ROOTS,
+    best_roots,
     discs_for_root,
-    endplate_width,
     explain_pattern,
     finding_choices,
-    generate_curve,
-    grade_slip,
     herniation_root,
-    is_scoliosis,
-    lesson_references,
+    root_signs,
+)
+from widgets.conditions.slip import (
+    endplate_width,
+    grade_slip,
     meyerding_grade,
     meyerding_grades,
-    root_signs,
-    scoliosis_threshold,
     slip_percent,
 )
 from widgets.conditions.tables import (
@@ -34,6 +37,7 @@ from widgets.conditions.tables import (
     curve_table,
     explain_table,
     herniation_table,
+    lesson_references,
     meyerding_table,
     reflex_table,
     root_table,

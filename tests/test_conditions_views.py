@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from widgets.conditions.model import cobb_result, endplate_width, grade_slip
+from widgets.conditions.curve import cobb_result
 from widgets.conditions.selection import load_tree
+from widgets.conditions.slip import endplate_width, grade_slip
 from widgets.conditions.view import (
     CobbExplorer,
     MeyerdingExplorer,

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from widgets.core.data import load_table, references
-from widgets.evidence import meta
+from widgets.evidence import effects, pooling
 from widgets.evidence.analysis import forest_rows, funnel_lines, meta_analysis, pooled_value, weight_share
 from widgets.evidence.certainty import (
     Threshold,
@@ -126,7 +126,7 @@ def test_blood_loss_pool_equals_a_pool_of_the_table_values():
          wu.mis_sd**2 / wu.mis_n + wu.open_sd**2 / wu.open_n]
     for model in ("fixed", "DL", "REML"):
         a = meta_analysis("blood_loss", "MD", model)
-        expected = meta.pool(y, v, model)
+        expected = pooling.pool(y, v, model)
         assert a.estimate == pytest.approx(expected.estimate, abs=1e-9)
         assert a.result.i2 == pytest.approx(expected.i2, abs=1e-9)
     assert pooled_value("blood_loss", "estimate", "fixed") == pytest.approx(-83.7737, abs=1e-4)
@@ -163,16 +163,16 @@ def test_binary_counts_are_read_from_the_printed_text():
         assert f"complications {counts[0]}/{counts[1]}" in row["mis_value_text"]
         assert f"complications {counts[2]}/{counts[3]}" in row["open_value_text"]
     a = meta_analysis("complications", "OR", "fixed")
-    y, v = meta.log_odds_ratio([9, 4], [69, 37], [9, 12], [76, 41])
-    assert a.result.estimate == pytest.approx(meta.pool(y, v, "fixed").estimate)
+    y, v = effects.log_odds_ratio([9, 4], [69, 37], [9, 12], [76, 41])
+    assert a.result.estimate == pytest.approx(pooling.pool(y, v, "fixed").estimate)
 
 
 def test_screw_accuracy_pool_and_table():
     table = load_table("study_level_screw_accuracy")
     free = table[table["technique"] == "freehand"]
-    y, v = meta.logit_proportion(free["accuracy_pct"] / 100, free["screws"])
+    y, v = effects.logit_proportion(free["accuracy_pct"] / 100, free["screws"])
     a = meta_analysis("screw_accuracy_freehand")
-    assert a.result.estimate == pytest.approx(meta.pool(y, v, "REML").estimate)
+    assert a.result.estimate == pytest.approx(pooling.pool(y, v, "REML").estimate)
     assert a.estimate == pytest.approx(100 / (1 + math.exp(-a.result.estimate)))
     summary = screw_accuracy_table()
     assert summary.loc["freehand", "studies"] == len(free)
@@ -185,10 +185,10 @@ def test_vertebroplasty_pool_of_published_differences():
     rows = [_row("study_level_vertebroplasty_vs_sham", source_key="Buchbinder2009"),
             _row("study_level_vertebroplasty_vs_sham", source_key="Kallmes2009"),
             _row("study_level_vertebroplasty_vs_sham", source_key="Firanescu2018", timepoint="1 month")]
-    y, v = meta.from_confidence_interval([r.between_group_difference for r in rows],
+    y, v = effects.from_confidence_interval([r.between_group_difference for r in rows],
                                          [r.ci_low for r in rows], [r.ci_high for r in rows])
     a = meta_analysis("vertebroplasty_pain")
-    assert a.estimate == pytest.approx(meta.pool(y, v, "REML").estimate)
+    assert a.estimate == pytest.approx(pooling.pool(y, v, "REML").estimate)
     assert a.pi_low is not None  # three studies: a prediction interval exists
 
 

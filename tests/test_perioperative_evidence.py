@@ -6,23 +6,15 @@ import pytest
 
 from widgets.core.data import DataError, load_table, references
 from widgets.evidence.certainty import Threshold
-from widgets.perioperative.comparisons import (
-    FAMILIES,
-    SELECTORS,
-    VERDICTS,
-    Selector,
-    classify,
-    findings,
-    reported_p,
-    reported_significance,
-    verdict_counts,
-)
+from widgets.perioperative.comparisons import findings, verdict_counts
+from widgets.perioperative.selectors import FAMILIES, SELECTORS, Selector
 from widgets.perioperative.tables import (
     benefits_drawbacks_table,
     comparison_sources,
     learning_curve_table,
     risk_table,
 )
+from widgets.perioperative.verdicts import VERDICTS, classify, reported_p, reported_significance
 
 # Hand classification of every selector, from the printed figures (source, outcome label) -> verdict:
 # the 95% CI of MIS minus open against the threshold (an MCID or a labelled assumption).

@@ -9,7 +9,8 @@ import pytest
 from widgets.access.comparator import LEVELS, compare
 from widgets.access.view import ComparatorView
 from widgets.perioperative import recovery
-from widgets.perioperative.comparisons import SELECTORS, VERDICTS
+from widgets.perioperative.selectors import SELECTORS
+from widgets.perioperative.verdicts import VERDICTS
 from widgets.perioperative.view import EvidenceView, RecoveryTimeline, show, verdict_figure
 
 

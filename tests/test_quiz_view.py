@@ -7,6 +7,7 @@ import json
 import ipywidgets as ipw
 import pytest
 
+from widgets.core.view import TopicView
 from widgets.quiz import types
 from widgets.quiz.items import get_item, items_for_lesson
 from widgets.quiz.session import QuizSession, option_order
@@ -146,6 +147,16 @@ def test_errors_are_shown_and_re_raised():
     with pytest.raises(RuntimeError, match="already submitted"):
         view._on_submit(view.current.submit)
     assert view.status.value.startswith('<p role="alert">Error:')
+
+
+def test_the_quiz_wires_its_callbacks_through_the_topic_view_base():
+    view = QuizView(items_for_lesson("01-spinal-anatomy")[:2])
+    assert isinstance(view, TopicView)
+    assert view.guard(view._submit_unguarded) is view._on_submit  # one guarded callable per handler
+    view.show_status("Error: earlier")
+    view.current.submit.click()  # a submitted answer clears the status line
+    assert view.status.value == ""
+    view.close()
 
 
 def test_navigation_buttons_and_lazy_building():

@@ -7,7 +7,7 @@ import copy
 import pytest
 import yaml
 
-from widgets.conditions.model import CURVE_VERTEBRAE
+from widgets.conditions.curve import CURVE_VERTEBRAE
 from widgets.conditions.selection import Case, SelectionError, SelectionTree, load_tree
 from widgets.conditions.tables import assumptions_table, cases_table
 from widgets.core.assumptions import assumption

@@ -184,3 +184,26 @@ def test_a_table_cell_reads_as_a_number_or_as_empty():
     for bad in ("about 3", [1], True):
         with pytest.raises(ValueError, match="expected a number or an empty cell"):
             optional_float(bad)
+
+
+def test_a_table_cell_reads_as_text_or_as_empty():
+    import numpy as np
+
+    from widgets.core.numbers import cell_text
+
+    assert cell_text("P=.22") == "P=.22" and cell_text(12) == "12" and cell_text(2.5) == "2.5"
+    for empty in (None, float("nan"), np.float64("nan"), np.float32("nan")):
+        assert cell_text(empty) == ""
+    assert cell_text("") == "" and cell_text(0) == "0"
+
+
+def test_an_argument_reads_as_a_finite_number_or_fails_naming_it():
+    from widgets.core.numbers import finite_float
+
+    assert finite_float("slip_mm", 3) == 3.0 and isinstance(finite_float("slip_mm", 3), float)
+    with pytest.raises(TypeError, match="slip_mm must be a number, got str"):
+        finite_float("slip_mm", "3")
+    with pytest.raises(TypeError, match="shift must be a number, got bool"):
+        finite_float("shift", True)
+    with pytest.raises(ValueError, match="tilt must be a finite number"):
+        finite_float("tilt", float("inf"))

@@ -1,7 +1,9 @@
 """The tables a student reads in lesson 02: each a :class:`pandas.DataFrame` with its sources.
 
-The numbers and decisions come from the pure models (:mod:`widgets.conditions.model`,
+The numbers and decisions come from the pure models (:mod:`widgets.conditions.slip`,
+:mod:`widgets.conditions.curve`, :mod:`widgets.conditions.roots`,
 :mod:`widgets.conditions.selection`); these functions only lay them out.
+:func:`lesson_references` lists the sources of everything the lesson shows.
 """
 
 from __future__ import annotations
@@ -10,20 +12,16 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from widgets.conditions.model import (
+from widgets.conditions.curve import cobb_angle, generate_curve
+from widgets.conditions.roots import (
     CERVICAL_DISCS,
     LUMBAR_DISCS,
-    cobb_angle,
-    endplate_width,
     explain_pattern,
-    generate_curve,
-    grade_slip,
     herniation_root,
-    meyerding_grade,
-    meyerding_grades,
     root_signs,
 )
 from widgets.conditions.selection import load_tree
+from widgets.conditions.slip import endplate_width, grade_slip, meyerding_grade, meyerding_grades
 from widgets.core.assumptions import assumption
 from widgets.core.data import load_table
 
@@ -35,6 +33,7 @@ __all__ = [
     "curve_table",
     "explain_table",
     "herniation_table",
+    "lesson_references",
     "meyerding_table",
     "reflex_table",
     "root_table",
@@ -216,3 +215,31 @@ def cases_table():
         rows.append({"case": case.title, "route (answers)": " > ".join(s.branch.label for s in walk.steps),
                      "outcome": walk.outcome.title})
     return pd.DataFrame(rows).set_index("case")
+
+
+def lesson_references() -> list[str]:
+    """Return every source key behind a number lesson 02 shows, in a stable order.
+
+    The quiz's sources join them in :func:`widgets.conditions.lesson_sources`.
+    """
+    keys: list[str] = []
+
+    def add(more):
+        for k in more:
+            if k not in keys:
+                keys.append(k)
+
+    add(load_table("conditions_miss")["source_key"])
+    add(g.source_key for g in meyerding_grades())
+    add([endplate_width("L5").source_key])
+    add(load_table("lumbar_morphometry").query(
+        "level == 'L5' and measure == 'vertebral_body_height_posterior' and source_key == 'CookBaker2021'"
+    )["source_key"])
+    add(load_table("scoliosis_definitions")["source_key"])
+    add(k for s in root_signs() for k in s.sources)
+    reflexes = load_table("tendon_reflexes")
+    add(reflexes["convention_source_key"])
+    add(reflexes["source_key"])
+    add(load_table("herniation_zones")["source_key"])
+    add(load_tree().sources())
+    return keys

@@ -1,6 +1,7 @@
 """Interactive views for lesson 02: Meyerding grade, Cobb angle, root finder, selection tree.
 
-Thin layers over :mod:`widgets.conditions.model` and :mod:`widgets.conditions.selection`:
+Thin layers over :mod:`widgets.conditions.slip`, :mod:`widgets.conditions.curve`,
+:mod:`widgets.conditions.roots` and :mod:`widgets.conditions.selection`:
 every control has a label, every figure a data table beside it, and every
 callback is wired through :class:`widgets.core.view.TopicView` (errors shown, then re-raised).
 """
@@ -13,22 +14,23 @@ import math
 import ipywidgets as ipw
 import plotly.graph_objects as go
 
-from widgets.conditions.model import (
+from widgets.conditions.curve import (
     CURVE_VERTEBRAE,
-    ROOTS,
-    ZONES,
     cobb_angle,
     cobb_between,
-    discs_for_root,
-    endplate_width,
-    explain_pattern,
-    finding_choices,
     generate_curve,
-    grade_slip,
-    root_signs,
     scoliosis_threshold,
 )
+from widgets.conditions.roots import (
+    ROOTS,
+    ZONES,
+    discs_for_root,
+    explain_pattern,
+    finding_choices,
+    root_signs,
+)
 from widgets.conditions.selection import load_tree
+from widgets.conditions.slip import endplate_width, grade_slip
 from widgets.core.data import load_table
 from widgets.core.figures import Figure
 from widgets.core.view import OKABE_ITO, TopicView, plot_template, table_html

@@ -191,7 +191,7 @@ LESSONS: tuple[Lesson, ...] = (
         params=(
             Param("slip_mm", float, 10.0, "slip of L4 over L5 you measured, in mm", minimum=0.0,
                   maximum=50.0),
-            # widgets.conditions.model.CURVE_VERTEBRAE (a test keeps them equal)
+            # widgets.conditions.curve.CURVE_VERTEBRAE (a test keeps them equal)
             Param("apex", str, "T9", "apex vertebra of the generated curve",
                   choices=tuple(f"T{i}" for i in range(1, 13)) + tuple(f"L{i}" for i in range(1, 6))),
             Param("half_width", float, 3.0, "curve half-width, in vertebrae", minimum=1.0,

@@ -2,7 +2,9 @@
 
 Pure functions used wherever the suite writes a number for a student: table
 cells (:mod:`widgets.core.tables`), quiz scores (:mod:`widgets.quiz.session`,
-:mod:`widgets.quiz.view`) and model summaries.
+:mod:`widgets.quiz.view`) and model summaries; and the readers of a number or a
+text from a table cell or an argument (:func:`optional_float`, :func:`cell_text`,
+:func:`finite_float`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import numbers
 from typing import Any
 
 __all__ = [
-    "CELL_DECIMALS", "format_fixed", "format_number", "format_percent", "format_score", "optional_float",
+    "CELL_DECIMALS", "cell_text", "finite_float", "format_fixed", "format_number", "format_percent",
+    "format_score", "optional_float",
 ]
 
 #: Decimals shown for a float table cell that is not an integer (trailing zeros dropped).
@@ -124,3 +127,34 @@ def optional_float(value: Any) -> float | None:
     except (TypeError, ValueError):
         raise ValueError(f"expected a number or an empty cell, got {value!r}") from None
     return None if math.isnan(x) else x
+
+
+def cell_text(value: Any) -> str:
+    """Read a table cell as text: ``str(value)``, or ``""`` where the cell is empty (``None`` or NaN).
+
+    Examples
+    --------
+    >>> cell_text("P=.22"), cell_text(float("nan")), cell_text(None), cell_text(12)
+    ('P=.22', '', '', '12')
+    """
+    if value is None or (isinstance(value, numbers.Real) and math.isnan(value)):
+        return ""
+    return str(value)
+
+
+def finite_float(name: str, value: Any) -> float:
+    """Return ``value`` as a finite float, or raise a one-line error naming ``name``.
+
+    Raises
+    ------
+    TypeError
+        When ``value`` is not a number (a bool is not a number here).
+    ValueError
+        When ``value`` is NaN or infinite.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return value

@@ -3,8 +3,7 @@
 Shared conventions: the Okabe-Ito colour-blind-safe palette, a dash style as
 well as a colour for every series, a described label on every control, and
 callbacks that show their errors in the view and re-raise them
-(:class:`TopicView` does the wiring for a view class; :func:`guarded` for a
-lone callback).
+(:class:`TopicView` does the wiring for every view class, the quiz's included).
 """
 
 from __future__ import annotations
@@ -14,8 +13,7 @@ import functools
 import html
 from collections.abc import Callable, Iterable, Iterator
 
-__all__ = ["DASHES", "MISS_STYLE", "OKABE_ITO", "OPEN_STYLE", "TopicView", "guarded", "plot_template",
-           "table_html"]
+__all__ = ["DASHES", "MISS_STYLE", "OKABE_ITO", "OPEN_STYLE", "TopicView", "plot_template", "table_html"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {
@@ -62,23 +60,6 @@ def plot_template() -> str:
         "annotationdefaults": {"arrowhead": 0, "arrowwidth": 1},
     })
     return "miss"
-
-
-def guarded(status_setter: Callable[[str], None]):
-    """Wrap a callback so an error is shown to the student and then re-raised."""
-
-    def decorate(func):
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            try:
-                return func(*args, **kwargs)
-            except Exception as exc:
-                status_setter(f"Error: {exc}")
-                raise
-
-        return wrapper
-
-    return decorate
 
 
 class TopicView:
@@ -136,14 +117,17 @@ class TopicView:
         """
         guarded_handler = self._guards.get(handler)
         if guarded_handler is None:
-            shown = guarded(self.show_status)(handler)
 
             @functools.wraps(handler)
             def guarded_handler(*args, **kwargs):
                 if self._batch_depth:
                     self._pending[guarded_handler] = (args, kwargs)
                     return None
-                return shown(*args, **kwargs)
+                try:
+                    return handler(*args, **kwargs)
+                except Exception as exc:
+                    self.show_status(f"Error: {exc}")
+                    raise
 
             self._guards[handler] = guarded_handler
         return guarded_handler

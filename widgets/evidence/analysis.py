@@ -2,7 +2,7 @@
 
 Lesson 05's meta-analyses, with no display code: :func:`meta_analysis` pools the
 chosen study rows of :func:`widgets.evidence.studies.studies` with
-:func:`widgets.evidence.meta.pool` and returns an :class:`Analysis` (the pooled
+:func:`widgets.evidence.pooling.pool` and returns an :class:`Analysis` (the pooled
 rows and result, shown on the display scale); :func:`pooled_value` and
 :func:`weight_share` give single numbers for quiz keys; :func:`forest_rows` and
 :func:`funnel_lines` are the data behind the forest and funnel plots. The
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from widgets.evidence import meta
+from widgets.evidence import distributions, effects, pooling
 from widgets.evidence.cells import check_choice, data_folder, num
 from widgets.evidence.studies import Outcome, measure_for, outcome, reference_records, study_records
 
@@ -39,7 +39,7 @@ __all__ = [
 
 def display_digits(measure: str) -> int:
     """Decimals to show for a measure: 2 for ratios and small scales, 1 for mL, minutes, %."""
-    return 2 if (meta.MEASURES[measure].is_ratio or measure in ("SMD", "GEN")) else 1
+    return 2 if (effects.MEASURES[measure].is_ratio or measure in ("SMD", "GEN")) else 1
 
 
 @dataclass(frozen=True)
@@ -55,16 +55,16 @@ class Analysis:
         study's own CI on the display scale (``effect``, ``low``, ``high``) and
         its ``weight`` in %.
     result
-        The :class:`widgets.evidence.meta.PoolResult` (on the pooling scale).
+        The :class:`widgets.evidence.pooling.PoolResult` (on the pooling scale).
     """
 
     outcome: Outcome
     measure: str
     rows: Any
-    result: meta.PoolResult
+    result: pooling.PoolResult
 
     def _show(self, x: float | None) -> float | None:
-        return None if x is None else meta.back_transform(self.measure, x)
+        return None if x is None else effects.back_transform(self.measure, x)
 
     @property
     def estimate(self) -> float:
@@ -94,7 +94,7 @@ class Analysis:
     @property
     def unit(self) -> str:
         """Unit of the display scale."""
-        m = meta.MEASURES[self.measure]
+        m = effects.MEASURES[self.measure]
         if m.is_ratio or self.measure == "SMD":
             return ""
         return self.outcome.unit
@@ -161,23 +161,23 @@ def _columns(records: Sequence[dict], *names: str) -> list[np.ndarray]:
 
 def _effects(o: Outcome, measure: str, records: Sequence[dict]):
     if o.kind == "continuous":
-        fn = meta.mean_difference if measure == "MD" else meta.standardized_mean_difference
+        fn = effects.mean_difference if measure == "MD" else effects.standardized_mean_difference
         return fn(*_columns(records, "mis_mean", "mis_sd", "mis_n", "open_mean", "open_sd", "open_n"))
     if o.kind == "binary":
-        fn = meta.log_odds_ratio if measure == "OR" else meta.log_risk_ratio
+        fn = effects.log_odds_ratio if measure == "OR" else effects.log_risk_ratio
         return fn(*_columns(records, "mis_events", "mis_n", "open_events", "open_n"))
     if o.kind == "proportion":
         pct, screws = _columns(records, "accuracy_pct", "screws")
-        return meta.logit_proportion(pct / 100, screws)
-    return meta.from_confidence_interval(*_columns(records, "estimate", "ci_low", "ci_high"))
+        return effects.logit_proportion(pct / 100, screws)
+    return effects.from_confidence_interval(*_columns(records, "estimate", "ci_low", "ci_high"))
 
 
 def _with_effects(records: list[dict], code: str, yi, vi, level: float) -> list[dict]:
     """Add each study's effect and interval (display scale); a published 95% CI is shown as printed."""
-    z = meta._z(level)
-    effect = np.atleast_1d(meta.back_transform(code, yi))
-    low = np.atleast_1d(meta.back_transform(code, yi - z * np.sqrt(vi)))
-    high = np.atleast_1d(meta.back_transform(code, yi + z * np.sqrt(vi)))
+    z = distributions.critical_z(level)
+    effect = np.atleast_1d(effects.back_transform(code, yi))
+    low = np.atleast_1d(effects.back_transform(code, yi - z * np.sqrt(vi)))
+    high = np.atleast_1d(effects.back_transform(code, yi + z * np.sqrt(vi)))
     for i, r in enumerate(records):
         r.update(yi=float(yi[i]), vi=float(vi[i]), effect=float(effect[i]), low=float(low[i]),
                  high=float(high[i]))
@@ -216,7 +216,7 @@ def meta_analysis(outcome: str = "blood_loss", measure: str = "auto", model: str
     code = measure_for(outcome, measure)
     records = _select_records(outcome, include, include_flagged)
     yi, vi = _effects(o, code, records)
-    result = meta.pool(yi, vi, model, level)
+    result = pooling.pool(yi, vi, model, level)
     _with_effects(records, code, yi, vi, level)
     for r, w in zip(records, result.weights, strict=True):
         r["weight"] = w
@@ -256,7 +256,7 @@ def study_effects(key: str, measure: str = "auto", level: float = 0.95):
     import pandas as pd
 
     code = measure_for(key, measure)
-    meta._z(level)
+    distributions.critical_z(level)
     return pd.DataFrame([dict(r) for r in _study_effects_cached(key, code, float(level), data_folder())])
 
 
@@ -318,8 +318,8 @@ def funnel_lines(analysis: Analysis, n_points: int = 41) -> dict[str, list[float
     a = analysis
     se_study = np.sqrt(a.rows["vi"].to_numpy(float))
     se = np.linspace(0.0, 1.1 * float(se_study.max()), n_points)
-    z = meta._z(a.result.level)
-    low = meta.back_transform(a.measure, a.result.estimate - z * se)
-    high = meta.back_transform(a.measure, a.result.estimate + z * se)
+    z = distributions.critical_z(a.result.level)
+    low = effects.back_transform(a.measure, a.result.estimate - z * se)
+    high = effects.back_transform(a.measure, a.result.estimate + z * se)
     return {"se": se.tolist(), "low": np.atleast_1d(low).tolist(), "high": np.atleast_1d(high).tolist(),
             "study_se": se_study.tolist(), "study_effect": a.rows["effect"].astype(float).tolist()}

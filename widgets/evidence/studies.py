@@ -23,7 +23,7 @@ import statistics
 from dataclasses import dataclass
 
 from widgets.core.data import DataError
-from widgets.evidence import meta
+from widgets.evidence import effects
 from widgets.evidence.cells import (
     check_choice,
     data_folder,
@@ -64,7 +64,7 @@ class Outcome:
         ``proportion`` (one proportion per study) or ``difference`` (published
         between-group differences with 95% CIs).
     measures
-        Allowed effect measures (:data:`widgets.evidence.meta.MEASURES`); the first is the default.
+        Allowed effect measures (:data:`widgets.evidence.effects.MEASURES`); the first is the default.
     unit
         Unit of a difference (empty for ratios).
     better
@@ -135,7 +135,7 @@ def outcome(key: str) -> Outcome:
 def measure_for(key: str, measure: str = "auto") -> str:
     """Return the effect measure to use: the outcome's default for ``"auto"``."""
     out = outcome(key)
-    check_choice("measure", measure, ("auto", *meta.MEASURES))
+    check_choice("measure", measure, ("auto", *effects.MEASURES))
     if measure == "auto":
         return out.measures[0]
     if measure not in out.measures:

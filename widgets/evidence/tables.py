@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from widgets.core.data import cite, load_table
-from widgets.evidence import meta
+from widgets.evidence import distributions, effects, pooling
 from widgets.evidence.analysis import MODEL_NAMES, Analysis, display_digits, forest_rows, meta_analysis
 from widgets.evidence.cells import check_choice, fmt, load_plain, num, row_dicts, txt
 from widgets.evidence.learning_curve import (
@@ -72,7 +72,7 @@ def _p(p: float | None) -> str:
 def summary_rows(analysis: Analysis) -> list[dict[str, str]]:
     """Return the pooled result of ``analysis`` as rows (quantity, value): the table behind the figures."""
     a = analysis
-    r, m = a.result, meta.MEASURES[a.measure]
+    r, m = a.result, effects.MEASURES[a.measure]
     digits = display_digits(a.measure)
     unit = f" {a.unit}" if a.unit and a.unit != "%" else ("%" if a.unit == "%" else "")
     pct = round(100 * r.level)
@@ -134,7 +134,7 @@ def funnel_table(key: str, measure: str = "auto", model: str = "REML"):
     import pandas as pd
 
     a = meta_analysis(key, measure, model)
-    z = meta._z(a.result.level)
+    z = distributions.critical_z(a.result.level)
     out = []
     for r in row_dicts(a.rows):
         se = math.sqrt(r["vi"])
@@ -224,7 +224,7 @@ def model_comparison_table(key: str = "blood_loss", measure: str = "auto", inclu
     out = []
     for model in models:
         a = meta_analysis(key, measure, model, None, include_flagged)
-        m = meta.MEASURES[a.measure]
+        m = effects.MEASURES[a.measure]
         digits = display_digits(a.measure)
         r = a.result
         pi = ("—" if r.model == "fixed" else "needs 3 or more studies" if r.k < 3 else
@@ -297,12 +297,12 @@ def screw_accuracy_table(model: str = "REML", level: float = 0.95):
 def library_check(key: str = "blood_loss", measure: str = "auto"):
     """Return this suite's pools of an outcome's default studies beside statsmodels', to read.
 
-    See :func:`widgets.evidence.meta.statsmodels_check`.
+    See :func:`widgets.evidence.pooling.statsmodels_check`.
     """
     import pandas as pd
 
     a = meta_analysis(key, measure, "REML")
-    frame = meta.statsmodels_check(a.rows["yi"].to_numpy(float), a.rows["vi"].to_numpy(float))
+    frame = pooling.statsmodels_check(a.rows["yi"].to_numpy(float), a.rows["vi"].to_numpy(float))
     out = []
     for name, r in frame.iterrows():
         theirs = r["statsmodels"]

@@ -1,6 +1,6 @@
 """Views of lesson 05: the meta-analysis explorer, forest and funnel plots, the CUSUM widget.
 
-Thin layers over :mod:`widgets.evidence.analysis`, :mod:`widgets.evidence.meta`,
+Thin layers over :mod:`widgets.evidence.analysis`, :mod:`widgets.evidence.effects`,
 :mod:`widgets.evidence.learning_curve` and :mod:`widgets.evidence.tables`: controls in, a plotly
 figure and an HTML table (the data behind the figure) out.
 """
@@ -13,8 +13,8 @@ from plotly.subplots import make_subplots
 
 from widgets.core.figures import Figure
 from widgets.core.view import OKABE_ITO, TopicView, plot_template, table_html
+from widgets.evidence import effects
 from widgets.evidence import learning_curve as lc
-from widgets.evidence import meta
 from widgets.evidence.analysis import (
     Analysis,
     display_digits,
@@ -41,7 +41,7 @@ _TOP, _BOTTOM = 80, 150  # forest plot margins, px
 
 
 def _x_title(a: Analysis) -> str:
-    m = meta.MEASURES[a.measure]
+    m = effects.MEASURES[a.measure]
     if m.is_ratio:
         return f"{m.name} ({a.outcome.comparison}; log scale)"
     if a.measure == "PLO":
@@ -91,7 +91,7 @@ def _apply_forest(fig, a: Analysis, rows: list[dict]) -> None:
                                "arrayminus": d["lo"], "color": _STYLE[kind]["color"], "thickness": 2}
     fig.data[4].x, fig.data[4].y = data["prediction"]["x"], data["prediction"]["y"]
     fig.data[5].x, fig.data[5].y = data["reference-ci"]["x"], data["reference-ci"]["y"]
-    m = meta.MEASURES[a.measure]
+    m = effects.MEASURES[a.measure]
     tickvals, ticktext = data["ticks"]
     fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext = tickvals, ticktext
     fig.layout.yaxis.range = [0.3, len(rows) + 0.7]
@@ -152,7 +152,7 @@ def _apply_funnel(fig, a: Analysis) -> None:
     fig.data[1].x = f["low"][::-1] + [None] + f["high"]
     fig.data[1].y = f["se"][::-1] + [None] + f["se"]
     fig.data[2].x, fig.data[2].y = [a.estimate, a.estimate], [0, f["se"][-1]]
-    fig.layout.xaxis.type = "log" if meta.MEASURES[a.measure].is_ratio else "linear"
+    fig.layout.xaxis.type = "log" if effects.MEASURES[a.measure].is_ratio else "linear"
     fig.layout.xaxis.title = {"text": _x_title(a)}
     fig.layout.title.text = (f"Funnel plot: {a.result.k} stud{'y' if a.result.k == 1 else 'ies'}"
                              + (" (too few to judge asymmetry)" if a.result.k < 5 else ""))
@@ -209,7 +209,7 @@ class MetaExplorer(TopicView):
 
     def _set_measures(self, measure: str = "auto") -> None:
         o = outcome(self.outcome.value)
-        options = [(meta.MEASURES[c].name, c) for c in o.measures]
+        options = [(effects.MEASURES[c].name, c) for c in o.measures]
         value = measure_for(o.key, measure)
         self.measure.options = options
         self.measure.value = value

@@ -1,8 +1,11 @@
 """Care around surgery (lesson 06): evidence on benefits and drawbacks, recovery milestones.
 
 - :mod:`widgets.perioperative.comparisons`: where MISS is better, no different or
-  worse than open surgery, with the strength of the evidence; the risks; the
-  learning curve.
+  worse than open surgery, with the strength of the evidence.
+- :mod:`widgets.perioperative.verdicts`: the verdict of one printed comparison
+  (importance against the smallest difference that matters, reported significance).
+- :mod:`widgets.perioperative.selectors`: which rows of the evidence tables the
+  lesson reads for its findings and its risks (the learning curve among them).
 - :mod:`widgets.perioperative.recovery`: recovery milestones after MISS and
   open surgery, as printed (medians and means labelled), for the timeline.
 - :mod:`widgets.perioperative.tables`: the tables a student reads (findings,

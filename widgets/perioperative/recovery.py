@@ -22,13 +22,12 @@ there is no number.
 from __future__ import annotations
 
 import functools
-import math
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from widgets.core.data import DataError, data_dir, records
+from widgets.core.data import DataError, data_dir
+from widgets.core.numbers import cell_text, optional_float
+from widgets.perioperative.selectors import one_row
 
 __all__ = [
     "MILESTONES",
@@ -111,35 +110,19 @@ def parse_value_with_spread(text: str) -> tuple[float, float, float]:
     return value, low, high
 
 
-def _present(x: Any) -> bool:
-    return x is not None and not (isinstance(x, float) and math.isnan(x))
-
-
-def _txt(x: Any) -> str:
-    return str(x) if _present(x) else ""
-
-
-def _row(table: str, where: Mapping[str, str]) -> dict[str, Any]:
-    rows = [r for r in records(table) if all(r.get(c) == v for c, v in where.items())]
-    if len(rows) != 1:
-        described = ", ".join(f"{k}={v}" for k, v in where.items())
-        raise DataError(f"data/tables/{table}.csv: expected one row with {described}, found {len(rows)}")
-    return dict(rows[0])
-
-
 def _arm(milestone, procedure, arm, days, low, high, statistic, spread, printed, conversion, design,
          row, single_arm=False) -> ArmValue:
-    confidence = _txt(row.get("confidence_detail")) or str(row["confidence"])
+    confidence = cell_text(row.get("confidence_detail")) or str(row["confidence"])
     if row.get("confidence") == "secondary-source" and "secondary" not in confidence:
         confidence = f"secondary-source ({confidence})"
+    sample = cell_text(row.get("n")) or cell_text(row.get("n_patients"))
     return ArmValue(milestone, procedure, arm, days, low, high, statistic, spread, printed, conversion,
-                    design, _txt(row.get("n")) or _txt(row.get("n_patients")), str(row["source_key"]),
-                    confidence, single_arm)
+                    design, sample, str(row["source_key"]), confidence, single_arm)
 
 
 def _serban() -> list[ArmValue]:
-    row = _row("recovery_milestones",
-               {"source_key": "Serban2017BiomedResInt", "milestone": "mean length of stay"})
+    row = one_row("recovery_milestones",
+                  {"source_key": "Serban2017BiomedResInt", "milestone": "mean length of stay"})
     if row["unit"] != "days":
         raise DataError("recovery_milestones: Serban 2017 length of stay is expected in days")
     proc = str(row["procedure"])
@@ -149,8 +132,8 @@ def _serban() -> list[ArmValue]:
 
 
 def _adogwa_stay() -> list[ArmValue]:
-    row = _row("recovery_milestones",
-               {"source_key": "Adogwa2011JSDT", "milestone": "length of stay, median (IQR)"})
+    row = one_row("recovery_milestones",
+                  {"source_key": "Adogwa2011JSDT", "milestone": "length of stay, median (IQR)"})
     out = []
     for arm, key in (("MISS", "mis"), ("open", "open")):
         text = str(row[f"{key}_value_text"])
@@ -161,8 +144,8 @@ def _adogwa_stay() -> list[ArmValue]:
 
 
 def _adogwa_opioids() -> list[ArmValue]:
-    row = _row("recovery_milestones",
-               {"source_key": "Adogwa2011JSDT", "milestone": "postoperative narcotic use, median (IQR)"})
+    row = one_row("recovery_milestones",
+                  {"source_key": "Adogwa2011JSDT", "milestone": "postoperative narcotic use, median (IQR)"})
     if row["unit"] != "weeks":
         raise DataError("recovery_milestones: Adogwa 2011 narcotic use is expected in weeks")
     text = str(row["mis_value_text"])
@@ -180,7 +163,7 @@ _DOSES_OVER_DAYS = re.compile(rf"over\s+({_NUMBER})\s*\(SD\s*({_NUMBER})\)\s*day
 
 
 def _dalton() -> list[ArmValue]:
-    row = _row("recovery_milestones", {"source_key": "Dalton2022JMISST"})
+    row = one_row("recovery_milestones", {"source_key": "Dalton2022JMISST"})
     text = str(row["mis_value_text"])
     m = _DOSES_OVER_DAYS.search(text)
     if m is None:
@@ -194,7 +177,7 @@ _LOS_DAYS = re.compile(rf"LOS\s+({_NUMBER})\s*d\b")
 
 
 def _rampersaud() -> list[ArmValue]:
-    row = _row("outcomes_mis_vs_open", {"source_key": "Rampersaud2011"})
+    row = one_row("outcomes_mis_vs_open", {"source_key": "Rampersaud2011"})
     out = []
     for arm, key in (("MISS", "mis"), ("open", "open")):
         text = str(row[f"{key}_value_text"])
@@ -267,23 +250,22 @@ def pooled_differences(milestone: str | None = None) -> list[Difference]:
 def _all_differences(directory: str) -> tuple[Difference, ...]:
     out = []
     for name, where, design in _DIFFERENCES:
-        row = _row("outcomes_mis_vs_open", where)
+        row = one_row("outcomes_mis_vs_open", where)
         unit = str(row["unit"])
         if not unit.startswith("days"):
             raise DataError(f"outcomes_mis_vs_open: {where} is in {unit!r}, not days")
-        est = float(row["pooled_difference"]) if _present(row["pooled_difference"]) else None
-        lo = float(row["ci_low"]) if _present(row["ci_low"]) else None
-        hi = float(row["ci_high"]) if _present(row["ci_high"]) else None
+        est = optional_float(row["pooled_difference"])
+        lo, hi = optional_float(row["ci_low"]), optional_float(row["ci_high"])
         if est is not None:
             printed = f"{est:g}" + (f" (95% CI {lo:g} to {hi:g})" if lo is not None else " (no CI printed)")
         elif lo is not None:
             printed = f"95% CI {lo:g} to {hi:g} (no point estimate printed)"
         else:
-            printed = _txt(row["pooled_difference_text"]) or "not printed"
+            printed = cell_text(row["pooled_difference_text"]) or "not printed"
         note = unit[len("days"):].strip(" ()")
         out.append(Difference(name, str(row["procedure"]), est, lo, hi, printed, note, design,
                               str(row["source_key"]),
-                              _txt(row.get("confidence_detail")) or str(row["confidence"])))
+                              cell_text(row.get("confidence_detail")) or str(row["confidence"])))
     return tuple(out)
 
 

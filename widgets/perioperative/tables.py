@@ -1,7 +1,8 @@
 """The tables a student reads in lesson 06: each a :class:`pandas.DataFrame`, as the sources print it.
 
 The findings, risks, recovery figures and learning curves come from the pure models
-(:mod:`widgets.perioperative.comparisons`, :mod:`widgets.perioperative.recovery`) and the
+(:mod:`widgets.perioperative.comparisons`, :mod:`widgets.perioperative.selectors`,
+:mod:`widgets.perioperative.recovery`) and the
 tables in ``data/``; these functions only lay them out. :func:`anaesthesia_table` reads the
 anaesthesia rows of ``technique_profiles`` (the table of the techniques lesson) with each
 technique's name; :func:`operative_time_table` is the operative-time part of
@@ -14,19 +15,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from widgets.core.data import load_table
-from widgets.core.numbers import optional_float
-from widgets.perioperative.comparisons import (
-    RISKS,
-    Finding,
-    Selector,
-    _fmt_ci,
-    _pick,
-    _present,
-    _txt,
-    finding_rows,
-    findings,
-)
-from widgets.perioperative.recovery import _row, arm_milestones, pooled_differences, recovery_rows
+from widgets.core.numbers import cell_text, optional_float
+from widgets.perioperative.comparisons import Finding, ci_text, finding_rows, findings
+from widgets.perioperative.recovery import arm_milestones, pooled_differences, recovery_rows
+from widgets.perioperative.selectors import RISKS, one_row
 
 __all__ = [
     "anaesthesia_table",
@@ -49,8 +41,8 @@ def benefits_drawbacks_table(family: str | None = None, verdict: str | None = No
     Parameters
     ----------
     family, verdict, group
-        Keep only one procedure family (:data:`~widgets.perioperative.comparisons.FAMILIES`),
-        verdict (:data:`~widgets.perioperative.comparisons.VERDICTS`) or outcome group;
+        Keep only one procedure family (:data:`~widgets.perioperative.selectors.FAMILIES`),
+        verdict (:data:`~widgets.perioperative.verdicts.VERDICTS`) or outcome group;
         ``None`` keeps all.
     not_better
         Keep only the findings where MISS is *not* better (no clear
@@ -64,11 +56,11 @@ def benefits_drawbacks_table(family: str | None = None, verdict: str | None = No
 
 
 def _risk_printed(table: str, row: Mapping[str, Any]) -> str:
-    unit = _txt(row.get("unit"))
+    unit = cell_text(row.get("unit"))
     arms = {}
     for arm in ("mis", "open"):
         value = optional_float(row.get(f"{arm}_value"))
-        text = _txt(row.get(f"{arm}_value_text"))
+        text = cell_text(row.get(f"{arm}_value_text"))
         if value is not None or text:
             arms[arm] = text or f"{value:g}"
     if len(arms) == 2:
@@ -77,12 +69,13 @@ def _risk_printed(table: str, row: Mapping[str, Any]) -> str:
         printed = next(iter(arms.values()), "")
     if printed and unit:
         printed += f" ({unit})"
-    extra = _txt(row.get("effect")) or _txt(row.get("pooled_difference_text"))
-    if table == "outcomes_mis_vs_open" and _present(row.get("pooled_difference")) and not extra:
-        extra = f"{row['pooled_difference']:g}"
+    extra = cell_text(row.get("effect")) or cell_text(row.get("pooled_difference_text"))
+    estimate = optional_float(row.get("pooled_difference"))
+    if table == "outcomes_mis_vs_open" and estimate is not None and not extra:
+        extra = f"{estimate:g}"
     if extra:
         printed = f"{printed}; {extra}" if printed else extra
-    printed += _fmt_ci(optional_float(row.get("ci_low")), optional_float(row.get("ci_high")))
+    printed += ci_text(optional_float(row.get("ci_low")), optional_float(row.get("ci_high")))
     return printed or "not printed"
 
 
@@ -101,17 +94,24 @@ def risk_table():
                          " tables", "sample": "", "source": "", "confidence": ""})
             continue
         for table, where in refs:
-            row = _pick(Selector("mixed", risk, risk, table, where, None, ""))
-            procedure = _txt(row.get("procedure"))
+            row = one_row(table, where)
+            procedure = cell_text(row.get("procedure"))
             rows.append({
                 "risk": risk,
                 "procedure": procedure,
                 "what the source reports": _risk_printed(table, row),
-                "sample": _txt(row.get("n")) or _txt(row.get("n_patients")) or _txt(row.get("n_studies")),
+                "sample": next((cell_text(row.get(c)) for c in ("n", "n_patients", "n_studies")
+                                if cell_text(row.get(c))), ""),
                 "source": str(row["source_key"]),
-                "confidence": _txt(row.get("confidence_detail")) or str(row["confidence"]),
+                "confidence": cell_text(row.get("confidence_detail")) or str(row["confidence"]),
             })
     return pd.DataFrame(rows)
+
+
+def _number_text(value: Any) -> str:
+    """Write a number cell as printed ("12", "2.5"), or "" where it is empty."""
+    number = optional_float(value)
+    return "" if number is None else f"{number:g}"
 
 
 def _early_late(early: str, late: str, unit: str) -> str:
@@ -137,13 +137,12 @@ def learning_curve_table():
     for r in table.to_dict("records"):
         if str(r["procedure"]).endswith(("(trial design)", "(context)")):
             continue
-        plateau = (f"{r['cases_to_plateau']:g}" if _present(r["cases_to_plateau"])
-                   else _txt(r["cases_to_plateau_text"]))
-        early = _txt(r["early_value_text"]) or (f"{r['early_value']:g}" if _present(r["early_value"]) else "")
-        late = _txt(r["late_value_text"]) or (f"{r['late_value']:g}" if _present(r["late_value"]) else "")
+        plateau = _number_text(r["cases_to_plateau"]) or cell_text(r["cases_to_plateau_text"])
+        early = cell_text(r["early_value_text"]) or _number_text(r["early_value"])
+        late = cell_text(r["late_value_text"]) or _number_text(r["late_value"])
         if not (plateau or early or late):
             continue
-        unit = _txt(r["unit"])
+        unit = cell_text(r["unit"])
         rows.append({
             "procedure": r["procedure"],
             "what was tracked": r["metric"],
@@ -151,7 +150,7 @@ def learning_curve_table():
             "early vs late": _early_late(early, late, unit),
             "design": r["design"],
             "source": r["source_key"],
-            "confidence": _txt(r["confidence_detail"]) or r["confidence"],
+            "confidence": cell_text(r["confidence_detail"]) or r["confidence"],
         })
     return pd.DataFrame(rows)
 
@@ -205,16 +204,16 @@ def same_day_discharge():
 
     rows = []
     for key in ("Eckman2014CORR", "Soffin2020HSSJ", "SmithISASS2013"):
-        row = _row("recovery_milestones", {"source_key": key})
+        row = one_row("recovery_milestones", {"source_key": key})
         rows.append({
             "procedure": row["procedure"],
             "setting": row["setting"],
             "figure": row["milestone"],
             "as printed": f"{row['mis_value_text']} ({row['unit']})",
             "sample": row["n"],
-            "caveats (from the source row)": _txt(row["notes"]),
+            "caveats (from the source row)": cell_text(row["notes"]),
             "source": key,
-            "confidence": _txt(row["confidence_detail"]) or row["confidence"],
+            "confidence": cell_text(row["confidence_detail"]) or row["confidence"],
         })
     return pd.DataFrame(rows)
 
@@ -231,14 +230,15 @@ def gaps():
     )
     rows = []
     for what, where in picks:
-        row = _row("recovery_milestones", where)
+        row = one_row("recovery_milestones", where)
         rows.append({
             "milestone": what,
             "procedure": row["procedure"],
-            "what the source says": _txt(row["mis_value_text"]) or "no number in the abstract that was read",
+            "what the source says": (cell_text(row["mis_value_text"])
+                                     or "no number in the abstract that was read"),
             "number in the tables": "none",
             "source": row["source_key"],
-            "confidence": _txt(row["confidence_detail"]) or row["confidence"],
+            "confidence": cell_text(row["confidence_detail"]) or row["confidence"],
         })
     return pd.DataFrame(rows)
 

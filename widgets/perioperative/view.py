@@ -17,7 +17,7 @@ from plotly.subplots import make_subplots
 
 from widgets.core.figures import Figure
 from widgets.core.view import MISS_STYLE, OKABE_ITO, OPEN_STYLE, TopicView, plot_template, table_html
-from widgets.perioperative import comparisons, recovery
+from widgets.perioperative import comparisons, recovery, selectors, verdicts
 
 __all__ = ["EvidenceView", "RecoveryTimeline", "show", "verdict_figure"]
 
@@ -53,11 +53,11 @@ class EvidenceView(TopicView):
         super().__init__()
         self.family = ipw.Dropdown(
             options=[("all procedures", "all")]
-            + [(comparisons.FAMILY_LABELS[f], f) for f in comparisons.FAMILIES],
+            + [(selectors.FAMILY_LABELS[f], f) for f in selectors.FAMILIES],
             value=family, description="Procedure family", style=_INITIAL)
         self.verdict = ipw.Dropdown(
             options=[("all verdicts", "all"), ("where MISS is not better", "not better")]
-            + [(v, v) for v in comparisons.VERDICTS],
+            + [(v, v) for v in verdicts.VERDICTS],
             value=verdict, description="Verdict", style=_INITIAL)
         self.counts = ipw.HTML()
         self.table = ipw.HTML()
@@ -73,7 +73,7 @@ class EvidenceView(TopicView):
 
     def _update_unguarded(self, change=None) -> None:
         rows = self.rows()
-        parts = [f"{sum(1 for r in rows if r['verdict'] == v)} {v}" for v in comparisons.VERDICTS]
+        parts = [f"{sum(1 for r in rows if r['verdict'] == v)} {v}" for v in verdicts.VERDICTS]
         self.counts.value = f"<p>{len(rows)} findings: {html.escape('; '.join(parts))}.</p>"
         self.table.value = table_html(rows, "Findings: verdict (the CI against the smallest difference that"
                                             " matters) and certainty, computed from the rows")
@@ -88,7 +88,7 @@ def verdict_figure():
     """Return a static stacked bar chart of how many findings fall under each verdict, per family."""
     counts = comparisons.verdict_counts().drop(index="all")
     fig = Figure()
-    for verdict in comparisons.VERDICTS:
+    for verdict in verdicts.VERDICTS:
         colour, pattern = _VERDICT_COLOURS[verdict]
         fig.add_trace(go.Bar(
             y=list(counts.index), x=list(counts[verdict]), name=verdict, orientation="h",

@@ -39,7 +39,7 @@ class UnknownFunction(LookupError):
 @functools.cache
 def _table() -> dict[str, Callable[..., Any]]:
     from widgets.access import comparator, corridor
-    from widgets.conditions import model as conditions
+    from widgets.conditions import curve, slip
     from widgets.evidence import analysis as evidence
     from widgets.evidence import learning_curve
     from widgets.imaging import navigation, screws
@@ -49,8 +49,8 @@ def _table() -> dict[str, Callable[..., Any]]:
     return {
         "comparator.compare": comparator.compare,
         "comparator.tube_options": comparator.tube_options,
-        "conditions.cobb_result": conditions.cobb_result,
-        "conditions.grade_slip": conditions.grade_slip,
+        "conditions.cobb_result": curve.cobb_result,
+        "conditions.grade_slip": slip.grade_slip,
         "corridor.incision_difference": corridor.incision_difference,
         "corridor.open_wound": corridor.open_wound,
         "corridor.tube_diameters": corridor.tube_diameters,

@@ -25,7 +25,7 @@ from typing import Any
 import ipywidgets as ipw
 
 from widgets.core.numbers import format_score
-from widgets.core.view import guarded
+from widgets.core.view import TopicView
 from widgets.quiz import types
 from widgets.quiz.grading import Grade
 from widgets.quiz.items import Item, items_for_lesson
@@ -107,8 +107,11 @@ class QuestionView:
             w.close()
 
 
-class QuizView:
+class QuizView(TopicView):
     """A quiz in a notebook: navigation, one question at a time, feedback and a score.
+
+    Its callbacks are wired through :class:`widgets.core.view.TopicView`: an
+    error is shown in :attr:`status` and re-raised.
 
     Parameters
     ----------
@@ -127,6 +130,7 @@ class QuizView:
 
     def __init__(self, items: Sequence[Item], mode: str = "practice", seed: int = 0,
                  store: ProgressStore | None = None, title: str = "Check your understanding"):
+        super().__init__()
         self.session = QuizSession(items, mode=mode, seed=seed, store=store)
         n = len(self.session.items)
         about = ("Practice: you get feedback, with its source, after each answer."
@@ -143,26 +147,22 @@ class QuizView:
                                tooltip="Go to the next question")
         self.body = ipw.VBox()
         self.summary = ipw.HTML()
-        self.status = ipw.HTML()
         self.finish = None
         if mode == "exam":
             self.finish = ipw.Button(description="Submit exam", button_style="warning",
                                      tooltip="Submit every saved answer; you cannot change them"
                                              " afterwards")
-            self.finish.on_click(guarded(self._set_status)(self._submit_exam))
+            self.on_click(self.finish, self._submit_exam)
         self._questions: dict[int, QuestionView] = {}
         self._root: ipw.Widget | None = None
-        self._on_submit = guarded(self._set_status)(self._submit_unguarded)
-        self.nav.observe(guarded(self._set_status)(self._go), names="value")
-        self.prev.on_click(guarded(self._set_status)(lambda _b: self._step(-1)))
-        self.next.on_click(guarded(self._set_status)(lambda _b: self._step(+1)))
+        self._on_submit = self.guard(self._submit_unguarded)
+        self.observe(self.nav, self._go)
+        self.on_click(self.prev, self._previous)
+        self.on_click(self.next, self._next)
         self._show(0)
         self._update_summary()
 
     # ------------------------------------------------------------------ state
-
-    def _set_status(self, text: str) -> None:
-        self.status.value = f'<p role="alert">{html.escape(text)}</p>'
 
     def question(self, index: int) -> QuestionView:
         """Return (building it if needed) the view of question ``index`` (0-based)."""
@@ -190,9 +190,15 @@ class QuizView:
         target = min(max(self.nav.value + delta, 0), len(self.session.items) - 1)
         self.nav.value = target  # the observer shows it
 
+    def _previous(self, _button) -> None:
+        self._step(-1)
+
+    def _next(self, _button) -> None:
+        self._step(+1)
+
     def _submit_unguarded(self, button) -> None:
         view = self.question(getattr(button, "_quiz_index", self.nav.value))
-        self.status.value = ""
+        self.clear_status()
         if self.session.mode == "exam":
             if self.session.submitted:
                 raise RuntimeError("the exam was already submitted")
