@@ -43,6 +43,7 @@ from widgets.access.corridor import (
     Corridor,
     compare_corridors,
     incision_difference,
+    length_mm,
     open_corridor,
     tube_diameters,
     tubular_corridor,
@@ -216,14 +217,6 @@ def _check_choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def _check_length(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} must be a number in mm, got {type(value).__name__}")
-    if not value > 0 or math.isinf(value):
-        raise ValueError(f"{name} must be a positive, finite length in mm, got {value!r}")
-    return float(value)
-
-
 @functools.cache
 def _tube_options(directory: str) -> tuple[CitedValue, ...]:
     tubes = list(tube_diameters())
@@ -254,7 +247,7 @@ def tube_options() -> list[CitedValue]:
 
 
 def _tube(diameter_mm: object) -> CitedValue:
-    d = _check_length("tube_diameter_mm", diameter_mm)
+    d = length_mm("tube_diameter_mm", diameter_mm)
     for t in tube_options():
         if t.value == d:
             return t
@@ -382,7 +375,7 @@ def compare(procedure: str, level: str, tube_diameter_mm: float, depth_mm: float
     """
     procedure = _check_choice("procedure", procedure, PROCEDURES)
     level = _check_choice("level", level, LEVELS)
-    depth = _check_length("depth_mm", depth_mm)
+    depth = length_mm("depth_mm", depth_mm)
     d = _tube(tube_diameter_mm).value
     width = assumption("open_retraction_width").value
     if procedure == "discectomy":
@@ -425,7 +418,7 @@ def _input_rows(procedure: str, level: str, tube_diameter_mm: float, depth_mm: f
     series = _series_sizes(str(data_dir()))
     what = "tube diameter" if tube.value in series else "tube diameter (upper end of a published range)"
     rows = [_cited_row(what, tube),
-            _assumed_row("skin_to_lamina_depth", "skin-to-lamina depth", _check_length("depth_mm", depth_mm))]
+            _assumed_row("skin_to_lamina_depth", "skin-to-lamina depth", length_mm("depth_mm", depth_mm))]
     if procedure == "discectomy":
         diff = incision_difference()
         row = _cited_row("extra incision length, standard vs minimally invasive discectomy", diff)

@@ -46,6 +46,7 @@ __all__ = [
     "compare_corridors",
     "end_slope",
     "incision_difference",
+    "length_mm",
     "open_corridor",
     "open_wound",
     "tube_diameters",
@@ -112,7 +113,8 @@ class Corridor:
         }
 
 
-def _positive(name: str, value: float) -> float:
+def length_mm(name: str, value: object) -> float:
+    """Return ``value`` as a float: a positive, finite length in mm (``name`` is named in the error)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number in mm, got {type(value).__name__}")
     if not value > 0 or math.isinf(value):
@@ -126,17 +128,17 @@ def tubular_corridor(tube_diameter_mm: float, depth_mm: float) -> Corridor:
     The skin opening is at least the tube's diameter; the working window is
     the tube's cross-section; the corridor is a cylinder.
     """
-    d = _positive("tube_diameter_mm", tube_diameter_mm)
-    depth = _positive("depth_mm", depth_mm)
+    d = length_mm("tube_diameter_mm", tube_diameter_mm)
+    depth = length_mm("depth_mm", depth_mm)
     area = math.pi * (d / 2) ** 2
     return Corridor("tubular", d, area, area * depth / 1000.0, "dilated (split along fibres)")
 
 
 def open_corridor(incision_mm: float, retraction_width_mm: float, depth_mm: float) -> Corridor:
     """Return the corridor of an open midline wound modelled as a box."""
-    length = _positive("incision_mm", incision_mm)
-    width = _positive("retraction_width_mm", retraction_width_mm)
-    depth = _positive("depth_mm", depth_mm)
+    length = length_mm("incision_mm", incision_mm)
+    width = length_mm("retraction_width_mm", retraction_width_mm)
+    depth = length_mm("depth_mm", depth_mm)
     area = length * width
     return Corridor("open midline", length, area, area * depth / 1000.0, "stripped off the bone")
 
@@ -167,9 +169,9 @@ def open_wound(window_length_mm: float, retraction_width_mm: float, depth_mm: fl
     x slope``, and the wound, held to the retraction width along its length,
     displaces ``width x depth x (window_length_mm + depth x slope)``.
     """
-    length = _positive("window_length_mm", window_length_mm)
-    width = _positive("retraction_width_mm", retraction_width_mm)
-    depth = _positive("depth_mm", depth_mm)
+    length = length_mm("window_length_mm", window_length_mm)
+    width = length_mm("retraction_width_mm", retraction_width_mm)
+    depth = length_mm("depth_mm", depth_mm)
     k = end_slope() if slope is None else slope
     if isinstance(k, bool) or not isinstance(k, int | float) or not 0 <= k < math.inf:
         raise ValueError(f"slope must be a finite number of at least 0 (mm per mm of depth), got {k!r}")

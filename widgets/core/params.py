@@ -109,11 +109,9 @@ class Param:
                 f"parameter {self.name!r} must be {self.allowed()}; got {value!r}"
                 f" ({type(value).__name__})"
             )
-        if self.choices is not None and value not in self.choices:
-            raise ParameterError(f"parameter {self.name!r} must be {self.allowed()}; got {value!r}")
-        if self.minimum is not None and value < self.minimum:
-            raise ParameterError(f"parameter {self.name!r} must be {self.allowed()}; got {value!r}")
-        if self.maximum is not None and value > self.maximum:
+        if ((self.choices is not None and value not in self.choices)
+                or (self.minimum is not None and value < self.minimum)
+                or (self.maximum is not None and value > self.maximum)):
             raise ParameterError(f"parameter {self.name!r} must be {self.allowed()}; got {value!r}")
         return value
 

@@ -88,23 +88,29 @@ class Outcome:
     reference_technique: str = ""
 
 
+def _fusion(key: str, label: str, unit: str, table: str, reference_pattern: str) -> Outcome:
+    """Return a continuous outcome of the MIS-TLIF vs open TLIF studies: arm means, lower is better."""
+    return Outcome(key, label, "continuous", ("MD", "SMD"), unit, "lower", "MIS minus open", table,
+                   reference_pattern=reference_pattern)
+
+
+def _screw_accuracy(key: str, label: str, technique: str, reference_technique: str) -> Outcome:
+    """Return the share of screws placed accurately with one technique (single-technique studies)."""
+    return Outcome(key, label, "proportion", ("PLO",), "%", "higher", "screws placed accurately",
+                   "study_level_screw_accuracy", technique=technique, reference_technique=reference_technique)
+
+
 OUTCOMES: dict[str, Outcome] = {
     o.key: o
     for o in (
-        Outcome("blood_loss", "Blood loss in lumbar fusion (MIS-TLIF vs open TLIF)", "continuous",
-                ("MD", "SMD"), "mL", "lower", "MIS minus open", "study_level_blood_loss",
-                reference_pattern=r"blood loss"),
-        Outcome("length_of_stay", "Length of hospital stay after lumbar fusion (MIS-TLIF vs open TLIF)",
-                "continuous", ("MD", "SMD"), "days", "lower", "MIS minus open",
-                "study_level_length_of_stay",
-                reference_pattern=r"^length of hospital stay$|^hospitalisation time$"),
-        Outcome("operative_time", "Operative time of lumbar fusion (MIS-TLIF vs open TLIF)", "continuous",
-                ("MD", "SMD"), "min", "lower", "MIS minus open", "study_level_operative_time",
-                reference_pattern=r"^operative time$"),
-        Outcome("fluoroscopy_time", "Fluoroscopy time in lumbar fusion (MIS-TLIF vs open TLIF)",
-                "continuous", ("MD", "SMD"), "s", "lower", "MIS minus open",
-                "study_level_fluoroscopy_time",
-                reference_pattern=r"fluoroscopy\) exposure time"),
+        _fusion("blood_loss", "Blood loss in lumbar fusion (MIS-TLIF vs open TLIF)", "mL",
+                "study_level_blood_loss", r"blood loss"),
+        _fusion("length_of_stay", "Length of hospital stay after lumbar fusion (MIS-TLIF vs open TLIF)",
+                "days", "study_level_length_of_stay", r"^length of hospital stay$|^hospitalisation time$"),
+        _fusion("operative_time", "Operative time of lumbar fusion (MIS-TLIF vs open TLIF)", "min",
+                "study_level_operative_time", r"^operative time$"),
+        _fusion("fluoroscopy_time", "Fluoroscopy time in lumbar fusion (MIS-TLIF vs open TLIF)", "s",
+                "study_level_fluoroscopy_time", r"fluoroscopy\) exposure time"),
         Outcome("complications", "Complications after lumbar fusion (MIS vs open, event counts)",
                 "binary", ("OR", "RR"), "", "lower", "MIS vs open", "outcomes_mis_vs_open",
                 reference_pattern=r"^complication rate$"),
@@ -112,16 +118,15 @@ OUTCOMES: dict[str, Outcome] = {
                 "difference", ("GEN",), "points (0-10)", "higher",
                 "vertebroplasty minus sham (more pain relief is positive)",
                 "study_level_vertebroplasty_vs_sham"),
-        Outcome("screw_accuracy_freehand", "Pedicle-screw accuracy: freehand (single-technique studies)",
-                "proportion", ("PLO",), "%", "higher", "screws placed accurately",
-                "study_level_screw_accuracy", technique="freehand", reference_technique="freehand"),
-        Outcome("screw_accuracy_fluoroscopy",
-                "Pedicle-screw accuracy: fluoroscopy-assisted (single-technique studies)", "proportion",
-                ("PLO",), "%", "higher", "screws placed accurately", "study_level_screw_accuracy",
-                technique="fluoroscopy-assisted", reference_technique="fluoroscopy-assisted"),
-        Outcome("screw_accuracy_navigation", "Pedicle-screw accuracy: navigation (single-technique studies)",
-                "proportion", ("PLO",), "%", "higher", "screws placed accurately",
-                "study_level_screw_accuracy", technique="navigation", reference_technique="CT navigation"),
+        _screw_accuracy("screw_accuracy_freehand",
+                        "Pedicle-screw accuracy: freehand (single-technique studies)",
+                        "freehand", "freehand"),
+        _screw_accuracy("screw_accuracy_fluoroscopy",
+                        "Pedicle-screw accuracy: fluoroscopy-assisted (single-technique studies)",
+                        "fluoroscopy-assisted", "fluoroscopy-assisted"),
+        _screw_accuracy("screw_accuracy_navigation",
+                        "Pedicle-screw accuracy: navigation (single-technique studies)", "navigation",
+                        "CT navigation"),
     )
 }
 
