@@ -13,17 +13,10 @@ import re
 
 import pytest
 
-from widgets.core import data
-from widgets.core.data import (
-    MAINTAINER_PHRASES,
-    SECONDARY_SOURCE_LABEL,
-    cite,
-    format_reference,
-    load_quotes,
-    quote_contains_value,
-    references,
-    table_names,
-)
+from widgets.core import citations, data, quotes
+from widgets.core.citations import MAINTAINER_PHRASES, SECONDARY_SOURCE_LABEL, cite, format_reference
+from widgets.core.data import references, table_names
+from widgets.core.quotes import load_quotes, quote_contains_value
 
 _PHRASES = re.compile("|".join(re.escape(p) for p in MAINTAINER_PHRASES), re.IGNORECASE)
 _BRACKETED = re.compile(r"\[")
@@ -136,7 +129,7 @@ def test_no_quiz_item_shows_a_maintainer_note():
 @pytest.mark.parametrize("module", _LESSON_REFERENCE_MODULES)
 def test_lesson_reference_lists_read_clean(module):
     keys = importlib.import_module(module).lesson_references()
-    frame = data.references_table(keys)
+    frame = citations.references_table(keys)
     for key, text in frame["citation"].items():
         assert _maintainer_text(text) == [], f"{module} {key}: {text}"
 
@@ -186,7 +179,7 @@ def test_every_quote_holds_its_value_and_is_short():
 
 def test_every_quote_cites_a_verified_source_of_its_table():
     for q in load_quotes():
-        assert data.is_verified(q["source_key"]), f"line {q['line']}: {q['source_key']} is not verified"
+        assert citations.is_verified(q["source_key"]), f"line {q['line']}: {q['source_key']} is not verified"
         keys = {r["source_key"] for r in data.records(q["table"])}
         assert q["source_key"] in keys, f"line {q['line']}: {q['source_key']} is not a source of {q['table']}"
 
@@ -218,7 +211,7 @@ def test_a_bad_quotes_row_is_named(data_copy):
 def test_coverage_of_the_evidence_tables_is_reported():
     tables = ["outcomes_mis_vs_open", "trials", "complications_durotomy_conversion", "radiation",
               "screw_accuracy", "recovery_milestones"]
-    covered, shown = data.quote_coverage(tables)
+    covered, shown = quotes.quote_coverage(tables)
     assert 0 < covered <= shown
 
 
@@ -231,8 +224,6 @@ def test_data_readme_lists_every_reference_still_flagged():
 
 
 def test_an_open_page_range_shows_its_first_page_only():
-    from widgets.core.data import format_reference
-
     item = {"id": "x", "type": "article-journal", "title": "T", "container-title": "J",
             "issued": {"date-parts": [[1974]]}, "volume": "41", "issue": "2", "page": "229-"}
     assert "1974;41(2):229." in format_reference(item)

@@ -12,7 +12,7 @@ from plotly.subplots import make_subplots
 from widgets.access.comparator import LEVELS, PROCEDURE_LABELS, PROCEDURES, compare, input_rows, tube_options
 from widgets.access.corridor import compare_corridors, ratio_text, tube_diameters
 from widgets.core.assumptions import assumption
-from widgets.core.data import cite
+from widgets.core.citations import cite
 from widgets.core.figures import Figure
 from widgets.core.view import MISS_STYLE, OKABE_ITO, OPEN_STYLE, TopicView, plot_template, table_html
 

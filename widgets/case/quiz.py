@@ -96,7 +96,7 @@ class _Builder:
 
     def build(self, *, type: str, stem: str, explanation: str, options=(), answer=None,
               prompts=(), choices=(), key=None, unit=None, tolerance=None, feedback=None):
-        from widgets.core.data import cite
+        from widgets.core.citations import cite
         from widgets.quiz.items import Item, Option
 
         if any("secondary-source" in v.confidences for v in self.values.values()):

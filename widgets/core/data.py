@@ -7,7 +7,9 @@ Every row carries a ``source_key`` that must resolve in
 (``read-directly`` or ``secondary-source``).
 
 Bad data raises :class:`DataError` with the file, the row (as the line number
-in the CSV file) and the column, so that the fix is one look away.
+in the CSV file) and the column, so that the fix is one look away. The citation
+a student reads is built in :mod:`widgets.core.citations`; the verbatim quotes
+behind the numbers are checked in :mod:`widgets.core.quotes`.
 
 Examples
 --------
@@ -22,7 +24,6 @@ import functools
 import json
 import math
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,17 +37,11 @@ __all__ = [
     "data_dir",
     "load_table",
     "load_schema",
+    "clear_cache",
     "records",
     "references",
+    "relative_path",
     "rows_by",
-    "cite",
-    "format_reference",
-    "is_verified",
-    "load_quotes",
-    "quote_contains_value",
-    "quote_coverage",
-    "MAINTAINER_PHRASES",
-    "SECONDARY_SOURCE_LABEL",
     "table_names",
     "validate_table",
 ]
@@ -113,7 +108,8 @@ def table_names() -> list[str]:
     return sorted(p.name[: -len(".schema.yaml")] for p in (data_dir() / "tables").glob("*.schema.yaml"))
 
 
-def _rel(path: Path) -> str:
+def relative_path(path: Path) -> str:
+    """Return ``path`` as error messages name it: relative to the folder that holds ``data/``."""
     try:
         return str(path.relative_to(data_dir().parent))
     except ValueError:
@@ -132,7 +128,7 @@ def _read_schema_yaml(path: str, mtime_ns: int, size: int) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
-        raise DataError(f"{_rel(file)}{where}: not valid YAML ({exc})") from exc
+        raise DataError(f"{relative_path(file)}{where}: not valid YAML ({exc})") from exc
 
 
 def load_schema(name: str) -> Schema:
@@ -140,16 +136,17 @@ def load_schema(name: str) -> Schema:
     path = data_dir() / "tables" / f"{name}.schema.yaml"
     if not path.is_file():
         known = ", ".join(table_names()) or "none"
-        raise DataError(f"{_rel(path)}: no such table {name!r} (known tables: {known})")
+        raise DataError(f"{relative_path(path)}: no such table {name!r} (known tables: {known})")
     stat = path.stat()
     raw = _read_schema_yaml(str(path), stat.st_mtime_ns, stat.st_size)
     if not isinstance(raw, dict) or not isinstance(raw.get("columns"), list):
-        raise DataError(f"{_rel(path)}: a schema is a mapping with a 'columns' list")
+        raise DataError(f"{relative_path(path)}: a schema is a mapping with a 'columns' list")
     columns = []
     for i, c in enumerate(raw["columns"]):
         if not isinstance(c, dict) or "name" not in c or c.get("type") not in _TYPES:
             raise DataError(
-                f"{_rel(path)}: column #{i + 1} needs a 'name' and a 'type' among {', '.join(_TYPES)}"
+                f"{relative_path(path)}: column #{i + 1} needs a 'name'"
+                f" and a 'type' among {', '.join(_TYPES)}"
             )
         enum = c.get("enum")
         columns.append(
@@ -167,7 +164,7 @@ def load_schema(name: str) -> Schema:
     names = [c.name for c in columns]
     for needed in _REQUIRED_COLUMNS:
         if needed not in names:
-            raise DataError(f"{_rel(path)}: every table needs a {needed!r} column")
+            raise DataError(f"{relative_path(path)}: every table needs a {needed!r} column")
     meta = {k: v for k, v in raw.items() if k not in {"columns", "primary_key"}}
     return Schema(
         name=str(raw.get("name", name)),
@@ -225,18 +222,18 @@ def validate_table(name: str) -> list[dict[str, Any]]:
     schema = load_schema(name)
     path = data_dir() / "tables" / f"{name}.csv"
     if not path.is_file():
-        raise DataError(f"{_rel(path)}: file missing (its schema exists)")
+        raise DataError(f"{relative_path(path)}: file missing (its schema exists)")
     refs = references()
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)
             header = next(reader, None)
             if header is None:
-                raise DataError(f"{_rel(path)}: file is empty")
+                raise DataError(f"{relative_path(path)}: file is empty")
             expected = [c.name for c in schema.columns]
             if header and header[0].startswith("\ufeff"):
                 raise DataError(
-                    f"{_rel(path)} line 1: the file starts with a byte-order mark (BOM), which"
+                    f"{relative_path(path)} line 1: the file starts with a byte-order mark (BOM), which"
                     " some spreadsheet programs add; save it as UTF-8 without BOM"
                     " (\"CSV UTF-8\" adds one; plain \"CSV\" in UTF-8 does not)"
                 )
@@ -244,7 +241,7 @@ def validate_table(name: str) -> list[dict[str, Any]]:
                 missing = [c for c in expected if c not in header]
                 extra = [c for c in header if c not in expected]
                 raise DataError(
-                    f"{_rel(path)} line 1: header does not match the schema"
+                    f"{relative_path(path)} line 1: header does not match the schema"
                     f" (missing: {missing or 'none'}; not in schema: {extra or 'none'};"
                     " order must match)"
                 )
@@ -252,7 +249,7 @@ def validate_table(name: str) -> list[dict[str, Any]]:
             seen_keys: dict[tuple, int] = {}
             for cells in reader:
                 line = reader.line_num
-                where = f"{_rel(path)} line {line}"
+                where = f"{relative_path(path)} line {line}"
                 if not any(cells):
                     continue
                 if len(cells) != len(expected):
@@ -280,9 +277,9 @@ def validate_table(name: str) -> list[dict[str, Any]]:
                     seen_keys[key] = line
                 rows.append(row)
     except UnicodeDecodeError as exc:
-        raise DataError(f"{_rel(path)}: not UTF-8 text ({exc.reason})") from exc
+        raise DataError(f"{relative_path(path)}: not UTF-8 text ({exc.reason})") from exc
     except csv.Error as exc:
-        raise DataError(f"{_rel(path)}: not a readable CSV file ({exc})") from exc
+        raise DataError(f"{relative_path(path)}: not a readable CSV file ({exc})") from exc
     return rows
 
 
@@ -321,19 +318,19 @@ def load_table(name: str):
 def _references_cached(directory: str) -> dict[str, dict[str, Any]]:
     path = Path(directory) / "references.json"
     if not path.is_file():
-        raise DataError(f"{_rel(path)}: references file missing")
+        raise DataError(f"{relative_path(path)}: references file missing")
     try:
         items = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise DataError(f"{_rel(path)} line {exc.lineno}: not valid JSON ({exc.msg})") from exc
+        raise DataError(f"{relative_path(path)} line {exc.lineno}: not valid JSON ({exc.msg})") from exc
     if not isinstance(items, list):
-        raise DataError(f"{_rel(path)}: CSL-JSON is a list of items")
+        raise DataError(f"{relative_path(path)}: CSL-JSON is a list of items")
     out: dict[str, dict[str, Any]] = {}
     for i, item in enumerate(items):
         if not isinstance(item, dict) or not item.get("id"):
-            raise DataError(f"{_rel(path)}: item #{i + 1} has no 'id'")
+            raise DataError(f"{relative_path(path)}: item #{i + 1} has no 'id'")
         if item["id"] in out:
-            raise DataError(f"{_rel(path)}: duplicate reference id {item['id']!r}")
+            raise DataError(f"{relative_path(path)}: duplicate reference id {item['id']!r}")
         out[item["id"]] = item
     return out
 
@@ -341,120 +338,6 @@ def _references_cached(directory: str) -> dict[str, dict[str, Any]]:
 def references() -> dict[str, dict[str, Any]]:
     """Return the CSL-JSON references keyed by id."""
     return _references_cached(str(data_dir()))
-
-
-SECONDARY_SOURCE_LABEL = "secondary source"
-"""The one label students see on a reference whose details could not be checked."""
-
-#: Phrases that belong to the data's maintainers and never reach a student.
-MAINTAINER_PHRASES = (
-    "verify", "from memory", "not seen", "order not confirmed", "(not confirmed", "not captured",
-    "recalled",
-    "unconfirmed", "to check", "not identified",
-)
-
-
-def _author(person: dict[str, Any]) -> str:
-    if "literal" in person:
-        return str(person["literal"])
-    return " ".join(p for p in (person.get("family", ""), person.get("given", "")) if p)
-
-
-def _authors(item: dict[str, Any]) -> str:
-    people = [_author(a) for a in item.get("author", ()) if _author(a)]
-    if not people:
-        return ""
-    incomplete = bool(item.get("custom", {}).get("authors_incomplete"))
-    if len(people) > 6:
-        people, incomplete = people[:6], True
-    return ", ".join(people) + (", et al" if incomplete else "")
-
-
-def _year(item: dict[str, Any]) -> str:
-    parts = item.get("issued", {}).get("date-parts") or [[]]
-    return str(parts[0][0]) if parts and parts[0] else ""
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text if not text or text[-1] in ".?!" else text + "."
-
-
-def _pages(item: dict[str, Any]) -> str:
-    """Return the page range as printed; an open range ("229-", end page unknown) gives its first page."""
-    return str(item.get("page") or "").strip().rstrip("-–").strip()
-
-
-def format_reference(item: dict[str, Any]) -> str:
-    """Return the citation of one CSL-JSON ``item``, built from its structured fields only.
-
-    Vancouver-like: authors, title, container, year;volume(issue):pages, then DOI,
-    PMID or PMCID, or the address read for a web page. The free-text ``note`` is for
-    maintainers and is never used. A reference still flagged ``custom.verify`` ends
-    with the neutral label ``(secondary source)``.
-    """
-    parts = []
-    authors = _authors(item)
-    if authors:
-        parts.append(_sentence(authors))
-    custom = item.get("custom", {})
-    title = "" if custom.get("title_is_citation") else str(item.get("title", "")).strip()
-    if title:
-        parts.append(_sentence(title))
-    container = str(item.get("container-title", "")).strip()
-    year = _year(item)
-    kind = item.get("type", "")
-    if kind == "chapter" and container:
-        container = f"In: {container}"
-    place = ": ".join(str(item[k]) for k in ("publisher-place", "publisher") if item.get(k))
-    if kind in ("chapter", "report", "book") and place:
-        container = f"{container}. {place}" if container else place
-    where = ""
-    if year and year in container and not item.get("volume"):
-        year = ""
-    if year:
-        where = year
-        if item.get("volume"):
-            where += f";{item['volume']}"
-            if item.get("issue"):
-                where += f"({item['issue']})"
-        if _pages(item):
-            where += f":{_pages(item)}"
-    elif _pages(item):
-        where = _pages(item)
-    sep = "; " if kind in ("chapter", "report", "book") and place else " "
-    venue = sep.join(x for x in (container, where) if x)
-    if venue:
-        parts.append(_sentence(venue))
-    ids = []
-    if item.get("DOI"):
-        ids.append(f"doi:{item['DOI']}")
-    if item.get("PMID"):
-        ids.append(f"PMID {item['PMID']}")
-    if item.get("PMCID"):
-        ids.append(str(item["PMCID"]))
-    if not ids and item.get("URL"):
-        ids.append(str(item["URL"]))
-    if ids:
-        parts.append(_sentence(". ".join(ids)))
-    text = " ".join(parts) or str(item.get("id", ""))
-    if custom.get("verify"):
-        text += f" ({SECONDARY_SOURCE_LABEL})"
-    return text
-
-
-def cite(key: str) -> str:
-    """Return the citation a student reads for ``key`` (see :func:`format_reference`)."""
-    refs = references()
-    if key not in refs:
-        raise DataError(f"source key {key!r} does not resolve in data/references.json")
-    return format_reference(refs[key])
-
-
-def is_verified(key: str) -> bool:
-    """Return True when reference ``key`` records that it was checked at its ``URL``."""
-    item = references()[key]
-    return bool(item.get("custom", {}).get("verified")) and bool(item.get("URL"))
 
 
 @functools.cache
@@ -500,120 +383,3 @@ def clear_cache() -> None:
     _load_table_cached.cache_clear()
     _references_cached.cache_clear()
     _read_schema_yaml.cache_clear()
-
-
-def references_table(keys):
-    """Return the full citations of ``keys`` as a table (for a lesson's References)."""
-    import pandas as pd
-
-    refs = references()
-    rows = []
-    for key in keys:
-        if key not in refs:
-            raise DataError(f"source key {key!r} does not resolve in data/references.json")
-        item = refs[key]
-        doi = item.get("DOI")
-        rows.append({"key": key, "citation": cite(key), "DOI": f"https://doi.org/{doi}" if doi else ""})
-    return pd.DataFrame(rows).set_index("key")
-
-
-# ----------------------------------------------------------------------------- quotes
-
-QUOTE_COLUMNS = ("table", "source_key", "value", "quote")
-QUOTE_MAX_WORDS = 40
-_MINUS = "-\u2212\u2013\u2012"
-_QUOTE_NUMBER = re.compile(
-    rf"(?<![\d.,])([{_MINUS}])?\s?(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-)
-
-
-def _decimal(text: str):
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        return Decimal(text).normalize()
-    except InvalidOperation:
-        return None
-
-
-def _numbers(text: str) -> list:
-    out = []
-    for m in _QUOTE_NUMBER.finditer(text):
-        sign = "-" if m.group(1) else ""
-        number = _decimal(sign + m.group(2).replace(",", ""))
-        if number is not None:
-            out.append(number)
-    return out
-
-
-def quote_contains_value(quote: str, value: str) -> bool:
-    """Return True when ``value`` (one number, as stored in a table) is written in ``quote``.
-
-    The usual written forms count as the same number: ``5.67`` in ``5.67%``,
-    ``1234`` as ``1,234``, ``-0.35`` as ``\u22120.35`` (a typographic minus or en dash).
-    The sign must agree.
-    """
-    wanted = _numbers(str(value))
-    if len(wanted) != 1:
-        raise DataError(f"quote value {value!r} is not one number")
-    return wanted[0] in _numbers(str(quote))
-
-
-def load_quotes() -> list[dict[str, str]]:
-    """Return ``data/quotes.csv``: the verbatim sentence of a source that states each number.
-
-    Columns (exactly, in this order; see ``data/quotes.schema.yaml``): ``table`` (a table
-    name), ``source_key`` (resolves in ``references.json``), ``value`` (one number, as stored in
-    the table) and ``quote`` (at most 40 words, copied from the source). Raises
-    :class:`DataError` naming the line when a row breaks these rules.
-    """
-    path = data_dir() / "quotes.csv"
-    if not path.is_file():
-        raise DataError(f"{_rel(path)}: file missing")
-    with path.open(encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
-    if not rows or tuple(rows[0]) != QUOTE_COLUMNS:
-        raise DataError(f"{_rel(path)} line 1: header must be {','.join(QUOTE_COLUMNS)}")
-    names, refs, out = set(table_names()), references(), []
-    for line, cells in enumerate(rows[1:], start=2):
-        if len(cells) != len(QUOTE_COLUMNS):
-            raise DataError(f"{_rel(path)} line {line}: {len(cells)} cells, expected {len(QUOTE_COLUMNS)}")
-        row = dict(zip(QUOTE_COLUMNS, (c.strip() for c in cells), strict=True))
-        if row["table"] not in names:
-            raise DataError(f"{_rel(path)} line {line}: column 'table' is {row['table']!r}, not a table name")
-        if row["source_key"] not in refs:
-            raise DataError(f"{_rel(path)} line {line}: column 'source_key' is {row['source_key']!r},"
-                            " which does not resolve in data/references.json")
-        if len(_numbers(row["value"])) != 1:
-            raise DataError(f"{_rel(path)} line {line}: column 'value' is {row['value']!r}, not one number")
-        words = len(row["quote"].split())
-        if not 0 < words <= QUOTE_MAX_WORDS:
-            raise DataError(f"{_rel(path)} line {line}: column 'quote' has {words} words;"
-                            f" allowed: 1 to {QUOTE_MAX_WORDS}")
-        row["line"] = line
-        out.append(row)
-    return out
-
-
-def quote_coverage(names) -> tuple[int, int]:
-    """Return (numbers with a quote, numbers shown) over the number columns of tables ``names``.
-
-    A number is one non-empty cell of a ``number`` or ``integer`` column (years excluded);
-    it has a quote when ``data/quotes.csv`` holds a row with the same table, source key and
-    value.
-    """
-    quoted = {(q["table"], q["source_key"], _numbers(q["value"])[0]) for q in load_quotes()}
-    covered = shown = 0
-    for name in names:
-        schema = load_schema(name)
-        cols = [c.name for c in schema.columns if c.type in ("number", "integer") and "year" not in c.name]
-        for row in records(name):
-            for col in cols:
-                value = row[col]
-                if value is None or (isinstance(value, float) and math.isnan(value)):
-                    continue
-                shown += 1
-                number = _decimal(repr(value) if isinstance(value, float) else str(value))
-                covered += (name, row["source_key"], number) in quoted
-    return covered, shown
-

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from widgets.core.data import cite, load_table
+from widgets.core.citations import cite
+from widgets.core.data import load_table
 from widgets.evidence import distributions, effects, pooling
 from widgets.evidence.analysis import MODEL_NAMES, Analysis, display_digits, forest_rows, meta_analysis
 from widgets.evidence.cells import check_choice, fmt, load_plain, num, row_dicts, txt

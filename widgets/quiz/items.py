@@ -26,7 +26,8 @@ from typing import Any
 import yaml
 
 from widgets.core import documents
-from widgets.core.data import DataError, cite, data_dir, references
+from widgets.core.citations import cite
+from widgets.core.data import DataError, data_dir, references
 from widgets.core.documents import relative_name
 from widgets.core.yamllines import LineDict, SafeLoader
 from widgets.quiz import types
