@@ -26,7 +26,7 @@ BUDGET_S = 60.0
 
 def _config(out: Path, name: str):
     from widgets.case.patients import DIFFICULTIES, case_ids
-    from widgets.lessons.classbuild import ClassConfig, Variant, derive_seed
+    from widgets.lessons.config import ClassConfig, Variant, derive_seed
 
     cases = case_ids()
     variants = []

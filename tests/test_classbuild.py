@@ -1,4 +1,5 @@
-"""Class builds (widgets/lessons/classbuild.py) and collecting a gradebook (widgets/lessons/collect.py).
+"""Class builds (widgets/lessons/classbuild.py, config.py, jobs.py, workers.py) and collecting a
+gradebook (widgets/lessons/collect.py).
 
 The builds that execute notebooks are marked slow. They check that a class of six variants builds;
 that no student file contains an answer key or a tutor's explanation and every solution file does
@@ -18,18 +19,11 @@ import pytest
 
 from widgets.case.model import case_run
 from widgets.case.quiz import answer_key_strings
-from widgets.lessons import classbuild
-from widgets.lessons.classbuild import (
-    BuildError,
-    build_class,
-    derive_seed,
-    export_html,
-    input_hash,
-    load_config,
-    plan,
-    remote_resources,
-    summary_table,
-)
+from widgets.lessons import classbuild, jobs, workers
+from widgets.lessons.classbuild import build_class, summary_table
+from widgets.lessons.config import BuildError, derive_seed, load_config
+from widgets.lessons.jobs import input_hash, plan
+from widgets.lessons.workers import export_html, remote_resources
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "classes" / "example-class.yaml"
@@ -157,7 +151,7 @@ def test_remote_resources_finds_fetches_not_links():
 
 def test_parameterize_injects_after_the_parameters_cell_with_a_stable_id():
     nb = nbformat.read(ROOT / "notebooks" / "07-case.ipynb", as_version=4)
-    out = classbuild.parameterize(nb, {"case": "lumbar-stenosis", "mode": "solution"})
+    out = workers.parameterize(nb, {"case": "lumbar-stenosis", "mode": "solution"})
     index = next(i for i, c in enumerate(out.cells) if "parameters" in c.metadata.get("tags", []))
     injected = out.cells[index + 1]
     assert injected.id == "injected-parameters"
@@ -174,8 +168,8 @@ def test_html_export_is_offline():
 
 
 def test_summary_table_lists_every_result():
-    rows = [classbuild.JobResult("s1", "student", "built", 1.234),
-            classbuild.JobResult("s2", "student", "failed", 0.5, reason="cell 7: ValueError: boom")]
+    rows = [jobs.JobResult("s1", "student", "built", 1.234),
+            jobs.JobResult("s2", "student", "failed", 0.5, reason="cell 7: ValueError: boom")]
     text = summary_table(rows)
     assert "s2       student  failed  0.5      cell 7: ValueError: boom" in text
     assert text.splitlines()[-1] == "total: 1 built, 1 failed"
@@ -205,7 +199,7 @@ SIX = """
 @pytest.fixture
 def fixed_fingerprint(monkeypatch):
     """Other people edit widgets/ and data/ while tests run: pin the fingerprint for skip checks."""
-    monkeypatch.setattr(classbuild, "package_fingerprint", lambda: "pinned")
+    monkeypatch.setattr(jobs, "package_fingerprint", lambda: "pinned")
 
 
 @pytest.mark.slow

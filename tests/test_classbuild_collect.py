@@ -11,6 +11,8 @@ import pytest
 
 from widgets.lessons import classbuild
 from widgets.lessons.collect import collect, main_collect, variant_items
+from widgets.lessons.config import load_config
+from widgets.lessons.jobs import plan
 from widgets.quiz import grade
 from widgets.quiz.store import ProgressStore
 
@@ -55,8 +57,8 @@ def wrong(item):
 def class_build(tmp_path):
     path = tmp_path / "class.yaml"
     path.write_text(textwrap.dedent(CONFIG), encoding="utf-8")
-    config = classbuild.load_config(path, tmp_path / "build")
-    classbuild._write_manifest(config, classbuild.plan(config), [])  # collect needs only the manifest
+    config = load_config(path, tmp_path / "build")
+    classbuild._write_manifest(config, plan(config), [])  # collect needs only the manifest
     return config
 
 
@@ -324,7 +326,7 @@ def test_a_malformed_manifest_or_a_missing_folder_is_one_line(tmp_path, class_bu
     (tmp_path / "handed-in").mkdir()
     assert main_collect(str(tmp_path / "build"), str(tmp_path / "handed-in")) == 2
     assert "line 1: not valid JSON" in capsys.readouterr().err
-    classbuild._write_manifest(class_build, classbuild.plan(class_build), [])
+    classbuild._write_manifest(class_build, plan(class_build), [])
     assert main_collect(str(tmp_path / "build"), str(tmp_path / "nowhere")) == 2
     assert "no such folder" in capsys.readouterr().err
 

@@ -74,6 +74,6 @@ def test_the_three_readers_use_it():
     from pathlib import Path
 
     root = Path(documents.__file__).resolve().parents[1]
-    for module in ("case/conditions.py", "quiz/items.py", "lessons/classbuild.py"):
+    for module in ("case/conditions.py", "quiz/items.py", "lessons/config.py"):
         text = (root / module).read_text(encoding="utf-8")
         assert "documents." in text and "yaml.load(" not in text and "iter_errors(" not in text, module

@@ -15,7 +15,8 @@ import pytest
 from widgets.core.data import DataError, clear_cache, load_table
 from widgets.core.params import ParameterError, read_number
 from widgets.lessons.__main__ import main as lessons_main
-from widgets.lessons.classbuild import BuildError, ClassConfig, Variant, load_config, plan
+from widgets.lessons.config import BuildError, ClassConfig, Variant, load_config
+from widgets.lessons.jobs import plan
 from widgets.lessons.registry import get_spec
 from widgets.quiz.store import ProgressStore, StoreError
 
