@@ -144,3 +144,23 @@ def test_rows_by_groups_rows_in_file_order():
         assert list(rows) == expected
     with pytest.raises(KeyError, match="no column 'nope'"):
         rows_by("technique_profiles", "nope")
+
+
+def test_one_row_returns_the_single_matching_row_or_names_the_count():
+    from widgets.core.data import one_row
+
+    where = {"source_key": "ICRP103ICRP118", "measure": "occupational effective dose"}
+    row = one_row("radiation", where)
+    frame = load_table("radiation")
+    hits = frame[(frame["source_key"] == where["source_key"]) & (frame["measure"] == where["measure"])]
+    assert len(hits) == 1 and row == hits.to_dict("records")[0]
+    row["value"] = -1  # a private copy: the cached rows stay as read
+    assert one_row("radiation", where)["value"] != -1
+    many = int((frame["source_key"] == "Funao2014").sum())
+    assert many > 1
+    with pytest.raises(DataError, match=rf"radiation\.csv: {many} rows match .*Funao2014.*\(expected one\)"):
+        one_row("radiation", {"source_key": "Funao2014"})
+    with pytest.raises(DataError, match=r"radiation\.csv: 0 rows match"):
+        one_row("radiation", {"source_key": "Nobody1999"})
+    with pytest.raises(KeyError, match="no column 'nope'"):
+        one_row("radiation", {"nope": 1})

@@ -24,6 +24,7 @@ import functools
 import json
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ __all__ = [
     "data_dir",
     "load_table",
     "load_schema",
+    "one_row",
     "clear_cache",
     "records",
     "references",
@@ -374,6 +376,27 @@ def rows_by(name: str, column: str) -> dict[Any, tuple[dict[str, Any], ...]]:
     if column not in frame.columns:
         raise KeyError(f"table {name!r} has no column {column!r}; columns: {', '.join(frame.columns)}")
     return _rows_by_cached(name, column, str(data_dir()))
+
+
+def one_row(name: str, where: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the one row of table ``name`` whose columns equal ``where``'s values, as a private dict.
+
+    Raises
+    ------
+    DataError
+        When no row or more than one row matches (naming the file and how many matched).
+    KeyError
+        When ``where`` names a column the table does not have.
+    """
+    columns = [c.name for c in load_schema(name).columns]
+    for column in where:
+        if column not in columns:
+            raise KeyError(f"table {name!r} has no column {column!r}; columns: {', '.join(columns)}")
+    hits = [row for row in records(name) if all(row[c] == v for c, v in where.items())]
+    if len(hits) != 1:
+        path = data_dir() / "tables" / f"{name}.csv"
+        raise DataError(f"{relative_path(path)}: {len(hits)} rows match {dict(where)} (expected one)")
+    return dict(hits[0])
 
 
 def clear_cache() -> None:

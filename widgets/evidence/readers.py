@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from widgets.core.data import DataError
+from widgets.core.data import DataError, one_row
 from widgets.evidence.analysis import meta_analysis
-from widgets.evidence.cells import fmt, load_plain, num, short_label, txt
+from widgets.evidence.cells import fmt, num, short_label, txt
 from widgets.evidence.certainty import absolute_per_100
 from widgets.evidence.studies import SIGN_UNSTATED, outcome
 
@@ -210,15 +210,7 @@ def trial_found_benefit(r: dict) -> bool | None:
 
 
 def _row(source: Source) -> dict:
-    t = load_plain(source.table)
-    mask = np.ones(len(t), dtype=bool)
-    for col, value in source.where:
-        mask &= (t[col] == value).to_numpy()
-    hits = t[mask]
-    if len(hits) != 1:
-        raise DataError(f"data/tables/{source.table}.csv: {len(hits)} rows match {dict(source.where)}"
-                        " (expected one)")
-    return hits.iloc[0].to_dict()
+    return one_row(source.table, dict(source.where))
 
 
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")

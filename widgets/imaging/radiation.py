@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
-
-from widgets.core.data import load_table
+from widgets.core.data import load_table, one_row
 
 __all__ = ["MREM_TO_MSV", "cases_to_limit", "collar_dose_msv",
            "dose_at_distance", "dose_for_time", "icrp_limit", "per_case_doses"]
@@ -53,12 +51,8 @@ def dose_for_time(rate_per_min: float, minutes: float) -> float:
     return _pos("rate_per_min", rate_per_min) * float(minutes)
 
 
-def _row(source_key: str, measure: str) -> pd.Series:
-    t = load_table("radiation")
-    rows = t[(t["source_key"] == source_key) & (t["measure"] == measure)]
-    if len(rows) != 1:
-        raise KeyError(f"radiation: no single row {source_key!r} / {measure!r}")
-    return rows.iloc[0]
+def _row(source_key: str, measure: str) -> dict:
+    return one_row("radiation", {"source_key": source_key, "measure": measure})
 
 
 def icrp_limit(kind: str) -> float:
