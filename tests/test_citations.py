@@ -227,3 +227,16 @@ def test_an_open_page_range_shows_its_first_page_only():
     item = {"id": "x", "type": "article-journal", "title": "T", "container-title": "J",
             "issued": {"date-parts": [[1974]]}, "volume": "41", "issue": "2", "page": "229-"}
     assert "1974;41(2):229." in format_reference(item)
+
+
+@pytest.mark.parametrize(("quote", "value", "found"), [
+    ("5\u00b72 points, 2\u00b79\u20137\u00b74", "5.2", True),     # the Lancet's decimal middle dot
+    ("5\u00b72 points, 2\u00b79\u20137\u00b74", "7.4", True),     # a range dash is not a minus
+    ("(163.7 +/- 49.6 mL)", "49.6", True),                        # plus-or-minus, not a minus
+    ("(163.7 +/- 49.6 mL)", "-49.6", False),
+    ("(95% CI \u2011254.33,\u2011157.86)", "-157.86", True),      # a non-breaking hyphen as minus
+    ("2.07,6.12", "6.12", True),                                  # a list without spaces
+    ("1,234 patients", "234", False),                             # a thousands separator
+])
+def test_printed_forms_of_a_number_are_read_as_that_number(quote, value, found):
+    assert quote_contains_value(quote, value) is found

@@ -31,9 +31,9 @@ __all__ = [
 
 QUOTE_COLUMNS = ("table", "source_key", "value", "quote")
 QUOTE_MAX_WORDS = 40
-_MINUS = "-\u2212\u2013\u2012"
+_MINUS = "-\u2212\u2013\u2012\u2011"  # hyphen-minus, minus, en dash, figure dash, non-breaking hyphen
 _QUOTE_NUMBER = re.compile(
-    rf"(?<![\d.,])([{_MINUS}])?\s?(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    rf"(?<![\d.])([{_MINUS}])?\s?(\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
 )
 
 
@@ -46,9 +46,15 @@ def _decimal(text: str):
         return None
 
 
+def _written(text: str) -> str:
+    """Spell a printed number the way the pattern reads it: 5\u00b72 is 5.2, +/- 2.9 is \u00b1 2.9."""
+    text = re.sub(r"(?<=\d)\u00b7(?=\d)", ".", text)          # the Lancet's decimal middle dot
+    return re.sub(r"\+\s?/\s?[-\u2212]", "\u00b1", text)        # "+/-" is plus-or-minus, not a minus
+
+
 def _numbers(text: str) -> list:
     out = []
-    for m in _QUOTE_NUMBER.finditer(text):
+    for m in _QUOTE_NUMBER.finditer(_written(text)):
         sign = "-" if m.group(1) else ""
         number = _decimal(sign + m.group(2).replace(",", ""))
         if number is not None:
@@ -60,7 +66,9 @@ def quote_contains_value(quote: str, value: str) -> bool:
     """Return True when ``value`` (one number, as stored in a table) is written in ``quote``.
 
     The usual written forms count as the same number: ``5.67`` in ``5.67%``,
-    ``1234`` as ``1,234``, ``-0.35`` as ``\u22120.35`` (a typographic minus or en dash).
+    ``1234`` as ``1,234``, ``-0.35`` as ``\u22120.35`` (a typographic minus, an en dash or a
+    non-breaking hyphen), ``5.2`` as ``5\u00b72`` (a decimal middle dot), ``2.9`` in
+    ``+/- 2.9``, and each number of a list written without spaces (``2.07,6.12``).
     The sign must agree.
     """
     wanted = _numbers(str(value))
