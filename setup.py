@@ -23,5 +23,6 @@ data_packages = [
 setup(
     packages=find_packages(include=["widgets", "widgets.*"]) + data_packages,
     package_dir=BUNDLED,
-    package_data={name: ["*"] for name in data_packages},
+    # the figure widget's front end, read at run time by widgets.core.figures
+    package_data={**{name: ["*"] for name in data_packages}, "widgets.core": ["*.js"]},
 )

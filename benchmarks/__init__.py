@@ -34,7 +34,7 @@ def latency(func: Callable[[], object], repeat: int = 50, warmup: int = 3) -> di
 def shown(view):
     """Return ``view`` after assembling its widget, as a notebook cell does.
 
-    A suite figure redraws its Output widget only once the widget exists, so a
+    A suite figure updates its figure widget only once the widget exists, so a
     view that was never shown would time its callbacks without the redraw.
     """
     view.widget()

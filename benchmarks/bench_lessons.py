@@ -48,7 +48,7 @@ def _empty_notebook(folder: Path, source: str = "", name: str = "empty") -> Path
 
 
 # What every lesson pays before its own code runs: the libraries it is built on, one table
-# and one suite figure in an Output widget.
+# and one suite figure in its figure widget.
 STACK_SOURCE = """\
 import widgets
 import numpy, pandas as pd, ipywidgets

@@ -1,19 +1,26 @@
-"""widgets.core.figures.Figure: plotly's own mime bundle, an Output that redraws, no renderer import."""
+"""widgets.core.figures.Figure: a widget that updates in place, plotly's public JSON, a text alternative."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
+import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from widgets.core.figures import PLOTLY_MIME, Figure
+from widgets.core.figures import PLOTLY_MIME, Figure, FigureView, PlotlyJS
 
 
 def _figure() -> Figure:
     return Figure(go.Scatter(x=[0.5, 1.5, 2.5], y=[1, 2, 3], name="a"), layout={"title": {"text": "t"}})
+
+
+def _shown(view: FigureView) -> dict:
+    return json.loads(view.figure)
 
 
 def test_bundle_is_what_plotlys_mimetype_renderer_emits():
@@ -23,21 +30,54 @@ def test_bundle_is_what_plotlys_mimetype_renderer_emits():
     assert set(fig._repr_mimebundle_()) == {PLOTLY_MIME}
 
 
-def test_output_shows_the_figure_and_each_batch_redraws_it_once():
+def test_the_widget_holds_the_figure_and_each_batch_updates_it_once():
     fig = _figure()
-    out = fig.output
-    assert out is fig.output  # one widget per figure
-    (shown,) = out.outputs
-    assert shown["data"][PLOTLY_MIME]["data"][0]["y"] == [1, 2, 3]
-    draws = []
-    out.observe(lambda change: draws.append(change), names="outputs")
+    view = fig.widget
+    assert view is fig.widget is fig.output  # one widget per figure, under both names
+    assert isinstance(view, FigureView)
+    assert _shown(view)["data"][0]["y"] == json.loads(pio.to_json(fig))["data"][0]["y"]
+    updates = []
+    view.observe(lambda change: updates.append(change), names="figure")
     with fig.batch_update():
         fig.data[0].y = [3, 2, 1]
-        with fig.batch_update():  # nested: still one redraw, at the end of the outer batch
+        with fig.batch_update():  # nested: still one update, at the end of the outer batch
             fig.layout.title.text = "u"
-    assert len(draws) == 1
-    data = out.outputs[0]["data"][PLOTLY_MIME]
-    assert data["data"][0]["y"] == [3, 2, 1] and data["layout"]["title"]["text"] == "u"
+    assert len(updates) == 1
+    shown = _shown(view)
+    assert shown == json.loads(pio.to_json(fig)) and shown["layout"]["title"]["text"] == "u"
+
+
+def test_redraw_sends_changes_made_outside_a_batch():
+    fig = _figure()
+    view = fig.widget
+    fig.data = []
+    fig.add_trace(go.Bar(x=["L1", "L2"], y=[3, 4], name="b"))
+    assert _shown(view)["data"][0]["type"] == "scatter"
+    fig.redraw()
+    assert _shown(view)["data"][0]["type"] == "bar"
+
+
+def test_the_text_alternative_says_what_the_figure_shows_and_follows_it():
+    fig = Figure(go.Scatter(x=[1], y=[2], name="L4 <b>pedicle</b>"),
+                 layout={"title": {"text": "Widths<br>by level"}})
+    assert fig.widget.alt == "Widths by level: a chart showing L4 pedicle."
+    with fig.batch_update():
+        fig.layout.title.text = "Heights"
+    assert fig.widget.alt == "Heights: a chart showing L4 pedicle."
+    given = Figure(go.Scatter3d(x=[1], y=[2], z=[3]), alt="The L4 vertebra from the left.")
+    assert given.widget.alt == "The L4 vertebra from the left."
+    given.alt = "The L1 vertebra."
+    assert given.widget.alt == "The L1 vertebra."
+    assert Figure(go.Mesh3d(x=[0], y=[0], z=[0], name="body")).alt == "A 3-D figure showing body."
+
+
+def test_plotly_js_is_the_installed_packages_copy_sent_once_per_kernel():
+    a, b = _figure().widget, _figure().widget
+    assert a.plotly_js is b.plotly_js is PlotlyJS.shared()
+    bundled = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    assert a.plotly_js.source == bundled.read_text(encoding="utf-8")
+    assert "plotly_js" in a.get_state() and a.get_state()["plotly_js"].startswith("IPY_MODEL_")
+    assert "Plotly.react" in FigureView._esm.__str__() and "https:" not in FigureView._esm.__str__()
 
 
 def test_a_figure_copies_another_and_stays_a_go_figure():
@@ -45,14 +85,17 @@ def test_a_figure_copies_another_and_stays_a_go_figure():
     assert isinstance(copy, go.Figure) and copy.data[0].name == "a"
 
 
-def test_an_error_in_a_batch_propagates_and_does_not_redraw():
+def test_an_error_in_a_batch_propagates_and_does_not_update():
     fig = _figure()
-    out = fig.output
-    before = out.outputs
+    view = fig.widget
+    before = view.figure
     with pytest.raises(ValueError), fig.batch_update():
         fig.data[0].y = [9, 9, 9]
         raise ValueError("boom")
-    assert out.outputs == before
+    assert view.figure == before
+    with fig.batch_update():  # the failed batch left no batch open
+        fig.data[0].name = "c"
+    assert _shown(view)["data"][0]["name"] == "c"
 
 
 SCRIPT = """
@@ -66,7 +109,7 @@ fig = pedicle_width_figure()
 with capture_output() as cap:
     display(fig)
 assert list(cap.outputs[0].data) == ["application/vnd.plotly.v1+json"], cap.outputs
-fig.output
+fig.widget
 print("plotly.io._renderers" in sys.modules, "plotly.basewidget" in sys.modules)
 """
 
@@ -77,65 +120,19 @@ def test_showing_a_suite_figure_imports_neither_renderers_nor_the_widget_bundle(
     assert proc.stdout.split() == ["False", "False"]
 
 
-def test_bundle_of_a_3d_view_matches_plotlys_own_encoding_without_changing_the_figure():
-    import json
-
+def test_a_3d_view_is_sent_as_plotlys_own_json_without_changing_the_figure():
     from widgets.anatomy.view import AnatomyExplorer
 
     explorer = AnatomyExplorer()
     for fig in (explorer.vertebra_fig, explorer.spine_fig):
-        before = pio.to_json(fig.to_dict(), validate=False, remove_uids=False)
-        assert fig.mimebundle() == {PLOTLY_MIME: json.loads(before)}
-        assert pio.to_json(fig.to_dict(), validate=False, remove_uids=False) == before  # unchanged
+        before = pio.to_json(fig, validate=False)
+        assert fig.widget.figure == before
+        assert pio.to_json(fig, validate=False) == before  # unchanged
+        assert "L4" in fig.widget.alt
 
 
 def test_frames_are_kept():
     fig = Figure(go.Scatter(x=[1, 2], y=[3, 4]), frames=[go.Frame(data=[go.Scatter(x=[1, 2], y=[4, 3])])])
     renderer = pio.renderers["plotly_mimetype"]
     assert fig.mimebundle() == renderer.to_mimebundle(fig.to_dict())
-
-
-@pytest.mark.parametrize("array", [
-    [0.5, 1.5, -2.0], [1, 2, 3], [1, 300, -5], [1, 70000, 3], [2**40, 1], [[1, 2], [3, 4]],
-    [[0.5, 1.0, 2.0], [3.0, 4.0, 5.0]],
-], ids=["float64", "int8 range", "int16 range", "int32 range", "too wide for int32", "2-D int", "2-D float"])
-@pytest.mark.parametrize("dtype", [None, "float32", "uint64", "int32"])
-def test_typed_arrays_match_plotlys(array, dtype):
-    import numpy as np
-    from _plotly_utils.utils import to_typed_array_spec
-
-    from widgets.core.figures import _typed_array
-
-    if dtype == "uint64" and np.min(array) < 0:
-        pytest.skip("negative values are not unsigned")
-    try:
-        v = np.asarray(array, dtype=dtype)
-    except OverflowError:
-        pytest.skip("the values do not fit the dtype")
-    expected = to_typed_array_spec(v)
-    got = _typed_array(v)
-    if isinstance(expected, np.ndarray):
-        assert isinstance(got, np.ndarray) and np.array_equal(got, expected)
-    else:
-        assert got == expected
-    assert _typed_array(np.array([], dtype=float)).size == 0
-    assert list(_typed_array(np.array(["a", "b"], dtype=object))) == ["a", "b"]
-
-
-@pytest.mark.parametrize("trace", [
-    go.Scatter(x=[1.0, float("nan"), 3.0], y=[float("inf"), 2, 3], text=["a", None, "c"]),
-    go.Scatter(x=[1, 2, 3], y=[4, 5, 6], customdata=[[1, "a"], [2, "b"], [3, "c"]]),
-    go.Bar(x=["L1", "L2"], y=[3, 4], marker={"color": ["#000000", "#E69F00"]}),
-    go.Scatter(x=["2024-01-01", "2024-02-01"], y=[1, 2]),
-], ids=["nan and inf", "nested customdata", "bar with colour list", "dates as text"])
-def test_plain_encoding_matches_plotlys_for_awkward_values(trace):
-    import datetime as dt
-
-    import numpy as np
-
-    fig = Figure(trace, layout={"title": {"text": "t"}, "xaxis": {"range": [0, np.int64(4)]},
-                                "annotations": [{"x": np.float64(1.5), "y": 1, "text": "n"}]})
-    renderer = pio.renderers["plotly_mimetype"]
-    assert fig.mimebundle() == renderer.to_mimebundle(fig.to_dict())
-    dated = Figure(go.Scatter(x=np.array([dt.datetime(2024, 1, 1), dt.datetime(2024, 2, 1)]), y=[1, 2]))
-    assert dated.mimebundle() == renderer.to_mimebundle(dated.to_dict())  # plotly's encoder path
+    assert len(_shown(fig.widget)["frames"]) == 1

@@ -107,6 +107,107 @@ INTERACTIONS = {"00-start-here": _interact_start_here, "01-spinal-anatomy": _int
                 "04-imaging-navigation-radiation": _interact_planner, "90-review": _interact_review}
 
 
+# Counts the WebGL contexts the page creates (plotly makes one per 3-D scene it draws).
+COUNT_WEBGL = """
+(() => {
+  const get = HTMLCanvasElement.prototype.getContext;
+  window.__webglContexts = 0;
+  HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+    const had = this.__counted;
+    const ctx = get.call(this, kind, ...rest);
+    if (ctx && /webgl/.test(String(kind)) && !had) { this.__counted = true; window.__webglContexts += 1; }
+    return ctx;
+  };
+})();
+"""
+
+
+def _wait_figures_drawn(page, timeout: int = 90000):
+    """Wait until every figure widget of the page has been drawn by plotly.js."""
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('.miss-figure'))"
+        ".every(d => d.classList.contains('js-plotly-plot'))", timeout=timeout)
+
+
+def _open_and_run(page, lab, notebook):
+    page.goto(f"{lab['base']}/lab/tree/notebooks/{notebook}?reset&token={lab['token']}")
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90000)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+    page.get_by_text("Python 3 (ipykernel) | Busy").wait_for(timeout=30000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=180000)
+    seen = None
+    for _ in range(60):  # until every figure widget is drawn and no more appear
+        _wait_figures_drawn(page)
+        now = page.evaluate("() => [document.querySelectorAll('.miss-figure').length,"
+                            " document.querySelectorAll('.miss-figure .gl-container').length]")
+        if now == seen:
+            return
+        seen = now
+        page.wait_for_timeout(2000)
+
+
+EYE = "d => (d.layout.scene && d.layout.scene.camera && d.layout.scene.camera.eye) || null"
+CAMERA = f"d => JSON.stringify(({EYE})(d))"
+
+
+def test_lesson_01_level_changed_30_times_keeps_one_webgl_context_per_view_and_the_camera(
+        lab_server, browser, screenshots_dir):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.add_init_script(COUNT_WEBGL)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}")
+            if m.type == "error" and not BENIGN.search(m.text) else None)
+    page.on("console", lambda m: problems.append(m.text)  # a warning, not an error, in Chromium
+            if re.search(r"Too many active WebGL contexts|CONTEXT_LOST", m.text) else None)
+    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+    page.on("request", lambda r: problems.append(f"external request: {r.url}")
+            if r.url.startswith("http") and not r.url.startswith(lab_server["base"]) else None)
+    try:
+        _open_and_run(page, lab_server, "01-spinal-anatomy.ipynb")
+        views = page.locator(".js-plotly-plot:has(.gl-container canvas)")
+        n_views = views.count()
+        assert n_views >= 1
+        created = page.evaluate("() => window.__webglContexts")
+        print(f"3-D views: {n_views}; WebGL contexts created: {created}")
+        assert created <= n_views, (created, n_views)
+        # the student turns the vertebra: drag across its 3-D view
+        vertebra = views.first
+        vertebra.scroll_into_view_if_needed()
+        box = vertebra.bounding_box()
+        cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        before_drag = vertebra.evaluate(CAMERA)
+        page.mouse.move(cx, cy)
+        page.mouse.down()
+        for step in range(1, 11):
+            page.mouse.move(cx + 12 * step, cy + 4 * step)
+        page.mouse.up()
+        page.wait_for_function(f"([d, b]) => JSON.stringify(({EYE})(d)) !== b",
+                               arg=[vertebra.element_handle(), before_drag], timeout=20000)
+        turned = vertebra.evaluate(CAMERA)
+        dropdown = page.get_by_label("Level", exact=True).first
+        options = dropdown.locator("option").all_inner_texts()
+        for i in range(30):
+            before = _visible_text(page, ".gtitle")
+            dropdown.select_option(label=options[(options.index("L4") + 1 + i) % len(options)])
+            _wait_changed(page, ".gtitle", before)
+        page.wait_for_timeout(1000)
+        assert vertebra.evaluate(CAMERA) == turned, "the camera the student chose was reset"
+        assert page.evaluate("() => window.__webglContexts") == created, "a change created a WebGL context"
+        assert page.locator(".js-plotly-plot:has(.gl-container canvas)").count() == n_views
+        figures = page.locator(".miss-figure")  # the figure widgets carry their text alternative
+        assert figures.count() >= 1
+        assert all(v.get_attribute("role") == "img" and v.get_attribute("aria-label") for v in figures.all())
+        page.screenshot(path=str(screenshots_dir / "01-spinal-anatomy-30-level-changes.png"), full_page=False)
+        assert problems == [], problems
+    except Exception:
+        page.screenshot(path=str(screenshots_dir / "01-spinal-anatomy-30-level-changes-failure.png"))
+        raise
+    finally:
+        page.close()
+        _delete_sessions(lab_server)
+
+
 def _delete_sessions(lab):
     req = urllib.request.Request(f"{lab['base']}/api/sessions?token={lab['token']}")
     for s in json.load(urllib.request.urlopen(req)):
@@ -141,6 +242,7 @@ def test_lesson_runs_and_responds(lab_server, browser, screenshots_dir, notebook
         assert tracebacks == [], tracebacks
         if "application/vnd.plotly.v1+json" in notebook.read_text(encoding="utf-8"):
             page.locator(".js-plotly-plot").first.wait_for(timeout=60000)   # the lesson draws one
+        _wait_figures_drawn(page)
         interact = INTERACTIONS.get(notebook.stem, _interact_generic)
         before, after = interact(page)
         assert before != after

@@ -1,7 +1,7 @@
 """Interactive views of lesson 01: the 3-D spine, pedicle series, Kambin's triangle, transpsoas.
 
 Thin layers over :mod:`widgets.anatomy`: the models build the geometry and the
-tables; these classes only draw them (plotly figures in ipywidgets Output widgets,
+tables; these classes only draw them (plotly figures in figure widgets that update in place,
 whose state is not saved in the notebook) and wire the controls.
 """
 

@@ -3,7 +3,7 @@
 The lesson's open vs MISS access comparator is :class:`widgets.access.view.ComparatorView`.
 Thin layers over :mod:`widgets.perioperative`:
 the models compute every number; these classes draw them (plotly
-figures in ipywidgets Output widgets) and put the same numbers in an
+figures in figure widgets that update in place) and put the same numbers in an
 HTML table beside each figure.
 """
 
