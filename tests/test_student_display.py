@@ -167,8 +167,8 @@ def test_widget_tables_write_numbers_as_people_do():
 
     html = table_html([{"offset (mm)": -0.0, "angle (deg)": 12.5, "n": 3, "share": 0.30000000000000004}],
                       "caption")
-    assert "<td>0</td>" in html and "-0" not in html
-    assert "<td>12.5</td>" in html and "<td>3</td>" in html and "<td>0.3</td>" in html
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", html)
+    assert cells == ["0", "12.5", "3", "0.3"] and "-0" not in html
 
 
 def test_a_table_cell_reads_as_a_number_or_as_empty():
@@ -207,3 +207,11 @@ def test_an_argument_reads_as_a_finite_number_or_fails_naming_it():
         finite_float("shift", True)
     with pytest.raises(ValueError, match="tilt must be a finite number"):
         finite_float("tilt", float("inf"))
+
+
+def test_a_captioned_table_is_left_aligned_in_every_cell():
+    from widgets.core.view import table_html
+
+    page = table_html([{"key": "Kulkarni2019", "citation": "Kulkarni AG, et al. A title."}], "References")
+    cells = page.count("<td ") + page.count("<th ")
+    assert cells == 4 and page.count("text-align:left") == cells

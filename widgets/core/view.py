@@ -189,9 +189,11 @@ def table_html(rows: list[dict[str, object]], caption: str) -> str:
     if not rows:
         return f"<p>{html.escape(caption)}: no rows.</p>"
     cols = list(rows[0])
-    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in cols)
+    left = 'style="text-align:left;vertical-align:top"'   # JupyterLab centres or right-aligns otherwise
+    head = "".join(f'<th scope="col" {left}>{html.escape(str(c))}</th>' for c in cols)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell_text(r[c]))}</td>" for c in cols) + "</tr>" for r in rows
+        "<tr>" + "".join(f"<td {left}>{html.escape(_cell_text(r[c]))}</td>" for c in cols) + "</tr>"
+        for r in rows
     )
     return (
         f'<table class="miss-table"><caption>{html.escape(caption)}</caption>'
