@@ -12,7 +12,6 @@ from plotly.subplots import make_subplots
 from widgets.access.comparator import LEVELS, PROCEDURE_LABELS, PROCEDURES, compare, input_rows, tube_options
 from widgets.access.corridor import compare_corridors, ratio_text, tube_diameters
 from widgets.core.assumptions import assumption
-from widgets.core.citations import cite
 from widgets.core.figures import Figure
 from widgets.core.view import MISS_STYLE, OKABE_ITO, OPEN_STYLE, TopicView, plot_template, table_html
 
@@ -108,11 +107,6 @@ class CorridorExplorer(TopicView):
         )
         self.summary.value = f"<p>{ratio_text(tube, open_)}</p>"
         self.clear_status()
-
-    def sources_html(self) -> str:
-        """Return the citations behind the cited inputs."""
-        keys = sorted({t.source_key for t in tube_diameters()})
-        return "".join(f"<p><small>{cite(k)}</small></p>" for k in keys)
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""

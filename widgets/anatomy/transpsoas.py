@@ -66,11 +66,6 @@ class PlexusLevel:
         return self.ratio * self.disc_length
 
     @property
-    def anterior_limit_mm(self) -> float:
-        """Distance of the safe zone's anterior limit from the disc's posterior edge (derived)."""
-        return self.anterior_ratio * self.disc_length
-
-    @property
     def safe_mm(self) -> float:
         """Length of disc between the plexus margin and the anterior limit (derived)."""
         return (self.anterior_ratio - self.ratio) * self.disc_length

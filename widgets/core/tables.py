@@ -23,10 +23,11 @@ from typing import Any
 
 from widgets.core.numbers import format_number, format_percent, format_score
 
-__all__ = ["format_number", "format_percent", "format_score", "frame_html", "frame_text", "install"]
+__all__ = ["CELL_STYLE", "format_number", "format_percent", "format_score", "frame_html", "frame_text",
+           "install"]
 
 #: Inline, so that it survives the notebook's HTML sanitizer and overrides JupyterLab's right alignment.
-_CELL = 'style="text-align:left;vertical-align:top"'
+CELL_STYLE = 'style="text-align:left;vertical-align:top"'
 
 
 def _cell(value: Any) -> str:
@@ -60,17 +61,17 @@ def frame_html(frame) -> str:
     names = [n if n is not None else "" for n in frame.index.names] if show_index else []
     head = []
     for i, row in enumerate(_header_rows(frame)):
-        lead = "".join(f'<th scope="col" {_CELL}>{html.escape(str(n if i == 0 else ""))}</th>'
+        lead = "".join(f'<th scope="col" {CELL_STYLE}>{html.escape(str(n if i == 0 else ""))}</th>'
                        for n in names)
-        head.append("<tr>" + lead + "".join(f'<th scope="col" {_CELL}>{html.escape(c)}</th>' for c in row)
-                    + "</tr>")
+        cols = "".join(f'<th scope="col" {CELL_STYLE}>{html.escape(c)}</th>' for c in row)
+        head.append(f"<tr>{lead}{cols}</tr>")
     body = []
     for key, values in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
         keys = key if isinstance(key, tuple) else (key,)
-        lead = ("".join(f'<th scope="row" {_CELL}>{html.escape(_cell(k))}</th>' for k in keys)
+        lead = ("".join(f'<th scope="row" {CELL_STYLE}>{html.escape(_cell(k))}</th>' for k in keys)
                 if show_index else "")
-        body.append("<tr>" + lead + "".join(f"<td {_CELL}>{html.escape(_cell(v))}</td>" for v in values)
-                    + "</tr>")
+        cells = "".join(f"<td {CELL_STYLE}>{html.escape(_cell(v))}</td>" for v in values)
+        body.append(f"<tr>{lead}{cells}</tr>")
     return (f'<table class="miss-frame dataframe"><thead>{"".join(head)}</thead>'
             f'<tbody>{"".join(body)}</tbody></table>')
 

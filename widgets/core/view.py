@@ -13,6 +13,8 @@ import functools
 import html
 from collections.abc import Callable, Iterable, Iterator
 
+from widgets.core.tables import CELL_STYLE
+
 __all__ = ["DASHES", "MISS_STYLE", "OKABE_ITO", "OPEN_STYLE", "TopicView", "plot_template", "table_html"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
@@ -189,7 +191,7 @@ def table_html(rows: list[dict[str, object]], caption: str) -> str:
     if not rows:
         return f"<p>{html.escape(caption)}: no rows.</p>"
     cols = list(rows[0])
-    left = 'style="text-align:left;vertical-align:top"'   # JupyterLab centres or right-aligns otherwise
+    left = CELL_STYLE
     head = "".join(f'<th scope="col" {left}>{html.escape(str(c))}</th>' for c in cols)
     body = "".join(
         "<tr>" + "".join(f"<td {left}>{html.escape(_cell_text(r[c]))}</td>" for c in cols) + "</tr>"

@@ -401,6 +401,7 @@ def collect(build_dir: str | Path, progress_dir: str | Path,
 
 def _template(item_id: str) -> str:
     from widgets.case.patients import DIFFICULTIES
+    from widgets.case.quiz import DIFFICULTY_TEMPLATES
 
     if not item_id.startswith("case-"):
         return "static"
@@ -408,8 +409,7 @@ def _template(item_id: str) -> str:
         marker = f"-{d}-"
         if marker in item_id:
             head = item_id.rsplit(marker, 1)[0]
-            for name in ("next-step", "applicability", "evidence-comparator", "evidence-mis",
-                         "evidence-nodiff", "numeric", "factor", "matching"):
+            for name in DIFFICULTY_TEMPLATES["hard"]:   # every template the case quiz has
                 if head.endswith("-" + name):
                     return name
     return "static"

@@ -41,7 +41,7 @@ import pandas as pd
 
 from widgets.core.view import plot_template
 from widgets.quiz import types
-from widgets.quiz.store import parse_time, read_export
+from widgets.quiz.store import has_verdict, parse_time, read_export
 
 __all__ = [
     "MASTERY_THRESHOLD",
@@ -75,7 +75,7 @@ def responses_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """
     rows = []
     for order, rec in enumerate(records):
-        if "correct" not in rec:
+        if not has_verdict(rec):
             continue
         rows.append({
             "learner": str(rec.get("learner", "")),
@@ -102,7 +102,9 @@ def load_cohort(folder: str | Path, mode: str | None = None) -> pd.DataFrame:
 
     Records keep the learner id of their file's header; a record id seen
     twice (the same export copied twice) counts once. ``mode`` keeps only
-    ``"practice"`` or ``"exam"`` answers.
+    ``"practice"`` or ``"exam"`` answers. Only answers that carry their own
+    verdict are read: exam hand-ins from the suite's quiz carry none, and
+    ``python -m widgets.lessons collect`` grades them from their responses.
     """
     records, seen = [], set()
     for path in sorted(Path(folder).glob("*.jsonl")):

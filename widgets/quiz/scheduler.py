@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from widgets.quiz.store import now_utc, parse_time
+from widgets.quiz.store import has_verdict, now_utc, parse_time
 
 __all__ = ["INTERVAL_DAYS", "MAX_BOX", "ItemState", "due_items", "leitner_states", "schedule_table"]
 
@@ -88,7 +88,7 @@ def leitner_states(records: Iterable[Mapping[str, Any]]) -> dict[str, ItemState]
     Records with no verdict (exam drafts and hand-ins, graded by the instructor)
     are skipped.
     """
-    records = [rec for rec in records if "correct" in rec]
+    records = [rec for rec in records if has_verdict(rec)]
     ordered = sorted(enumerate(records), key=lambda pair: (parse_time(pair[1]["t"]), pair[0]))
     states: dict[str, ItemState] = {}
     for _, rec in ordered:

@@ -170,10 +170,11 @@ class QuizSession:
             result = grade(item, self.responses[item.id])
             self.first_grades[item.id] = self.last_grades[item.id] = result
             records.append((item, result))
-        if self.store is not None:   # the hand-in: responses only, no verdict in the learner's file
-            for item, result in records:
-                self.store.record(item.id, result.response, correct=None, score=None,
-                                  lesson=item.lesson, objective=item.objective, mode="exam")
+        if self.store is not None:   # the hand-in, in one write: responses only, no verdict
+            self.store.append([
+                self.store.make_record(item.id, result.response, correct=None, score=None,
+                                       lesson=item.lesson, objective=item.objective, mode="exam")
+                for item, result in records])
         self.submitted = True
         return len(records)
 

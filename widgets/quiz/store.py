@@ -54,6 +54,7 @@ __all__ = [
     "EXPORT_FORMAT",
     "DEFAULT_LEARNER",
     "ProgressStore",
+    "has_verdict",
     "ReadResult",
     "StoreError",
     "learner_store",
@@ -258,6 +259,14 @@ def _write_atomic(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
+def has_verdict(rec: Mapping[str, Any]) -> bool:
+    """Whether a record carries its own verdict (a self-graded practice answer).
+
+    Exam drafts and hand-ins carry none: ``collect`` grades their responses.
+    """
+    return "correct" in rec
+
+
 class ProgressStore:
     """The answers of one learner, in one append-only JSON-lines file.
 
@@ -319,7 +328,7 @@ class ProgressStore:
             _fsync_dir(self.directory)
         return payload.count(b"\n") - (1 if payload.startswith(b"\n") else 0)
 
-    def record(
+    def make_record(
         self,
         item_id: str,
         response: Any,
@@ -332,9 +341,9 @@ class ProgressStore:
         now: datetime | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Record one answer and return the record (once this returns, it is on disk).
+        """Build one answer record of this learner (not yet written; :meth:`append` writes it).
 
-        ``correct=None, score=None`` records the answer with no verdict at all: exam
+        ``correct=None, score=None`` builds the answer with no verdict at all: exam
         drafts and exam hand-ins carry none, so the learner's own file never says
         which exam answers were right (``collect`` grades them from the responses).
         """
@@ -347,15 +356,21 @@ class ProgressStore:
             "objective": objective,
             "mode": mode,
             "response": response,
-            "correct": bool(correct),
-            "score": float(score) if score is not None else 0.0,
-            "t": format_time(now or now_utc()),
         }
-        if correct is None or score is None:
-            del rec["correct"], rec["score"]
+        if correct is not None and score is not None:
+            rec["correct"], rec["score"] = bool(correct), float(score)
+        rec["t"] = format_time(now or now_utc())
         if extra:
             rec.update({k: v for k, v in extra.items() if k not in rec})
         json.dumps(rec)  # fail here, not half-way through a write, if not serialisable
+        return rec
+
+    def record(self, item_id: str, response: Any, **fields: Any) -> dict[str, Any]:
+        """Record one answer and return the record (once this returns, it is on disk).
+
+        Takes the arguments of :meth:`make_record`.
+        """
+        rec = self.make_record(item_id, response, **fields)
         self.append([rec])
         return rec
 
