@@ -78,7 +78,7 @@ class CorridorExplorer(TopicView):
                            hovertemplate="tube<br>x %{x:.1f} mm, y %{y:.1f} mm<extra></extra>"),
             ],
             layout=go.Layout(
-                title="Openings at the skin and windows at the lamina (plan view, to scale)",
+                title="Openings at the skin and windows at the lamina<br>(plan view, to scale)",
                 xaxis={"title": "mediolateral (mm)", "scaleanchor": "y", "zeroline": False},
                 yaxis={"title": "craniocaudal (mm)", "zeroline": False},
                 height=420, width=520, template=plot_template(),
