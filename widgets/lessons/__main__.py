@@ -12,7 +12,12 @@
     build a class: one variant per student or group, student and solution
     versions, optional offline HTML (see widgets/lessons/classbuild.py).
 ``python -m widgets.lessons collect BUILD_DIR PROGRESS_DIR [--out DIR]``
-    gather exported progress files into gradebook.csv and the item analysis.
+    gather exported progress files into gradebook.csv and the item analysis
+    (and the Canvas and Moodle grade imports when the class config names the
+    learners' LMS identities).
+``python -m widgets.lessons export {qti12,moodle} --out DIR [LESSON ...] [--class CLASS.yaml]``
+    write question banks as an LMS imports them (an instructor's file: it
+    holds the keys; see widgets/lessons/lms.py).
 """
 
 from __future__ import annotations
@@ -92,6 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     coll.add_argument("build_dir", type=Path, help="the class build folder (holds manifest.json)")
     coll.add_argument("progress_dir", type=Path, help="folder of exported progress files (*.jsonl)")
     coll.add_argument("--out", help="where to write the CSV files (default: the build folder)")
+    exp = sub.add_parser("export", help="write question banks for an LMS (QTI 1.2 or Moodle XML)")
+    exp.add_argument("format", choices=("qti12", "moodle"))
+    exp.add_argument("lessons", nargs="*", help="lesson ids (default: every lesson with questions)")
+    exp.add_argument("--out", required=True, help="folder for the export files")
+    exp.add_argument("--class", dest="class_config",
+                     help="a class config: the case lesson's variants of that class")
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -103,6 +114,11 @@ def main(argv: list[str] | None = None) -> int:
         from widgets.lessons.collect import main_collect
 
         return main_collect(str(args.build_dir), str(args.progress_dir), args.out)
+
+    if args.command == "export":
+        from widgets.lessons.lms import main_export
+
+        return main_export(args.format, args.out, args.lessons, args.class_config)
 
     if args.command == "execute":
         for path in args.notebooks or nbtools.find_notebooks():
