@@ -61,6 +61,15 @@ def _voila(n_pages: int) -> dict:
             "kernel_mb_median": round(statistics.median(kernels), 0) if kernels else None}
 
 
+def _largest_surge_within(seconds: float, sizes=(15, 10, 5)) -> int | None:
+    """Return the largest of ``sizes`` whose every user is ready within ``seconds`` (None: none)."""
+    for n in sizes:
+        r = run_surge(n, state=Path(tempfile.mkdtemp(prefix="miss-hub-bench-")), limit_s=600)
+        if not r["errors"] and max(u["ready_s"] for u in r["users"]) <= seconds:
+            return n
+    return None
+
+
 def run() -> dict:
     state = Path(tempfile.mkdtemp(prefix="miss-hub-bench-"))
     r = run_surge(N_USERS, state=state, limit_s=900)
@@ -79,7 +88,10 @@ def run() -> dict:
         "memory_per_user_mb_max": round(per_user, 0),
         "empty_kernel_mb": round(r["empty_kernel_mb"], 0),
         "users_per_24gb": int(24 * 1024 // per_user),
-        "all_ready_within_60s": max(ready) <= 60,
+        "all_ready_within_60s": max(ready) <= 60 and not r["errors"],
+        "surge_error_messages": r["errors"][:3],
+        "largest_surge_ready_within_60s": (N_USERS if max(ready) <= 60 and not r["errors"]
+                                           else _largest_surge_within(60.0)),
         "voila": voila,
         "voila_views_per_24gb": (int(24 * 1024 // voila["kernel_mb_median"])
                                  if voila["kernel_mb_median"] else None),

@@ -82,7 +82,7 @@ def test_a_link_pulls_the_lessons_and_opens_one():
     parts = urlsplit(link)
     assert parts.path == "/hub/user-redirect/git-pull"
     q = {k: v[0] for k, v in parse_qs(parts.query).items()}
-    assert q == {"repo": "https://git.example.edu/miss.git", "branch": "main",
+    assert q == {"repo": "https://git.example.edu/miss.git", "branch": "main", "targetpath": "miss",
                  "urlpath": "lab/tree/miss/notebooks/05-evidence.ipynb"}
 
 
@@ -116,6 +116,67 @@ def test_a_surge_of_five_learners_all_run_lesson_00_and_keep_their_own_answers(t
                    (home / ".local/share/miss-lessons/progress" / f"{r['user']}.jsonl").open()]
         assert records and {x["learner"] for x in records} == {r["user"]}
         assert (home / hub.LESSONS_FOLDER / "00-start-here.ipynb").is_file()
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Tutor", "-c", "user.email=tutor@example.edu", *args],
+                   cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.mark.hub
+def test_a_pull_link_brings_the_lessons_and_later_updates_without_losing_edits(tmp_path):
+    """nbgitpuller on the hub, from a local repository: first pull, an edit, an update, a pull."""
+    from benchmarks.hub_surge import _request, start_hub, stop_hub, wait_hub
+
+    repo = tmp_path / "miss.git"
+    (repo / "notebooks").mkdir(parents=True)
+    shutil.copy(ROOT / "notebooks" / "00-start-here.ipynb", repo / "notebooks")
+    (repo / "README.md").write_text("lessons\n", encoding="utf-8")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "lessons")
+    link = pull_link(hub="http://127.0.0.1:1", repo=str(repo), lesson="00-start-here")
+    query = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
+    token, user = secrets.token_hex(32), "learner01"
+    proc, base = start_hub(tmp_path / "hub", token=token)
+    home = tmp_path / "hub" / "homes" / user
+
+    async def pull():
+        from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+
+        api = (f"{base}/user/{user}/git-pull/api?repo={query['repo']}&branch={query['branch']}"
+               f"&targetpath={query['targetpath']}")
+        resp = await AsyncHTTPClient().fetch(HTTPRequest(
+            api, headers={"Authorization": f"token {token}"}, request_timeout=120))
+        assert b'"phase": "finished"' in resp.body, resp.body[-500:]
+
+    async def scenario():
+        from tornado.httpclient import AsyncHTTPClient
+
+        client = AsyncHTTPClient()
+        await wait_hub(base, token, time.monotonic() + 90)
+        await _request(client, "POST", f"{base}/hub/api/users/{user}", token, {}, ok=(201, 409))
+        await _request(client, "POST", f"{base}/hub/api/users/{user}/server", token, {})
+        deadline = time.monotonic() + 180
+        while not ((await _request(client, "GET", f"{base}/hub/api/users/{user}", token))
+                   .get("servers", {}).get("", {}).get("ready")):
+            assert time.monotonic() < deadline
+            await asyncio.sleep(0.5)
+        await pull()
+        pulled = home / query["targetpath"] / "notebooks" / "00-start-here.ipynb"
+        assert pulled.is_file() and query["urlpath"].endswith("miss/notebooks/00-start-here.ipynb")
+        (home / "miss" / "README.md").write_text("my notes\n", encoding="utf-8")   # the learner's edit
+        (repo / "notebooks" / "new-lesson.ipynb").write_text("{}", encoding="utf-8")  # an update
+        _git(repo, "add", ".")
+        _git(repo, "commit", "-q", "-m", "update")
+        await pull()
+        assert (home / "miss" / "notebooks" / "new-lesson.ipynb").is_file()
+        assert (home / "miss" / "README.md").read_text(encoding="utf-8") == "my notes\n"
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        stop_hub(proc)
 
 
 # ------------------------------------------------------------------------------ real accounts

@@ -3,7 +3,8 @@
 ``python -m widgets.lessons link --hub URL --repo GIT_URL [--branch main] [LESSON]``
 prints a link of the form nbgitpuller documents::
 
-    <hub>/hub/user-redirect/git-pull?repo=<repo>&branch=<branch>&urlpath=lab/tree/<folder>/notebooks/<lesson>.ipynb
+    <hub>/hub/user-redirect/git-pull?repo=<repo>&branch=<branch>&targetpath=<folder>
+        &urlpath=lab/tree/<folder>/notebooks/<lesson>.ipynb
 
 Opening it logs the learner in, clones the repository into ``<folder>`` in their
 home the first time, and later pulls its updates with nbgitpuller's merge, which
@@ -46,7 +47,6 @@ def pull_link(*, hub: str, repo: str, branch: str = "main", lesson: str | None =
         raise LinkError(f"app {app!r} is not one of lab, tree")
     folder = folder or _folder(repo)
     path = f"{folder}/notebooks/{lesson}.ipynb" if lesson else folder
-    query = {"repo": repo, "branch": branch, "urlpath": f"{app}/tree/{path}"}
-    if folder != _folder(repo):
-        query["targetpath"] = folder
+    # nbgitpuller's own default folder keeps a trailing ".git": name the folder always
+    query = {"repo": repo, "branch": branch, "targetpath": folder, "urlpath": f"{app}/tree/{path}"}
     return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{urlencode(query, quote_via=quote)}"
