@@ -1,4 +1,4 @@
-"""The consent card: benefit and risks of one operation per 100 patients, with source and certainty (lesson 08).
+"""The consent card: benefit and risks of an operation per 100 patients, with source and certainty.
 
 Every figure is read from the suite's cited tables (``outcomes_mis_vs_open`` and
 ``complications_durotomy_conversion``); :data:`CARD_ROWS` only says which row answers which

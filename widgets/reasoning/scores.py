@@ -22,13 +22,18 @@ from dataclasses import dataclass
 
 from widgets.evidence.certainty import mcid_threshold
 
-__all__ = ["INSTRUMENTS", "NDI_SECTIONS", "ODI_SECTIONS", "ChangeVerdict", "Score", "judge_change",
-           "score"]
+__all__ = ["EXAMPLE_ANSWERS", "INSTRUMENTS", "NDI_SECTIONS", "ODI_SECTIONS", "ChangeVerdict", "Score",
+           "judge_change", "score"]
 
 ODI_SECTIONS = ("pain intensity", "personal care", "lifting", "walking", "sitting", "standing",
                 "sleeping", "sex life", "social life", "travelling")
 NDI_SECTIONS = ("pain intensity", "personal care", "lifting", "reading", "headaches", "concentration",
                 "work", "driving", "sleeping", "recreation")
+#: A fictional patient's answers before and after treatment, section by section (the lesson's example).
+EXAMPLE_ANSWERS = {
+    "ODI": ((4, 3, 3, 3, 4, 3, 3, 2, 3, 3), (2, 1, 2, 1, 2, 1, 1, 1, 1, 2)),
+    "NDI": ((3, 2, 3, 2, 2, 2, 3, 3, 2, 3), (2, 1, 2, 1, 1, 1, 2, 2, 1, 2)),
+}
 #: The instruments scored, with their sections.
 INSTRUMENTS = {"ODI": ODI_SECTIONS, "NDI": NDI_SECTIONS}
 MAX_PER_SECTION = 5

@@ -9,13 +9,14 @@ import pandas as pd
 from widgets.conditions.roots import discs_for_root, root_signs
 from widgets.core.data import load_table
 from widgets.reasoning.consent import OPERATIONS, consent_card
-from widgets.reasoning.exam import hoffmann_rates
-from widgets.reasoning.scores import judge_change
+from widgets.reasoning.exam import hoffmann_rates, make_patient
+from widgets.reasoning.scores import EXAMPLE_ANSWERS, INSTRUMENTS, judge_change, score
 from widgets.reasoning.timing import published_points
 from widgets.reasoning.triage import HISTORY_PATTERNS, RED_FLAGS
 
-__all__ = ["accuracy_table", "consent_table", "history_table", "imaging_table", "lesson_references",
-           "natural_history_table", "red_flag_table", "root_level_table", "score_change_table"]
+__all__ = ["accuracy_table", "consent_table", "exam_table", "example_change_table", "history_table",
+           "imaging_table", "lesson_references", "natural_history_table", "red_flag_table",
+           "root_level_table", "score_change_table"]
 
 
 def _blank(value) -> bool:
@@ -53,7 +54,7 @@ def root_level_table() -> pd.DataFrame:
 
 
 def accuracy_table() -> pd.DataFrame:
-    """Return the cited accuracy of each test, with likelihood ratios (derived where the source gives none)."""
+    """Return the cited accuracy of each test, with likelihood ratios (derived where none is cited)."""
     rows = []
     for r in load_table("exam_test_accuracy").itertuples():
         if not _blank(r.sensitivity):
@@ -108,6 +109,24 @@ def consent_table(operation: str) -> pd.DataFrame:
                      else f"{f.comparator_per_100:g}",
                      "evidence": f.design, "certainty": f.certainty, "source": f.source_key or "-"})
     return pd.DataFrame(rows).set_index("what may happen")
+
+
+def exam_table(seed: int) -> pd.DataFrame:
+    """Return every test of simulated patient ``seed``: what it found, why, and whether it told the truth."""
+    patient = make_patient(seed=seed)
+    rows = [{"test": name, "found": "; ".join(f.text for f in r.findings), "why": r.explanation,
+             "result": r.truth} for name, r in patient.results.items()]
+    return pd.DataFrame(rows).set_index("test")
+
+
+def example_change_table(instrument: str) -> pd.DataFrame:
+    """Return the lesson's fictional patient's ``instrument`` before and after, judged against the MCID."""
+    sections = INSTRUMENTS[instrument] if instrument in INSTRUMENTS else None
+    if sections is None:
+        raise ValueError(f"unknown instrument {instrument!r}; use one of {', '.join(INSTRUMENTS)}")
+    before, after = (score(instrument=instrument, answers=dict(zip(sections, answers, strict=True)))
+                     for answers in EXAMPLE_ANSWERS[instrument])
+    return score_change_table(instrument=instrument, before=before.value, after=after.value)
 
 
 def score_change_table(*, instrument: str, before: float, after: float) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from widgets.reasoning.exam import (
     make_patient,
     tests_for,
 )
-from widgets.reasoning.scores import INSTRUMENTS, judge_change, score
+from widgets.reasoning.scores import EXAMPLE_ANSWERS, INSTRUMENTS, judge_change, score
 from widgets.reasoning.timing import ARMS, points_at, published_points, published_times, trials
 from widgets.reasoning.triage import NEXT_STEPS, grade_next_step
 
@@ -155,7 +155,8 @@ class NaturalHistoryExplorer(TopicView):
             colour, symbol = _ARM_STYLE[arm]
             traces.append(go.Scatter(
                 x=[p.weeks for p in pts], y=[p.trial for p in pts], mode="markers", name=arm,
-                marker={"color": colour, "symbol": symbol, "size": 11, "line": {"width": 1, "color": "black"}},
+                marker={"color": colour, "symbol": symbol, "size": 11,
+                        "line": {"width": 1, "color": "black"}},
                 text=[f"{p.when}: {p.measure}: {p.finding}" for p in pts],
                 hovertemplate="%{text}<extra>%{y}</extra>"))
         self.figure = Figure(
@@ -183,7 +184,8 @@ class NaturalHistoryExplorer(TopicView):
                                           "line": {"dash": "dash", "color": OKABE_ITO["black"]}}]
         lines = [f"{p.trial} ({p.arm}): {p.measure}: {p.finding}"
                  + (" [secondary source]" if p.secondary else "") for p in pts]
-        self.summary.value = f"<p>What the trials published at <strong>{html.escape(when)}</strong>:</p>" + _items(lines)
+        self.summary.value = (f"<p>What the trials published at <strong>{html.escape(when)}</strong>:</p>"
+                              + _items(lines))
         self.table.value = table_html(
             [{"trial": p.trial, "arm": p.arm, "measure": p.measure, "finding": p.finding,
               "source": p.source_key} for p in pts], f"Published at {when} (data table behind the figure)")
@@ -198,12 +200,13 @@ class NaturalHistoryExplorer(TopicView):
 class OutcomeScorer(TopicView):
     """Score one patient's ODI or NDI before and after treatment; judge the change against the MCID."""
 
-    def __init__(self, instrument: str = "ODI", before: int = 3, after: int = 2):
+    def __init__(self, instrument: str = "ODI"):
         super().__init__()
         self.instrument = ipw.ToggleButtons(options=list(INSTRUMENTS), value=instrument,
                                             description="Instrument", style=_WIDE)
-        self.before = [ipw.IntSlider(value=before, min=0, max=5, style=_WIDE) for _ in range(10)]
-        self.after = [ipw.IntSlider(value=after, min=0, max=5, style=_WIDE) for _ in range(10)]
+        before, after = EXAMPLE_ANSWERS[instrument]
+        self.before = [ipw.IntSlider(value=v, min=0, max=5, style=_WIDE) for v in before]
+        self.after = [ipw.IntSlider(value=v, min=0, max=5, style=_WIDE) for v in after]
         self.result = ipw.HTML()
         self.figure = Figure(
             data=[go.Bar(x=["before", "after"], y=[0, 0], name="score",
