@@ -76,6 +76,7 @@ class ExamSimulator(TopicView):
         self.done = []
         self.history.value = (f"<p><strong>History.</strong> {html.escape(self.patient.history)}</p>")
         self.test.options = tests_for(self.patient.region)
+        self.test.value = self.test.options[0]
         self.findings.value = "<p>No test done yet: choose a test and press Examine.</p>"
         self.feedback.value = ""
         self.clear_status()
