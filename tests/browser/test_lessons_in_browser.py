@@ -124,9 +124,11 @@ def _interact_reasoning(page):
     after = _wait_changed(page, sel, committed)
     page.get_by_label("Operation").first.select_option(label="MIS-TLIF")
     after = _wait_changed(page, sel, after)
-    for i, box in enumerate(page.locator(".jp-OutputArea-output .widget-vbox").all()[:4]):
+    for name, text in (("exam", "Patient number"), ("timeline", "Time after randomisation"),
+                       ("scores", "Instrument"), ("consent", "Operation")):
+        box = page.locator(".jp-OutputArea-output .widget-vbox", has_text=text).first
         box.scroll_into_view_if_needed()
-        box.screenshot(path=str(SCREENSHOTS / f"08-widget-{i}.png"))
+        box.screenshot(path=str(SCREENSHOTS / f"08-widget-{name}.png"))
     return before, after
 
 

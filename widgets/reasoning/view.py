@@ -166,8 +166,8 @@ class NaturalHistoryExplorer(TopicView):
                 template=plot_template(), height=320, width=640,
                 title={"text": "Published figures of the early-surgery trials (markers only, no curve)"},
                 margin={"t": 50, "l": 250, "r": 10, "b": 50},
-                xaxis={"title": "weeks after randomisation (log scale; months and years converted)",
-                       "type": "log"},
+                xaxis={"title": "weeks after randomisation (log scale)", "type": "log",
+                       "tickvals": [1, 2, 5, 10, 20, 50, 100, 200], "range": [0.1, 2.5]},
                 yaxis={"categoryorder": "array", "categoryarray": rows[::-1]},
                 legend={"orientation": "h", "y": -0.35}),
             alt="Timeline of the early-surgery trials for sciatica: one marker per published figure,"
@@ -182,7 +182,8 @@ class NaturalHistoryExplorer(TopicView):
         with self.figure.batch_update():
             self.figure.layout.shapes = [{"type": "line", "xref": "x", "yref": "paper", "x0": weeks,
                                           "x1": weeks, "y0": 0, "y1": 1,
-                                          "line": {"dash": "dash", "color": OKABE_ITO["black"]}}]
+                                          "opacity": 1,
+                                          "line": {"dash": "dash", "width": 2, "color": OKABE_ITO["black"]}}]
         lines = [f"{p.trial} ({p.arm}): {p.measure}: {p.finding}"
                  + (" [secondary source]" if p.secondary else "") for p in pts]
         self.summary.value = (f"<p>What the trials published at <strong>{html.escape(when)}</strong>:</p>"
@@ -206,14 +207,15 @@ class OutcomeScorer(TopicView):
         self.instrument = ipw.ToggleButtons(options=list(INSTRUMENTS), value=instrument,
                                             description="Instrument", style=_WIDE)
         before, after = EXAMPLE_ANSWERS[instrument]
-        self.before = [ipw.IntSlider(value=v, min=0, max=5, style=_WIDE) for v in before]
-        self.after = [ipw.IntSlider(value=v, min=0, max=5, style=_WIDE) for v in after]
+        style = {"description_width": "160px"}
+        self.before = [ipw.IntSlider(value=v, min=0, max=5, style=style) for v in before]
+        self.after = [ipw.IntSlider(value=v, min=0, max=5, style=style) for v in after]
         self.result = ipw.HTML()
         self.figure = Figure(
             data=[go.Bar(x=["before", "after"], y=[0, 0], name="score",
                          marker={"color": [OKABE_ITO["vermillion"], OKABE_ITO["blue"]],
                                  "pattern": {"shape": ["/", ""]}})],
-            layout=go.Layout(template=plot_template(), height=280, width=420,
+            layout=go.Layout(template=plot_template(), height=280, width=480,
                              title={"text": "Score before and after treatment"},
                              margin={"t": 50, "l": 60, "r": 10, "b": 40}, showlegend=False),
             alt="Bar chart of the patient's score before and after treatment, with the cited MCID.")
@@ -244,17 +246,19 @@ class OutcomeScorer(TopicView):
         if verdict.mcid is not None:
             target = pre.value - verdict.mcid
             shapes = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": target, "y1": target,
-                       "line": {"dash": "dash", "color": OKABE_ITO["black"]}}]
+                       "opacity": 1, "line": {"dash": "dash", "width": 2, "color": OKABE_ITO["black"]}}]
         with self.figure.batch_update():
             self.figure.data[0].y = [pre.value, post.value]
             self.figure.layout.yaxis = {"title": f"{pre.instrument}, {pre.scale}", "range": [0, top]}
             self.figure.layout.shapes = shapes
-            self.figure.layout.title = {"text": f"{pre.instrument} before and after"
-                                        + (" (dashed: before minus the MCID)" if shapes else "")}
+            self.figure.layout.title = {"text": f"{pre.instrument} before and after treatment"}
         self.figure.alt = (f"Bar chart: {pre.instrument} {pre.value:g} before and {post.value:g} after"
                            + (f"; the dashed line marks before minus the MCID of {verdict.mcid:g}."
                               if shapes else "."))
-        self.result.value = (f"<p>{pre.instrument}: {pre.value:g} before, {post.value:g} after"
+        self.result.value = (("<p>The dashed line marks the score before minus the MCID: an"
+                              " improvement reaches it only if the bar after falls to or below it.</p>"
+                              if shapes else "")
+                             + f"<p>{pre.instrument}: {pre.value:g} before, {post.value:g} after"
                              f" ({pre.scale}). <strong>{html.escape(verdict.verdict)}</strong>."
                              f" {html.escape(verdict.why)}"
                              + (f" (MCID: {html.escape(verdict.source_key)})" if verdict.source_key else "")
