@@ -277,7 +277,7 @@ def _drawn(test: str, p: Patient, rng: random.Random, *, has: bool, positive_tex
     why = (f"With {what}, the {test} is positive in about {_pct(rate_pos)} patients; without it, in about"
            f" {_pct(rate_false)} ({basis}). So a positive {test} "
            + ("raises the chance only a little" if rate_false > 0.3 else "raises the chance more")
-           + (" and a negative one makes the condition much less likely." if rate_pos > 0.8 else
+           + (", and a negative one makes the condition much less likely." if rate_pos > 0.8 else
               ", and a negative one rules little out."))
     finding = Finding(positive_text if positive else negative_text, positive)
     return TestResult(test, (finding,), why, truth, (key,))

@@ -46,8 +46,8 @@ RED_FLAGS: tuple[tuple[str, str, str, str], ...] = (
      "fever, night sweats, recent infection or injecting drugs, immunosuppression, constant pain"
      " that is worse at night",
      "discitis, vertebral osteomyelitis or an epidural abscess",
-     "blood tests (inflammatory markers, blood cultures) and an MRI the same day; an abscess with"
-     " a deficit needs surgery"),
+     "blood tests (inflammatory markers, blood cultures) and an urgent MRI, the same day with a"
+     " deficit or sepsis; an epidural abscess with a deficit needs surgery"),
     ("tumour",
      "a history of cancer, unexplained weight loss, new pain at an older age, pain at rest and at"
      " night",
