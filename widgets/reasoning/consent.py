@@ -40,7 +40,7 @@ CARD_ROWS: tuple[tuple, ...] = (
     ("tubular microdiscectomy", "a tear of the dura (incidental durotomy)", "risk",
      "complications_durotomy_conversion", "Dasenbrock2012JNeurosurgSpine", "incidental durotomy",
      "mis_value", "open_value", "meta-analysis of 6 randomised trials, 837 patients", True,
-     ("pooled interval not read",)),
+     ("precision unknown: the pooled interval was not read",)),
     ("tubular microdiscectomy", "conversion to open surgery", "risk", None, None, None, None, None,
      "no figure in the suite's sources", False, ()),
     ("MIS-TLIF", "a tear of the dura (incidental durotomy)", "risk", "complications_durotomy_conversion",
