@@ -207,9 +207,9 @@ class OutcomeScorer(TopicView):
         self.instrument = ipw.ToggleButtons(options=list(INSTRUMENTS), value=instrument,
                                             description="Instrument", style=_WIDE)
         before, after = EXAMPLE_ANSWERS[instrument]
-        style = {"description_width": "160px"}
-        self.before = [ipw.IntSlider(value=v, min=0, max=5, style=style) for v in before]
-        self.after = [ipw.IntSlider(value=v, min=0, max=5, style=style) for v in after]
+        style, layout = {"description_width": "160px"}, {"width": "340px"}
+        self.before = [ipw.IntSlider(value=v, min=0, max=5, style=style, layout=layout) for v in before]
+        self.after = [ipw.IntSlider(value=v, min=0, max=5, style=style, layout=layout) for v in after]
         self.result = ipw.HTML()
         self.figure = Figure(
             data=[go.Bar(x=["before", "after"], y=[0, 0], name="score",
@@ -279,16 +279,29 @@ class OutcomeScorer(TopicView):
                         layout=ipw.Layout(width="720px"))
 
 
+def _wrap(text: str, width: int = 22) -> str:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line])
+
+
 def _icon_traces(column: int, people: int | None, colour: str, name: str) -> list[go.Scatter]:
+    if people is None:
+        return []
     xs = [column * 12 + (i % 10) for i in range(100)]
     ys = [9 - i // 10 for i in range(100)]
-    n = people or 0
+    n = people
     return [go.Scatter(x=xs[:n], y=ys[:n], mode="markers", name=name, showlegend=False,
                        marker={"color": colour, "symbol": "circle", "size": 9},
                        hovertemplate=f"{html.escape(name)}<extra></extra>"),
             go.Scatter(x=xs[n:], y=ys[n:], mode="markers", showlegend=False, hoverinfo="skip",
-                       marker={"color": "white", "symbol": "circle-open", "size": 9,
-                               "line": {"color": "#999999"}})]
+                       marker={"color": "#8c8c8c", "symbol": "circle-open", "size": 9,
+                               "line": {"width": 1}})]
 
 
 class ConsentCard(TopicView):
@@ -299,8 +312,8 @@ class ConsentCard(TopicView):
         self.operation = ipw.Dropdown(options=OPERATIONS, value=operation, description="Operation",
                                       style=_WIDE)
         self.table = ipw.HTML()
-        self.figure = Figure(layout=go.Layout(template=plot_template(), height=300, width=760,
-                                              margin={"t": 90, "l": 10, "r": 10, "b": 10}))
+        self.figure = Figure(layout=go.Layout(template=plot_template(), height=320, width=760,
+                                              margin={"t": 50, "l": 10, "r": 10, "b": 10}))
         self._update = self.observe(self.operation, self._update_unguarded)
         self._update()
 
@@ -312,16 +325,18 @@ class ConsentCard(TopicView):
             traces += _icon_traces(i, f.people, colour, f.question)
             label = (f"{f.people} of 100 {f.per_what}" if f.people is not None
                      else f"no figure per 100 ({f.printed})")
-            notes.append({"x": i * 12 + 4.5, "y": 11.2, "xref": "x", "yref": "y", "showarrow": False,
-                          "text": f"{html.escape(f.question)}<br><b>{html.escape(label)}</b>",
+            notes.append({"x": i * 12 + 4.5, "y": 10, "xref": "x", "yref": "y", "showarrow": False,
+                          "yanchor": "bottom",
+                          "text": f"{_wrap(html.escape(f.question))}<br><b>{_wrap(html.escape(label))}</b>",
                           "font": {"size": 11}})
         with self.figure.batch_update():
             self.figure.data = []
             self.figure.add_traces(traces)
             self.figure.layout.annotations = notes
             self.figure.layout.xaxis = {"visible": False, "range": [-1, 12 * len(card)]}
-            self.figure.layout.yaxis = {"visible": False, "range": [-1, 12.5], "scaleanchor": "x"}
-            self.figure.layout.title = {"text": f"{self.operation.value}: of 100 patients"}
+            self.figure.layout.yaxis = {"visible": False, "range": [-1, 15], "scaleanchor": "x"}
+            self.figure.layout.title = {"text": f"{self.operation.value}: each array is 100 patients"
+                                        " (or operated levels, where marked)"}
         self.figure.alt = (f"Icon arrays for {self.operation.value}: " + "; ".join(
             f"{f.question}: {f.people} of 100 {f.per_what}" if f.people is not None
             else f"{f.question}: no figure per 100" for f in card) + ".")
