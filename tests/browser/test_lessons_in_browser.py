@@ -103,7 +103,37 @@ def _interact_planner(page):
     return before, after
 
 
+def _interact_reasoning(page):
+    """Lesson 08: examine the simulated patient and commit, then move the trial timeline's slider.
+
+    Each widget is also photographed on its own (build/screenshots/08-*.png) to be looked at.
+    """
+    from tests.browser.conftest import SCREENSHOTS
+
+    sel = ".widget-html"
+    before = _visible_text(page, sel)
+    page.get_by_role("button", name="Examine").first.click()
+    examined = _wait_changed(page, sel, before)
+    assert "Findings so far" in examined
+    page.get_by_role("button", name="Commit").first.click()
+    committed = _wait_changed(page, sel, examined)
+    assert "Localisation" in committed and "Next step" in committed
+    handle = page.locator(".widget-slider", has_text="Time after randomisation").locator(".noUi-handle")
+    handle.first.focus()
+    handle.first.press("ArrowRight")
+    after = _wait_changed(page, sel, committed)
+    page.get_by_label("Operation").first.select_option(label="MIS-TLIF")
+    after = _wait_changed(page, sel, after)
+    for name, text in (("exam", "Patient number"), ("timeline", "Time after randomisation"),
+                       ("scores", "Instrument"), ("consent", "Operation")):
+        box = page.locator(".jp-OutputArea-output .widget-vbox", has_text=text).first
+        box.scroll_into_view_if_needed()
+        box.screenshot(path=str(SCREENSHOTS / f"08-widget-{name}.png"))
+    return before, after
+
+
 INTERACTIONS = {"00-start-here": _interact_start_here, "01-spinal-anatomy": _interact_anatomy,
+                "08-from-symptoms-to-decision": _interact_reasoning,
                 "04-imaging-navigation-radiation": _interact_planner, "90-review": _interact_review}
 
 
