@@ -391,6 +391,24 @@ LESSONS: tuple[Lesson, ...] = (
         ),
     ),
     Lesson(
+        "08-from-symptoms-to-decision",
+        "From symptoms to the decision to operate: history, examination, natural history, imaging"
+        " and consent",
+        60,
+        (
+            Objective("Tell radicular pain, mechanical back pain and claudication apart by history"),
+            Objective("Recognise red flags and decide how urgently each must be acted on"),
+            Objective("Choose an examination test and read what its result changes"),
+            Objective("Localise the compressed root and level from the findings"),
+            Objective("Counsel a patient on natural history and on what surgery changes"),
+            Objective("Decide when to image and whether a finding explains the symptoms"),
+        ),
+        params=(
+            Param("seed", int, 0, "seeds the simulated patient", minimum=0),
+        ),
+        status="planned",
+    ),
+    Lesson(
         "90-review",
         "Spaced review: what is due, and how well you know each objective",
         15,
