@@ -392,21 +392,42 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     Lesson(
         "08-from-symptoms-to-decision",
-        "From symptoms to the decision to operate: history, examination, natural history, imaging"
-        " and consent",
-        60,
+        "From symptoms to the decision to operate: history, examination, timing, imaging and consent",
+        75,
         (
-            Objective("Tell radicular pain, mechanical back pain and claudication apart by history"),
-            Objective("Recognise red flags and decide how urgently each must be acted on"),
-            Objective("Choose an examination test and read what its result changes"),
-            Objective("Localise the compressed root and level from the findings"),
-            Objective("Counsel a patient on natural history and on what surgery changes"),
-            Objective("Decide when to image and whether a finding explains the symptoms"),
+            Objective("Tell radicular pain, claudication and myelopathy apart, and act on red flags",
+                      "tell mechanical back pain, radicular pain, neurogenic and vascular claudication and"
+                      " myelopathy apart from the history, and say what each red flag demands today"),
+            Objective("Examine for a root or cord lesion and weigh what each test's accuracy allows",
+                      "examine for a root or cord lesion (straight leg raise, femoral stretch test, power,"
+                      " sensation, reflexes, upper motor neuron signs) and say what a positive test"
+                      " changes, from its cited accuracy"),
+            Objective("Localise the root and the disc level from the findings",
+                      "name the root and the disc level from the findings, telling an L5 root from a"
+                      " common peroneal palsy and a paramedian from a foraminal L4-L5 herniation"),
+            Objective("Explain what early surgery changes and what it does not, from the trials",
+                      "explain from the randomised trials what early surgery for sciatica changes (the"
+                      " speed of relief) and what it does not (the outcome at one and two years)"),
+            Objective("Decide when to image and read a finding against the clinical picture",
+                      "decide when imaging would change treatment, and read a scan finding against how"
+                      " often it is seen in people without pain"),
+            Objective("Judge one patient's change in ODI or NDI against the MCID",
+                      "score one patient's Oswestry or Neck Disability Index and judge the change"
+                      " against the cited minimal clinically important difference"),
+            Objective("Give the benefit and risks of an operation per 100 patients, with certainty",
+                      "tell a patient the benefit and the risks of an operation per 100 patients, with"
+                      " their source and how certain they are"),
         ),
         params=(
-            Param("seed", int, 0, "seeds the simulated patient", minimum=0),
+            Param("seed", int, 0, "the first simulated patient of the examination simulator",
+                  minimum=0, maximum=9999),
+            # widgets.reasoning.consent.OPERATIONS (a test keeps them equal)
+            Param("operation", str, "tubular microdiscectomy", "operation the consent card opens on",
+                  choices=("tubular microdiscectomy", "MIS-TLIF")),
+            # widgets.reasoning.scores.INSTRUMENTS (a test keeps them equal)
+            Param("instrument", str, "ODI", "disability questionnaire the outcome scorer opens on",
+                  choices=("ODI", "NDI")),
         ),
-        status="planned",
     ),
     Lesson(
         "90-review",
