@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import json
 
 import pytest
 
 from widgets.cervical import comparator, diagram, evidence, tables
 from widgets.core.catalog import lesson
 from widgets.core.data import records
+from widgets.core.figures import _to_json
 
 
 @pytest.mark.parametrize(("level", "root"), [("C3-C4", "C4"), ("C4-C5", "C5"), ("C5-C6", "C6"),
@@ -131,6 +133,8 @@ def test_the_comparator_view_redraws_when_its_controls_move():
     dashes = {t.name.split(":")[0]: t.line.dash for t in view.figure.data if t.mode == "lines+markers"}
     assert dashes == {"anterior corridor": "solid", "posterior corridor": "dash"}
     assert "does not reach" in view.figure.alt
+    sent = json.loads(_to_json(view.figure))
+    assert len(sent["layout"]["shapes"]) == len(diagram.shapes())   # the drawn structures survive a redraw
     view.level.value = "C7-T1"
     assert "root C8" in view.answer.value
     assert view.status.value == ""

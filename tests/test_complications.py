@@ -97,12 +97,15 @@ def _broken(doc, change):
     (lambda d: d["scenarios"][0]["steps"]["first"]["choices"][0].update(verdict="great"),
      "verdict 'great' is not one of best, acceptable, harmful"),
     (lambda d: d["scenarios"][0].update(time="month"), "time 'month' is not one of hour, day, week"),
-    (lambda d: d["scenarios"][0].update(complication="gout"), "complication 'gout' is not in the complications list"),
+    (lambda d: d["scenarios"][0].update(complication="gout"),
+     "complication 'gout' is not in the complications list"),
     (lambda d: d["scenarios"][0]["steps"]["first"].pop("question"), "missing field 'question'"),
     (lambda d: d["scenarios"][0]["steps"]["later"]["choices"][0].update(next="first"), "steps loop back"),
-    (lambda d: [c.update(next=END) for c in d["scenarios"][0]["steps"]["first"]["choices"]], "steps never reached: later"),
+    (lambda d: [c.update(next=END) for c in d["scenarios"][0]["steps"]["first"]["choices"]],
+     "steps never reached: later"),
     (lambda d: d["scenarios"][0].update(start="middle"), "start 'middle' is not a step"),
-    (lambda d: d["complications"][0]["figures"][0].update(table="radiation"), "table 'radiation' is not one of"),
+    (lambda d: d["complications"][0]["figures"][0].update(table="radiation"),
+     "table 'radiation' is not one of"),
     (lambda d: d["scenarios"].append(copy.deepcopy(d["scenarios"][0])), "scenario ids repeat"),
 ])
 def test_a_broken_scenarios_file_is_named_in_one_line(doc, change, message):

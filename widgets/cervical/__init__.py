@@ -10,7 +10,10 @@
 
 from __future__ import annotations
 
-__all__ = ["lesson_sources"]
+__all__ = ["CONTEXT_SOURCES", "lesson_sources"]
+
+#: Sources the lesson's prose names without taking a number from them (the FORVAD trial's design).
+CONTEXT_SOURCES = ("Thomson2023HealthTechnolAssess",)
 
 
 def lesson_sources() -> list[str]:
@@ -18,7 +21,7 @@ def lesson_sources() -> list[str]:
     from widgets.cervical.comparator import sources
     from widgets.quiz.items import items_for_lesson
 
-    keys = sources()
+    keys = sources() + list(CONTEXT_SOURCES)
     for item in items_for_lesson("09-cervical-spine"):
         keys += list(item.sources)
     return list(dict.fromkeys(keys))

@@ -32,9 +32,11 @@ APPROACHES = {"acdf": "anterior cervical discectomy and fusion (ACDF)",
 #: The corridor each approach uses.
 CORRIDOR = {"acdf": "anterior", "posterior-foraminotomy": "posterior", "disc-arthroplasty": "anterior"}
 #: The evidence rows shown with each approach.
-_OUTCOMES = {"acdf": ("facet-arm-pain", "facet-ndi", "facet-reoperation", "mobic-one-level", "c5-acdf"),
+_OUTCOMES = {"acdf": ("facet-arm-pain", "facet-ndi", "facet-reoperation", "mobic-one-level",
+                      "c5-acdf"),
              "posterior-foraminotomy": ("facet-arm-pain", "facet-ndi", "facet-reoperation"),
-             "disc-arthroplasty": ("mobic-one-level", "mobic-two-level", "cda-meta-asd", "cda-meta-dysphagia")}
+             "disc-arthroplasty": ("mobic-one-level", "mobic-two-level", "cda-meta-asd",
+                                   "cda-meta-dysphagia")}
 
 
 def _check(name: str, value, allowed) -> str:
@@ -44,7 +46,7 @@ def _check(name: str, value, allowed) -> str:
 
 
 def exiting_root(level: str) -> str:
-    """The root that leaves at a cervical disc level: the lower vertebra's number (C7-T1 gives C8)."""
+    """Return the root that leaves at a cervical disc level: the lower vertebra's (C7-T1 gives C8)."""
     _check("level", level, LEVELS)
     lower = level.split("-")[1]
     return "C8" if lower == "T1" else lower

@@ -26,7 +26,7 @@ class Shape:
 
 
 def shapes() -> tuple[Shape, ...]:
-    """The structures of the schematic axial slice (front of the neck at the top, y up)."""
+    """Return the structures of the schematic axial slice (front of the neck at the top, y up)."""
     return (
         Shape("vertebral body", 0, 2.2, 2.0, 1.3, "bone"),
         Shape("spinal cord", 0, -0.4, 1.1, 0.8, "neural"),
@@ -47,7 +47,10 @@ def shapes() -> tuple[Shape, ...]:
 
 
 def corridor_path(corridor: str) -> tuple[tuple[float, float], ...]:
-    """The points a corridor passes, skin to target: ``anterior`` (right-sided Smith-Robinson) or ``posterior``."""
+    """Return the points a corridor passes, skin to target.
+
+    ``anterior`` is a right-sided Smith-Robinson approach; ``posterior`` a paramedian one.
+    """
     if corridor == "anterior":
         # between the carotid sheath (lateral) and the trachea and oesophagus (medial), onto the disc
         return ((4.6, 7.2), (2.4, 4.3), (0.6, 3.4))

@@ -39,7 +39,7 @@ def _num(v) -> str:
 
 
 def mcid(instrument: str) -> float:
-    """The MCID of ``instrument`` from the ``mcid`` table (a one-line error names the known ones)."""
+    """Return the MCID of ``instrument`` from the ``mcid`` table (one-line error if unknown)."""
     known = [r["instrument"] for r in records("mcid")]
     if instrument not in known:
         raise KeyError(f"no MCID for {instrument!r}; known: {', '.join(known)}")
@@ -47,13 +47,14 @@ def mcid(instrument: str) -> float:
 
 
 def _verdict(r) -> tuple[str, str]:
-    lo, hi, eff = r["ci_low"], r["ci_high"], r["effect"]
+    lo, hi = r["ci_low"], r["ci_high"]
     has_ci = lo == lo and hi == hi and lo is not None and hi is not None
     inst = r["instrument"] if isinstance(r["instrument"], str) and r["instrument"] else None
     if has_ci and inst:
         m = mcid(inst)
         if -m <= lo and hi <= m:
-            return "no important difference", f"the 95% CI lies within plus or minus the MCID of {inst} ({_num(m)} points)"
+            return ("no important difference",
+                    f"the 95% CI lies within plus or minus the MCID of {inst} ({_num(m)} points)")
         if lo > m or hi < -m:
             return "important difference", f"the 95% CI lies beyond the MCID of {inst} ({_num(m)} points)"
         return "inconclusive", f"the 95% CI crosses the MCID of {inst} ({_num(m)} points)"
@@ -104,7 +105,7 @@ def _write(r) -> Finding:
 
 
 def findings(ids=None) -> tuple[Finding, ...]:
-    """Every evidence row (or those whose id is in ``ids``), written out with its verdict."""
+    """Return every evidence row (or those whose id is in ``ids``), written out with its verdict."""
     rows = records("cervical_evidence")
     known = [r["id"] for r in rows]
     if ids is not None:
@@ -116,5 +117,5 @@ def findings(ids=None) -> tuple[Finding, ...]:
 
 
 def finding(finding_id: str) -> Finding:
-    """One evidence row by id."""
+    """Return one evidence row by id."""
     return findings([finding_id])[0]

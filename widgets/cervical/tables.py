@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from widgets.cervical.comparator import APPROACHES, compare
+from widgets.cervical.comparator import compare
 from widgets.cervical.evidence import findings
 
 __all__ = ["approach_table", "evidence_table", "show", "structures_table"]
@@ -22,45 +22,45 @@ def show(frame, caption: str):
 
 
 def approach_rows(*, level: str, pathology: str) -> list[dict[str, str]]:
-    """One row per approach: corridor, whether it reaches the pathology, why and on what basis."""
+    """Return one row per approach: corridor, whether it reaches the pathology, why, on what basis."""
     c = compare(level=level, pathology=pathology)
     return [{"approach": a.name, "corridor": a.corridor, "reaches it": "yes" if a.reaches else "no",
              "why": a.reason, "basis": a.basis, "source": a.source_key} for a in c.answers]
 
 
 def approach_table(*, level: str, pathology: str):
-    """:func:`approach_rows` as a DataFrame."""
+    """Return :func:`approach_rows` as a DataFrame."""
     import pandas as pd
 
     return pd.DataFrame(approach_rows(level=level, pathology=pathology))
 
 
 def structures_rows(corridor: str) -> list[dict[str, str]]:
-    """The structures a corridor passes or retracts, what injury causes and how often (where cited)."""
-    key = next(k for k, v in {"acdf": "anterior", "posterior-foraminotomy": "posterior"}.items() if v == corridor) \
-        if corridor in ("anterior", "posterior") else None
-    if key is None:
+    """Return the structures a corridor passes or retracts, what injury causes and how often."""
+    approach = {"anterior": "acdf", "posterior": "posterior-foraminotomy"}.get(corridor)
+    if approach is None:
         raise ValueError(f"corridor {corridor!r} is not allowed; choose one of: anterior, posterior")
-    answer = next(a for a in compare(level="C5-C6", pathology="soft foraminal disc").answers if a.approach == key)
+    answers = compare(level="C5-C6", pathology="soft foraminal disc").answers
+    answer = next(a for a in answers if a.approach == approach)
     return [dict(r) for r in answer.at_risk]
 
 
 def structures_table(corridor: str):
-    """:func:`structures_rows` as a DataFrame."""
+    """Return :func:`structures_rows` as a DataFrame."""
     import pandas as pd
 
     return pd.DataFrame(structures_rows(corridor))
 
 
 def evidence_rows(ids=None) -> list[dict[str, str]]:
-    """The cervical evidence rows with their verdict against the MCID (or why none can be given)."""
+    """Return the cervical evidence rows with their verdict against the MCID (or why none is given)."""
     return [{"comparison": f.comparison, "outcome": f.outcome, "when": f.timepoint, "result by arm": f.arms,
              "effect as printed": f.effect, "verdict": f.verdict, "why": f.reason, "design": f.design,
              "source": f"{f.source_key} ({f.confidence})"} for f in findings(ids)]
 
 
 def evidence_table(ids=None):
-    """:func:`evidence_rows` as a DataFrame."""
+    """Return :func:`evidence_rows` as a DataFrame."""
     import pandas as pd
 
     return pd.DataFrame(evidence_rows(ids))

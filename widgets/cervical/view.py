@@ -20,7 +20,8 @@ __all__ = ["ComparatorView", "corridor_figure"]
 
 _FILL = {"bone": "#dddddd", "neural": OKABE_ITO["yellow"], "vessel": OKABE_ITO["vermillion"],
          "viscus": OKABE_ITO["sky blue"], "muscle": "#f2d7c9"}
-_CORRIDOR_STYLE = {"anterior": (OKABE_ITO["blue"], "circle"), "posterior": (OKABE_ITO["bluish green"], "square")}
+_CORRIDOR_STYLE = {"anterior": (OKABE_ITO["blue"], "circle"),
+                   "posterior": (OKABE_ITO["bluish green"], "square")}
 _STYLE = {"description_width": "initial"}
 
 
@@ -29,21 +30,28 @@ def _alt(comparison) -> str:
     for corridor in ("anterior", "posterior"):
         names = [a.name for a in comparison.answers if a.corridor == corridor]
         reach = any(a.reaches for a in comparison.answers if a.corridor == corridor)
-        parts.append(f"the {corridor} corridor ({', '.join(names)}) {'reaches' if reach else 'does not reach'} it")
-    return (f"Schematic axial slice of the neck at {comparison.level}, front at the top, showing the vertebral body,"
-            f" cord, exiting {comparison.root} roots, facets, lamina, vertebral and carotid arteries, oesophagus,"
-            f" trachea and recurrent laryngeal nerve. For a {comparison.pathology}, " + "; ".join(parts) + ".")
+        verb = "reaches" if reach else "does not reach"
+        parts.append(f"the {corridor} corridor ({', '.join(names)}) {verb} it")
+    return (f"Schematic axial slice of the neck at {comparison.level}, front at the top, showing the"
+            f" vertebral body, cord, exiting {comparison.root} roots, facets, lamina, vertebral and carotid"
+            f" arteries, oesophagus, trachea and recurrent laryngeal nerve. For a {comparison.pathology}, "
+            + "; ".join(parts) + ".")
 
 
 def corridor_figure(*, level: str, pathology: str) -> Figure:
-    """The labelled diagram of both corridors for ``level`` and ``pathology`` (keyword-only)."""
+    """Return the labelled diagram of both corridors for ``level`` and ``pathology``."""
     comparison = compare(level=level, pathology=pathology)
     fig = Figure(alt=_alt(comparison))
     for s in shapes():
         fig.add_shape(type="circle", x0=s.x - s.rx, x1=s.x + s.rx, y0=s.y - s.ry, y1=s.y + s.ry,
                       fillcolor=_FILL[s.group], opacity=0.8, line={"color": OKABE_ITO["black"], "width": 1})
-        fig.add_trace(go.Scatter(x=[s.x], y=[s.y], mode="text", text=[s.name.replace(" (", "<br>(")],
-                                 textfont={"size": 10}, showlegend=False, hoverinfo="text"))
+        label = s.name.replace(" (", "<br>(")
+        if s.rx < 0.3:  # too small to hold its label: point at it from outside the slice
+            fig.add_annotation(x=s.x, y=s.y, text=label, showarrow=True, ax=-90, ay=-70,
+                               font={"size": 10}, arrowwidth=1.5)
+        else:
+            fig.add_trace(go.Scatter(x=[s.x], y=[s.y], mode="text", text=[label], textfont={"size": 10},
+                                     showlegend=False, hoverinfo="text"))
     for corridor in ("anterior", "posterior"):
         reach = any(a.reaches for a in comparison.answers if a.corridor == corridor)
         colour, symbol = _CORRIDOR_STYLE[corridor]
@@ -53,7 +61,8 @@ def corridor_figure(*, level: str, pathology: str) -> Figure:
                                  line={"color": colour, "width": 5, "dash": "solid" if reach else "dash"},
                                  marker={"symbol": symbol, "size": 9}))
     fig.update_layout(template=plot_template(), width=720, height=620,
-                      title={"text": f"The two corridors at {level} (schematic, not to scale; front at the top)<br>"
+                      title={"text": f"The two corridors at {level}"
+                                     " (schematic, not to scale; front at the top)<br>"
                                      f"<sup>exiting root at this level: {comparison.root}</sup>"},
                       xaxis={"visible": False, "range": [-6, 6]},
                       yaxis={"visible": False, "range": [-6.8, 7.6], "scaleanchor": "x"},
@@ -78,22 +87,22 @@ class ComparatorView(TopicView):
     def _update(self, change=None) -> None:
         c = compare(level=self.level.value, pathology=self.pathology.value)
         new = corridor_figure(level=c.level, pathology=c.pathology)
-        with self.figure.batch_update():
-            self.figure.data = ()
-            self.figure.layout.shapes = ()
-            for trace in new.data:
-                self.figure.add_trace(trace)
-            self.figure.layout = new.layout
+        with self.figure.batch_update():  # same shapes and traces, in the same order: update in place
+            for old, fresh in zip(self.figure.data, new.data, strict=True):
+                old.update(fresh.to_plotly_json())
+            self.figure.layout.title = new.layout.title
         self.figure.alt = new.alt
         rows = [{"approach": a.name, "corridor": a.corridor, "reaches it": "yes" if a.reaches else "no",
                  "why": a.reason, "basis": a.basis} for a in c.answers]
-        self.answer.value = table_html(rows, f"Which approach reaches a {c.pathology} at {c.level} (root {c.root})")
+        caption = f"Which approach reaches a {c.pathology} at {c.level} (root {c.root})"
+        self.answer.value = table_html(rows, caption)
         risk_rows = []
         for a in c.answers:
             if a.approach == "disc-arthroplasty":
                 continue
             risk_rows += [{"corridor": a.corridor, **r} for r in a.at_risk]
-        self.risks.value = table_html(risk_rows, "Structures each corridor puts at risk, and how often (where cited)")
+        self.risks.value = table_html(risk_rows,
+                                      "Structures each corridor puts at risk, and how often (where cited)")
         self.clear_status()
 
     def widget(self) -> ipw.Widget:

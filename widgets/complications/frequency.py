@@ -65,24 +65,26 @@ def _write(ref: dict, name: str) -> Frequency:
         opn = _num(r["open_value"]) or _text(r["open_value_text"])
         unit = _text(r["unit"])
         if mis and opn:
-            figure, comparison = f"{r['complication']}: MIS {mis}, open {opn} ({unit})", _text(r["effect"]) or "MIS vs open"
+            figure = f"{r['complication']}: MIS {mis}, open {opn} ({unit})"
+            comparison = _text(r["effect"]) or "MIS vs open"
         else:
             figure, comparison = f"{r['complication']}: {mis or opn} ({unit})", "no open comparison"
         return Frequency(name, _text(r["procedure"]), figure, comparison, r["source_key"], r["confidence"])
     # outcomes_mis_vs_open
     value = _num(r["pooled_difference"]) or _text(r["pooled_difference_text"])
     figure = f"{r['outcome']}: {_text(r['effect_measure'])} {value}{_ci(r)}"
-    return Frequency(name, _text(r["procedure"]), figure, "MIS relative to open", r["source_key"], r["confidence"])
+    return Frequency(name, _text(r["procedure"]), figure, "MIS relative to open", r["source_key"],
+                     r["confidence"])
 
 
 def frequencies(comp: Complication | str) -> tuple[Frequency, ...]:
-    """The cited figures of one complication (an id or a :class:`Complication`)."""
+    """Return the cited figures of one complication (an id or a :class:`Complication`)."""
     c = complication(comp) if isinstance(comp, str) else comp
     return tuple(_write(ref, c.name) for ref in c.figures)
 
 
 def frequency_rows() -> list[dict[str, str]]:
-    """One row per complication and cited figure: how common, how it shows, what is done."""
+    """Return one row per complication and cited figure: how common, how it shows, what is done."""
     rows = []
     for c in complications():
         for f in frequencies(c):
@@ -93,5 +95,5 @@ def frequency_rows() -> list[dict[str, str]]:
 
 
 def sources() -> list[str]:
-    """Every source key behind a frequency the lesson shows."""
+    """Return every source key behind a frequency the lesson shows."""
     return list(dict.fromkeys(f.source_key for c in complications() for f in frequencies(c)))

@@ -111,7 +111,8 @@ def _complication(raw, where: str) -> Complication:
     for j, fig in enumerate(_need(raw, "figures", where, list)):
         table = _need(fig, "table", f"{where} figure {j + 1}")
         if table not in _FIGURE_TABLES:
-            raise ScenarioError(f"{where} figure {j + 1}: table {table!r} is not one of {', '.join(_FIGURE_TABLES)}")
+            raise ScenarioError(f"{where} figure {j + 1}: table {table!r} is not one of"
+                                f" {', '.join(_FIGURE_TABLES)}")
         figures.append(dict(fig))
     return Complication(_need(raw, "id", where), _need(raw, "name", where), _need(raw, "shows", where),
                         _need(raw, "done", where), tuple(figures))
@@ -175,7 +176,8 @@ def _scenario(raw, where: str, known: set[str]) -> Scenario:
     for step in steps.values():
         for c in step.choices:
             if c.next != END and c.next not in steps:
-                raise ScenarioError(f"{where} step {step.id!r} choice {c.id!r}: next {c.next!r} is not a step or 'end'")
+                raise ScenarioError(f"{where} step {step.id!r} choice {c.id!r}: next {c.next!r}"
+                                    " is not a step or 'end'")
     unreachable = set(steps) - _reachable(sc)
     if unreachable:
         raise ScenarioError(f"{where}: steps never reached: {', '.join(sorted(unreachable))}")
@@ -188,11 +190,13 @@ def check_document(doc) -> tuple[tuple[Complication, ...], tuple[Scenario, ...]]
 
     Raises :class:`ScenarioError` in one line naming the scenario, step, choice and field at fault.
     """
-    comps = tuple(_complication(c, f"complication {i + 1}") for i, c in enumerate(_need(doc, "complications", "file", list)))
+    raw_comps = _need(doc, "complications", "file", list)
+    comps = tuple(_complication(c, f"complication {i + 1}") for i, c in enumerate(raw_comps))
     ids = [c.id for c in comps]
     if len(set(ids)) != len(ids):
         raise ScenarioError(f"complication ids repeat: {', '.join(ids)}")
-    scs = tuple(_scenario(s, f"scenario {i + 1}", set(ids)) for i, s in enumerate(_need(doc, "scenarios", "file", list)))
+    raw_scs = _need(doc, "scenarios", "file", list)
+    scs = tuple(_scenario(s, f"scenario {i + 1}", set(ids)) for i, s in enumerate(raw_scs))
     sids = [s.id for s in scs]
     if len(set(sids)) != len(sids):
         raise ScenarioError(f"scenario ids repeat: {', '.join(sids)}")
@@ -213,12 +217,12 @@ def _load() -> tuple[tuple[Complication, ...], tuple[Scenario, ...]]:
 
 
 def complications() -> tuple[Complication, ...]:
-    """Every complication of the lesson, in the file's order."""
+    """Return every complication of the lesson, in the file's order."""
     return _load()[0]
 
 
 def complication(complication_id: str) -> Complication:
-    """One complication by id; a one-line KeyError names the known ones."""
+    """Return one complication by id; a one-line KeyError names the known ones."""
     for c in complications():
         if c.id == complication_id:
             return c
@@ -226,17 +230,17 @@ def complication(complication_id: str) -> Complication:
 
 
 def scenarios() -> tuple[Scenario, ...]:
-    """Every scenario, in the file's order."""
+    """Return every scenario, in the file's order."""
     return _load()[1]
 
 
 def scenario_ids() -> tuple[str, ...]:
-    """The scenarios' ids, in order (the lesson's ``scenario`` parameter takes one of them)."""
+    """Return the scenarios' ids, in order (the lesson's ``scenario`` parameter takes one)."""
     return tuple(s.id for s in scenarios())
 
 
 def scenario(scenario_id: str) -> Scenario:
-    """One scenario by id; a one-line KeyError names the known ones."""
+    """Return one scenario by id; a one-line KeyError names the known ones."""
     if not isinstance(scenario_id, str):
         raise TypeError(f"scenario must be a string id, got {type(scenario_id).__name__}")
     for s in scenarios():
@@ -255,7 +259,11 @@ class Walk:
     @property
     def step(self) -> Step | None:
         """The step the student is at, or None once the scenario has ended."""
-        sid = self.scenario.start if not self.taken else self.scenario.steps[self.taken[-1][0]].choice(self.taken[-1][1]).next
+        if not self.taken:
+            sid = self.scenario.start
+        else:
+            last_step, last_choice = self.taken[-1]
+            sid = self.scenario.steps[last_step].choice(last_choice).next
         return None if sid == END else self.scenario.steps[sid]
 
     @property
@@ -272,15 +280,15 @@ class Walk:
         return Walk(self.scenario, self.taken + ((step.id, choice_id),))
 
     def choices(self) -> tuple[Choice, ...]:
-        """The choices made so far, as :class:`Choice` values."""
+        """Return the choices made so far, as :class:`Choice` values."""
         return tuple(self.scenario.steps[s].choice(c) for s, c in self.taken)
 
     def verdicts(self) -> tuple[str, ...]:
-        """The verdict of each choice made so far."""
+        """Return the verdict of each choice made so far."""
         return tuple(c.verdict for c in self.choices())
 
     def outcome(self) -> str:
-        """A one-line summary of the walk: how many choices were best, acceptable or harmful."""
+        """Return a one-line summary: how many choices were best, acceptable or harmful."""
         v = self.verdicts()
         if not v:
             return "no choice made yet"
@@ -293,7 +301,7 @@ def start(scenario_id: str) -> Walk:
 
 
 def all_paths(sc: Scenario) -> list[tuple[str, ...]]:
-    """Every sequence of choice ids from the start to the end of ``sc`` (each branch once)."""
+    """Return every sequence of choice ids from the start to the end of ``sc`` (each branch once)."""
     out: list[tuple[str, ...]] = []
 
     def go(walk: Walk, ids: tuple[str, ...]) -> None:

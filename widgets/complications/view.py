@@ -64,7 +64,8 @@ class RecogniserView(TopicView):
         step = self.walk.step
         sc = self.walk.scenario
         if step is None:
-            self.case.value = (f"<h4>{html.escape(sc.title)}</h4><p><b>The scenario has ended.</b> Your choices: "
+            self.case.value = (f"<h4>{html.escape(sc.title)}</h4><p><b>The scenario has ended.</b>"
+                               " Your choices: "
                                f"{html.escape(self.walk.outcome())}. Start again to try another branch.</p>")
             self.options.options = []
             self.choose_button.disabled = True
