@@ -135,6 +135,7 @@ def test_the_comparator_view_redraws_when_its_controls_move():
     assert "does not reach" in view.figure.alt
     sent = json.loads(_to_json(view.figure))
     assert len(sent["layout"]["shapes"]) == len(diagram.shapes())   # the drawn structures survive a redraw
+    assert {s["layer"] for s in sent["layout"]["shapes"]} == {"below"}  # under their labels, not over them
     view.level.value = "C7-T1"
     assert "root C8" in view.answer.value
     assert view.status.value == ""

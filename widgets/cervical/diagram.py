@@ -28,7 +28,7 @@ class Shape:
 def shapes() -> tuple[Shape, ...]:
     """Return the structures of the schematic axial slice (front of the neck at the top, y up)."""
     return (
-        Shape("vertebral body", 0, 2.2, 2.0, 1.3, "bone"),
+        Shape("intervertebral disc", 0, 2.2, 2.0, 1.3, "bone"),
         Shape("spinal cord", 0, -0.4, 1.1, 0.8, "neural"),
         Shape("exiting root (left)", -2.2, -0.2, 0.9, 0.3, "neural"),
         Shape("exiting root (right)", 2.2, -0.2, 0.9, 0.3, "neural"),

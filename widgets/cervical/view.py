@@ -33,7 +33,7 @@ def _alt(comparison) -> str:
         verb = "reaches" if reach else "does not reach"
         parts.append(f"the {corridor} corridor ({', '.join(names)}) {verb} it")
     return (f"Schematic axial slice of the neck at {comparison.level}, front at the top, showing the"
-            f" vertebral body, cord, exiting {comparison.root} roots, facets, lamina, vertebral and carotid"
+            f" disc, cord, exiting {comparison.root} roots, facets, lamina, vertebral and carotid"
             f" arteries, oesophagus, trachea and recurrent laryngeal nerve. For a {comparison.pathology}, "
             + "; ".join(parts) + ".")
 
@@ -44,7 +44,8 @@ def corridor_figure(*, level: str, pathology: str) -> Figure:
     fig = Figure(alt=_alt(comparison))
     for s in shapes():
         fig.add_shape(type="circle", x0=s.x - s.rx, x1=s.x + s.rx, y0=s.y - s.ry, y1=s.y + s.ry,
-                      fillcolor=_FILL[s.group], opacity=0.8, line={"color": OKABE_ITO["black"], "width": 1})
+                      fillcolor=_FILL[s.group], opacity=0.8, layer="below",
+                      line={"color": OKABE_ITO["black"], "width": 1})
         label = s.name.replace(" (", "<br>(")
         if s.rx < 0.3:  # too small to hold its label: point at it from outside the slice
             fig.add_annotation(x=s.x, y=s.y, text=label, showarrow=True, ax=-90, ay=-70,
