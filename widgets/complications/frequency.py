@@ -58,7 +58,8 @@ def _write(ref: dict, name: str) -> Frequency:
     if table == "complication_figures":
         printed = f" ({r['value_text']})" if _text(r["value_text"]) else ""
         figure = f"{_num(r['value'])} {r['unit']}{printed}{_ci(r)}"
-        return Frequency(name, f"{r['setting']} ({r['design']})", figure, "no open comparison",
+        compared = _text(r.get("compared")) or "no open comparison"
+        return Frequency(name, f"{r['setting']} ({r['design']})", figure, compared,
                          r["source_key"], r["confidence"])
     if table == "complications_durotomy_conversion":
         mis = _num(r["mis_value"]) or _text(r["mis_value_text"])
