@@ -12,8 +12,9 @@ from __future__ import annotations
 
 __all__ = ["CONTEXT_SOURCES", "lesson_sources"]
 
-#: Sources the lesson's prose names without taking a number from them (the FORVAD trial's design).
-CONTEXT_SOURCES = ("Thomson2023HealthTechnolAssess",)
+#: Sources the lesson's prose names without taking a number from them (the FORVAD trial's design,
+#: the review of MIS against open posterior foraminotomy).
+CONTEXT_SOURCES = ("Thomson2023HealthTechnolAssess", "Platt2020JSpineSurg")
 
 
 def lesson_sources() -> list[str]:
