@@ -132,9 +132,33 @@ def _interact_reasoning(page):
     return before, after
 
 
+def _interact_cervical(page):
+    """Choose a central disc: the posterior corridor is drawn as not reaching it; the figure is shown."""
+    sel = ".widget-html, .legendtext"
+    before = _visible_text(page, sel)
+    assert "posterior corridor: reaches" in before, before
+    page.get_by_label("Pathology", exact=True).first.select_option(label="central disc with myelopathy")
+    after = _wait_changed(page, sel, before)
+    assert "posterior corridor: does not reach" in after, after
+    page.locator(".miss-figure").first.scroll_into_view_if_needed()
+    return before, after
+
+
+def _interact_recogniser(page):
+    """Choose an action in the complication recogniser and press Choose: the scenario moves on."""
+    before = _visible_text(page, ".widget-html")
+    page.get_by_label("Give more opioid and review him on the morning ward round").check()
+    page.get_by_role("button", name="Choose", exact=True).click()
+    after = _wait_changed(page, ".widget-html", before)
+    assert "six hours after surgery" in after and "Harmful" in after, after
+    return before, after
+
+
 INTERACTIONS = {"00-start-here": _interact_start_here, "01-spinal-anatomy": _interact_anatomy,
+                "04-imaging-navigation-radiation": _interact_planner,
                 "08-from-symptoms-to-decision": _interact_reasoning,
-                "04-imaging-navigation-radiation": _interact_planner, "90-review": _interact_review}
+                "09-cervical-spine": _interact_cervical, "10-complications": _interact_recogniser,
+                "90-review": _interact_review}
 
 
 # Counts the WebGL contexts the page creates (plotly makes one per 3-D scene it draws).

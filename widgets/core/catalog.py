@@ -430,6 +430,55 @@ LESSONS: tuple[Lesson, ...] = (
         ),
     ),
     Lesson(
+        "09-cervical-spine",
+        "The cervical spine: radiculopathy and myelopathy, and the anterior and posterior routes",
+        45,
+        (
+            Objective("Tell cervical radiculopathy from myelopathy and name the root a disc level compresses",
+                      "tell cervical radiculopathy from myelopathy, and name the root a cervical disc level"
+                      " compresses"),
+            Objective("Choose between ACDF, posterior foraminotomy and disc arthroplasty for a pathology",
+                      "choose between anterior discectomy and fusion, posterior foraminotomy and disc"
+                      " arthroplasty for a pathology, from the corridor each uses and what it reaches"),
+            Objective("Name what each cervical corridor spares and risks",
+                      "name what each corridor spares and risks: dysphagia, the recurrent laryngeal nerve,"
+                      " adjacent segments and C5 palsy"),
+            Objective("Read the randomised cervical evidence against the MCID",
+                      "read the randomised evidence comparing the operations, telling statistically"
+                      " significant from clinically important"),
+        ),
+        params=(
+            # widgets.cervical.comparator.LEVELS and PATHOLOGIES (a test keeps them equal)
+            Param("level", str, "C5-C6", "disc level of the approach comparator",
+                  choices=("C3-C4", "C4-C5", "C5-C6", "C6-C7", "C7-T1")),
+            Param("pathology", str, "soft foraminal disc", "pathology the comparator opens on",
+                  choices=("soft foraminal disc", "foraminal osteophyte", "central disc with myelopathy",
+                           "multilevel spondylosis")),
+        ),
+    ),
+    Lesson(
+        "10-complications",
+        "When things go wrong: recognising and managing the complications of spine surgery",
+        45,
+        (
+            Objective("Say how common each complication is, with MIS and open figures where known",
+                      "say how common each complication is, with MIS and open figures where a source"
+                      " gives both"),
+            Objective("Recognise a complication from its signs at an hour, a day or a week",
+                      "recognise a complication from the signs an hour, a day or a week after surgery"),
+            Objective("Choose the first action for a complication, and know which are emergencies",
+                      "choose the first action for a complication, and know which ones are emergencies"),
+            Objective("Explain how wrong-level surgery and other complications are prevented",
+                      "explain how wrong-level surgery, clots and other complications are prevented"),
+        ),
+        params=(
+            # widgets.complications.scenarios.scenario_ids() (a test keeps them equal)
+            Param("scenario", str, "haematoma-recovery", "scenario the recogniser opens on",
+                  choices=("haematoma-recovery", "csf-leak-day", "screw-root-day", "wound-week",
+                           "clot-week", "cement-hour", "wrong-level-hour")),
+        ),
+    ),
+    Lesson(
         "90-review",
         "Spaced review: what is due, and how well you know each objective",
         15,
