@@ -43,6 +43,7 @@ from widgets.interbody import landmarks
 __all__ = [
     "CORRIDORS",
     "CORRIDOR_FACTS",
+    "DISCS",
     "PATHOLOGIES",
     "STATUSES",
     "Choice",
@@ -50,6 +51,7 @@ __all__ = [
     "Heights",
     "choose",
     "heights",
+    "safe_zones",
 ]
 
 CORRIDORS = ("ALIF", "OLIF", "lateral transpsoas", "TLIF")
@@ -145,6 +147,11 @@ def heights() -> Heights:
         top = float((q[1][1] + q[2][1]) / 2.0)
         discs[d] = (bottom, (bottom + top) / 2.0, top)
     return Heights(discs, bodies, outline)
+
+
+def safe_zones():
+    """The lateral safe zone on each disc with a cited plexus position (:func:`plexus_levels`)."""
+    return plexus_levels(_spine())
 
 
 @dataclass(frozen=True)
@@ -258,7 +265,7 @@ def _lateral(level: str, h: Heights, crest: str) -> CorridorVerdict:
     else:
         statuses.append("open")
         reasons.append(f"the iliac crest top ({crest}) lies below the disc")
-    zones = {p.segment: p for p in plexus_levels(_spine())}
+    zones = {p.segment: p for p in safe_zones()}
     cages = cage_sizes()
     if level in zones and cages:
         zone, cage = zones[level], min(c[0] for c in cages)
