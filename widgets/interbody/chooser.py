@@ -50,6 +50,7 @@ __all__ = [
     "CorridorVerdict",
     "Heights",
     "choose",
+    "corridor_number",
     "heights",
     "safe_zones",
 ]
@@ -320,6 +321,19 @@ def choose(*, level: str, pathology: str, crest: str = "at the L4-L5 disc",
     if direct:
         note += "; an anterior or lateral cage would need a separate posterior decompression"
     return Choice(level, pathology, crest, verdicts, ranking, note)
+
+
+def corridor_number(*, level: str, corridor: str, name: str, crest: str = "at the L4-L5 disc") -> float:
+    """One number behind a corridor's verdict at ``level`` (e.g. ``'safe zone (mm)'`` of the lateral path).
+
+    >>> round(corridor_number(level="L4-L5", corridor="lateral transpsoas", name="smallest lateral cage (mm)"))
+    18
+    """
+    choice = choose(level=level, pathology=tuple(PATHOLOGIES)[0], crest=crest)
+    numbers = choice.verdict(corridor).numbers
+    if name not in numbers:
+        raise ValueError(f"no number {name!r} for {corridor} at {level}; known: {', '.join(numbers) or 'none'}")
+    return float(numbers[name])
 
 
 def level_of(position: str) -> str:

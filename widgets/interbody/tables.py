@@ -17,6 +17,8 @@ __all__ = [
     "crest_table",
     "geometry_table",
     "landmark_table",
+    "level_summary_table",
+    "oblique_table",
     "recovery_evidence_table",
     "trials_table",
 ]
@@ -74,6 +76,18 @@ def choice_table(level: str, pathology: str, crest: str):
         rows.append({"rank": rank.get(v.corridor, "not usable"), "corridor": v.corridor, "status": v.status,
                      "why (computed)": "; ".join(v.reasons), "endangers": v.endangers,
                      "decompression": v.decompression})
+    return _frame(rows)
+
+
+def level_summary_table(pathology: str, crest: str):
+    """Every disc at once: each corridor's status and the chooser's first choice."""
+    rows = []
+    for level in chooser.DISCS:
+        choice = chooser.choose(level=level, pathology=pathology, crest=crest)
+        row = {"disc": level}
+        row.update({v.corridor: v.status for v in choice.verdicts})
+        row["first choice"] = choice.ranking[0] if choice.ranking else "none"
+        rows.append(row)
     return _frame(rows)
 
 

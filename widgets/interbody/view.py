@@ -32,6 +32,8 @@ def show(frame, caption: str):
 
     if not isinstance(caption, str) or not caption.strip():
         raise ValueError("a table needs a caption (a non-empty string)")
+    if frame.index.name is not None:
+        frame = frame.reset_index()
     return HTML(table_html(frame.to_dict("records"), caption))
 
 
