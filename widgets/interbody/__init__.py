@@ -10,7 +10,7 @@
 - :mod:`widgets.interbody.view`: the chooser drawn on a lateral view of the spine model.
 """
 
-__all__ = ["lesson_sources", "recovery_sources"]
+__all__ = ["lesson_sources"]
 
 
 def lesson_sources() -> list[str]:
@@ -32,9 +32,3 @@ def lesson_sources() -> list[str]:
         keys += list(item.sources)
     return [k for k in dict.fromkeys(keys) if k]
 
-
-def recovery_sources() -> list[str]:
-    """The sources of the recovery-as-lived section of lesson 06."""
-    from widgets.core.data import load_table
-
-    return list(dict.fromkeys(load_table("recovery_guidance")["source_key"]))

@@ -19,7 +19,6 @@ __all__ = [
     "landmark_table",
     "level_summary_table",
     "oblique_table",
-    "recovery_evidence_table",
     "trials_table",
 ]
 
@@ -127,14 +126,4 @@ def asymptomatic_table():
     order = list(dict.fromkeys(t["finding"]))
     rows = [{"finding": f, "at 20 years (%)": wide.loc[f, 20], "at 80 years (%)": wide.loc[f, 80],
              "source": t["source_key"].iloc[0]} for f in order]
-    return _frame(rows)
-
-
-def recovery_evidence_table():
-    """The evidence behind advice after lumbar surgery: activity limits, work, physiotherapy."""
-    rows = []
-    for r in load_table("recovery_guidance").to_dict("records"):
-        rows.append({"advice about": r["topic"], "finding": r["finding"], "value": r["value"],
-                     "unit": r["unit"], "design": r["design"], "source": r["source_key"],
-                     "confidence": r["confidence"]})
     return _frame(rows)
