@@ -8,10 +8,9 @@
   lesson reads for its findings and its risks (the learning curve among them).
 - :mod:`widgets.perioperative.recovery`: recovery milestones after MISS and
   open surgery, as printed (medians and means labelled), for the timeline.
-- :mod:`widgets.perioperative.guidance`: the evidence behind advice after lumbar surgery
-  (activity limits, return to work, physiotherapy).
 - :mod:`widgets.perioperative.tables`: the tables a student reads (findings,
-  risks, recovery, learning curves, anaesthesia by technique, operative time).
+  risks, recovery, learning curves, anaesthesia by technique, operative time, the evidence behind
+  advice after surgery).
 
 The access comparator of the same lesson is :mod:`widgets.access.comparator`.
 """
@@ -22,12 +21,12 @@ __all__ = ["lesson_sources"]
 def lesson_sources() -> list[str]:
     """Return every source key behind a number or a quiz item of lesson 06, without repeats."""
     from widgets.access import comparator
-    from widgets.perioperative import guidance, tables
+    from widgets.perioperative import tables
     from widgets.quiz.items import items_for_lesson
 
     keys = comparator.sources() + tables.comparison_sources() + tables.recovery_sources()
     keys += list(tables.anaesthesia_table()["source"])
-    keys += guidance.guidance_sources()
+    keys += list(tables.recovery_advice_table()["source"])
     for item in items_for_lesson("06-around-surgery"):
         keys += list(item.sources)
     return list(dict.fromkeys(keys))
