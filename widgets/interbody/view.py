@@ -120,7 +120,7 @@ class ChooserView(TopicView):
                  crest: str = "at the L4-L5 disc"):
         super().__init__()
         choice = chooser.choose(level=level, pathology=pathology, crest=crest)
-        self.level = ipw.Dropdown(options=list(chooser.DISCS), value=level, description="Disc")
+        self.level = ipw.Dropdown(options=list(chooser.DISCS), value=level, description="Level")
         self.pathology = ipw.Dropdown(options=list(chooser.PATHOLOGIES), value=pathology,
                                       description="Pathology", style=_INITIAL,
                                       layout=ipw.Layout(width="28em"))
