@@ -137,7 +137,7 @@ def _spine():
 
 @functools.cache
 def heights() -> Heights:
-    """The heights of the default spine model's discs and bodies (cached)."""
+    """Return the heights of the default spine model's discs and bodies (cached)."""
     outline = lateral_outline(_spine())
     bodies = {}
     for lv, q in outline["bodies"].items():  # corners: post_inf, post_sup, ant_sup, ant_inf
@@ -151,7 +151,7 @@ def heights() -> Heights:
 
 
 def safe_zones():
-    """The lateral safe zone on each disc with a cited plexus position (:func:`plexus_levels`)."""
+    """Return the lateral safe zone on each disc with a cited plexus position (:func:`plexus_levels`)."""
     return plexus_levels(_spine())
 
 
@@ -179,7 +179,7 @@ class Choice:
     note: str
 
     def verdict(self, corridor: str) -> CorridorVerdict:
-        """The verdict of one corridor."""
+        """Return the verdict of one corridor."""
         for v in self.verdicts:
             if v.corridor == corridor:
                 return v
@@ -326,18 +326,20 @@ def choose(*, level: str, pathology: str, crest: str = "at the L4-L5 disc",
 def corridor_number(*, level: str, corridor: str, name: str, crest: str = "at the L4-L5 disc") -> float:
     """One number behind a corridor's verdict at ``level`` (e.g. ``'safe zone (mm)'`` of the lateral path).
 
-    >>> round(corridor_number(level="L4-L5", corridor="lateral transpsoas", name="smallest lateral cage (mm)"))
+    >>> cage = "smallest lateral cage (mm)"
+    >>> round(corridor_number(level="L4-L5", corridor="lateral transpsoas", name=cage))
     18
     """
     choice = choose(level=level, pathology=tuple(PATHOLOGIES)[0], crest=crest)
     numbers = choice.verdict(corridor).numbers
     if name not in numbers:
-        raise ValueError(f"no number {name!r} for {corridor} at {level}; known: {', '.join(numbers) or 'none'}")
+        known = ", ".join(numbers) or "none"
+        raise ValueError(f"no number {name!r} for {corridor} at {level}; known: {known}")
     return float(numbers[name])
 
 
 def level_of(position: str) -> str:
-    """The vertebra or disc a position names (``'L4 lower half'`` -> ``'L4'``)."""
+    """Return the vertebra or disc a position names (``'L4 lower half'`` -> ``'L4'``)."""
     m = re.search(r"(?:L[1-5]|S1)(?:-(?:L[1-5]|S1))?", position)
     if not m or (m.group(0) not in LEVELS and m.group(0) not in DISCS):
         raise ValueError(f"no level in position {position!r}")

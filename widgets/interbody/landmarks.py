@@ -54,7 +54,7 @@ def _rows(structure: str) -> list[dict]:
 
 
 def vessel_landmarks(structure: str) -> list[Landmark]:
-    """Every cited position of ``structure`` ('aortic bifurcation' or 'iliocaval junction'), commonest first."""
+    """Return every cited position of ``structure`` (a bifurcation or junction), commonest first."""
     if structure not in ("aortic bifurcation", "iliocaval junction"):
         raise ValueError(f"structure must be 'aortic bifurcation' or 'iliocaval junction', got {structure!r}")
     out = [Landmark(structure, r["position"], float(r["value"]), str(r["n"]), r["source_key"],
@@ -98,7 +98,7 @@ def oblique_corridor() -> dict[str, dict[str, object]]:
 
 
 def oblique_small_mm() -> tuple[float, str]:
-    """The corridor size the source counts as small, in mm (converted from cm), and its source."""
+    """Return the corridor size the source counts as small, in mm (converted from cm), and its source."""
     for r in _rows("oblique corridor"):
         if r["measure"].startswith("corridor size the source counts"):
             factor = {"cm": 10.0, "mm": 1.0}.get(r["unit"])

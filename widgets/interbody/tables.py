@@ -30,7 +30,7 @@ def _frame(rows):
 
 
 def corridor_table():
-    """The four corridors side by side: route, what each endangers, how it decompresses."""
+    """Return the four corridors side by side: route, what each endangers, how it decompresses."""
     return _frame([{"corridor": c, **chooser.CORRIDOR_FACTS[c]} for c in chooser.CORRIDORS])
 
 
@@ -47,7 +47,7 @@ def landmark_table():
 
 
 def oblique_table():
-    """The left oblique corridor at each disc: mean width and share of patients under 1 cm."""
+    """Return the left oblique corridor at each disc: mean width and share of patients under 1 cm."""
     small, key = landmarks.oblique_small_mm()
     rows = []
     for level, w in sorted(landmarks.oblique_corridor().items()):
@@ -67,7 +67,7 @@ def crest_table():
 
 
 def choice_table(level: str, pathology: str, crest: str):
-    """The chooser's verdict on each corridor at one disc, ranked, with the reasons."""
+    """Return the chooser's verdict on each corridor at one disc, ranked, with the reasons."""
     choice = chooser.choose(level=level, pathology=pathology, crest=crest)
     rank = {c: i + 1 for i, c in enumerate(choice.ranking)}
     rows = []
@@ -91,13 +91,14 @@ def level_summary_table(pathology: str, crest: str):
 
 
 def geometry_table(level: str, crest: str):
-    """The heights behind the chooser's answer at one disc (model mm, z up), with their basis."""
+    """Return the heights behind the chooser's answer at one disc (model mm, z up), with their basis."""
     h = chooser.heights()
     bottom, centre, top = h.discs[level]
     rows = [
         {"height of": f"{level} disc, bottom", "mm": round(bottom, 1), "basis": "model (cited morphometry)"},
         {"height of": f"{level} disc, top", "mm": round(top, 1), "basis": "model (cited morphometry)"},
-        {"height of": f"iliac crest top ({crest})", "mm": round(h.region(landmarks.CREST_PLACEMENTS[crest]), 1),
+        {"height of": f"iliac crest top ({crest})",
+         "mm": round(h.region(landmarks.CREST_PLACEMENTS[crest]), 1),
          "basis": "model placement of the cited category"},
     ]
     for structure in ("aortic bifurcation", "iliocaval junction"):
@@ -108,7 +109,7 @@ def geometry_table(level: str, crest: str):
 
 
 def trials_table():
-    """The randomised trials of fusion and disc replacement, each read against the MCID."""
+    """Return the randomised trials of fusion and disc replacement, each read against the MCID."""
     rows = []
     for t in evidence.trial_verdicts():
         rows.append({"trial": t.trial, "comparison": t.comparison, "outcome": t.outcome, "at": t.timepoint,

@@ -88,8 +88,25 @@ def _traces(choice: chooser.Choice) -> list[go.Scatter]:
     return traces
 
 
+def _annotations(choice: chooser.Choice) -> list[dict]:
+    h = chooser.heights()
+    notes = []
+    for lv, q in h.outline["bodies"].items():
+        notes.append({"x": float(min(p[0] for p in q)) - 4.0, "y": float(sum(p[1] for p in q) / 4.0),
+                      "text": lv, "showarrow": False, "xanchor": "right", "font": {"size": 12}})
+    xs = [p[0] for q in h.outline["bodies"].values() for p in q]
+    right = max(xs) + 37.0
+    labels = [(h.region(landmarks.CREST_PLACEMENTS[choice.crest]), "iliac crest top")]
+    for structure in ("aortic bifurcation", "iliocaval junction"):
+        labels.append((h.region(landmarks.vessel_landmarks(structure)[0].position), structure))
+    for z, text in labels:
+        notes.append({"x": right, "y": z, "text": text, "showarrow": False, "xanchor": "left",
+                      "font": {"size": 12}})
+    return notes
+
+
 def chooser_figure(choice: chooser.Choice) -> Figure:
-    """The lateral view of the model with the chooser's landmarks, for one choice."""
+    """Return the lateral view of the model with the chooser's landmarks, for one choice."""
     fig = Figure(alt=_alt(choice))
     _fill(fig, choice)
     return fig
@@ -100,15 +117,21 @@ def _fill(fig: Figure, choice: chooser.Choice) -> None:
     for t in _traces(choice):
         fig.add_trace(t)
     status = "; ".join(f"{v.corridor}: {v.status}" for v in choice.verdicts)
+    h = chooser.heights()
+    xs = [p[0] for q in h.outline["bodies"].values() for p in q]
+    zs = [p[1] for q in h.outline["bodies"].values() for p in q]
     fig.update_layout(
         template=plot_template(),
         title={"text": f"{choice.level}, {choice.pathology}<br><sup>{html.escape(status)}</sup>",
                "x": 0.0, "xanchor": "left"},
-        xaxis={"title": "front-to-back position (mm, front to the right)", "scaleanchor": "y",
-               "scaleratio": 1, "zeroline": False},
-        yaxis={"title": "height (mm, model frame)", "zeroline": False},
-        legend={"orientation": "h", "y": -0.18, "x": 0.0},
-        height=640, margin={"l": 60, "r": 20, "t": 90, "b": 150},
+        xaxis={"title": "back to front (mm, front to the right)", "scaleanchor": "y",
+               "scaleratio": 1, "zeroline": False, "constrain": "domain",
+               "range": [min(xs) - 25.0, max(xs) + 110.0]},
+        yaxis={"title": "height (mm, model frame)", "zeroline": False,
+               "range": [min(zs) - 8.0, max(zs) + 8.0]},
+        annotations=_annotations(choice),
+        legend={"orientation": "h", "y": -0.12, "x": 0.0},
+        height=680, margin={"l": 60, "r": 20, "t": 90, "b": 150},
     )
     fig.alt = _alt(choice)
 
@@ -133,7 +156,7 @@ class ChooserView(TopicView):
         self._update()
 
     def choice(self) -> chooser.Choice:
-        """The chooser's answer for the current controls."""
+        """Return the chooser's answer for the current controls."""
         return chooser.choose(level=self.level.value, pathology=self.pathology.value, crest=self.crest.value)
 
     def _update_unguarded(self, change=None) -> None:
@@ -149,6 +172,6 @@ class ChooserView(TopicView):
         self.clear_status()
 
     def widget(self) -> ipw.VBox:
-        """The controls, the figure, the answer and the table."""
+        """Return the controls, the figure, the answer and the table."""
         return ipw.VBox([ipw.HBox([self.level, self.crest]), self.pathology, self.figure.output,
                          self.answer, self.table, self.status])

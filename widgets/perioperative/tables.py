@@ -252,7 +252,7 @@ def recovery_sources() -> list[str]:
 
 
 def recovery_advice_table():
-    """The evidence behind advice after lumbar surgery (activity limits, work, physiotherapy), as printed.
+    """Return the evidence behind advice after lumbar surgery (activity limits, work, physiotherapy).
 
     From ``data/tables/recovery_guidance.csv``. Much of the usual advice (how to sit, when to
     drive, the follow-up schedule) rests on practice rather than trials and has no row.
