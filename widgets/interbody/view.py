@@ -19,11 +19,15 @@ from widgets.interbody import chooser, landmarks, tables
 __all__ = ["ChooserView", "chooser_figure", "show"]
 
 _INITIAL = {"description_width": "initial"}
+#: Corridor status: colour and line dash (the marker's shape says which corridor).
 _STATUS_STYLE = {
-    "open": (OKABE_ITO["bluish green"], "circle"),
-    "narrowed": (OKABE_ITO["orange"], "diamond"),
-    "blocked": (OKABE_ITO["vermillion"], "x"),
+    "open": (OKABE_ITO["blue"], "solid"),
+    "narrowed": (OKABE_ITO["orange"], "dash"),
+    "blocked": (OKABE_ITO["vermillion"], "dot"),
 }
+#: Where each corridor meets the chosen disc in the lateral view, and its marker.
+_CORRIDOR_MARKS = {"ALIF": "triangle-left", "TLIF": "triangle-right",
+                   "lateral transpsoas": "circle-x", "OLIF": "diamond"}
 
 
 def show(frame, caption: str):
@@ -42,8 +46,10 @@ def _alt(choice: chooser.Choice) -> str:
     first = choice.ranking[0] if choice.ranking else "none"
     return (f"Lateral view of the lumbar spine model, front to the right, with the {choice.level} disc"
             f" outlined, the iliac crest top ({choice.crest}) and the levels of the aortic bifurcation and"
-            f" iliocaval junction drawn as horizontal lines, and the lateral safe zone in front of the"
-            f" plexus marked on each disc. At {choice.level}: {', '.join(parts)}; first choice {first}.")
+            f" iliocaval junction drawn as horizontal lines, the lateral safe zone in front of the"
+            f" plexus marked on each disc, and each corridor marked where it meets the chosen disc (ALIF"
+            f" from the front, TLIF from behind, OLIF and lateral from the side). At {choice.level}:"
+            f" {', '.join(parts)}; first choice {first}.")
 
 
 def _traces(choice: chooser.Choice) -> list[go.Scatter]:
@@ -60,7 +66,7 @@ def _traces(choice: chooser.Choice) -> list[go.Scatter]:
         loop = list(q) + [q[0]]
         chosen = disc == choice.level
         traces.append(go.Scatter(x=[p[0] for p in loop], y=[p[1] for p in loop], mode="lines",
-                                 line={"color": OKABE_ITO["blue"] if chosen else "grey",
+                                 line={"color": OKABE_ITO["black"] if chosen else "grey",
                                        "width": 4 if chosen else 1},
                                  name=f"{disc} disc (chosen)" if chosen else "discs",
                                  legendgroup="chosen" if chosen else "discs",
@@ -73,6 +79,7 @@ def _traces(choice: chooser.Choice) -> list[go.Scatter]:
                                  name="lateral safe zone (plexus behind, limit in front)",
                                  legendgroup="safe", showlegend=i == 0, hoverinfo="text",
                                  text=f"{zone.segment}: {zone.safe_mm:.1f} mm"))
+    traces += _corridor_traces(choice)
     xs = [p[0] for q in h.outline["bodies"].values() for p in q]
     x0, x1 = min(xs) - 10.0, max(xs) + 35.0
     crest_z = h.region(landmarks.CREST_PLACEMENTS[choice.crest])
@@ -85,6 +92,33 @@ def _traces(choice: chooser.Choice) -> list[go.Scatter]:
     for z, name, colour, dash, a, b in lines:
         traces.append(go.Scatter(x=[a, b], y=[z, z], mode="lines", name=name,
                                  line={"color": colour, "dash": dash, "width": 3}, hoverinfo="name"))
+    return traces
+
+
+def _corridor_traces(choice: chooser.Choice) -> list[go.Scatter]:
+    """One trace per corridor where it meets the chosen disc: front (ALIF), back (TLIF), side (the others)."""
+    h = chooser.heights()
+    q = h.outline["discs"][choice.level]
+    back, front = (q[0] + q[1]) / 2.0, (q[2] + q[3]) / 2.0
+    zones = {z.segment: z for z in chooser.safe_zones()}
+    side = ((zones[choice.level].margin_point + zones[choice.level].limit_point) / 2.0
+            if choice.level in zones else (back + front) / 2.0)
+    where = {
+        "ALIF": ([front[0] + 28.0, front[0] + 2.0], [front[1], front[1]]),
+        "TLIF": ([back[0] - 28.0, back[0] - 2.0], [back[1], back[1]]),
+        "lateral transpsoas": ([side[0]], [side[1]]),
+        "OLIF": ([back[0] + 0.85 * (front[0] - back[0])], [back[1] + 0.85 * (front[1] - back[1])]),
+    }
+    traces = []
+    for v in choice.verdicts:
+        colour, dash = _STATUS_STYLE[v.status]
+        x, y = where[v.corridor]
+        size = [0] * (len(x) - 1) + [16]
+        traces.append(go.Scatter(x=x, y=y, mode="lines+markers", name=f"{v.corridor}: {v.status}",
+                                 line={"color": colour, "dash": dash, "width": 3},
+                                 marker={"symbol": _CORRIDOR_MARKS[v.corridor], "size": size, "color": colour,
+                                         "line": {"color": OKABE_ITO["black"], "width": 1}},
+                                 hoverinfo="name"))
     return traces
 
 
@@ -131,7 +165,7 @@ def _fill(fig: Figure, choice: chooser.Choice) -> None:
                "range": [min(zs) - 8.0, max(zs) + 8.0]},
         annotations=_annotations(choice),
         legend={"orientation": "h", "y": -0.12, "x": 0.0},
-        height=680, margin={"l": 60, "r": 20, "t": 90, "b": 150},
+        height=700, margin={"l": 60, "r": 20, "t": 90, "b": 170},
     )
     fig.alt = _alt(choice)
 
