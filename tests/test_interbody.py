@@ -189,3 +189,23 @@ def test_the_chooser_view_redraws_figure_answer_and_table():
     assert colours <= set(OKABE_ITO.values())
     view.pathology.value = CENTRAL
     assert view.answer.value.count("TLIF") >= 1 and "best first:</b> TLIF" in view.answer.value
+
+
+def test_the_figure_marks_each_corridor_with_its_status():
+    from widgets.interbody.view import chooser_figure
+
+    fig = chooser_figure(chooser.choose(level="L5-S1", pathology=FORAMINAL))
+    names = {t.name for t in fig.data}
+    assert {"ALIF: open", "OLIF: open", "lateral transpsoas: blocked", "TLIF: open"} <= names
+    assert "each corridor marked" in fig.alt
+
+
+def test_the_recovery_advice_of_lesson_06_is_cited_and_listed_in_its_references():
+    from widgets.core.citations import is_verified
+    from widgets.perioperative import lesson_sources
+    from widgets.perioperative.tables import recovery_advice_table
+
+    table = recovery_advice_table()
+    assert set(table["advice about"]) == {"activity limits", "return to work", "physiotherapy"}
+    assert all(is_verified(k) for k in table["source"])
+    assert set(table["source"]) <= set(lesson_sources())
