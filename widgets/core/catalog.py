@@ -495,6 +495,35 @@ LESSONS: tuple[Lesson, ...] = (
                   minimum=1, maximum=40),
         ),
     ),
+    Lesson(
+        "11-fusion-disc-replacement-and-corridors",
+        "Fusion, disc replacement and the interbody corridors",
+        60,
+        (
+            Objective("Say what degenerative disc disease means on imaging, and what it does not",
+                      "say what \"degenerative disc disease\" means on imaging, and what it does not mean"),
+            Objective("Read the trials of fusion and disc replacement against the MCID",
+                      "read the randomised trials of fusion and of disc replacement for back pain against"
+                      " the smallest difference that matters"),
+            Objective("Compare ALIF, OLIF, lateral transpsoas and TLIF: what each reaches and endangers",
+                      "compare ALIF, OLIF, lateral transpsoas and TLIF: what each reaches, what each"
+                      " endangers and how each decompresses"),
+            Objective("Choose an interbody corridor for a level and a pathology from the anatomy",
+                      "choose an interbody corridor for a level and a pathology from where the iliac"
+                      " crest, the great vessels and the lumbar plexus lie"),
+        ),
+        params=(
+            # widgets.interbody.chooser.PATHOLOGIES and widgets.interbody.landmarks.CREST_PLACEMENTS
+            # (tests keep them equal)
+            Param("level", str, "L4-L5", "disc level of the corridor chooser", choices=DISCS),
+            Param("pathology", str, "foraminal stenosis from disc collapse", "what compresses the nerves",
+                  choices=("foraminal stenosis from disc collapse",
+                           "central stenosis from thick ligament and facets",
+                           "disc degeneration with back pain only")),
+            Param("crest", str, "at the L4-L5 disc", "where the top of the iliac crest lies",
+                  choices=("above the L4-L5 disc", "at the L4-L5 disc", "below the L4-L5 disc")),
+        ),
+    ),
 )
 
 
