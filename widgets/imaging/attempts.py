@@ -9,9 +9,9 @@ folder as a learner's answers. Trainer attempts are not quiz answers, so they go
 skipped and reported, never fatal). The quiz's records and grades are never touched.
 
 A record: ``{"v": 1, "id": <uuid>, "learner": ..., "item": "screw-trainer:L4-left",
-"kind": "screw-attempt", "t": <ISO time>, "score": {...}}`` where ``score`` is
-:meth:`widgets.imaging.trainer.Score.record`. Its verdict is in ``score``, not in the quiz's
-``score``/``correct`` fields, so no quiz reader could count it as an answer.
+"kind": "screw-attempt", "t": <ISO time>, "result": {...}}`` where ``result`` is
+:meth:`widgets.imaging.trainer.Score.record`. It has no ``score`` or ``correct`` field (the quiz's
+verdict fields), so no quiz reader could count it as an answer.
 """
 
 from __future__ import annotations
@@ -61,14 +61,14 @@ class AttemptStore(ProgressStore):
                 raise ValueError(f"an attempt's score needs {key!r}; got fields {sorted(data)}")
         rec = {"v": EXPORT_VERSION, "id": uuid.uuid4().hex, "learner": self.learner,
                "item": f"screw-trainer:{data['level']}-{data['side']}", "kind": KIND,
-               "t": format_time(now or now_utc()), "score": data}
+               "t": format_time(now or now_utc()), "result": data}
         self.append([rec])
         return rec
 
     def attempts(self) -> list[dict[str, Any]]:
         """Return this learner's attempt scores, oldest first (broken lines skipped)."""
-        return [r["score"] for r in self.records()
-                if r.get("kind") == KIND and r.get("learner") == self.learner and isinstance(r.get("score"), dict)]
+        return [r["result"] for r in self.records()
+                if r.get("kind") == KIND and r.get("learner") == self.learner and isinstance(r.get("result"), dict)]
 
 
 def attempt_store(learner: str | None = None, directory: str | Path | None = None) -> AttemptStore:

@@ -313,7 +313,7 @@ def _layout(variant: str) -> tuple[list[tuple[str, float, float]], list[tuple[fl
             discs.append((z + dh / 2, i))
             z += dh
         else:
-            z += 2.0  # a rudimentary disc between a sacralised L5 and the sacrum
+            pass  # a sacralised L5 sits on the sacrum with no disc space to see
         h = _BODY_H[region]
         bodies.append((col.names[i], z, z + h))
         z += h
