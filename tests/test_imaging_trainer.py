@@ -66,7 +66,8 @@ def test_a_wire_through_the_front_of_the_body_fails():
 def test_time_and_dose_follow_the_shots():
     a = trainer.Attempt("L4", "left")
     p = trainer.planned("L4", "left")
-    a.move(medial_deg=p.medial_deg, sagittal_deg=p.sagittal_deg, depth_mm=20.0)
+    a.move(entry_medial_mm=0.0, entry_cranial_mm=0.0, medial_deg=p.medial_deg, sagittal_deg=p.sagittal_deg,
+           depth_mm=20.0)
     for view in ("AP", "lateral", "oblique", "AP"):
         a.shoot(view)
     a.pass_guidewire()
@@ -112,6 +113,17 @@ def test_bad_input_is_refused_in_one_line():
         trainer.Placement("L4", "left", medial_deg=80.0)
     with pytest.raises(ValueError, match="unknown setting"):
         trainer.Attempt("L4", "left").move(tilt=3)
+
+
+def test_entry_positions_and_offsets_are_inverse_and_the_start_is_off_plan():
+    for side in ("left", "right"):
+        lat, cra = trainer.entry_position("L4", side, 2.0, -3.0)
+        assert trainer.entry_offsets("L4", side, lat, cra) == pytest.approx((2.0, -3.0))
+        plan_lat, _ = trainer.entry_position("L4", side, 0.0, 0.0)
+        assert plan_lat > 10 and lat < plan_lat  # a medial offset moves the entry towards the midline
+    start = trainer.Attempt("L4", "left", seed=3).placement
+    assert 3.0 <= math.hypot(start.entry_medial_mm, start.entry_cranial_mm) <= 6.1
+    assert trainer.Attempt("L4", "left", seed=3).placement == start
 
 
 def test_the_oblique_view_looks_down_the_planned_pedicle():

@@ -32,7 +32,7 @@ the other landmark gives, where the two differ.
 
 The images
 ----------
-:func:`column_volume` builds the column as a density volume for the projector (assumption: a
+:func:`column_grid` builds the column as a grid of materials for the projector (assumption: a
 schematic geometry with round sizes, not measurements; only the number and shape of the segments
 matter for counting): bodies with a dense cortical shell, discs, transverse processes, ribs on
 T10-T12 (T12's short in the short-rib variant), a sacrum with its alae, and the iliac wings.
@@ -57,7 +57,7 @@ __all__ = [
     "case",
     "check",
     "column",
-    "column_volume",
+    "column_grid",
     "disc_index",
     "disc_labels",
     "disc_positions",
@@ -290,8 +290,10 @@ _BODY_H = {"T": 22.0, "L": 27.0, "S": 27.0}
 _DISC_H = {"T": 6.0, "L": 10.0}
 _BODY_W = {"T": 38.0, "L": 48.0, "S": 48.0}
 _BODY_D = {"T": 30.0, "L": 34.0, "S": 34.0}
-#: Densities (relative, water = 1): soft tissue, disc, cancellous and cortical bone.
-DENSITY = {"soft": 1.0, "disc": 1.1, "cancellous": 1.6, "cortical": 3.0}
+#: The materials (names of :data:`widgets.imaging.volume.MATERIALS`) the column is made of.
+SOFT, CANCELLOUS, CORTICAL, DISC = "soft tissue", "cancellous bone", "cortical bone", "disc annulus"
+#: Relative density used only to order materials when they overlap (the denser wins).
+_RANK = {SOFT: 0, DISC: 1, CANCELLOUS: 2, CORTICAL: 3}
 
 
 def disc_positions(variant: str) -> tuple[float, ...]:
@@ -312,8 +314,7 @@ def _layout(variant: str) -> tuple[list[tuple[str, float, float]], list[tuple[fl
             dh = _DISC_H["L" if region in "LS" else "T"]
             discs.append((z + dh / 2, i))
             z += dh
-        else:
-            pass  # a sacralised L5 sits on the sacrum with no disc space to see
+        # a sacralised L5 sits on the sacrum with no disc space to see
         h = _BODY_H[region]
         bodies.append((col.names[i], z, z + h))
         z += h
@@ -322,37 +323,45 @@ def _layout(variant: str) -> tuple[list[tuple[str, float, float]], list[tuple[fl
 
 
 @dataclass(frozen=True)
-class Volume:
-    """A density volume: ``density[ix, iy, iz]`` on a grid of ``spacing_mm`` from ``origin_mm``.
+class Grid:
+    """A labelled grid: ``rank[ix, iy, iz]`` (0 soft, 1 disc, 2 cancellous, 3 cortical) from ``origin_mm``.
 
-    Axes are the vertebra frame's: ``x`` to the patient's left, ``y`` anterior, ``z`` cranial.
+    Axes are the vertebra frame's: ``x`` to the patient's left, ``y`` anterior (0 = back of the
+    bodies), ``z`` cranial (0 = top of the sacrum).
     """
 
-    density: np.ndarray
+    rank: np.ndarray
     spacing_mm: float
     origin_mm: tuple[float, float, float]
 
     def centres(self, axis: int) -> np.ndarray:
         """Return the voxel-centre coordinates (mm) along ``axis``."""
-        n = self.density.shape[axis]
+        n = self.rank.shape[axis]
         return self.origin_mm[axis] + self.spacing_mm * (np.arange(n) + 0.5)
+
+    def material(self, name: str) -> np.ndarray:
+        """Return the boolean mask of material ``name``."""
+        return self.rank == _RANK[name]
 
 
 @functools.cache
-def column_volume(variant: str, spacing_mm: float = 2.0) -> Volume:
-    """Build the schematic column of ``variant`` as a density volume (cached per variant)."""
+def column_grid(variant: str, spacing_mm: float = 2.0) -> Grid:
+    """Build the schematic column of ``variant`` as a labelled grid (cached per variant)."""
     col = column(variant)
-    bodies, _ = _layout(variant)
-    top = bodies[0][2] + 10.0
-    origin = (-160.0, -90.0, -110.0)
-    shape = (int(320 / spacing_mm), int(150 / spacing_mm), int((top - origin[2]) / spacing_mm))
-    vol = Volume(np.full(shape, DENSITY["soft"], dtype=np.float32), float(spacing_mm), origin)
-    x, y, z = (vol.centres(a) for a in range(3))
+    bodies, discs = _layout(variant)
+    top = bodies[0][2] + 12.0
+    origin = (-170.0, -80.0, -110.0)
+    shape = (int(340 / spacing_mm), int(200 / spacing_mm), int((top - origin[2]) / spacing_mm))
+    grid = Grid(np.zeros(shape, dtype=np.uint8), float(spacing_mm), origin)
+    x, y, z = (grid.centres(a) for a in range(3))
     X, Y = np.meshgrid(x, y, indexing="ij")
-    d = vol.density
+    r = grid.rank
 
     def slab(z0: float, z1: float) -> slice:
         return slice(max(0, int((z0 - origin[2]) / spacing_mm)), max(0, int((z1 - origin[2]) / spacing_mm)))
+
+    def paint(s: slice, mask2d: np.ndarray, material: str) -> None:
+        r[:, :, s] = np.maximum(r[:, :, s], np.where(mask2d, _RANK[material], 0).astype(np.uint8)[:, :, None])
 
     def ellipse(cx, cy, a, b):
         return ((X - cx) / a) ** 2 + ((Y - cy) / b) ** 2
@@ -360,66 +369,65 @@ def column_volume(variant: str, spacing_mm: float = 2.0) -> Volume:
     for name, z0, z1 in bodies:
         region = name[0]
         w, dd = _BODY_W[region], _BODY_D[region]
-        r = ellipse(0.0, 0.0, w / 2, dd / 2)
-        body = np.where(r <= 1.0, np.where(r >= 0.72, DENSITY["cortical"], DENSITY["cancellous"]), 0.0)
+        e = ellipse(0.0, dd / 2, w / 2, dd / 2)
+        s = slab(z0, z1)
+        paint(s, e <= 1.0, CANCELLOUS)
+        paint(s, (e <= 1.0) & (e >= 0.72), CORTICAL)
+        for plate in (slab(z0, z0 + 2.0), slab(z1 - 2.0, z1)):  # end plates
+            paint(plate, e <= 1.0, CORTICAL)
         i = col.names.index(name)
-        # posterior arch: a ring behind the body, and the transverse processes (long at a sacralised L5)
-        arch = (ellipse(0.0, -dd / 2 - 14.0, 14.0, 12.0) <= 1.0) & (ellipse(0.0, -dd / 2 - 14.0, 8.0, 7.0) > 1.0)
+        # posterior arch (a ring behind the body) and transverse processes (long at a sacralised L5)
+        arch = (ellipse(0.0, -14.0, 14.0, 12.0) <= 1.0) & (ellipse(0.0, -14.0, 8.0, 7.0) > 1.0)
         tp_len = 40.0 if region == "L" else 30.0
         if variant == "sacralised-L5" and i == len(col.names) - 1:
             tp_len = 62.0
-        tp = (np.abs(X) <= tp_len) & (np.abs(Y + dd / 2 + 8.0) <= 4.0)
-        post = np.where(arch | tp, DENSITY["cortical"], 0.0)
-        s = slab(z0, z1)
-        d[:, :, s] = np.maximum(d[:, :, s], np.maximum(body, 0.0)[:, :, None])
-        s_mid = slab(z0 + 0.3 * (z1 - z0), z1 - 0.3 * (z1 - z0))
-        d[:, :, s_mid] = np.maximum(d[:, :, s_mid], post[:, :, None])
+        tp = (np.abs(X) <= tp_len) & (np.abs(Y + 8.0) <= 4.0)
+        paint(slab(z0 + 0.3 * (z1 - z0), z1 - 0.3 * (z1 - z0)), arch | tp, CORTICAL)
         if col.ribs[i]:
-            _rib(vol, X, Y, (z0 + z1) / 2, dd, long=col.ribs[i] == "long")
-    for zc, i in _layout(variant)[1]:
+            _rib(grid, X, Y, (z0 + z1) / 2, long=col.ribs[i] == "long")
+    for zc, i in discs:
         region = col.names[i][0]
         dh = _DISC_H["L" if region in "LS" else "T"]
-        r = ellipse(0.0, 0.0, _BODY_W[region] / 2, _BODY_D[region] / 2)
-        s = slab(zc - dh / 2, zc + dh / 2)
-        d[:, :, s] = np.maximum(d[:, :, s], np.where(r <= 1.0, DENSITY["disc"], 0.0)[:, :, None])
-    _sacrum_and_pelvis(vol, X, Y, z)
-    return vol
+        e = ellipse(0.0, _BODY_D[region] / 2, _BODY_W[region] / 2, _BODY_D[region] / 2)
+        paint(slab(zc - dh / 2, zc + dh / 2), e <= 1.0, DISC)
+    _sacrum_and_pelvis(grid, X, Y, z)
+    return grid
 
 
-def _rib(vol: Volume, X, Y, zc: float, depth: float, *, long: bool) -> None:
+def _rib(grid: Grid, X, Y, zc: float, *, long: bool) -> None:
     """Add a pair of ribs: from the transverse process, sweeping laterally, forwards and down."""
     length = 150.0 if long else 30.0
     t = np.linspace(0.0, 1.0, 60)
     for sgn in (1.0, -1.0):
         px = sgn * (20.0 + length * 0.75 * np.sin(t * np.pi / 2))
-        py = -depth / 2 - 8.0 + length * 0.45 * (1 - np.cos(t * np.pi / 2))
+        py = -8.0 + length * 0.45 * (1 - np.cos(t * np.pi / 2))
         pz = zc - length * 0.35 * t
         for a, b, c in zip(px, py, pz, strict=True):
-            iz = int((c - vol.origin_mm[2]) / vol.spacing_mm)
-            if not 0 <= iz < vol.density.shape[2]:
+            iz = int((c - grid.origin_mm[2]) / grid.spacing_mm)
+            if not 0 <= iz < grid.rank.shape[2]:
                 continue
             m = ((X - a) ** 2 + (Y - b) ** 2) <= 16.0
-            lo, hi = max(0, iz - 2), min(vol.density.shape[2], iz + 3)
-            vol.density[:, :, lo:hi] = np.maximum(vol.density[:, :, lo:hi],
-                                                  np.where(m, DENSITY["cortical"], 0.0)[:, :, None])
+            lo, hi = max(0, iz - 2), min(grid.rank.shape[2], iz + 3)
+            grid.rank[:, :, lo:hi] = np.maximum(grid.rank[:, :, lo:hi],
+                                                np.where(m, _RANK[CORTICAL], 0).astype(np.uint8)[:, :, None])
 
 
-def _sacrum_and_pelvis(vol: Volume, X, Y, z) -> None:
+def _sacrum_and_pelvis(grid: Grid, X, Y, z) -> None:
     """Add a sacrum tapering downwards from the top plate (z = 0), its alae, and the iliac wings."""
-    d = vol.density
+    r = grid.rank
     for k, zz in enumerate(z):
         if -100.0 <= zz <= 0.0:
             f = 1.0 + zz / 130.0  # narrower and thinner downwards
-            ala = 55.0 * f
             tilt = -0.3 * zz  # the sacrum slopes backwards as it descends
-            m = (np.abs(X) <= ala) & (np.abs(Y + tilt) <= 20.0 * f)
-            d[:, :, k] = np.maximum(d[:, :, k], np.where(m, DENSITY["cancellous"] + 0.4, 0.0))
+            m = (np.abs(X) <= 55.0 * f) & (np.abs(Y - 17.0 + tilt) <= 20.0 * f)
+            edge = m & ~((np.abs(X) <= 55.0 * f - 3) & (np.abs(Y - 17.0 + tilt) <= 20.0 * f - 3))
+            r[:, :, k] = np.maximum(r[:, :, k], np.where(edge, 3, np.where(m, 2, 0)).astype(np.uint8))
         if -90.0 <= zz <= 40.0:
             # iliac wings: thin curved plates lateral to the sacrum, widest at the crest
             reach = 60.0 + 70.0 * (zz + 90.0) / 130.0
             for sgn in (1.0, -1.0):
-                m = (np.abs(X - sgn * (reach - 10.0)) <= 18.0) & (np.abs(Y - 0.25 * (X * sgn - 60.0)) <= 5.0)
-                d[:, :, k] = np.maximum(d[:, :, k], np.where(m, DENSITY["cortical"], 0.0))
+                m = (np.abs(X - sgn * (reach - 10.0)) <= 18.0) & (np.abs(Y - 17.0 - 0.25 * (X * sgn - 60.0)) <= 5.0)
+                r[:, :, k] = np.maximum(r[:, :, k], np.where(m, 3, 0).astype(np.uint8))
 
 
 # --------------------------------------------------------------------------- cited figures

@@ -74,7 +74,10 @@ __all__ = [
     "benchmark_rows",
     "hand_dose_rate",
     "instrument_points",
+    "entry_offsets",
+    "entry_position",
     "learning_curve",
+    "start_placement",
     "planned",
     "score_placement",
     "shot_seconds",
@@ -139,6 +142,41 @@ def instrument_points(p: Placement) -> tuple[np.ndarray, np.ndarray]:
                       max(p.depth_mm, 10.0), p.entry_medial_mm, p.entry_cranial_mm)
     e = entry_point(traj)
     return e, e + p.depth_mm * screw_direction(p.medial_deg, p.sagittal_deg, p.side)
+
+
+def _entry_axes(level: str, side: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    ax = vertebra(level).pedicles[side]
+    e0 = ax.isthmus_centre + ax.t_range[0] * ax.axis
+    return e0, ax.width_dir, ax.height_dir
+
+
+def entry_position(level: str, side: str, entry_medial_mm: float, entry_cranial_mm: float) -> tuple[float, float]:
+    """Return where an entry point lies on the back of the vertebra: (mm lateral of the midline, mm cranial).
+
+    The student's controls use these absolute positions (the plan is not at zero); ``z`` is measured
+    from the vertebra frame's origin (the middle of the body's back wall).
+    """
+    e0, w, h = _entry_axes(level, side)
+    p = e0 - entry_medial_mm * w + entry_cranial_mm * h
+    return round(float(p[0] * (1.0 if side == "left" else -1.0)), 6), round(float(p[2]), 6)
+
+
+def entry_offsets(level: str, side: str, lateral_mm: float, cranial_mm: float) -> tuple[float, float]:
+    """Inverse of :func:`entry_position`: the (medial, cranial) offsets from the planned entry."""
+    e0, w, h = _entry_axes(level, side)
+    x = lateral_mm * (1.0 if side == "left" else -1.0)
+    a = np.array([[-w[0], h[0]], [-w[2], h[2]]])
+    m, c = np.linalg.solve(a, np.array([x - e0[0], cranial_mm - e0[2]]))
+    return round(float(m), 6), round(float(c), 6)
+
+
+def start_placement(level: str, side: str, seed: int = 0) -> Placement:
+    """A seeded starting point: the needle docked 3-6 mm off the planned entry, pointing straight in."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a whole number >= 0; got {seed!r}")
+    rng = np.random.default_rng(seed)
+    r, t = rng.uniform(3.0, 6.0), rng.uniform(0.0, 2 * np.pi)
+    return Placement(level, side, round(float(r * np.cos(t)), 1), round(float(r * np.sin(t)), 1), 0.0, 0.0, 0.0)
 
 
 def view_angles(view: str, level: str, side: str) -> tuple[float, float]:
@@ -284,11 +322,17 @@ class Attempt:
     stage: str = field(init=False, default="needle")
     shots: list[Shot] = field(init=False, default_factory=list)
     score: Score | None = field(init=False, default=None)
+    seed: int = 0
     _needle_depth: float = field(init=False, default=0.0, repr=False)
 
     def __post_init__(self) -> None:
-        """Start with the needle on the skin above the planned entry, straight down (no angles)."""
-        self.placement = Placement(self.level, self.side)
+        """Start with the needle docked near the planned entry (seeded), pointing straight in."""
+        self.placement = start_placement(self.level, self.side, self.seed)
+
+    @property
+    def needle_depth_mm(self) -> float | None:
+        """How deep the needle stayed when the wire was passed (``None`` in the needle stage)."""
+        return None if self.stage == "needle" else self._needle_depth
 
     @property
     def fluoro_seconds(self) -> float:
