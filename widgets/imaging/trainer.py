@@ -138,8 +138,8 @@ def planned(level: str, side: str) -> Placement:
 
 def instrument_points(p: Placement) -> tuple[np.ndarray, np.ndarray]:
     """Return the entry point and the tip (vertebra frame, mm) of an instrument at ``p``."""
-    traj = Trajectory(p.level, p.side, p.medial_deg, p.sagittal_deg, 1.0 if p.depth_mm < 10 else 5.0,
-                      max(p.depth_mm, 10.0), p.entry_medial_mm, p.entry_cranial_mm)
+    traj = Trajectory(p.level, p.side, p.medial_deg, p.sagittal_deg, 5.0, 40.0, p.entry_medial_mm,
+                      p.entry_cranial_mm)  # only its entry point is used
     e = entry_point(traj)
     return e, e + p.depth_mm * screw_direction(p.medial_deg, p.sagittal_deg, p.side)
 
