@@ -34,8 +34,8 @@ def test_each_shot_costs_time_and_shows_an_image(view):
         view.shoot_buttons[v].click()
         assert len(view.attempt.shots) == i and bytes(view.image.value).startswith(b"\x89PNG")
         assert f"Shot {i}: {v}" in view.shot_html.value
-    rate, _ = trainer.hand_dose_rate()
-    assert f">{round(rate * 3 * trainer.shot_seconds() / 60, 4):g}<" in view.log.value
+    assert view.attempt.fluoro_seconds == pytest.approx(3 * trainer.shot_seconds())
+    assert f">{3 * trainer.shot_seconds():g}<" in view.log.value  # the time shown
     before = view.image.value
     view.invert.value = True
     assert bytes(view.image.value) != bytes(before) and len(view.attempt.shots) == 3  # inverting is not a new shot
