@@ -105,3 +105,12 @@ def test_cited_rows_show_that_sources_differ():
     wl = counting.wrong_level_rows()
     assert any(r["value"] == "1 in 3110 procedures" for r in wl)
     assert any("per 10000" in r["value"] for r in wl)
+
+
+def test_the_lesson_parameters_list_the_models_choices():
+    from widgets.core.catalog import lesson
+    from widgets.core.levels import LUMBAR
+
+    params = {p.name: p for p in lesson("12-fluoroscopy-drills").params}
+    assert params["case"].choices == tuple(c.id for c in counting.CASES)
+    assert params["level"].choices == LUMBAR

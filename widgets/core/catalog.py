@@ -391,6 +391,36 @@ LESSONS: tuple[Lesson, ...] = (
         ),
     ),
     Lesson(
+        "12-fluoroscopy-drills",
+        "Fluoroscopy drills: place a percutaneous screw guide and count to the right level",
+        40,
+        (
+            Objective("Place a percutaneous screw guide from fluoroscopy",
+                      "place a Jamshidi needle and a guidewire in a chosen pedicle using only AP, lateral"
+                      " and oblique fluoroscopy shots, and read the score of each attempt"),
+            Objective("Read a personal learning curve against cited figures",
+                      "read your own learning curve (CUSUM) against cited accuracy and learning-curve"
+                      " figures"),
+            Objective("Count to the target level when two counts disagree",
+                      "count to the target level on fluoroscopy when a transitional vertebra or short"
+                      " ribs make the counts from the ribs and from the sacrum disagree"),
+            Objective("Explain how often wrong-level surgery happens and what follows it",
+                      "explain how often wrong-level surgery happens and what follows it, from surveys"
+                      " and claims"),
+        ),
+        # the cases of widgets.imaging.counting.CASES (a test keeps them equal)
+        params=(
+            Param("level", str, "L4", "lumbar vertebra the screw trainer opens on",
+                  choices=("L1", "L2", "L3", "L4", "L5")),
+            Param("side", str, "left", "pedicle the trainer opens on", choices=("left", "right")),
+            Param("case", str, "sacralised", "counting case the drill opens on",
+                  choices=("typical", "sacralised", "lumbarised", "short-ribs", "sacralised-mri-sacrum")),
+            Param("learner", str, "student", "learner id; it names your progress and attempt files"),
+            Param("seed", int, 0, "seeds where each trainer attempt starts and the quiz's order",
+                  minimum=0),
+        ),
+    ),
+    Lesson(
         "90-review",
         "Spaced review: what is due, and how well you know each objective",
         15,
