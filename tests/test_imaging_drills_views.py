@@ -58,10 +58,12 @@ def test_the_wire_stage_locks_the_line_and_the_reveal_saves_the_attempt(view, tm
     saved = AttemptStore("tester", tmp_path).attempts()
     assert len(saved) == 1 and saved[0]["grade_modified"] == "A" and saved[0]["shots"] == 2
     assert len(view.curve.data) == 2 and len(view.fig3d.data) >= 3
+    assert view.reveal_box.layout.display == "" and view.curve_box.layout.display == ""
     assert "Your attempts" in view.history.value and "91.5%" in view.history.value
     assert all(b.disabled for b in view.shoot_buttons.values())
     view.new_button.click()
     assert view.attempt.stage == "needle" and view.attempt.shots == [] and not view.medial.disabled
+    assert view.reveal_box.layout.display == "none"  # the next reveal is hidden until then
 
 
 def test_changing_level_starts_a_new_attempt(view):

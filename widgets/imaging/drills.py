@@ -66,6 +66,8 @@ class ScrewTrainer(TopicView):
         self.curve = Figure(layout=dict(template=tpl, title="Your learning curve: CUSUM of breaches of 2 mm or more",
                                         height=320, xaxis_title="attempt", yaxis_title="CUSUM (failures minus target)",
                                         margin=dict(l=60, r=10, t=50, b=50)))
+        self.reveal_box = ipw.VBox([self.fig3d.output], layout=ipw.Layout(display="none"))
+        self.curve_box = ipw.VBox([self.curve.output], layout=ipw.Layout(display="none"))
         self._last_view: str | None = None
         for v, b in self.shoot_buttons.items():
             self.on_click(b, lambda _b, v=v: self.shoot(v))
@@ -91,6 +93,7 @@ class ScrewTrainer(TopicView):
             self.medial.value, self.sagittal.value, self.depth.value = p.medial_deg, p.sagittal_deg, p.depth_mm
         self._set_stage_controls()
         self.image.value = b""
+        self.reveal_box.layout.display = "none"
         self.shot_html.value = _NO_SHOT
         self._last_view = None
         self.result.value = ""
@@ -122,7 +125,7 @@ class ScrewTrainer(TopicView):
 
     def _show(self, placement, view: str) -> None:
         s = trainer_shot(placement, view, self.attempt.stage, self.attempt.needle_depth_mm)
-        self.image.value = s.png(invert=bool(self.invert.value), display_px=420, marker=view[:3].upper())
+        self.image.value = s.png(invert=bool(self.invert.value), display_px=420)
 
     def _redraw_last(self, change=None) -> None:
         if self._last_view and self.attempt.shots:
@@ -182,6 +185,7 @@ class ScrewTrainer(TopicView):
         self.fig3d.data = []
         self.fig3d.add_traces(traces)
         self.fig3d.redraw()
+        self.reveal_box.layout.display = ""
 
     def _draw_curve(self) -> None:
         scores = self.store.attempts()
@@ -205,6 +209,7 @@ class ScrewTrainer(TopicView):
                                             name="no better or worse than the cited accuracy",
                                             line=dict(color=OKABE_ITO["black"], dash=DASHES[2])))
         self.curve.redraw()
+        self.curve_box.layout.display = "" if scores else "none"
 
     def widget(self) -> ipw.Widget:
         """Return the trainer as one ipywidgets box."""
@@ -213,7 +218,7 @@ class ScrewTrainer(TopicView):
         controls = ipw.VBox([ipw.HBox([self.level, self.side]), self.lateral, self.cranial, self.medial,
                              self.sagittal, self.depth, shots, steps, self.log, self.status])
         return ipw.VBox([ipw.HBox([controls, ipw.VBox([self.image, self.shot_html])]), self.result,
-                         self.fig3d.output, self.curve.output, self.history])
+                         self.reveal_box, self.curve_box, self.history])
 
 
 class CountingDrill(TopicView):
