@@ -95,3 +95,18 @@ def test_the_counting_drill_moves_with_each_control():
     assert len(d.choice.options) == 7 and d.feedback.value == ""
     d.choice.value = counting.case("sacralised").answer
     assert d.check().correct and "Right" in d.feedback.value
+
+
+def test_the_fast_trainer_shot_is_the_projectors_shot_with_the_instruments():
+    import numpy as np
+
+    from widgets.imaging.drr import shot
+    from widgets.imaging.fluoro import instruments_for, trainer_shot
+
+    p = trainer.Placement("L3", "right", 1.0, -2.0, 18.0, 6.0, 22.0)
+    fast = trainer_shot(p, "oblique")
+    orbital, tilt = trainer.view_angles("oblique", "L3", "right")
+    slow = shot(level="L3", orbital_deg=orbital, tilt_deg=tilt, instruments=instruments_for(p, "needle"))
+    assert np.allclose(fast.total, slow.total, rtol=1e-5, atol=1e-4)
+    assert fast.total.max() > fast.anatomy.max()  # the needle is in the picture
+    assert np.array_equal(fast.image(), slow.image())
