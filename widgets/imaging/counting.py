@@ -383,6 +383,7 @@ def column_grid(variant: str, spacing_mm: float = 2.0) -> Grid:
             tp_len = 62.0
         tp = (np.abs(X) <= tp_len) & (np.abs(Y + 8.0) <= 4.0)
         paint(slab(z0 + 0.3 * (z1 - z0), z1 - 0.3 * (z1 - z0)), arch | tp, CORTICAL)
+        _pedicles_and_spinous(grid, X, Y, z, w, (z0 + z1) / 2)
         if col.ribs[i]:
             _rib(grid, X, Y, (z0 + z1) / 2, long=col.ribs[i] == "long")
     for zc, i in discs:
@@ -392,6 +393,23 @@ def column_grid(variant: str, spacing_mm: float = 2.0) -> Grid:
         paint(slab(zc - dh / 2, zc + dh / 2), e <= 1.0, DISC)
     _sacrum_and_pelvis(grid, X, Y, z)
     return grid
+
+
+def _pedicles_and_spinous(grid: Grid, X, Y, z, width: float, zc: float) -> None:
+    """Add two pedicles (oval tubes from the body back to the arch, seen end-on in AP) and a spinous process."""
+    r = grid.rank
+    for k, zz in enumerate(z):
+        dz = zz - zc
+        if abs(dz) < 7.0:
+            a = 4.5 * np.sqrt(1.0 - (dz / 7.0) ** 2)
+            for px in (width / 2 - 9.0, -(width / 2 - 9.0)):
+                tube = (np.abs(X - px) <= a) & (Y <= 0.0) & (Y >= -16.0)
+                shell = tube & (np.abs(X - px) >= a - 1.5)
+                r[:, :, k] = np.maximum(r[:, :, k], np.where(shell, 3, np.where(tube, 2, 0)).astype(np.uint8))
+        if -9.0 <= dz <= 4.0:
+            half = 3.0 * (1.0 - (dz + 9.0) / 26.0)
+            spine = (np.abs(X) <= half) & (Y <= -24.0) & (Y >= -55.0)
+            r[:, :, k] = np.maximum(r[:, :, k], np.where(spine, 3, 0).astype(np.uint8))
 
 
 def _rib(grid: Grid, X, Y, zc: float, *, long: bool) -> None:
