@@ -89,9 +89,11 @@ class View:
         _number("sod_mm", self.sod_mm, 200, 1500)
         _number("sid_mm", self.sid_mm, 300, 2000)
         if not self.sod_mm < self.sid_mm - 100:
-            raise ValueError(f"sod_mm must be at least 100 mm less than sid_mm; got {self.sod_mm} and {self.sid_mm}")
+            raise ValueError(f"sod_mm must be at least 100 mm less than sid_mm; got {self.sod_mm}"
+                             f" and {self.sid_mm}")
         _number("field_mm", self.field_mm, 50, 500)
-        if isinstance(self.size_px, bool) or not isinstance(self.size_px, int) or not 32 <= self.size_px <= 1024:
+        size = self.size_px
+        if isinstance(size, bool) or not isinstance(size, int) or not 32 <= size <= 1024:
             raise ValueError(f"size_px must be a whole number from 32 to 1024; got {self.size_px!r}")
         c = tuple(self.centre_mm)
         if len(c) != 3:
@@ -129,7 +131,8 @@ class Instrument:
         for name in ("start", "end"):
             p = np.asarray(getattr(self, name), dtype=float)
             if p.shape != (3,) or not np.all(np.isfinite(p)):
-                raise ValueError(f"{name} must be three finite numbers (x, y, z in mm); got {getattr(self, name)!r}")
+                raise ValueError(f"{name} must be three finite numbers (x, y, z in mm);"
+                                 f" got {getattr(self, name)!r}")
             object.__setattr__(self, name, tuple(float(x) for x in p))
         if np.allclose(self.start, self.end):
             raise ValueError("an instrument's start and end must differ")
@@ -189,7 +192,7 @@ def _interp_matrix(idx: np.ndarray, n_in: int, row0: np.ndarray, col0: np.ndarra
 
 @functools.lru_cache(maxsize=8)
 def _axis_order(vol: Volume, axis: int) -> np.ndarray:
-    """The attenuation volume with ``axis`` first (a contiguous copy, cached)."""
+    """Return the attenuation volume with ``axis`` first (a contiguous copy, cached)."""
     others = [a for a in range(3) if a != axis]
     return np.ascontiguousarray(np.transpose(vol.mu, (axis, *others)))
 
@@ -350,7 +353,7 @@ class Shot:
     pixels_world: np.ndarray
 
     def image(self, *, invert: bool = False) -> np.ndarray:
-        """The grey image (uint8, n x n) as the monitor shows it: dense dark unless ``invert``.
+        """Return the grey image (uint8, n x n) as the monitor shows it: dense dark unless ``invert``.
 
         Like a C-arm's automatic brightness, the window is set from the anatomy inside the field;
         broad differences of soft-tissue thickness are damped (as a C-arm's image processing does),
@@ -363,8 +366,13 @@ class Shot:
         flat = p - damp * (smooth - float(np.median(field_vals)))
         ref = (self.anatomy - damp * (smooth - float(np.median(field_vals))))[self.inside]
         lo, hi = np.percentile(ref, [0.5, 99.7])
-        g = np.clip((flat - lo) / max(hi - lo, 1e-6), 0.0, 1.0)
-        g = g ** 0.9
+        g = (flat - lo) / max(hi - lo, 1e-6)
+        # edge enhancement (an unsharp mask), as a C-arm's image processing applies
+        g = g + 0.8 * (g - ndimage.gaussian_filter(g, sigma=2.0, mode="nearest"))
+        # quantum mottle: the grain of a low-dose image, the same for the same view
+        seed = abs(hash((self.view.level, self.view.orbital_deg, self.view.tilt_deg))) % (2 ** 32)
+        g = g + np.random.default_rng(seed).normal(0.0, 0.012, g.shape)
+        g = np.clip(g, 0.0, 1.0)
         grey = (1.0 - g) if not invert else g
         out = (grey * 235 + 10).astype(np.uint8)
         out[~self.inside] = 0
@@ -430,7 +438,8 @@ def shot(*, level: str = "L4", orbital_deg: float = 0.0, tilt_deg: float = 0.0,
     """
     unknown = set(distances) - {"sod_mm", "sid_mm", "field_mm", "centre_mm"}
     if unknown:
-        raise TypeError(f"unknown shot option(s) {sorted(unknown)}; allowed: sod_mm, sid_mm, field_mm, centre_mm")
+        raise TypeError(f"unknown shot option(s) {sorted(unknown)};"
+                        " allowed: sod_mm, sid_mm, field_mm, centre_mm")
     vol = volume if volume is not None else build_volume()
     view = View(level, orbital_deg, tilt_deg, size_px=size_px, **distances)
     return shot_of(vol, view, instruments)
