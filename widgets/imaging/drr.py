@@ -367,7 +367,8 @@ class Shot:
         flat = p - damp * (smooth - float(np.median(field_vals)))
         ref = (self.anatomy - damp * (smooth - float(np.median(field_vals))))[self.inside]
         lo, hi = np.percentile(ref, [0.5, 99.7])
-        g = (flat - lo) / max(hi - lo, 1e-6)
+        # metal far beyond the window is held just past black, so sharpening leaves no wide halo
+        g = np.clip((flat - lo) / max(hi - lo, 1e-6), -0.1, 1.15)
         # edge enhancement (an unsharp mask), as a C-arm's image processing applies
         g = g + 0.8 * (g - ndimage.gaussian_filter(g, sigma=2.0, mode="nearest"))
         # quantum mottle: the grain of a low-dose image, the same for the same view

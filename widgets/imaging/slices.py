@@ -47,7 +47,9 @@ __all__ = [
     "ZONES",
     "Herniation",
     "Slice",
+    "fragment_offset",
     "herniation_frame",
+    "herniation_report",
     "root_contacts",
     "roots_touched",
     "touches_sac",
@@ -247,6 +249,41 @@ def touches_sac(h: Herniation, *, volume: Volume | None = None, contact_mm: floa
     vol = volume if volume is not None else build_volume()
     box, inside = _fragment_box(vol, h, contact_mm)
     return any(vol.parts[i].group == "dural sac" for i in vol.parts_touching(box, inside))
+
+
+def fragment_offset(h: Herniation, *, volume: Volume | None = None) -> float:
+    """Return the sagittal offset (mm, left positive) of the fragment's middle: where to cut through it."""
+    vol = volume if volume is not None else build_volume()
+    return float(_herniation_frame(vol, h)[0][0])
+
+
+def herniation_report(h: Herniation, *, volume: Volume | None = None) -> dict[str, object]:
+    """Return one row a student reads: what the fragment reaches in the model, and lesson 02's rule.
+
+    ``relation`` names the reached root's course at that disc: *traversing* (the root of the lower
+    vertebra, crossing the disc) or *exiting* (the root of the upper vertebra, leaving through the
+    foramen). ``rule root`` is :func:`widgets.conditions.roots.herniation_root` for the zone's row
+    (central and paracentral: paramedian; foraminal and extraforaminal: far-lateral).
+    """
+    from widgets.conditions.roots import herniation_root
+
+    vol = volume if volume is not None else build_volume()
+    contacts = root_contacts(h, volume=vol)
+    up, lo = h.disc.split("-")
+    main = next(iter(contacts), None)
+    relation = "none"
+    if main is not None:
+        relation = "traversing" if main.split()[0] == lo else "exiting"
+    rule = herniation_root(h.disc, zone_relation(h.zone))
+    return {
+        "disc": h.disc, "zone": h.zone, "side": h.side if h.zone != "central" else "midline",
+        "size (mm)": h.size_mm,
+        "roots it reaches in the model": ", ".join(contacts) if contacts else "none",
+        "relation": relation, "reaches the dural sac": "yes" if touches_sac(h, volume=vol) else "no",
+        "lesson 02 rule": f"{rule.relation} root: {rule.root}",
+        "agrees": ("no root reached" if main is None
+                   else "yes" if main.split()[0] == rule.root else "no"),
+    }
 
 
 @functools.cache
