@@ -33,6 +33,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,6 +51,7 @@ __all__ = [
     "VIEWS",
     "View",
     "chord_lengths",
+    "line_integrals",
     "png_bytes",
     "project_volume",
     "shot",
@@ -88,9 +90,11 @@ class View:
         _number("sod_mm", self.sod_mm, 200, 1500)
         _number("sid_mm", self.sid_mm, 300, 2000)
         if not self.sod_mm < self.sid_mm - 100:
-            raise ValueError(f"sod_mm must be at least 100 mm less than sid_mm; got {self.sod_mm} and {self.sid_mm}")
+            raise ValueError(f"sod_mm must be at least 100 mm less than sid_mm; got {self.sod_mm}"
+                             f" and {self.sid_mm}")
         _number("field_mm", self.field_mm, 50, 500)
-        if isinstance(self.size_px, bool) or not isinstance(self.size_px, int) or not 32 <= self.size_px <= 1024:
+        size = self.size_px
+        if isinstance(size, bool) or not isinstance(size, int) or not 32 <= size <= 1024:
             raise ValueError(f"size_px must be a whole number from 32 to 1024; got {self.size_px!r}")
         c = tuple(self.centre_mm)
         if len(c) != 3:
@@ -128,7 +132,8 @@ class Instrument:
         for name in ("start", "end"):
             p = np.asarray(getattr(self, name), dtype=float)
             if p.shape != (3,) or not np.all(np.isfinite(p)):
-                raise ValueError(f"{name} must be three finite numbers (x, y, z in mm); got {getattr(self, name)!r}")
+                raise ValueError(f"{name} must be three finite numbers (x, y, z in mm);"
+                                 f" got {getattr(self, name)!r}")
             object.__setattr__(self, name, tuple(float(x) for x in p))
         if np.allclose(self.start, self.end):
             raise ValueError("an instrument's start and end must differ")
@@ -171,21 +176,6 @@ def chord_lengths(start: np.ndarray, end: np.ndarray, a: np.ndarray, b: np.ndarr
     return np.clip(hi - lo, 0.0, None) * np.linalg.norm(d, axis=-1)
 
 
-@dataclass(frozen=True, eq=False)
-class _Geometry:
-    source: np.ndarray
-    pixels: np.ndarray  # (n*n, 3) world positions of the pixel centres on the detector
-    axis: int
-    others: tuple[int, int]
-    wa: sparse.csr_matrix
-    wb: sparse.csr_matrix
-    base_shape: tuple[int, int]
-    warp: sparse.csr_matrix
-    step: np.ndarray  # (n*n,) path length per slice along each ray (mm)
-    soft: np.ndarray  # (n*n,) line integral of the torso's soft tissue and fat
-    inside: np.ndarray  # (n, n) bool: pixel inside the round field
-
-
 def _interp_matrix(idx: np.ndarray, n_in: int, row0: np.ndarray, col0: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Rows, columns and weights of linear interpolation at fractional indices ``idx``."""
@@ -203,9 +193,119 @@ def _interp_matrix(idx: np.ndarray, n_in: int, row0: np.ndarray, col0: np.ndarra
 
 @functools.lru_cache(maxsize=8)
 def _axis_order(vol: Volume, axis: int) -> np.ndarray:
-    """The attenuation volume with ``axis`` first (a contiguous copy, cached)."""
+    """Return the attenuation volume with ``axis`` first (a contiguous copy, cached)."""
     others = [a for a in range(3) if a != axis]
     return np.ascontiguousarray(np.transpose(vol.mu, (axis, *others)))
+
+
+@dataclass(frozen=True, eq=False)
+class _Plan:
+    """The precomputed sparse matrices of one projection of one grid (see the module's Method)."""
+
+    axis: int
+    wa: sparse.csr_matrix
+    wb: sparse.csr_matrix
+    base_shape: tuple[int, int]
+    warp: sparse.csr_matrix
+    step: np.ndarray  # path length per slice along each ray (mm)
+
+
+@dataclass(frozen=True, eq=False)
+class _Geometry:
+    source: np.ndarray
+    pixels: np.ndarray  # (n*n, 3) world positions of the pixel centres on the detector
+    plan: _Plan
+    soft: np.ndarray  # (n*n,) line integral of the torso's soft tissue and fat
+    inside: np.ndarray  # (n, n) bool: pixel inside the round field
+
+
+def _plan(shape: tuple[int, int, int], origin: np.ndarray, h: float, src: np.ndarray,
+          pixels: np.ndarray, pixel_mm: float) -> _Plan:
+    """Plan the projection of a grid onto detector pixels (world positions) from a point source."""
+    n_pix = len(pixels)
+    ray = pixels - src
+    axis = int(np.argmax(np.abs(ray).sum(axis=0)))
+    ia, ib = (a for a in range(3) if a != axis)
+    k_n, na, nb = shape[axis], shape[ia], shape[ib]
+    c_k = origin[axis] + h * np.arange(k_n)
+    c_base = origin[axis] + h * (k_n - 1) / 2.0
+    if np.any(np.sign(c_k[[0, -1]] - src[axis]) != np.sign(ray[0, axis])):
+        raise ValueError("the source must lie outside the volume, before its first slice")
+    t_base = (c_base - src[axis]) / ray[:, axis]
+    q = src + t_base[:, None] * ray  # each ray's point on the base plane
+    # the base grid: the detector's footprint on the base plane, cut to the volume's shadow there
+    corners = np.array([[x, y, z] for x in (0, shape[0] - 1) for y in (0, shape[1] - 1)
+                        for z in (0, shape[2] - 1)], dtype=float) * h + origin
+    tc = (c_base - src[axis]) / (corners[:, axis] - src[axis])
+    shadow = src + tc[:, None] * (corners - src)
+    spacing = min(h, pixel_mm)
+    lo = np.maximum(q[:, [ia, ib]].min(axis=0), shadow[:, [ia, ib]].min(axis=0)) - spacing
+    hi = np.minimum(q[:, [ia, ib]].max(axis=0), shadow[:, [ia, ib]].max(axis=0)) + spacing
+    cap = 2 * int(math.isqrt(n_pix)) + 2
+    m_a = int(np.clip(np.ceil((hi[0] - lo[0]) / spacing) + 1, 2, cap))
+    m_b = int(np.clip(np.ceil((hi[1] - lo[1]) / spacing) + 1, 2, cap))
+    sp_a = max((hi[0] - lo[0]) / (m_a - 1), 1e-6)
+    sp_b = max((hi[1] - lo[1]) / (m_b - 1), 1e-6)
+    ga = lo[0] + sp_a * np.arange(m_a)
+    gb = lo[1] + sp_b * np.arange(m_b)
+    r = (c_k - src[axis]) / (c_base - src[axis])  # scale of slice k about the source
+    # slice k, base point g -> slice point src + (g - src) * r_k -> voxel index
+    idx_a = (src[ia] + (ga[None, :] - src[ia]) * r[:, None] - origin[ia]) / h  # (K, m_a)
+    idx_b = (src[ib] + (gb[None, :] - src[ib]) * r[:, None] - origin[ib]) / h  # (K, m_b)
+    kk = np.arange(k_n)
+    rows_a = (kk[:, None] * m_a + np.arange(m_a)[None, :]).ravel()
+    rr, cc, vv = _interp_matrix(idx_a.ravel(), na, rows_a, np.repeat(kk * na, m_a))
+    wa = sparse.csr_matrix((vv, (rr, cc)), shape=(k_n * m_a, k_n * na), dtype=np.float32)
+    rows_b = np.tile(np.arange(m_b), k_n)
+    rr, cc, vv = _interp_matrix(idx_b.ravel(), nb, rows_b, np.repeat(kk * nb, m_b))
+    wb = sparse.csr_matrix((vv, (rr, cc)), shape=(m_b, k_n * nb), dtype=np.float32)
+    # base plane -> detector: bilinear weights at each ray's base point
+    fa = (q[:, ia] - lo[0]) / sp_a
+    fb = (q[:, ib] - lo[1]) / sp_b
+    a0, b0 = np.floor(fa).astype(np.int64), np.floor(fb).astype(np.int64)
+    wa_, wb_ = fa - a0, fb - b0
+    rows, cols, vals = [], [], []
+    npx = np.arange(n_pix)
+    for da, wa1 in ((0, 1 - wa_), (1, wa_)):
+        for db, wb1 in ((0, 1 - wb_), (1, wb_)):
+            ja, jb = a0 + da, b0 + db
+            ok = (ja >= 0) & (ja < m_a) & (jb >= 0) & (jb < m_b)
+            rows.append(npx[ok])
+            cols.append(ja[ok] * m_b + jb[ok])
+            vals.append((wa1 * wb1)[ok])
+    warp = sparse.csr_matrix((np.concatenate(vals).astype(np.float32),
+                              (np.concatenate(rows), np.concatenate(cols))), shape=(n_pix, m_a * m_b))
+    step = (h * np.linalg.norm(ray, axis=1) / np.abs(ray[:, axis])).astype(np.float32)
+    return _Plan(axis, wa, wb, (m_a, m_b), warp, step)
+
+
+def _apply(plan: _Plan, data: np.ndarray) -> np.ndarray:
+    """Line integrals of ``data`` (already ordered with the plan's axis first), one per pixel."""
+    k_n, na, nb = data.shape
+    m_a, m_b = plan.base_shape
+    t = plan.wa @ data.reshape(k_n * na, nb)  # (K*m_a, nb)
+    x = np.ascontiguousarray(t.reshape(k_n, m_a, nb).transpose(0, 2, 1)).reshape(k_n * nb, m_a)
+    base = (plan.wb @ x).T  # (m_a, m_b)
+    return (plan.warp @ np.ascontiguousarray(base).ravel()) * plan.step
+
+
+def line_integrals(mu: np.ndarray, *, origin, spacing: float, source, pixels) -> np.ndarray:
+    """Line integrals of a voxel array along the rays from ``source`` to each of ``pixels``.
+
+    ``mu[i, j, k]`` is the value at ``origin + spacing * (i, j, k)`` (values per mm, zero
+    outside); ``pixels`` is an n x 3 array of world positions. The general form of the projector,
+    which :func:`shot` uses with the C-arm's geometry (and the tests with a phantom).
+    """
+    mu = np.asarray(mu, dtype=np.float32)
+    if mu.ndim != 3:
+        raise ValueError(f"mu must be a 3-D array; got {mu.ndim} dimensions")
+    src = np.asarray(source, dtype=float)
+    pix = np.asarray(pixels, dtype=float).reshape(-1, 3)
+    spacing = float(spacing)
+    pixel_mm = spacing
+    plan = _plan(mu.shape, np.asarray(origin, dtype=float), spacing, src, pix, pixel_mm)
+    others = [a for a in range(3) if a != plan.axis]
+    return _apply(plan, np.ascontiguousarray(np.transpose(mu, (plan.axis, *others))))
 
 
 @functools.lru_cache(maxsize=32)
@@ -222,77 +322,19 @@ def _geometry(vol: Volume, view: View) -> _Geometry:
     c = (np.arange(n) + 0.5 - n / 2.0) * pix
     u, v = np.meshgrid(c, -c)  # row 0 at the top of the image (e2 up)
     pixels = det + u.reshape(-1, 1) * e1 + v.reshape(-1, 1) * e2
-    ray = pixels - src
-    axis = int(np.argmax(np.abs(beam)))
-    ia, ib = (a for a in range(3) if a != axis)
-    h = vol.spacing
-    shape = vol.shape
-    k_n, na, nb = shape[axis], shape[ia], shape[ib]
-    c_k = vol.origin[axis] + h * np.arange(k_n)
-    c_base = vol.origin[axis] + h * (k_n - 1) / 2.0
-    t_base = (c_base - src[axis]) / ray[:, axis]
-    q = src + t_base[:, None] * ray  # each ray's point on the base plane
-    # the base grid: the detector's footprint on the base plane, cut to the volume's shadow there
-    corners = np.array([[x, y, z] for x in (0, shape[0] - 1) for y in (0, shape[1] - 1)
-                        for z in (0, shape[2] - 1)], dtype=float) * h + vol.origin
-    tc = (c_base - src[axis]) / (corners[:, axis] - src[axis])
-    shadow = src + tc[:, None] * (corners - src)
-    spacing = min(h, view.pixel_mm)
-    lo = np.maximum(q[:, [ia, ib]].min(axis=0), shadow[:, [ia, ib]].min(axis=0)) - spacing
-    hi = np.minimum(q[:, [ia, ib]].max(axis=0), shadow[:, [ia, ib]].max(axis=0)) + spacing
-    m_a = int(np.clip(np.ceil((hi[0] - lo[0]) / spacing) + 1, 2, 2 * n))
-    m_b = int(np.clip(np.ceil((hi[1] - lo[1]) / spacing) + 1, 2, 2 * n))
-    sp_a = max((hi[0] - lo[0]) / (m_a - 1), 1e-6)
-    sp_b = max((hi[1] - lo[1]) / (m_b - 1), 1e-6)
-    ga = lo[0] + sp_a * np.arange(m_a)
-    gb = lo[1] + sp_b * np.arange(m_b)
-    r = (c_k - src[axis]) / (c_base - src[axis])  # scale of slice k about the source
-    # slice k, base point g -> slice point src + (g - src) * r_k -> voxel index
-    idx_a = (src[ia] + (ga[None, :] - src[ia]) * r[:, None] - vol.origin[ia]) / h  # (K, m_a)
-    idx_b = (src[ib] + (gb[None, :] - src[ib]) * r[:, None] - vol.origin[ib]) / h  # (K, m_b)
-    kk = np.arange(k_n)
-    rows_a = (kk[:, None] * m_a + np.arange(m_a)[None, :]).ravel()
-    rr, cc, vv = _interp_matrix(idx_a.ravel(), na, rows_a, np.repeat(kk * na, m_a))
-    wa = sparse.csr_matrix((vv, (rr, cc)), shape=(k_n * m_a, k_n * na), dtype=np.float32)
-    rows_b = np.tile(np.arange(m_b), k_n)
-    rr, cc, vv = _interp_matrix(idx_b.ravel(), nb, rows_b, np.repeat(kk * nb, m_b))
-    wb = sparse.csr_matrix((vv, (rr, cc)), shape=(m_b, k_n * nb), dtype=np.float32)
-    # base plane -> detector: bilinear weights at each ray's base point
-    fa = (q[:, ia] - lo[0]) / sp_a
-    fb = (q[:, ib] - lo[1]) / sp_b
-    a0, b0 = np.floor(fa).astype(np.int64), np.floor(fb).astype(np.int64)
-    wa_, wb_ = fa - a0, fb - b0
-    rows, cols, vals = [], [], []
-    npx = np.arange(n * n)
-    for da, wa1 in ((0, 1 - wa_), (1, wa_)):
-        for db, wb1 in ((0, 1 - wb_), (1, wb_)):
-            ja, jb = a0 + da, b0 + db
-            ok = (ja >= 0) & (ja < m_a) & (jb >= 0) & (jb < m_b)
-            rows.append(npx[ok])
-            cols.append(ja[ok] * m_b + jb[ok])
-            vals.append((wa1 * wb1)[ok])
-    warp = sparse.csr_matrix((np.concatenate(vals).astype(np.float32),
-                              (np.concatenate(rows), np.concatenate(cols))), shape=(n * n, m_a * m_b))
-    step = (h * np.linalg.norm(ray, axis=1) / np.abs(ray[:, axis])).astype(np.float32)
+    plan = _plan(vol.shape, vol.origin, vol.spacing, src, pixels, view.pixel_mm)
     whole, fat = torso_chords(vol.torso, src[None, :], pixels)
     mu_soft, mu_fat = mu_per_mm("soft tissue"), mu_per_mm("fat")
     soft = (whole * mu_soft + fat * (mu_fat - mu_soft)).astype(np.float32)
     rad = (np.arange(n) + 0.5 - n / 2.0)
     inside = (rad[None, :] ** 2 + rad[:, None] ** 2) <= (n / 2.0) ** 2
-    return _Geometry(src, pixels, axis, (ia, ib), wa, wb, (m_a, m_b), warp, step, soft, inside)
+    return _Geometry(src, pixels, plan, soft, inside)
 
 
 def project_volume(vol: Volume, view: View) -> np.ndarray:
     """Line integrals of the volume's attenuation (minus soft tissue) along every ray, n x n."""
     g = _geometry(vol, view)
-    data = _axis_order(vol, g.axis)
-    k_n, na, nb = data.shape
-    m_a, m_b = g.base_shape
-    t = g.wa @ data.reshape(k_n * na, nb)  # (K*m_a, nb)
-    x = np.ascontiguousarray(t.reshape(k_n, m_a, nb).transpose(0, 2, 1)).reshape(k_n * nb, m_a)
-    base = (g.wb @ x).T  # (m_a, m_b)
-    out = g.warp @ np.ascontiguousarray(base).ravel()
-    return (out * g.step).reshape(view.size_px, view.size_px)
+    return _apply(g.plan, _axis_order(vol, g.plan.axis)).reshape(view.size_px, view.size_px)
 
 
 def _to_world(vol: Volume, level: str, p) -> np.ndarray:
@@ -312,7 +354,7 @@ class Shot:
     pixels_world: np.ndarray
 
     def image(self, *, invert: bool = False) -> np.ndarray:
-        """The grey image (uint8, n x n) as the monitor shows it: dense dark unless ``invert``.
+        """Return the grey image (uint8, n x n) as the monitor shows it: dense dark unless ``invert``.
 
         Like a C-arm's automatic brightness, the window is set from the anatomy inside the field;
         broad differences of soft-tissue thickness are damped (as a C-arm's image processing does),
@@ -325,8 +367,14 @@ class Shot:
         flat = p - damp * (smooth - float(np.median(field_vals)))
         ref = (self.anatomy - damp * (smooth - float(np.median(field_vals))))[self.inside]
         lo, hi = np.percentile(ref, [0.5, 99.7])
-        g = np.clip((flat - lo) / max(hi - lo, 1e-6), 0.0, 1.0)
-        g = g ** 0.9
+        # metal far beyond the window is held just past black, so sharpening leaves no wide halo
+        g = np.clip((flat - lo) / max(hi - lo, 1e-6), -0.1, 1.15)
+        # edge enhancement (an unsharp mask), as a C-arm's image processing applies
+        g = g + 0.8 * (g - ndimage.gaussian_filter(g, sigma=2.0, mode="nearest"))
+        # quantum mottle: the grain of a low-dose image, the same for the same view
+        seed = zlib.crc32(repr(self.view).encode())
+        g = g + np.random.default_rng(seed).normal(0.0, 0.012, g.shape)
+        g = np.clip(g, 0.0, 1.0)
         grey = (1.0 - g) if not invert else g
         out = (grey * 235 + 10).astype(np.uint8)
         out[~self.inside] = 0
@@ -378,7 +426,7 @@ def png_bytes(grey: np.ndarray, *, display_px: int = 512, caption: str | None = 
         if marker:
             draw.text((img.width - size * 1.6, 6), marker, fill=255, font=font)
     buf = io.BytesIO()
-    img.save(buf, format="PNG", compress_level=1)
+    img.save(buf, format="PNG", compress_level=0)  # grainy images hardly compress: save the time
     return buf.getvalue()
 
 
@@ -392,7 +440,8 @@ def shot(*, level: str = "L4", orbital_deg: float = 0.0, tilt_deg: float = 0.0,
     """
     unknown = set(distances) - {"sod_mm", "sid_mm", "field_mm", "centre_mm"}
     if unknown:
-        raise TypeError(f"unknown shot option(s) {sorted(unknown)}; allowed: sod_mm, sid_mm, field_mm, centre_mm")
+        raise TypeError(f"unknown shot option(s) {sorted(unknown)};"
+                        " allowed: sod_mm, sid_mm, field_mm, centre_mm")
     vol = volume if volume is not None else build_volume()
     view = View(level, orbital_deg, tilt_deg, size_px=size_px, **distances)
     return shot_of(vol, view, instruments)

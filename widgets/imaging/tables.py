@@ -33,6 +33,7 @@ __all__ = [
     "distance_table",
     "fluoroscopy_time_table",
     "grading_table",
+    "herniation_table",
     "preset_table",
     "rct_robot_vs_freehand",
     "screw_choice_table",
@@ -217,3 +218,10 @@ def distance_table(dose_msv: float, d1_m: float, factors=(1, 2, 3, 4)) -> pd.Dat
                           "dose (mSv, calculation)": round(dose_at_distance(dose_msv, d1_m, f * d1_m), 4),
                           "fraction of reference": round(dose_at_distance(1.0, d1_m, f * d1_m), 4)}
                          for f in factors])
+
+
+def herniation_table(disc: str = "L4-L5", side: str = "left", size_mm: float = 9.0) -> pd.DataFrame:
+    """Return, for each zone at one disc, the root a herniation reaches in the model and lesson 02's rule."""
+    from widgets.imaging.slices import ZONES, Herniation, herniation_report
+
+    return pd.DataFrame([herniation_report(Herniation(disc, zone, side, size_mm)) for zone in ZONES])

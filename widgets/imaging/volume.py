@@ -8,9 +8,13 @@ when an odd number of its mesh's crossings lie below its centre (a cumulative su
 This takes well under a second for the whole model, where testing every voxel against the mesh
 would take minutes.
 
+Partial voxels: :func:`fill_fraction` gives the fraction of each voxel's height inside a mesh, so
+attenuation is painted with it and sloping edges do not show as stair steps in a projection.
+
 Materials, later ones winning where parts overlap: soft tissue (the default), fat (the canal and
 foramina around the neural elements: epidural and foraminal fat), bone, split into a **cortical
-shell** (the outer ``cortical_shell_thickness`` of each bone, found by eroding the bone mask) and
+shell** (about the outer ``cortical_shell_thickness`` of each bone, where the blurred bone
+occupancy falls short of full) and
 **cancellous** bone inside it, the disc (an annulus around a nucleus: the inner part of the disc,
 found from each voxel's distance to the disc's edge), other tissue of the model (ligaments), the
 dural sac (**CSF**) and the nerve roots. The body around the spine (soft tissue under a layer of
@@ -31,7 +35,7 @@ import numpy as np
 from scipy import ndimage
 
 from widgets.anatomy import build_spine
-from widgets.anatomy.morphometry import LEVELS, PEDICLE_SERIES_DEFAULT
+from widgets.anatomy.morphometry import PEDICLE_SERIES_DEFAULT
 from widgets.core.assumptions import assumption
 
 __all__ = [
@@ -39,6 +43,7 @@ __all__ = [
     "Torso",
     "Volume",
     "build_volume",
+    "fill_fraction",
     "fill_mesh",
     "material_of",
     "torso",
@@ -75,7 +80,7 @@ def mu_per_mm(material: str) -> float:
 
 
 def material_of(kind: str, group: str) -> str:
-    """The material a part of the model is filled with, from its kind and group.
+    """Return the material a part of the model is filled with, from its kind and group.
 
     Bone parts are bone, discs disc, the dural sac CSF, roots and other neural parts nerve root,
     voids (canal, foramina) fat; a part of any other kind (a ligament, say) is ``ligament``.
@@ -91,20 +96,21 @@ def material_of(kind: str, group: str) -> str:
     return "ligament"
 
 
-def fill_mesh(vertices: np.ndarray, faces: np.ndarray, origin: np.ndarray, spacing: float,
-              shape: tuple[int, int, int]) -> tuple[tuple[slice, slice, slice], np.ndarray]:
-    """Voxelise one closed mesh by scanline parity along ``z``.
+def _crossings(vertices: np.ndarray, faces: np.ndarray, origin: np.ndarray, spacing: float,
+               shape: tuple[int, int, int]):
+    """Where the vertical lines through the voxel columns cross a mesh's triangles.
 
-    Voxel ``(i, j, k)`` has its centre at ``origin + spacing * (i, j, k)``. Returns the sub-box of
-    the grid that the mesh covers (three slices) and the boolean mask of the voxels inside it.
+    Returns the sub-box the mesh covers, its shape, and per crossing: the column (flat index in the
+    sub-box), the height in voxel units and the sign (+1 entering the mesh going up, -1 leaving).
     """
     g = (np.asarray(vertices, dtype=float)[np.asarray(faces)] - origin) / spacing  # (m, 3, 3)
-    lo = np.maximum(np.floor(g.reshape(-1, 3).min(axis=0)).astype(int), 0)
-    hi = np.minimum(np.ceil(g.reshape(-1, 3).max(axis=0)).astype(int) + 1, np.array(shape))
+    lo = np.maximum(np.floor(g.reshape(-1, 3).min(axis=0)).astype(int) - 1, 0)
+    hi = np.minimum(np.ceil(g.reshape(-1, 3).max(axis=0)).astype(int) + 2, np.array(shape))
     box = tuple(slice(int(a), int(b)) for a, b in zip(lo, hi, strict=True))
     sub = tuple(int(max(b - a, 0)) for a, b in zip(lo, hi, strict=True))
+    empty = np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)
     if min(sub) == 0:
-        return box, np.zeros(sub, dtype=bool)
+        return box, sub, *empty
     g = g - lo
     x, y, z = g[..., 0], g[..., 1], g[..., 2]
     i0 = np.maximum(np.ceil(x.min(axis=1) - _JITTER[0]).astype(int), 0)
@@ -117,29 +123,68 @@ def fill_mesh(vertices: np.ndarray, faces: np.ndarray, origin: np.ndarray, spaci
     tri = np.flatnonzero(keep)
     counts = (wi * wj)[tri]
     total = int(counts.sum())
+    if not total:
+        return box, sub, *empty
+    t = np.repeat(tri, counts)
+    start = np.repeat(np.cumsum(counts) - counts, counts)
+    k = np.arange(total) - start
+    ii = i0[t] + k // wj[t]
+    jj = j0[t] + k % wj[t]
+    px, py = ii + _JITTER[0], jj + _JITTER[1]
+    xa, ya = x[t], y[t]
+    d = area[t]
+    # barycentric weights of the column's (px, py) in the triangle's xy projection
+    w1 = ((px - xa[:, 0]) * (ya[:, 2] - ya[:, 0]) - (xa[:, 2] - xa[:, 0]) * (py - ya[:, 0])) / d
+    w2 = ((xa[:, 1] - xa[:, 0]) * (py - ya[:, 0]) - (px - xa[:, 0]) * (ya[:, 1] - ya[:, 0])) / d
+    w0 = 1.0 - w1 - w2
+    hit = (w0 >= 0) & (w1 >= 0) & (w2 >= 0)
+    za = z[t[hit]]
+    zc = w0[hit] * za[:, 0] + w1[hit] * za[:, 1] + w2[hit] * za[:, 2]
+    # a face seen counter-clockwise from above points up (outwards): the line leaves the mesh there
+    sign = np.where(d[hit] > 0, -1.0, 1.0)
+    return box, sub, ii[hit] * sub[1] + jj[hit], zc, sign
+
+
+def fill_mesh(vertices: np.ndarray, faces: np.ndarray, origin: np.ndarray, spacing: float,
+              shape: tuple[int, int, int]) -> tuple[tuple[slice, slice, slice], np.ndarray]:
+    """Voxelise one closed mesh by scanline parity along ``z``.
+
+    Voxel ``(i, j, k)`` has its centre at ``origin + spacing * (i, j, k)``. Returns the sub-box of
+    the grid that the mesh covers (three slices) and the boolean mask of the voxels (centres)
+    inside it: those with an odd number of crossings below them.
+    """
+    box, sub, col, zc, _ = _crossings(vertices, faces, origin, spacing, shape)
+    if min(sub) == 0:
+        return box, np.zeros(sub, dtype=bool)
     nz = sub[2]
-    toggles = np.zeros(sub[0] * sub[1] * (nz + 1), dtype=np.int32)
-    if total:
-        t = np.repeat(tri, counts)
-        start = np.repeat(np.cumsum(counts) - counts, counts)
-        k = np.arange(total) - start
-        ii = i0[t] + k // wj[t]
-        jj = j0[t] + k % wj[t]
-        px, py = ii + _JITTER[0], jj + _JITTER[1]
-        xa, ya = x[t], y[t]
-        d = area[t]
-        # barycentric weights of the column's (px, py) in the triangle's xy projection
-        w1 = ((px - xa[:, 0]) * (ya[:, 2] - ya[:, 0]) - (xa[:, 2] - xa[:, 0]) * (py - ya[:, 0])) / d
-        w2 = ((xa[:, 1] - xa[:, 0]) * (py - ya[:, 0]) - (px - xa[:, 0]) * (ya[:, 1] - ya[:, 0])) / d
-        w0 = 1.0 - w1 - w2
-        hit = (w0 >= 0) & (w1 >= 0) & (w2 >= 0)
-        za = z[t[hit]]
-        zc = w0[hit] * za[:, 0] + w1[hit] * za[:, 1] + w2[hit] * za[:, 2]
-        kk = np.clip(np.floor(zc).astype(int) + 1, 0, nz)  # first voxel centre above the crossing
-        flat = (ii[hit] * sub[1] + jj[hit]) * (nz + 1) + kk
-        toggles += np.bincount(flat, minlength=len(toggles)).astype(np.int32)
+    kk = np.clip(np.floor(zc).astype(int) + 1, 0, nz)  # first voxel centre above the crossing
+    toggles = np.bincount(col * (nz + 1) + kk, minlength=sub[0] * sub[1] * (nz + 1))
     parity = np.cumsum(toggles.reshape(sub[0], sub[1], nz + 1), axis=2)[:, :, :nz] & 1
     return box, parity.astype(bool)
+
+
+def fill_fraction(vertices: np.ndarray, faces: np.ndarray, origin: np.ndarray, spacing: float,
+                  shape: tuple[int, int, int]) -> tuple[tuple[slice, slice, slice], np.ndarray]:
+    """Like :func:`fill_mesh`, but the fraction of each voxel's height inside the mesh (0 to 1).
+
+    Along each column the inside is a sum of steps, up at an entry and down at an exit; each
+    voxel gets the exact length of it within its height, so a gently sloping surface (an
+    endplate) gives smooth partial voxels instead of stair steps.
+    """
+    box, sub, col, zc, sign = _crossings(vertices, faces, origin, spacing, shape)
+    if min(sub) == 0:
+        return box, np.zeros(sub, dtype=np.float32)
+    nz = sub[2]
+    kk = np.floor(zc + 0.5).astype(int)  # the voxel whose height holds the crossing
+    part = (kk + 0.5 - zc) * sign
+    below = kk < 0
+    kk, part = np.clip(kk, 0, nz), np.where(below, sign, part)  # wholly below the box: a full step
+    steps = np.bincount(col * (nz + 2) + np.where(below, 0, kk + 1), weights=np.where(below, 0.0, sign),
+                        minlength=sub[0] * sub[1] * (nz + 2))
+    steps += np.bincount(col * (nz + 2), weights=np.where(below, sign, 0.0), minlength=len(steps))
+    frac = np.bincount(col * (nz + 2) + kk, weights=np.where(below, 0.0, part), minlength=len(steps))
+    occ = np.cumsum(steps.reshape(sub[0], sub[1], nz + 2), axis=2) + frac.reshape(sub[0], sub[1], nz + 2)
+    return box, np.clip(np.abs(occ[:, :, :nz]), 0.0, 1.0).astype(np.float32)
 
 
 @dataclass(frozen=True)
@@ -191,7 +236,7 @@ class Volume:
         return (np.asarray(points, dtype=float) - self.origin) / self.spacing
 
     def pose(self, level: str):
-        """The pose (local to world) of a vertebra of the model."""
+        """Return the pose (local to world) of a vertebra of the model."""
         if level not in self.spine.poses:
             raise ValueError(f"level must be one of {', '.join(self.spine.poses)}; got {level!r}")
         return self.spine.poses[level]
@@ -202,13 +247,13 @@ class Volume:
         return self.pose(level).apply(np.array([0.0, vert.dims.v("body_depth") / 2.0, 0.0]))
 
     def parts_touching(self, mask_box: tuple[slice, slice, slice], mask: np.ndarray) -> list[int]:
-        """Indices of the parts owning any voxel of ``mask`` (a boolean array over ``mask_box``)."""
+        """Return the indices of the parts owning any voxel of ``mask`` (a bool array over ``mask_box``)."""
         own = self.owner[mask_box][mask]
         return sorted(int(i) for i in np.unique(own) if i >= 0)
 
 
 def torso() -> Torso:
-    """The body outline around the model, from the assumptions (world frame).
+    """Return the body outline around the model, from the assumptions (world frame).
 
     Its back lies ``skin_to_lamina_depth`` behind the lamina of L4 and it is as wide and deep as
     ``torso_width`` and ``torso_depth``; the outer ``subcutaneous_fat_thickness`` of it is fat.
@@ -259,15 +304,20 @@ def torso_material(t: Torso, points: np.ndarray) -> np.ndarray:
     return out
 
 
-def _bone_split(bone: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
-    """Split a bone mask into its cortical shell and the cancellous bone inside it."""
-    n = max(1, int(round(assumption("cortical_shell_thickness").value / spacing)))
-    inner = ndimage.binary_erosion(bone, iterations=n)
-    return bone & ~inner, inner
+def _cortical_weight(occupancy: np.ndarray, spacing: float) -> np.ndarray:
+    """How much of each bone voxel is cortex (0 to 1): 1 at the bone's edge, 0 deep inside.
+
+    The bone's partial occupancy is blurred over the shell thickness; where the blurred value
+    falls short of 1, the voxel is near the edge. Working on the partial occupancy keeps the shell
+    even on surfaces that slope across the grid.
+    """
+    sigma = max(0.7, assumption("cortical_shell_thickness").value / spacing)
+    near = ndimage.gaussian_filter(occupancy, sigma=sigma, mode="constant")
+    return np.clip((1.0 - near) / 0.3, 0.0, 1.0).astype(np.float32)
 
 
 def _nucleus(disc: np.ndarray, spacing: float) -> np.ndarray:
-    """The inner part of a disc mask: farther from the disc's edge, in its own plane, than the annulus."""
+    """Return the inner part of a disc mask: in its own plane, far from the disc's edge."""
     out = np.zeros_like(disc)
     labels, n = ndimage.label(disc)
     frac = assumption("disc_nucleus_fraction").value
@@ -293,28 +343,37 @@ def _build(series: str, spread_sd: float, spacing: float) -> Volume:
     shape = tuple(int(n) for n in np.ceil((hi - lo) / spacing).astype(int) + 1)
     labels = np.zeros(shape, dtype=np.uint8)
     owner = np.full(shape, -1, dtype=np.int16)
-    masks: dict[str, np.ndarray] = {}
+    soft = mu_per_mm("soft tissue")
+    mu = np.zeros(shape, dtype=np.float32)  # attenuation minus soft tissue's, painted with partial voxels
     for material in _PAINT_ORDER:
+        occ = np.zeros(shape, dtype=np.float32) if material in ("bone", "disc") else None
         for idx, part in enumerate(parts):
             if material_of(part.kind, part.group) != material:
                 continue
-            box, inside = fill_mesh(part.mesh.vertices, part.mesh.faces, lo, spacing, shape)
-            if material in ("bone", "disc"):
-                masks.setdefault(material, np.zeros(shape, dtype=bool))[box] |= inside
+            box, frac = fill_fraction(part.mesh.vertices, part.mesh.faces, lo, spacing, shape)
+            inside = frac > 0.5
+            owner[box][inside] = idx
+            if occ is not None:
+                np.maximum(occ[box], frac, out=occ[box])
             else:
                 labels[box][inside] = _CODE[material]
-            owner[box][inside] = idx
-        if material == "bone" and "bone" in masks:
-            shell, cancellous = _bone_split(masks["bone"], spacing)
-            labels[cancellous] = _CODE["cancellous bone"]
-            labels[shell] = _CODE["cortical bone"]
-        if material == "disc" and "disc" in masks:
-            labels[masks["disc"]] = _CODE["disc annulus"]
-            labels[_nucleus(masks["disc"], spacing)] = _CODE["disc nucleus"]
-    lut = np.array([mu_per_mm(m) if m not in ("air", "metal") else 0.0 for m in MATERIALS],
-                   dtype=np.float32) - np.float32(mu_per_mm("soft tissue"))
-    lut[_CODE["air"]] = 0.0
-    mu = lut[labels]
+                mu[box] += frac * (np.float32(mu_per_mm(material) - soft) - mu[box])
+        if occ is None or not occ.any():
+            continue
+        mask = occ > 0.5
+        if material == "bone":
+            w = _cortical_weight(occ, spacing)
+            labels[mask] = _CODE["cancellous bone"]
+            labels[mask & (w >= 0.5)] = _CODE["cortical bone"]
+            canc, cort = mu_per_mm("cancellous bone"), mu_per_mm("cortical bone")
+            value = (np.float32(canc - soft) + w * np.float32(cort - canc))
+        else:
+            labels[mask] = _CODE["disc annulus"]
+            labels[_nucleus(mask, spacing)] = _CODE["disc nucleus"]
+            value = np.float32(mu_per_mm("disc") - soft)
+        mu += occ * (value - mu)
+    # a light blur stands in for partial volume across the columns (the heights are exact)
+    mu = ndimage.gaussian_filter(mu, sigma=0.5, mode="nearest")
     return Volume(lo, float(spacing), labels, owner, mu, parts, spine, torso(),
                   time.perf_counter() - t0)
 
@@ -331,8 +390,3 @@ def build_volume(*, voxel_mm: float = 1.0, series: str = PEDICLE_SERIES_DEFAULT,
     if not 0.5 <= voxel_mm <= 2.0:
         raise ValueError(f"voxel_mm must be from 0.5 to 2; got {voxel_mm}")
     return _build(series, round(float(spread_sd), 3), float(voxel_mm))
-
-
-def levels() -> tuple[str, ...]:
-    """The vertebrae of the model, top to bottom."""
-    return tuple(LEVELS)
