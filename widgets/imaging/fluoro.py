@@ -133,9 +133,10 @@ def counting_shot(variant: str, view: str = "AP", height_mm: float = 100.0, size
     return shot_of(column_volume(variant), v)
 
 
+@functools.lru_cache(maxsize=256)
 def counting_png(variant: str, view: str = "AP", height_mm: float = 100.0, *, invert: bool = False,
                  display_px: int = 480, size_px: int = 256) -> bytes:
-    """PNG of a counting shot with each visible mobile disc lettered (a = top) and the caption."""
+    """PNG of a counting shot with each visible mobile disc lettered (a = top) and the caption (cached)."""
     from PIL import Image, ImageDraw, ImageFont
 
     s = counting_shot(variant, view, height_mm, size_px)
@@ -155,7 +156,7 @@ def counting_png(variant: str, view: str = "AP", height_mm: float = 100.0, *, in
         c, r = int(round(col)), int(round(row))
         if 0 <= c < size_px and 0 <= r < size_px and inside[r, c]:
             draw.text((col * scale, row * scale - size / 2), counting.letter(i), fill=ink, font=font)
-    draw.text((6, img.height - size - 6), CAPTION, fill=255 - ink if False else 255, font=font)
+    draw.text((6, img.height - size - 6), CAPTION, fill=255, font=font)
     draw.text((img.width - size * 2.2, 6), "AP" if view == "AP" else "LAT", fill=255, font=font)
     buf = io.BytesIO()
     img.save(buf, format="PNG", compress_level=1)
