@@ -35,14 +35,18 @@ def run() -> dict:
     views = iter(["lateral", "oblique", "AP"] * 100)
     figures = {
         "12-fluoroscopy-drills: trainer needle moved + AP shot": latency(shot_after_move, repeat=40),
-        "12-fluoroscopy-drills: trainer shot, views in turn": latency(lambda: view.shoot(next(views)), repeat=30),
+        "12-fluoroscopy-drills: trainer shot, views in turn": latency(
+            lambda: view.shoot(next(views)), repeat=30
+        ),
     }
     drill = shown(CountingDrill("sacralised"))
     fresh = iter(float(h) for h in range(-40, 261, 10))
     figures["12-fluoroscopy-drills: counting C-arm moved to a new position"] = latency(
-        lambda: setattr(drill.height, "value", next(fresh)), repeat=24, warmup=2)
+        lambda: setattr(drill.height, "value", next(fresh)), repeat=24, warmup=2
+    )
     figures["12-fluoroscopy-drills: counting C-arm moved back to a seen position"] = latency(
-        cycle(drill.height, (60.0, 100.0)), repeat=30)
+        cycle(drill.height, (60.0, 100.0)), repeat=30
+    )
     over = [k for k, v in figures.items() if v["p95_ms"] > BUDGET_P95_MS]
     return {"callbacks": figures, "budget_p95_ms": BUDGET_P95_MS, "over_budget": over}
 

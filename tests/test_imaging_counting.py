@@ -36,13 +36,16 @@ def test_short_twelfth_ribs_make_the_rib_count_one_level_high():
     assert c2[counting.disc_index("short-T12-ribs", "from-ribs", "L4-L5")] == "L3-L4"
 
 
-@pytest.mark.parametrize("case_id, answer_label, trap_label, trap_method", [
-    ("typical", "L4-L5", None, None),
-    ("sacralised", "L4-L5", "L3-L4", "from-sacrum"),
-    ("lumbarised", "L5-S1", "S1-S2", "from-sacrum"),
-    ("short-ribs", "L4-L5", "L3-L4", "from-ribs"),
-    ("sacralised-mri-sacrum", "L3-L4", "L4-L5", "from-ribs"),
-])
+@pytest.mark.parametrize(
+    "case_id, answer_label, trap_label, trap_method",
+    [
+        ("typical", "L4-L5", None, None),
+        ("sacralised", "L4-L5", "L3-L4", "from-sacrum"),
+        ("lumbarised", "L5-S1", "S1-S2", "from-sacrum"),
+        ("short-ribs", "L4-L5", "L3-L4", "from-ribs"),
+        ("sacralised-mri-sacrum", "L3-L4", "L4-L5", "from-ribs"),
+    ],
+)
 def test_each_case_has_the_right_answer_and_the_right_trap(case_id, answer_label, trap_label, trap_method):
     c = counting.case(case_id)
     ref = counting.disc_labels(c.variant, "from-C2")

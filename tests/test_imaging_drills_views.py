@@ -38,7 +38,9 @@ def test_each_shot_costs_time_and_shows_an_image(view):
     assert f">{3 * trainer.shot_seconds():g}<" in view.log.value  # the time shown
     before = view.image.value
     view.invert.value = True
-    assert bytes(view.image.value) != bytes(before) and len(view.attempt.shots) == 3  # inverting is not a new shot
+    assert (
+        bytes(view.image.value) != bytes(before) and len(view.attempt.shots) == 3
+    )  # inverting is not a new shot
 
 
 def test_the_wire_stage_locks_the_line_and_the_reveal_saves_the_attempt(view, tmp_path):

@@ -41,7 +41,9 @@ def test_entry_error_is_the_distance_in_the_cross_section():
 
 def test_angle_errors_are_signed_differences_from_the_plan():
     plan = trainer.planned("L5", "left")
-    s = trainer.score_placement(replace(plan, medial_deg=plan.medial_deg + 7, sagittal_deg=plan.sagittal_deg - 4))
+    s = trainer.score_placement(
+        replace(plan, medial_deg=plan.medial_deg + 7, sagittal_deg=plan.sagittal_deg - 4)
+    )
     assert s.medial_error_deg == pytest.approx(7) and s.sagittal_error_deg == pytest.approx(-4)
     rows = {r["metric"]: r for r in s.rows()}
     assert rows["medial angle error"]["value"] == 7 and "medial" in rows["medial angle error"]["meaning"]
@@ -53,7 +55,11 @@ def test_the_grade_is_the_planners_grade_of_the_screw_along_the_wire():
     bad = replace(plan, medial_deg=plan.medial_deg + 20, depth_mm=45.0)
     s = trainer.score_placement(bad)
     r = evaluate("L4", "left", bad.medial_deg, bad.sagittal_deg, s.screw_diameter_mm, 45.0)
-    assert (s.grade_modified, s.breach_mm, s.breach_direction) == (r.grade_modified, r.breach_depth_mm, r.direction)
+    assert (s.grade_modified, s.breach_mm, s.breach_direction) == (
+        r.grade_modified,
+        r.breach_depth_mm,
+        r.direction,
+    )
     assert s.grade_modified != "A"
 
 
@@ -66,8 +72,13 @@ def test_a_wire_through_the_front_of_the_body_fails():
 def test_time_and_dose_follow_the_shots():
     a = trainer.Attempt("L4", "left")
     p = trainer.planned("L4", "left")
-    a.move(entry_medial_mm=0.0, entry_cranial_mm=0.0, medial_deg=p.medial_deg, sagittal_deg=p.sagittal_deg,
-           depth_mm=20.0)
+    a.move(
+        entry_medial_mm=0.0,
+        entry_cranial_mm=0.0,
+        medial_deg=p.medial_deg,
+        sagittal_deg=p.sagittal_deg,
+        depth_mm=20.0,
+    )
     for view in ("AP", "lateral", "oblique", "AP"):
         a.shoot(view)
     a.pass_guidewire()
@@ -169,16 +180,25 @@ def test_benchmarks_show_every_cited_figure_and_say_per_what():
 
 def _attempt(level="L4", side="left", medial=0.0) -> trainer.Score:
     plan = trainer.planned(level, side)
-    return trainer.score_placement(replace(plan, medial_deg=plan.medial_deg + medial), shots=3, fluoro_seconds=3.0)
+    return trainer.score_placement(
+        replace(plan, medial_deg=plan.medial_deg + medial), shots=3, fluoro_seconds=3.0
+    )
 
 
 def test_attempts_survive_a_restart(tmp_path):
     AttemptStore("ana", tmp_path).save(_attempt(medial=2.0))
     AttemptStore("ana", tmp_path).save(_attempt(level="L5"))
-    code = (f"from widgets.imaging.attempts import AttemptStore;"
-            f"print([a['level'] for a in AttemptStore('ana', {str(tmp_path)!r}).attempts()])")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    code = (
+        f"from widgets.imaging.attempts import AttemptStore;"
+        f"print([a['level'] for a in AttemptStore('ana', {str(tmp_path)!r}).attempts()])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert out.stdout.strip() == "['L4', 'L5']"
 
 

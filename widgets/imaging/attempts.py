@@ -51,7 +51,9 @@ class AttemptStore(ProgressStore):
         return f"AttemptStore(learner={self.learner!r})"
 
     def save(self, score: Any, *, now: datetime | None = None) -> dict[str, Any]:
-        """Append one attempt's score (a :class:`~widgets.imaging.trainer.Score` or its dict); return the record.
+        """Append one attempt's score (a :class:`~widgets.imaging.trainer.Score` or its dict).
+
+        Returns the record written.
 
         Once this returns, the record is on disk.
         """
@@ -59,16 +61,27 @@ class AttemptStore(ProgressStore):
         for key in ("level", "side", "grade_modified", "fluoro_seconds"):
             if key not in data:
                 raise ValueError(f"an attempt's score needs {key!r}; got fields {sorted(data)}")
-        rec = {"v": EXPORT_VERSION, "id": uuid.uuid4().hex, "learner": self.learner,
-               "item": f"screw-trainer:{data['level']}-{data['side']}", "kind": KIND,
-               "t": format_time(now or now_utc()), "result": data}
+        rec = {
+            "v": EXPORT_VERSION,
+            "id": uuid.uuid4().hex,
+            "learner": self.learner,
+            "item": f"screw-trainer:{data['level']}-{data['side']}",
+            "kind": KIND,
+            "t": format_time(now or now_utc()),
+            "result": data,
+        }
         self.append([rec])
         return rec
 
     def attempts(self) -> list[dict[str, Any]]:
         """Return this learner's attempt scores, oldest first (broken lines skipped)."""
-        return [r["result"] for r in self.records()
-                if r.get("kind") == KIND and r.get("learner") == self.learner and isinstance(r.get("result"), dict)]
+        return [
+            r["result"]
+            for r in self.records()
+            if r.get("kind") == KIND
+            and r.get("learner") == self.learner
+            and isinstance(r.get("result"), dict)
+        ]
 
 
 def attempt_store(learner: str | None = None, directory: str | Path | None = None) -> AttemptStore:

@@ -70,9 +70,11 @@ METHODS = ("from-C2", "from-ribs", "from-sacrum")
 #: The columns of the drill.
 VARIANTS = ("typical", "sacralised-L5", "lumbarised-S1", "short-T12-ribs")
 _NAMES = ("T10", "T11", "T12", "L1", "L2", "L3", "L4", "L5")
-_METHOD_WORDS = {"from-C2": "counting down from C2 on a whole-spine image",
-                 "from-ribs": "counting down from the lowest ribs (called T12)",
-                 "from-sacrum": "counting up from the sacrum (the lowest mobile disc called L5-S1)"}
+_METHOD_WORDS = {
+    "from-C2": "counting down from C2 on a whole-spine image",
+    "from-ribs": "counting down from the lowest ribs (called T12)",
+    "from-sacrum": "counting up from the sacrum (the lowest mobile disc called L5-S1)",
+}
 
 
 @dataclass(frozen=True)
@@ -122,12 +124,12 @@ def column(variant: str) -> Column:
 
 
 def _discs(col: Column) -> list[int]:
-    """Indices (into ``col.names``) of the vertebrae above each mobile disc, top to bottom."""
+    """Return the indices (into ``col.names``) of the vertebrae above each mobile disc, top to bottom."""
     return [i for i, m in enumerate(col.mobile) if m]
 
 
 def _counted_names(col: Column, method: str) -> list[str]:
-    """The names a count gives the vertebrae of ``col`` (and, last, the segment below the lowest disc)."""
+    """Return the names a count gives the vertebrae of ``col`` (and the segment below the lowest disc)."""
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
     n = len(col.names)
@@ -137,7 +139,7 @@ def _counted_names(col: Column, method: str) -> list[str]:
     if method == "from-ribs":
         lowest = max(i for i, r in enumerate(col.ribs) if r == "long")
         start = order.index("T12") - lowest
-        names = order[start:start + n]
+        names = order[start : start + n]
         return names + ["S1"]
     # from the sacrum: the vertebra above the lowest mobile disc is L5
     low = _discs(col)[-1]
@@ -162,8 +164,9 @@ def disc_index(variant: str, method: str, label: str) -> int:
     """Return the position (0 = top) among the mobile discs of the disc a count calls ``label``."""
     labels = disc_labels(variant, method)
     if label not in labels:
-        raise ValueError(f"counting {method} on the {variant} column names no disc {label!r};"
-                         f" it names {', '.join(labels)}")
+        raise ValueError(
+            f"counting {method} on the {variant} column names no disc {label!r}; it names {', '.join(labels)}"
+        )
     return labels.index(label)
 
 
@@ -212,21 +215,46 @@ class Case:
 
 
 CASES: tuple[Case, ...] = (
-    Case("typical", "typical", "from-sacrum", "L4-L5",
-         "A 45-year-old man with a left L5 radiculopathy has a paracentral L4-L5 disc herniation on a"
-         " lumbar MRI numbered up from the sacrum. Which disc do you mark on the fluoroscopy?"),
-    Case("sacralised", "sacralised-L5", "from-C2", "L4-L5",
-         "A 52-year-old woman's whole-spine MRI, counted down from C2, shows an L4-L5 herniation; L5 is"
-         " fused to the sacrum. Which disc do you mark on the fluoroscopy?"),
-    Case("lumbarised", "lumbarised-S1", "from-C2", "L5-S1",
-         "A 38-year-old man's whole-spine MRI, counted down from C2, shows an L5-S1 herniation; S1 is a"
-         " separate, lumbar-shaped segment. Which disc do you mark on the fluoroscopy?"),
-    Case("short-ribs", "short-T12-ribs", "from-sacrum", "L4-L5",
-         "A 61-year-old woman's lumbar MRI, numbered up from the sacrum, shows L4-L5 stenosis; her"
-         " 12th ribs are very short. Which disc do you mark on the fluoroscopy?"),
-    Case("sacralised-mri-sacrum", "sacralised-L5", "from-sacrum", "L4-L5",
-         "A 49-year-old man's lumbar MRI, numbered up from the sacrum, reports an L4-L5 herniation;"
-         " the lowest lumbar vertebra is fused to the sacrum. Which disc do you mark on the fluoroscopy?"),
+    Case(
+        "typical",
+        "typical",
+        "from-sacrum",
+        "L4-L5",
+        "A 45-year-old man with a left L5 radiculopathy has a paracentral L4-L5 disc herniation on a"
+        " lumbar MRI numbered up from the sacrum. Which disc do you mark on the fluoroscopy?",
+    ),
+    Case(
+        "sacralised",
+        "sacralised-L5",
+        "from-C2",
+        "L4-L5",
+        "A 52-year-old woman's whole-spine MRI, counted down from C2, shows an L4-L5 herniation; L5 is"
+        " fused to the sacrum. Which disc do you mark on the fluoroscopy?",
+    ),
+    Case(
+        "lumbarised",
+        "lumbarised-S1",
+        "from-C2",
+        "L5-S1",
+        "A 38-year-old man's whole-spine MRI, counted down from C2, shows an L5-S1 herniation; S1 is a"
+        " separate, lumbar-shaped segment. Which disc do you mark on the fluoroscopy?",
+    ),
+    Case(
+        "short-ribs",
+        "short-T12-ribs",
+        "from-sacrum",
+        "L4-L5",
+        "A 61-year-old woman's lumbar MRI, numbered up from the sacrum, shows L4-L5 stenosis; her"
+        " 12th ribs are very short. Which disc do you mark on the fluoroscopy?",
+    ),
+    Case(
+        "sacralised-mri-sacrum",
+        "sacralised-L5",
+        "from-sacrum",
+        "L4-L5",
+        "A 49-year-old man's lumbar MRI, numbered up from the sacrum, reports an L4-L5 herniation;"
+        " the lowest lumbar vertebra is fused to the sacrum. Which disc do you mark on the fluoroscopy?",
+    ),
 )
 
 
@@ -266,20 +294,25 @@ def check(case_id: str, chosen: int) -> Verdict:
     mri = _METHOD_WORDS[c.mri_method]
     off = chosen - c.answer
     if off == 0:
-        why = (f"Right: the MRI was numbered {mri}; the same count on fluoroscopy reaches disc"
-               f" {letter(c.answer)} (by a count from C2 it is {ref[c.answer]}).")
+        why = (
+            f"Right: the MRI was numbered {mri}; the same count on fluoroscopy reaches disc"
+            f" {letter(c.answer)} (by a count from C2 it is {ref[c.answer]})."
+        )
         if c.trap is not None:
             words = _METHOD_WORDS[c.trap_method]
-            why += (f" {words[0].upper() + words[1:]} would have given disc {letter(c.trap)},"
-                    " one level away.")
+            why += f" {words[0].upper() + words[1:]} would have given disc {letter(c.trap)}, one level away."
     elif chosen == c.trap:
-        why = (f"The trap: {_METHOD_WORDS[c.trap_method]} gives disc {letter(chosen)}, but the MRI was"
-               f" numbered {mri}, which puts the lesion at disc {letter(c.answer)}. Count the same way"
-               " in theatre as the MRI was counted, and check the count on both views.")
+        why = (
+            f"The trap: {_METHOD_WORDS[c.trap_method]} gives disc {letter(chosen)}, but the MRI was"
+            f" numbered {mri}, which puts the lesion at disc {letter(c.answer)}. Count the same way"
+            " in theatre as the MRI was counted, and check the count on both views."
+        )
     else:
         side = "above" if off < 0 else "below"
-        why = (f"Disc {letter(chosen)} is {abs(off)} level(s) {side} the lesion: counting {mri} gives"
-               f" disc {letter(c.answer)}.")
+        why = (
+            f"Disc {letter(chosen)} is {abs(off)} level(s) {side} the lesion: counting {mri} gives"
+            f" disc {letter(c.answer)}."
+        )
     return Verdict(off == 0, chosen, c.answer, c.trap, chosen == c.trap and off != 0, off, why)
 
 
@@ -396,7 +429,7 @@ def column_grid(variant: str, spacing_mm: float = 2.0) -> Grid:
 
 
 def _pedicles_and_spinous(grid: Grid, X, Y, z, width: float, zc: float) -> None:
-    """Add two pedicles (oval tubes from the body back to the arch, seen end-on in AP) and a spinous process."""
+    """Add two pedicles (oval tubes from the body to the arch, end-on in AP) and a spinous process."""
     r = grid.rank
     for k, zz in enumerate(z):
         dz = zz - zc
@@ -426,8 +459,9 @@ def _rib(grid: Grid, X, Y, zc: float, *, long: bool) -> None:
                 continue
             m = ((X - a) ** 2 + (Y - b) ** 2) <= 16.0
             lo, hi = max(0, iz - 2), min(grid.rank.shape[2], iz + 3)
-            grid.rank[:, :, lo:hi] = np.maximum(grid.rank[:, :, lo:hi],
-                                                np.where(m, _RANK[CORTICAL], 0).astype(np.uint8)[:, :, None])
+            grid.rank[:, :, lo:hi] = np.maximum(
+                grid.rank[:, :, lo:hi], np.where(m, _RANK[CORTICAL], 0).astype(np.uint8)[:, :, None]
+            )
 
 
 def _sacrum_and_pelvis(grid: Grid, X, Y, z) -> None:
@@ -444,7 +478,9 @@ def _sacrum_and_pelvis(grid: Grid, X, Y, z) -> None:
             # iliac wings: thin curved plates lateral to the sacrum, widest at the crest
             reach = 60.0 + 70.0 * (zz + 90.0) / 130.0
             for sgn in (1.0, -1.0):
-                m = (np.abs(X - sgn * (reach - 10.0)) <= 18.0) & (np.abs(Y - 17.0 - 0.25 * (X * sgn - 60.0)) <= 5.0)
+                m = (np.abs(X - sgn * (reach - 10.0)) <= 18.0) & (
+                    np.abs(Y - 17.0 - 0.25 * (X * sgn - 60.0)) <= 5.0
+                )
                 r[:, :, k] = np.maximum(r[:, :, k], np.where(m, 3, 0).astype(np.uint8))
 
 
@@ -454,13 +490,28 @@ def _sacrum_and_pelvis(grid: Grid, X, Y, z) -> None:
 def prevalence_rows() -> list[dict[str, object]]:
     """Return the cited prevalences of lumbosacral transitional vertebrae (they differ; all shown)."""
     t = load_table("transitional_vertebrae")
-    return [{"population": r["population"], "imaging": r["imaging"], "n": int(r["n"]),
-             "measure": r["measure"], "prevalence (%)": float(r["prevalence_pct"]), "source": r["source_label"]}
-            for _, r in t.iterrows()]
+    return [
+        {
+            "population": r["population"],
+            "imaging": r["imaging"],
+            "n": int(r["n"]),
+            "measure": r["measure"],
+            "prevalence (%)": float(r["prevalence_pct"]),
+            "source": r["source_label"],
+        }
+        for _, r in t.iterrows()
+    ]
 
 
 def wrong_level_rows() -> list[dict[str, object]]:
     """Return the cited figures on how often wrong-level surgery happens and what follows it."""
     t = load_table("wrong_level_surgery")
-    return [{"measure": r["measure"], "value": r["value_text"], "who": r["population"],
-             "source": r["source_label"]} for _, r in t.iterrows()]
+    return [
+        {
+            "measure": r["measure"],
+            "value": r["value_text"],
+            "who": r["population"],
+            "source": r["source_label"],
+        }
+        for _, r in t.iterrows()
+    ]

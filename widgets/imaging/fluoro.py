@@ -27,8 +27,15 @@ from widgets.imaging.screws import screw_direction
 from widgets.imaging.trainer import Placement, instrument_points, view_angles
 from widgets.imaging.volume import MATERIALS, Torso, Volume, build_volume, mu_per_mm
 
-__all__ = ["COUNT_VIEWS", "ColumnVolume", "column_volume", "counting_png", "counting_shot",
-           "instruments_for", "trainer_shot"]
+__all__ = [
+    "COUNT_VIEWS",
+    "ColumnVolume",
+    "column_volume",
+    "counting_png",
+    "counting_shot",
+    "instruments_for",
+    "trainer_shot",
+]
 
 #: The counting drill's views: (orbital, tilt) in degrees.
 COUNT_VIEWS = {"AP": (0.0, 0.0), "lateral": (90.0, 0.0)}
@@ -53,12 +60,13 @@ def instruments_for(p: Placement, stage: str, needle_depth_mm: float | None = No
 
 @functools.lru_cache(maxsize=64)
 def _anatomy(level: str, orbital: float, tilt: float, size_px: int) -> Shot:
-    """The shot of the model alone in one view (cached: the anatomy does not move between shots)."""
+    """Return the shot of the model alone in one view (cached: the anatomy does not move)."""
     return shot(level=level, orbital_deg=orbital, tilt_deg=tilt, size_px=size_px)
 
 
-def trainer_shot(p: Placement, view: str, stage: str = "needle", needle_depth_mm: float | None = None,
-                 size_px: int = 256) -> Shot:
+def trainer_shot(
+    p: Placement, view: str, stage: str = "needle", needle_depth_mm: float | None = None, size_px: int = 256
+) -> Shot:
     """Take one trainer shot of the L1-S1 model in ``view`` (``AP``, ``lateral`` or ``oblique``).
 
     The same image as :func:`widgets.imaging.drr.shot` with the instruments, made faster: the
@@ -75,10 +83,19 @@ def trainer_shot(p: Placement, view: str, stage: str = "needle", needle_depth_mm
         a, b = pose.apply(np.asarray(t.start)), pose.apply(np.asarray(t.end))
         length = chord_lengths(base.source[None, :], base.pixels_world, a, b, t.diameter_mm / 2.0)
         if t.inner_diameter_mm > 0:
-            length = length - chord_lengths(base.source[None, :], base.pixels_world, a, b, t.inner_diameter_mm / 2.0)
+            length = length - chord_lengths(
+                base.source[None, :], base.pixels_world, a, b, t.inner_diameter_mm / 2.0
+            )
         total += (mu_metal * length).astype(np.float32)
-    return Shot(base.view, base.anatomy, total.reshape(base.anatomy.shape), base.inside, tools, base.source,
-                base.pixels_world)
+    return Shot(
+        base.view,
+        base.anatomy,
+        total.reshape(base.anatomy.shape),
+        base.inside,
+        tools,
+        base.source,
+        base.pixels_world,
+    )
 
 
 # --------------------------------------------------------------------------- the counting column
@@ -93,11 +110,11 @@ class ColumnVolume(Volume):
     """The counting column in the projector's volume type; every level's frame is the column's frame."""
 
     def pose(self, level: str):
-        """The column has one frame: x left, y anterior (0 = back of the bodies), z up (0 = sacral plate)."""
+        """Return the column's one frame: x left, y anterior (0 = back of the bodies), z up (0 = sacrum)."""
         return _identity()
 
     def body_centre(self, level: str) -> np.ndarray:
-        """The C-arm's default isocentre: the middle of the lumbar bodies."""
+        """Return the C-arm's default isocentre: the middle of the lumbar bodies."""
         return np.array([0.0, 17.0, 100.0])
 
 
@@ -106,19 +123,35 @@ def column_volume(variant: str) -> ColumnVolume:
     """Voxelise the schematic column of ``variant`` into the projector's volume (cached per variant)."""
     grid = counting.column_grid(variant)
     code = {m: i for i, m in enumerate(MATERIALS)}
-    by_rank = np.array([code[counting.SOFT], code[counting.DISC], code[counting.CANCELLOUS],
-                        code[counting.CORTICAL]], dtype=np.uint8)
+    by_rank = np.array(
+        [code[counting.SOFT], code[counting.DISC], code[counting.CANCELLOUS], code[counting.CORTICAL]],
+        dtype=np.uint8,
+    )
     labels = by_rank[grid.rank]
-    lut = np.array([mu_per_mm(m) if m not in ("air", "metal") else 0.0 for m in MATERIALS],
-                   dtype=np.float32) - np.float32(mu_per_mm("soft tissue"))
+    lut = np.array(
+        [mu_per_mm(m) if m not in ("air", "metal") else 0.0 for m in MATERIALS], dtype=np.float32
+    ) - np.float32(mu_per_mm("soft tissue"))
     lut[code["air"]] = 0.0
     origin = np.asarray(grid.origin_mm, dtype=float) + grid.spacing_mm / 2.0
     back = -26.0 - assumption("skin_to_lamina_depth").value
     b = assumption("torso_depth").value / 2.0
-    body = Torso((0.0, back + b), assumption("torso_width").value / 2.0, b,
-                 assumption("subcutaneous_fat_thickness").value)
-    return ColumnVolume(origin, grid.spacing_mm, labels, np.full(labels.shape, -1, dtype=np.int16),
-                        lut[labels], (), None, body, 0.0)
+    body = Torso(
+        (0.0, back + b),
+        assumption("torso_width").value / 2.0,
+        b,
+        assumption("subcutaneous_fat_thickness").value,
+    )
+    return ColumnVolume(
+        origin,
+        grid.spacing_mm,
+        labels,
+        np.full(labels.shape, -1, dtype=np.int16),
+        lut[labels],
+        (),
+        None,
+        body,
+        0.0,
+    )
 
 
 @functools.lru_cache(maxsize=128)
@@ -134,8 +167,15 @@ def counting_shot(variant: str, view: str = "AP", height_mm: float = 100.0, size
 
 
 @functools.lru_cache(maxsize=256)
-def counting_png(variant: str, view: str = "AP", height_mm: float = 100.0, *, invert: bool = False,
-                 display_px: int = 480, size_px: int = 256) -> bytes:
+def counting_png(
+    variant: str,
+    view: str = "AP",
+    height_mm: float = 100.0,
+    *,
+    invert: bool = False,
+    display_px: int = 480,
+    size_px: int = 256,
+) -> bytes:
     """PNG of a counting shot with each visible mobile disc lettered (a = top) and the caption (cached)."""
     from PIL import Image, ImageDraw, ImageFont
 

@@ -91,8 +91,13 @@ STAGES = ("needle", "guidewire", "reveal")
 #: Modified Gertzbein-Robbins grades counted as a failure on the learning curve (breach >= 2 mm).
 FAILING_GRADES = ("C", "D", "E")
 #: What the controls may set: (lowest, highest) per field.
-LIMITS = {"entry_medial_mm": (-10.0, 10.0), "entry_cranial_mm": (-10.0, 10.0),
-          "medial_deg": (-10.0, 45.0), "sagittal_deg": (-25.0, 25.0), "depth_mm": (0.0, 70.0)}
+LIMITS = {
+    "entry_medial_mm": (-10.0, 10.0),
+    "entry_cranial_mm": (-10.0, 10.0),
+    "medial_deg": (-10.0, 45.0),
+    "sagittal_deg": (-25.0, 25.0),
+    "depth_mm": (0.0, 70.0),
+}
 #: How deep (mm along the line) the Jamshidi needle may go; the wire goes on beyond it.
 NEEDLE_MAX_MM = 30.0
 
@@ -138,8 +143,9 @@ def planned(level: str, side: str) -> Placement:
 
 def instrument_points(p: Placement) -> tuple[np.ndarray, np.ndarray]:
     """Return the entry point and the tip (vertebra frame, mm) of an instrument at ``p``."""
-    traj = Trajectory(p.level, p.side, p.medial_deg, p.sagittal_deg, 5.0, 40.0, p.entry_medial_mm,
-                      p.entry_cranial_mm)  # only its entry point is used
+    traj = Trajectory(
+        p.level, p.side, p.medial_deg, p.sagittal_deg, 5.0, 40.0, p.entry_medial_mm, p.entry_cranial_mm
+    )  # only its entry point is used
     e = entry_point(traj)
     return e, e + p.depth_mm * screw_direction(p.medial_deg, p.sagittal_deg, p.side)
 
@@ -150,7 +156,9 @@ def _entry_axes(level: str, side: str) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return e0, ax.width_dir, ax.height_dir
 
 
-def entry_position(level: str, side: str, entry_medial_mm: float, entry_cranial_mm: float) -> tuple[float, float]:
+def entry_position(
+    level: str, side: str, entry_medial_mm: float, entry_cranial_mm: float
+) -> tuple[float, float]:
     """Return where an entry point lies on the back of the vertebra: (mm lateral of the midline, mm cranial).
 
     The student's controls use these absolute positions (the plan is not at zero); ``z`` is measured
@@ -171,12 +179,14 @@ def entry_offsets(level: str, side: str, lateral_mm: float, cranial_mm: float) -
 
 
 def start_placement(level: str, side: str, seed: int = 0) -> Placement:
-    """A seeded starting point: the needle docked 3-6 mm off the planned entry, pointing straight in."""
+    """Return a seeded start: the needle docked 3-6 mm off the planned entry, pointing straight in."""
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a whole number >= 0; got {seed!r}")
     rng = np.random.default_rng(seed)
     r, t = rng.uniform(3.0, 6.0), rng.uniform(0.0, 2 * np.pi)
-    return Placement(level, side, round(float(r * np.cos(t)), 1), round(float(r * np.sin(t)), 1), 0.0, 0.0, 0.0)
+    return Placement(
+        level, side, round(float(r * np.cos(t)), 1), round(float(r * np.sin(t)), 1), 0.0, 0.0, 0.0
+    )
 
 
 def view_angles(view: str, level: str, side: str) -> tuple[float, float]:
@@ -197,7 +207,7 @@ def view_angles(view: str, level: str, side: str) -> tuple[float, float]:
 
 
 def shot_seconds() -> float:
-    """Simulated fluoroscopy time of one shot (s): an assumption (``fluoroscopy_shot_time``)."""
+    """Return the simulated fluoroscopy time of one shot (s): the assumption ``fluoroscopy_shot_time``."""
     return float(assumption("fluoroscopy_shot_time").value)
 
 
@@ -249,23 +259,56 @@ class Score:
 
     def rows(self) -> list[dict[str, object]]:
         """Return the score as rows a student reads: metric, value, unit, how it is measured."""
+
         def way(err: float, plus: str, minus: str) -> str:
             return "on plan" if abs(err) < 0.5 else (plus if err > 0 else minus)
+
         return [
-            {"metric": "entry-point error", "value": round(self.entry_error_mm, 1), "unit": "mm",
-             "meaning": "distance from the planned entry point, in the pedicle's cross-section"},
-            {"metric": "medial angle error", "value": round(abs(self.medial_error_deg), 1), "unit": "°",
-             "meaning": way(self.medial_error_deg, "more medial than planned", "more lateral than planned")},
-            {"metric": "sagittal angle error", "value": round(abs(self.sagittal_error_deg), 1), "unit": "°",
-             "meaning": way(self.sagittal_error_deg, "more caudal than planned", "more cranial than planned")},
-            {"metric": "Gertzbein-Robbins grade (modified A-E)", "value": self.grade_modified, "unit": "",
-             "meaning": (f"breach {round(self.breach_mm, 1)} mm {self.breach_direction}" if self.breach_mm > 0
-                         else "screw within the pedicle")},
+            {
+                "metric": "entry-point error",
+                "value": round(self.entry_error_mm, 1),
+                "unit": "mm",
+                "meaning": "distance from the planned entry point, in the pedicle's cross-section",
+            },
+            {
+                "metric": "medial angle error",
+                "value": round(abs(self.medial_error_deg), 1),
+                "unit": "°",
+                "meaning": way(
+                    self.medial_error_deg, "more medial than planned", "more lateral than planned"
+                ),
+            },
+            {
+                "metric": "sagittal angle error",
+                "value": round(abs(self.sagittal_error_deg), 1),
+                "unit": "°",
+                "meaning": way(
+                    self.sagittal_error_deg, "more caudal than planned", "more cranial than planned"
+                ),
+            },
+            {
+                "metric": "Gertzbein-Robbins grade (modified A-E)",
+                "value": self.grade_modified,
+                "unit": "",
+                "meaning": (
+                    f"breach {round(self.breach_mm, 1)} mm {self.breach_direction}"
+                    if self.breach_mm > 0
+                    else "screw within the pedicle"
+                ),
+            },
             {"metric": "shots", "value": self.shots, "unit": "", "meaning": "fluoroscopy shots taken"},
-            {"metric": "simulated fluoroscopy time", "value": round(self.fluoro_seconds, 1), "unit": "s",
-             "meaning": "shots x the assumed time per shot"},
-            {"metric": "surgeon's hand dose", "value": round(self.hand_dose_msv, 4), "unit": "mSv",
-             "meaning": "calculation: cited hand dose rate x simulated time"},
+            {
+                "metric": "simulated fluoroscopy time",
+                "value": round(self.fluoro_seconds, 1),
+                "unit": "s",
+                "meaning": "shots x the assumed time per shot",
+            },
+            {
+                "metric": "surgeon's hand dose",
+                "value": round(self.hand_dose_msv, 4),
+                "unit": "mSv",
+                "meaning": "calculation: cited hand dose rate x simulated time",
+            },
         ]
 
     def record(self) -> dict[str, object]:
@@ -290,18 +333,26 @@ def score_placement(p: Placement, *, shots: int = 0, fluoro_seconds: float = 0.0
     choice = choose_diameter(outer_mm=width)
     diameter = choice.diameter_mm if choice.diameter_mm is not None else min(choice.sizes_mm)
     length = min(max(p.depth_mm, 10.0), 80.0)
-    result: BreachResult = evaluate(p.level, p.side, p.medial_deg, p.sagittal_deg, diameter, length,
-                                    p.entry_medial_mm, p.entry_cranial_mm)
+    result: BreachResult = evaluate(
+        p.level, p.side, p.medial_deg, p.sagittal_deg, diameter, length, p.entry_medial_mm, p.entry_cranial_mm
+    )
     rate, _ = hand_dose_rate()
     return Score(
-        level=p.level, side=p.side,
-        entry_error_mm=round(math.hypot(p.entry_medial_mm - plan.entry_medial_mm,
-                                        p.entry_cranial_mm - plan.entry_cranial_mm), 6),
+        level=p.level,
+        side=p.side,
+        entry_error_mm=round(
+            math.hypot(p.entry_medial_mm - plan.entry_medial_mm, p.entry_cranial_mm - plan.entry_cranial_mm),
+            6,
+        ),
         medial_error_deg=round(p.medial_deg - plan.medial_deg, 6),
         sagittal_error_deg=round(p.sagittal_deg - plan.sagittal_deg, 6),
-        grade_modified=result.grade_modified, grade_original=result.grade_original,
-        breach_mm=float(result.breach_depth_mm), breach_direction=result.direction,
-        screw_diameter_mm=float(diameter), shots=shots, fluoro_seconds=round(float(fluoro_seconds), 6),
+        grade_modified=result.grade_modified,
+        grade_original=result.grade_original,
+        breach_mm=float(result.breach_depth_mm),
+        breach_direction=result.direction,
+        screw_diameter_mm=float(diameter),
+        shots=shots,
+        fluoro_seconds=round(float(fluoro_seconds), 6),
         hand_dose_msv=round(rate * fluoro_seconds / 60.0, 6),
     )
 
@@ -354,11 +405,13 @@ class Attempt:
             fixed = set(changes) - {"depth_mm"}
             if any(getattr(self.placement, k) != changes[k] for k in fixed):
                 raise ValueError("the guidewire follows the needle: only its depth can change now")
-        new = replace(self.placement, **{k: float(v) if not isinstance(v, bool) else v
-                                         for k, v in changes.items()})
+        new = replace(
+            self.placement, **{k: float(v) if not isinstance(v, bool) else v for k, v in changes.items()}
+        )
         if self.stage == "needle" and new.depth_mm > NEEDLE_MAX_MM:
-            raise ValueError(f"the Jamshidi needle goes at most {NEEDLE_MAX_MM:g} mm; pass the guidewire"
-                             " to go deeper")
+            raise ValueError(
+                f"the Jamshidi needle goes at most {NEEDLE_MAX_MM:g} mm; pass the guidewire to go deeper"
+            )
         if self.stage == "guidewire" and new.depth_mm < self._needle_depth:
             raise ValueError(f"the guidewire starts at the needle's tip ({self._needle_depth:g} mm)")
         self.placement = new
@@ -387,7 +440,9 @@ class Attempt:
         if self.stage != "guidewire":
             raise ValueError("pass the guidewire before the reveal")
         self.stage = "reveal"
-        self.score = score_placement(self.placement, shots=len(self.shots), fluoro_seconds=self.fluoro_seconds)
+        self.score = score_placement(
+            self.placement, shots=len(self.shots), fluoro_seconds=self.fluoro_seconds
+        )
         return self.score
 
 
@@ -396,8 +451,10 @@ class Attempt:
 
 def accuracy_benchmark() -> tuple[float, str]:
     """Return the cited pooled accuracy (%) of fluoroscopy-assisted screws and its source key."""
-    row = one_row("screw_accuracy", {"source_key": "PerdomoPantoja2019WorldNeurosurg",
-                                     "technique": "fluoroscopy-assisted"})
+    row = one_row(
+        "screw_accuracy",
+        {"source_key": "PerdomoPantoja2019WorldNeurosurg", "technique": "fluoroscopy-assisted"},
+    )
     return float(row["accuracy_pct"]), str(row["source_key"])
 
 
@@ -426,13 +483,29 @@ def learning_curve(scores) -> LearningCurve:
     fail = tuple(int(r["grade_modified"] in FAILING_GRADES) for r in rows)
     secs = tuple(float(r["fluoro_seconds"]) for r in rows)
     if len(rows) < 2:
-        return LearningCurve(len(rows), fail, tuple(float(f) - target for f in fail), target, secs,
-                             tuple(0.0 for _ in secs), None, key)
+        return LearningCurve(
+            len(rows),
+            fail,
+            tuple(float(f) - target for f in fail),
+            target,
+            secs,
+            tuple(0.0 for _ in secs),
+            None,
+            key,
+        )
     f_cusum = cusum(fail, target)
     t_cusum = cusum(secs)
     peak = int(np.argmax(t_cusum)) + 1 if np.ptp(secs) > 0 else None
-    return LearningCurve(len(rows), fail, tuple(round(float(v), 6) for v in f_cusum), target, secs,
-                         tuple(round(float(v), 6) for v in t_cusum), peak, key)
+    return LearningCurve(
+        len(rows),
+        fail,
+        tuple(round(float(v), 6) for v in f_cusum),
+        target,
+        secs,
+        tuple(round(float(v), 6) for v in t_cusum),
+        peak,
+        key,
+    )
 
 
 def benchmark_rows() -> list[dict[str, object]]:
@@ -446,26 +519,61 @@ def benchmark_rows() -> list[dict[str, object]]:
     lc = load_table("learning_curve")
     rad = load_table("radiation")
     out = []
-    pp = acc[(acc["source_key"] == "PerdomoPantoja2019WorldNeurosurg") & (acc["technique"] == "fluoroscopy-assisted")]
+    pp = acc[
+        (acc["source_key"] == "PerdomoPantoja2019WorldNeurosurg")
+        & (acc["technique"] == "fluoroscopy-assisted")
+    ]
     for _, r in pp.iterrows():
-        out.append({"figure": "pooled accuracy, fluoroscopy-assisted screws", "value": r["value_text"],
-                    "per": "screw", "source": r["source_label"]})
+        out.append(
+            {
+                "figure": "pooled accuracy, fluoroscopy-assisted screws",
+                "value": r["value_text"],
+                "per": "screw",
+                "source": r["source_label"],
+            }
+        )
     ge = acc[(acc["source_key"] == "Gelalis2012EurSpineJ") & (acc["technique"] == "fluoroscopy guidance")]
     for _, r in ge.iterrows():
-        out.append({"figure": "screws fully inside the pedicle, range across studies, fluoroscopy guidance",
-                    "value": r["value_text"], "per": "screw", "source": r["source_label"]})
+        out.append(
+            {
+                "figure": "screws fully inside the pedicle, range across studies, fluoroscopy guidance",
+                "value": r["value_text"],
+                "per": "screw",
+                "source": r["source_label"],
+            }
+        )
     ku = lc[(lc["source_key"] == "Kumar2019IntJSpineSurg") & (lc["metric"] == "fluoroscopy time mastery")]
     for _, r in ku.iterrows():
-        out.append({"figure": "cases until fluoroscopy time levelled off (one surgeon, MI-TLIF)",
-                    "value": f"{int(r['cases_to_plateau'])} cases; {r['early_value_text']} then"
-                             f" {r['late_value_text']} {r['unit']}", "per": "case", "source": r["source_label"]})
+        out.append(
+            {
+                "figure": "cases until fluoroscopy time levelled off (one surgeon, MI-TLIF)",
+                "value": f"{int(r['cases_to_plateau'])} cases; {r['early_value_text']} then"
+                f" {r['late_value_text']} {r['unit']}",
+                "per": "case",
+                "source": r["source_label"],
+            }
+        )
     th = lc[(lc["source_key"] == "Thieme152case") & (lc["metric"] == "radiation exposure time by quarter")]
     for _, r in th.iterrows():
-        out.append({"figure": "radiation time per case, first vs last quarter of 152 cases",
-                    "value": f"{r['early_value']:g} then {r['late_value']:g} {r['unit']}", "per": "case",
-                    "source": r["source_label"]})
-    bi = rad[(rad["source_key"] == "Bindal2008JNeurosurgSpine") & (rad["measure"].str.startswith("fluoroscopy time"))]
+        out.append(
+            {
+                "figure": "radiation time per case, first vs last quarter of 152 cases",
+                "value": f"{r['early_value']:g} then {r['late_value']:g} {r['unit']}",
+                "per": "case",
+                "source": r["source_label"],
+            }
+        )
+    bi = rad[
+        (rad["source_key"] == "Bindal2008JNeurosurgSpine")
+        & (rad["measure"].str.startswith("fluoroscopy time"))
+    ]
     for _, r in bi.iterrows():
-        out.append({"figure": "fluoroscopy time per MIS-TLIF case (mean)", "value": f"{r['value']:g} {r['unit']}",
-                    "per": "case", "source": r["source_label"]})
+        out.append(
+            {
+                "figure": "fluoroscopy time per MIS-TLIF case (mean)",
+                "value": f"{r['value']:g} {r['unit']}",
+                "per": "case",
+                "source": r["source_label"],
+            }
+        )
     return out
