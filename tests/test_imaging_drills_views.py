@@ -29,6 +29,15 @@ def test_each_slider_moves_the_needle(view):
     assert "Moved" in view.shot_html.value or "No shot" in view.shot_html.value
 
 
+def test_an_entry_far_from_the_pedicle_is_held_at_the_models_edge(view):
+    view.lateral.value = 0.0  # the midline
+    assert view.attempt.placement.entry_medial_mm == trainer.LIMITS["entry_medial_mm"][1]
+    assert "within 10 mm" in view.status.value
+    lat, _ = trainer.entry_position("L4", "left", 0.0, 0.0)
+    view.lateral.value = lat
+    assert view.status.value == ""
+
+
 def test_each_shot_costs_time_and_shows_an_image(view):
     for i, v in enumerate(trainer.VIEWS, start=1):
         view.shoot_buttons[v].click()

@@ -20,6 +20,15 @@ _WIDE = {"description_width": "initial"}
 _NO_SHOT = "<p><i>No shot yet: take a shot to see where the needle is.</i></p>"
 
 
+def _blank_png() -> bytes:
+    """Return the dark screen shown before the first shot of an attempt."""
+    import numpy as np
+
+    from widgets.imaging.drr import png_bytes
+
+    return png_bytes(np.full((64, 64), 12, dtype=np.uint8), display_px=420, caption="no shot yet")
+
+
 def _slider(value: float, lo: float, hi: float, step: float, text: str) -> ipw.FloatSlider:
     return ipw.FloatSlider(
         value=value,
@@ -124,7 +133,7 @@ class ScrewTrainer(TopicView):
                 p.depth_mm,
             )
         self._set_stage_controls()
-        self.image.value = b""
+        self.image.value = _blank_png()
         self.reveal_box.layout.display = "none"
         self.shot_html.value = _NO_SHOT
         self._last_view = None
@@ -136,8 +145,9 @@ class ScrewTrainer(TopicView):
         m, c = trainer.entry_offsets(
             self.level.value, self.side.value, float(self.lateral.value), float(self.cranial.value)
         )
-        m = min(max(m, trainer.LIMITS["entry_medial_mm"][0]), trainer.LIMITS["entry_medial_mm"][1])
-        c = min(max(c, trainer.LIMITS["entry_cranial_mm"][0]), trainer.LIMITS["entry_cranial_mm"][1])
+        lo, hi = trainer.LIMITS["entry_medial_mm"]
+        clamped = not (lo <= m <= hi and lo <= c <= hi)
+        m, c = min(max(m, lo), hi), min(max(c, lo), hi)
         changes = {"depth_mm": float(self.depth.value)}
         if self.attempt.stage == "needle":
             changes.update(
@@ -152,7 +162,13 @@ class ScrewTrainer(TopicView):
             if self._last_view
             else _NO_SHOT
         )
-        self.clear_status()
+        if clamped and self.attempt.stage == "needle":
+            self.show_status(
+                f"The model keeps the entry within {hi:g} mm of the pedicle's axis; the needle"
+                " stays at that edge."
+            )
+        else:
+            self.clear_status()
 
     def shoot(self, view: str) -> None:
         """Take one shot in ``view``: it costs time and dose, and the image shows the instruments."""
