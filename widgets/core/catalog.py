@@ -479,23 +479,6 @@ LESSONS: tuple[Lesson, ...] = (
         ),
     ),
     Lesson(
-        "90-review",
-        "Spaced review: what is due, and how well you know each objective",
-        15,
-        (
-            "See which questions are due for review, lesson by lesson",
-            "Read your mastery of each learning objective, not just a count of answers",
-            "Answer a mixed quiz of due questions and read why each option is right or wrong",
-        ),
-        params=(
-            Param("learner", str, "student", "your learner id; it names your progress file"),
-            Param("seed", int, 0, "seeds the order of the questions and of their options",
-                  minimum=0),
-            Param("n_items", int, 10, "how many due questions the mixed quiz asks",
-                  minimum=1, maximum=40),
-        ),
-    ),
-    Lesson(
         "11-fusion-disc-replacement-and-corridors",
         "Fusion, disc replacement and the interbody corridors",
         60,
@@ -522,6 +505,53 @@ LESSONS: tuple[Lesson, ...] = (
                            "disc degeneration with back pain only")),
             Param("crest", str, "at the L4-L5 disc", "where the top of the iliac crest lies",
                   choices=("above the L4-L5 disc", "at the L4-L5 disc", "below the L4-L5 disc")),
+        ),
+    ),
+    Lesson(
+        "12-fluoroscopy-drills",
+        "Fluoroscopy drills: place a percutaneous screw guide and count to the right level",
+        40,
+        (
+            Objective("Place a percutaneous screw guide from fluoroscopy",
+                      "place a Jamshidi needle and a guidewire in a chosen pedicle using only AP, lateral"
+                      " and oblique fluoroscopy shots, and read the score of each attempt"),
+            Objective("Read a personal learning curve against cited figures",
+                      "read your own learning curve (CUSUM) against cited accuracy and learning-curve"
+                      " figures"),
+            Objective("Count to the target level when two counts disagree",
+                      "count to the target level on fluoroscopy when a transitional vertebra or short"
+                      " ribs make the counts from the ribs and from the sacrum disagree"),
+            Objective("Explain how often wrong-level surgery happens and what follows it",
+                      "explain how often wrong-level surgery happens and what follows it, from surveys"
+                      " and claims"),
+        ),
+        # the cases of widgets.imaging.counting.CASES (a test keeps them equal)
+        params=(
+            Param("level", str, "L4", "lumbar vertebra the screw trainer opens on",
+                  choices=("L1", "L2", "L3", "L4", "L5")),
+            Param("side", str, "left", "pedicle the trainer opens on", choices=("left", "right")),
+            Param("case", str, "sacralised", "counting case the drill opens on",
+                  choices=("typical", "sacralised", "lumbarised", "short-ribs", "sacralised-mri-sacrum")),
+            Param("learner", str, "student", "learner id; it names your progress and attempt files"),
+            Param("seed", int, 0, "seeds where each trainer attempt starts and the quiz's order",
+                  minimum=0),
+        ),
+    ),
+    Lesson(
+        "90-review",
+        "Spaced review: what is due, and how well you know each objective",
+        15,
+        (
+            "See which questions are due for review, lesson by lesson",
+            "Read your mastery of each learning objective, not just a count of answers",
+            "Answer a mixed quiz of due questions and read why each option is right or wrong",
+        ),
+        params=(
+            Param("learner", str, "student", "your learner id; it names your progress file"),
+            Param("seed", int, 0, "seeds the order of the questions and of their options",
+                  minimum=0),
+            Param("n_items", int, 10, "how many due questions the mixed quiz asks",
+                  minimum=1, maximum=40),
         ),
     ),
 )
