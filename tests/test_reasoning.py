@@ -232,7 +232,16 @@ def test_a_change_is_judged_against_the_cited_mcid():
     assert scores.judge_change(instrument="ODI", before=30, after=30 + mcid).verdict == "important worsening"
 
 
-def test_an_instrument_without_a_cited_mcid_is_not_judged():
+def test_the_ndi_is_judged_against_its_cited_mcid():
+    verdict = scores.judge_change(instrument="NDI", before=30, after=20)
+    assert (verdict.mcid, verdict.source_key) == (7.5, "Young2009SpineJ")
+    assert verdict.verdict != "not judged"
+
+
+def test_an_instrument_without_a_cited_mcid_is_not_judged(data_copy):
+    table = data_copy / "tables" / "mcid.csv"
+    table.write_text("".join(line for line in table.read_text(encoding="utf-8").splitlines(True)
+                             if not line.startswith("NDI,")), encoding="utf-8")
     verdict = scores.judge_change(instrument="NDI", before=30, after=10)
     assert (verdict.verdict, verdict.mcid) == ("not judged", None)
     with pytest.raises(ValueError, match=r"^after must be a score from 0 to 50, got 60"):

@@ -67,7 +67,7 @@ def test_the_scorer_judges_against_the_mcid_and_draws_it():
     assert list(view.figure.data[0].y) == [60, 56]
     assert view.figure.layout.shapes[0].y0 == 50
     view.instrument.value = "NDI"
-    assert "not judged" in view.result.value and view.figure.layout.shapes == ()
+    assert "MCID of 7.5" in view.result.value and "Young2009SpineJ" in view.result.value
     assert view.before[3].description == "reading (before)"
 
 
