@@ -16,7 +16,7 @@ def _state(view):
 def test_every_tube_control_redraws_the_rendering_its_text_alternative_and_the_table():
     view = TubeWindowView()
     view.widget()
-    assert "Model rendering" in view.figure.layout.title.text
+    assert "Model rendering: down an 18 mm tube" in view.figure.layout.title.text
     assert "Model rendering" in view.figure.alt and view.figure.widget.alt == view.figure.alt
     assert "Is the target in my window?" in view.answer.value
     moves = [(view.wand, 10), (view.removal, "laminotomy"), (view.side, "right"),
@@ -28,7 +28,7 @@ def test_every_tube_control_redraws_the_rendering_its_text_alternative_and_the_t
         assert view.status.value == "", (control.description, view.status.value)
         assert after[1] != before[1], control.description  # the alt text follows the figure
         assert after[2] == after[1]
-    assert "14 mm tube" in view.figure.layout.title.text and "right L5-S1" in view.figure.alt
+    assert "a 14 mm tube" in view.figure.layout.title.text and "right L5-S1" in view.figure.alt
     names = [a.text for a in view.figure.layout.annotations]
     assert "dural sac" in names and "medial" in names and "↑ cranial" in names
     legend = [t.name for t in view.figure.data[1:] if t.showlegend]

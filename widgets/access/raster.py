@@ -382,18 +382,23 @@ def label_points(codes: np.ndarray, names: tuple[str, ...], min_share: float = 4
                  ) -> dict[str, tuple[int, int]]:
     """Return, per structure filling at least ``min_share`` % of the image, a pixel deep inside it.
 
-    The pixel (row, column) farthest from the structure's edge, so a label
-    written there sits on the structure it names.
+    The pixel (row, column) farthest from the structure's edge, among those in the
+    middle three quarters of the round image (a label at the rim would run off it),
+    so a label written there sits on the structure it names. A structure with no
+    such pixel gets no label (the legend still names it).
     """
     from scipy.ndimage import distance_transform_edt
 
     out: dict[str, tuple[int, int]] = {}
+    n = codes.shape[0]
+    c = (np.arange(n) + 0.5) / n * 2.0 - 1.0
+    middle = (c[None, :] ** 2 + c[:, None] ** 2) <= 0.75 ** 2
     n_in = max(1, int(np.count_nonzero(codes != -2)))
     for i, name in enumerate(names):
         mask = codes == i
-        if 100.0 * np.count_nonzero(mask) / n_in < min_share:
+        if 100.0 * np.count_nonzero(mask) / n_in < min_share or not np.any(mask & middle):
             continue
-        dist = distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
-        r, c = np.unravel_index(int(np.argmax(dist)), dist.shape)
-        out[name] = (int(r), int(c))
+        dist = np.where(middle, distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1], 0.0)
+        r, col = np.unravel_index(int(np.argmax(dist)), dist.shape)
+        out[name] = (int(r), int(col))
     return out

@@ -259,16 +259,17 @@ def _labels(codes, names, size, sides: tuple[str, str, str, str]) -> list[dict]:
 
     out = []
     for name, (r, c) in label_points(codes, names).items():
+        anchor = "right" if c > 0.6 * size else "left" if c < 0.4 * size else "center"
         out.append({"x": c, "y": r, "xref": "x", "yref": "y", "text": name, "showarrow": False,
+                    "xanchor": anchor,
                     "font": {"size": 12, "color": OKABE_ITO["black"]},
                     "bgcolor": "rgba(255,255,255,0.8)", "borderpad": 2})
     top, bottom, left, right = sides
     edge = {"showarrow": False, "font": {"size": 12, "color": "#444444"}, "xref": "x", "yref": "y"}
     out += [{**edge, "x": size / 2, "y": -0.5, "yanchor": "bottom", "text": f"↑ {top}"},
             {**edge, "x": size / 2, "y": size - 0.5, "yanchor": "top", "text": f"↓ {bottom}"},
-            {**edge, "x": -0.5, "y": size / 2, "xanchor": "right", "text": f"{left}", "textangle": -90},
-            {**edge, "x": size - 0.5, "y": size / 2, "xanchor": "left", "text": f"{right}",
-             "textangle": 90}]
+            {**edge, "x": -0.5, "y": size / 2, "xshift": -12, "text": left, "textangle": -90},
+            {**edge, "x": size - 0.5, "y": size / 2, "xshift": 12, "text": right, "textangle": 90}]
     return out
 
 
@@ -338,7 +339,7 @@ class TubeWindowView(TopicView):
         w = self.result()
         wand = ("straight" if w.wand_deg == 0 else
                 f"wanded {abs(w.wand_deg):g}° {'medially' if w.wand_deg > 0 else 'laterally'}")
-        title = (f"Model rendering: down a {w.diameter_mm:g} mm tube, {w.side} {w.segment}, {wand}"
+        title = (f"Model rendering: down {w.tube_words()}, {w.side} {w.segment}, {wand}"
                  f"<br><sup>bone removed: {w.removal}; a model, not an image of a patient</sup>")
         medial, lateral = "medial", "lateral"
         sides = ("cranial", "caudal", lateral if w.medial_on_right else medial,

@@ -109,6 +109,12 @@ class TubeWindow:
         """Size of one pixel at the window, mm."""
         return self.diameter_mm / self.size
 
+    def tube_words(self) -> str:
+        """Return "an 18 mm tube" (the article a reader says before the number)."""
+        size = f"{self.diameter_mm:g}"
+        article = "an" if size.startswith(("8", "11", "18")) else "a"
+        return f"{article} {size} mm tube"
+
     def answer(self) -> str:
         """Is the target in my window? One or two sentences."""
         upper = self.segment.split("-")[0]
@@ -142,7 +148,7 @@ class TubeWindow:
         """Return a sentence saying what the rendering shows."""
         seen = "; ".join(f"{s} {v:.0f}%" for s, v in
                          sorted(self.shares.items(), key=lambda kv: -kv[1]) if v >= MIN_SHARE)
-        return (f"Model rendering of the view down a {self.diameter_mm:g} mm tube at the {self.side}"
+        return (f"Model rendering of the view down {self.tube_words()} at the {self.side}"
                 f" {self.segment} lamina-facet junction, wanded {_wand_words(self.wand_deg)},"
                 f" bone removed: {self.removal}. In the window: {seen}. {self.answer()}")
 
