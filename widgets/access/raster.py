@@ -122,10 +122,6 @@ class Scene:
     has_flavum: bool
     frames: dict[str, np.ndarray]  # the lower vertebra's axes in this frame, and landmarks
 
-    def select(self, keep: np.ndarray) -> np.ndarray:
-        """Return the triangles where ``keep`` is True."""
-        return self.triangles[keep]
-
 
 def _segment_parts(segment: str, side: str):
     upper, lower = segment.split("-")

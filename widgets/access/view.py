@@ -236,9 +236,9 @@ def structure_image(codes: np.ndarray, shade: np.ndarray, names: tuple[str, ...]
 
 def _rendering_figure(names: tuple[str, ...], size: int, legend_title: str) -> Figure:
     traces = [go.Image(z=np.zeros((size, size, 3), dtype=np.uint8), hoverinfo="skip", name="rendering")]
-    for name in names:
+    for name, colour in [(n, STRUCTURE_COLOURS[n]) for n in names] + [("nothing", _DARK)]:
         traces.append(go.Scatter(x=[None], y=[None], mode="markers", name=name, showlegend=False,
-                                 marker={"symbol": "square", "size": 14, "color": STRUCTURE_COLOURS[name],
+                                 marker={"symbol": "square", "size": 14, "color": colour,
                                          "line": {"color": OKABE_ITO["black"], "width": 1}}))
     axis = {"visible": False, "range": [-0.5, size - 0.5]}
     return Figure(data=traces, layout=go.Layout(
@@ -278,7 +278,8 @@ def _draw(figure: Figure, codes, shade, names, shares: dict[str, float], title: 
     size = codes.shape[0]
     with figure.batch_update():
         figure.data[0].z = structure_image(codes, shade, names)
-        for trace, name in zip(figure.data[1:], names, strict=True):
+        nothing = next((k for k in shares if k not in names), "nothing")
+        for trace, name in zip(figure.data[1:], (*names, nothing), strict=True):
             share = shares.get(name, 0.0)
             trace.showlegend = share > 0
             trace.name = f"{name}: {share:.0f}%" if share >= 0.5 else f"{name}: under 1%"

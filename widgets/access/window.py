@@ -125,7 +125,7 @@ class TubeWindow:
             return (f"Yes: {name} is in view, {self.target_visible:.0f}% of the window"
                     f" ({self.target_in_line:.0f}% lies in line with it).")
         if self.target_in_line >= MIN_SHARE:
-            cover = [s for s in self.shares if s != self.target and s != "nothing modelled"]
+            cover = [s for s in self.shares if s != self.target and s != "soft tissue (not modelled)"]
             return (f"In line but hidden: {name} lies behind {', '.join(cover[:3]) or 'other parts'}"
                     f" ({self.target_in_line:.0f}% of the window); remove bone to see it.")
         if self.target_offset_mm is None:
@@ -256,7 +256,7 @@ def tube_window(*, segment: str = "L4-L5", side: str = "left", diameter_mm: floa
             shares[name] = 100.0 * n / n_in
     n_none = int(np.count_nonzero(tube_codes == NOTHING))
     if n_none:
-        shares["nothing modelled"] = 100.0 * n_none / n_in
+        shares["soft tissue (not modelled)"] = 100.0 * n_none / n_in
     tcode = TUBE_STRUCTURES.index(target)
     visible = shares.get(target, 0.0)
     alone = np.isin(codes, [c for c in range(len(STRUCTURES)) if _TO_TUBE[c] == tcode])
