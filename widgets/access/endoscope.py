@@ -167,7 +167,8 @@ def endoscope_view(*, segment: str = "L4-L5", side: str = "left", rotation_deg: 
     cam = camera(origin=p["tip"], forward=view, up=p["cranial"], kind="perspective", fov_deg=fov,
                  near=0.3, far=reach)
     scene = segment_scene(segment=segment, side=side)
-    ras = rasterise(triangles=scene.triangles, codes=scene.codes, cam=cam, size=size)
+    ras = rasterise(triangles=scene.triangles, codes=scene.codes, cam=cam, size=size,
+                    spheres=(scene.centres, scene.radii))
     codes = _TO_ENDO[ras.codes]
     inside = _disc_circle(size)
     codes[~inside] = -2

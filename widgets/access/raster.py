@@ -37,6 +37,7 @@ __all__ = [
     "camera",
     "check_choice",
     "check_number",
+    "in_view",
     "label_points",
     "rasterise",
     "segment_scene",
@@ -121,6 +122,8 @@ class Scene:
     levels: np.ndarray  # n, the level each triangle's part belongs to
     has_flavum: bool
     frames: dict[str, np.ndarray]  # the lower vertebra's axes in this frame, and landmarks
+    centres: np.ndarray  # n x 3: each triangle's centroid (for a quick cull)
+    radii: np.ndarray  # n: the radius of a sphere about the centroid holding the triangle
 
 
 def _segment_parts(segment: str, side: str):
@@ -172,8 +175,10 @@ def segment_scene(*, segment: str, side: str) -> Scene:
         "upper_landmarks": spine.vertebra(upper).landmarks,
         "lower_landmarks": spine.vertebra(lower).landmarks,
     }
+    centres = tri.mean(axis=1)
+    radii = np.linalg.norm(tri - centres[:, None, :], axis=2).max(axis=1)
     return Scene(segment, side, tri, np.concatenate(codes), np.concatenate(levels), has_flavum,
-                 frames)
+                 frames, centres, radii)
 
 
 def _flavum_sheet(upper, lower, lower_pose) -> np.ndarray:
@@ -275,13 +280,33 @@ def _clip_near(tri: np.ndarray, codes: np.ndarray, near: float) -> tuple[np.ndar
     return np.concatenate(keep), np.concatenate(keep_codes)
 
 
-def rasterise(*, triangles: np.ndarray, codes: np.ndarray, cam: Camera, size: int) -> Raster:
+def in_view(cam: Camera, centres: np.ndarray, radii: np.ndarray) -> np.ndarray:
+    """Return, per bounding sphere (centre, radius), whether it may reach into ``cam``'s view."""
+    c = centres - cam.origin
+    along = c @ cam.forward
+    perp = np.sqrt(np.maximum(np.einsum("ij,ij->i", c, c) - along * along, 0.0))
+    if cam.kind == "perspective":
+        half = np.radians(cam.fov_deg) / 2.0 * np.sqrt(2.0)  # the image's corners
+        reach = np.maximum(along, 0.0) * np.tan(min(half, np.radians(89.0))) + radii / np.cos(
+            min(half, np.radians(89.0)))
+    else:
+        reach = cam.extent / np.sqrt(2.0) + radii
+    return (perp <= reach) & (along + radii > cam.near) & (along - radii < cam.far)
+
+
+def rasterise(*, triangles: np.ndarray, codes: np.ndarray, cam: Camera, size: int,
+              spheres: tuple[np.ndarray, np.ndarray] | None = None) -> Raster:
     """Draw ``triangles`` (n x 3 x 3, world mm) seen by ``cam`` into a ``size`` x ``size`` image.
 
     Each pixel takes the code of the nearest surface along its line of sight, and a
     shade from the angle between that surface and the line of sight (surfaces
     facing the eye are bright) and from its distance. Row 0 of the image is its top.
+    ``spheres`` (centres, radii; one per triangle) lets a large model skip at once
+    the triangles that cannot be in view.
     """
+    if spheres is not None and len(triangles):
+        sel = in_view(cam, *spheres)
+        triangles, codes = triangles[sel], codes[sel]
     t = cam.to_camera(triangles)
     if len(t):
         lo, hi = t[:, :, 2].min(axis=1), t[:, :, 2].max(axis=1)

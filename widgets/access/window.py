@@ -42,6 +42,7 @@ from widgets.access.raster import (
     camera,
     check_choice,
     check_number,
+    in_view,
     rasterise,
     segment_scene,
 )
@@ -202,6 +203,11 @@ def _tube_code(code: int) -> int:
 
 
 _TO_TUBE = np.array([_tube_code(c) for c in range(len(STRUCTURES))] + [NOTHING])
+#: Per structure code (and NOTHING, last): does a laminotomy take it away; is it an articular process?
+_REMOVED = np.isin(np.arange(len(STRUCTURES) + 1), [STRUCTURES.index("lamina"),
+                                                    STRUCTURES.index("ligamentum flavum")])
+_FACET = np.isin(np.arange(len(STRUCTURES) + 1), [STRUCTURES.index(n) for n in (
+    "superior articular process", "inferior articular process", "facet")])
 
 
 def _circle(size: int) -> np.ndarray:
@@ -238,13 +244,12 @@ def tube_window(*, segment: str = "L4-L5", side: str = "left", diameter_mm: floa
     axis = np.cos(phi) * g["anterior"] + np.sin(phi) * g["medial"]
     cam = camera(origin=pivot, forward=axis, up=g["cranial"], kind="orthographic",
                  extent=float(diameter_mm), near=0.0, far=depth + 80.0)
-    codes = scene.codes
-    keep = np.ones(len(codes), dtype=bool)
-    if removal != "none":
-        keep &= ~np.isin(codes, [STRUCTURES.index("lamina"), STRUCTURES.index("ligamentum flavum")])
-    ras = rasterise(triangles=scene.triangles[keep], codes=codes[keep], cam=cam, size=size)
+    vis = np.nonzero(in_view(cam, scene.centres, scene.radii))[0]  # cull once, mask the rest
+    tri, codes = scene.triangles[vis], scene.codes[vis]
+    keep = ~_REMOVED[codes] if removal != "none" else np.ones(len(codes), dtype=bool)
+    ras = rasterise(triangles=tri[keep], codes=codes[keep], cam=cam, size=size)
     if removal == "laminotomy and medial facetectomy":
-        ras = _medial_facetectomy(scene, keep, cam, ras, size, side, float(g["medial_wall_x"]))
+        ras = _medial_facetectomy(tri, codes, keep, cam, ras, size, side, float(g["medial_wall_x"]))
     inside = _circle(size)
     tube_codes = _TO_TUBE[ras.codes]
     tube_codes[~inside] = -2
@@ -259,26 +264,25 @@ def tube_window(*, segment: str = "L4-L5", side: str = "left", diameter_mm: floa
         shares["soft tissue (not modelled)"] = 100.0 * n_none / n_in
     tcode = TUBE_STRUCTURES.index(target)
     visible = shares.get(target, 0.0)
-    alone = np.isin(codes, [c for c in range(len(STRUCTURES)) if _TO_TUBE[c] == tcode])
-    outline = rasterise(triangles=scene.triangles[alone], codes=codes[alone], cam=cam, size=size)
+    is_target = _TO_TUBE[:-1] == tcode
+    alone = is_target[codes]
+    outline = rasterise(triangles=tri[alone], codes=codes[alone], cam=cam, size=size)
     in_line = 100.0 * int(np.count_nonzero((outline.codes != NOTHING) & inside)) / n_in
     offset = None
     if in_line < MIN_SHARE:
-        offset = _offset(scene.triangles[alone], cam, float(diameter_mm), side)
+        every = is_target[scene.codes]
+        offset = _offset(scene.triangles[every], cam, float(diameter_mm), side,
+                         (scene.centres[every], scene.radii[every]))
     return TubeWindow(segment, side, float(diameter_mm), wand, removal, target, size, tube_codes,
                       np.where(inside, ras.shade, 0.0), shares, in_line, visible, offset,
                       scene.has_flavum, bool(np.dot(cam.right, g["medial"]) > 0))
 
 
-def _medial_facetectomy(scene, keep, cam, ras: Raster, size: int, side: str,
+def _medial_facetectomy(tri, codes, keep, cam, ras: Raster, size: int, side: str,
                         medial_wall_x: float) -> Raster:
     """Where a pixel sees an articular process medial to ``medial_wall_x``, look past it."""
-    facet_codes = np.isin(np.arange(len(STRUCTURES)), [
-        STRUCTURES.index("superior articular process"), STRUCTURES.index("inferior articular process"),
-        STRUCTURES.index("facet")])
-    facet = facet_codes[scene.codes]
-    k2 = keep & ~facet
-    past = rasterise(triangles=scene.triangles[k2], codes=scene.codes[k2], cam=cam, size=size)
+    k2 = keep & ~_FACET[codes]
+    past = rasterise(triangles=tri[k2], codes=codes[k2], cam=cam, size=size)
     s = 1.0 if side == "left" else -1.0
     c = (np.arange(size) + 0.5) / size - 0.5
     right, up = cam.right, cam.up
@@ -286,13 +290,14 @@ def _medial_facetectomy(scene, keep, cam, ras: Raster, size: int, side: str,
     ys = -c[:, None] * cam.extent
     d = np.where(np.isfinite(ras.depth), ras.depth, 0.0)
     world_x = (cam.origin[0] + xs * right[0] + ys * up[0] + d * cam.forward[0])
-    hit_facet = np.isin(ras.codes, np.nonzero(facet_codes)[0])
+    hit_facet = _FACET[ras.codes]
     cut = hit_facet & (s * world_x < medial_wall_x)
     return Raster(np.where(cut, past.codes, ras.codes), np.where(cut, past.shade, ras.shade),
                   np.where(cut, past.depth, ras.depth))
 
 
-def _offset(triangles: np.ndarray, cam, diameter: float, side: str) -> tuple[float, float] | None:
+def _offset(triangles: np.ndarray, cam, diameter: float, side: str, spheres
+            ) -> tuple[float, float] | None:
     """(medial, cranial) mm from the window's centre to the nearest point of the target's outline."""
     if len(triangles) == 0:
         return None
@@ -300,7 +305,8 @@ def _offset(triangles: np.ndarray, cam, diameter: float, side: str) -> tuple[flo
     big = camera(origin=cam.origin, forward=cam.forward, up=cam.up, kind="orthographic",
                  extent=wide, near=cam.near, far=cam.far)
     n = 90
-    ras = rasterise(triangles=triangles, codes=np.zeros(len(triangles), dtype=np.int64), cam=big, size=n)
+    ras = rasterise(triangles=triangles, codes=np.zeros(len(triangles), dtype=np.int64), cam=big, size=n,
+                    spheres=spheres)
     hit = np.argwhere(ras.codes != NOTHING)
     if len(hit) == 0:
         return None
