@@ -79,6 +79,7 @@ class EndoscopeView:
     rotation_deg: float
     lens_deg: float
     fov_deg: float
+    approach_deg: float
     size: int
     codes: np.ndarray  # size x size: index into ENDOSCOPE_STRUCTURES, NOTHING, -2 outside the image
     shade: np.ndarray
@@ -181,6 +182,7 @@ def endoscope_view(*, segment: str = "L4-L5", side: str = "left", rotation_deg: 
     n_none = int(np.count_nonzero(codes == NOTHING))
     if n_none:
         shares["nothing within reach"] = 100.0 * n_none / n_in
-    return EndoscopeView(segment, side, rot, lens, fov, size, codes,
+    approach = assumption("transforaminal_approach_angle").value
+    return EndoscopeView(segment, side, rot, lens, fov, approach, size, codes,
                          np.where(inside, ras.shade, 0.0), shares, str(p["basis"]),
                          "dorsal" if np.dot(cam.right, p["dorsal"]) > 0 else "ventral")

@@ -406,8 +406,9 @@ class EndoscopeView(TopicView):
               ("cranial", "caudal", other, v.right_is))
         seen = ", ".join(v.seen()) or "nothing modelled"
         self.caption.value = (
-            f"<p><b>In view:</b> {html.escape(seen)}.</p><p><small>Model rendering, a"
-            f" {v.fov_deg:g}° field of view (assumption), picture kept upright (cranial at the top);"
+            f"<p><b>In view:</b> {html.escape(seen)}.</p><p><small>Model rendering: lens angled"
+            f" {v.lens_deg:g}°, field of view {v.fov_deg:g}°, shaft {v.approach_deg:g}° from the"
+            f" horizontal (all three assumptions); the picture is kept upright (cranial at the top)."
             f" Kambin's triangle at {v.segment} is {v.triangle_basis} from the cited sides.</small></p>")
         self.table.value = table_html(v.rows(), "What fills the image (data table behind the figure)")
         self.clear_status()
