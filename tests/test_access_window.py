@@ -84,10 +84,13 @@ def test_the_intact_window_holds_lamina_facet_and_flavum_and_hides_the_disc():
     assert w.diameter_mm == 18.0 and 18.0 in tube_diameters_mm()
     for name in ("lamina", "facet", "ligamentum flavum"):
         assert w.shares.get(name, 0) >= 5, (name, w.shares)
+    assert w.shares["lamina"] + w.shares["facet"] + w.shares["ligamentum flavum"] >= 80
     assert "dural sac" not in w.shares and "traversing root" not in w.shares
-    assert w.target_in_line > 10 and w.target_visible < 1
-    assert w.answer().startswith("In line but hidden")
+    assert w.target_in_line > 30 and w.target_visible < w.target_in_line / 3
     assert sum(w.shares.values()) == pytest.approx(100.0)
+    hidden = tube_window(wand_deg=10)  # over the interlaminar window: all of the disc is hidden
+    assert hidden.target_in_line > 30 and hidden.target_visible < 1
+    assert hidden.answer().startswith("In line but hidden")
 
 
 def test_wanding_medially_brings_the_spinous_process_and_laterally_the_facet_joint():
