@@ -183,3 +183,15 @@ def test_bad_endoscope_inputs_give_one_line_errors(kwargs, words):
     with pytest.raises(ValueError) as err:
         endoscope_view(**kwargs)
     assert words in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_stand_in_flavum_lies_behind_the_canal_between_the_two_laminae():
+    from widgets.access.raster import _flavum_sheet
+    from widgets.anatomy.spine import build_spine
+
+    spine = build_spine()
+    upper, lower = spine.vertebra("L4"), spine.vertebra("L5")
+    tri = _flavum_sheet(upper, lower, spine.poses["L4"].inverse().compose(spine.poses["L5"]))
+    pts = tri.reshape(-1, 3)
+    assert pts[:, 1].max() < 0  # behind the back of the bodies
+    assert pts[:, 2].max() > float(upper.landmarks["lamina_bottom"])  # overlaps the upper lamina
