@@ -55,6 +55,8 @@ def run() -> dict:
 
     return {
         "03-techniques: tube view, wand slider": latency(cycle(tube.wand, [-20, -10, 0, 10, 20]), repeat=60),
+        "03-techniques: tube view, up-down wand slider": latency(cycle(tube.caudal, [-20, 0, 10, 20]),
+                                                                repeat=60),
         "03-techniques: tube view, bone removed": latency(cycle(tube.removal, list(REMOVALS)), repeat=60),
         "03-techniques: tube view, side": latency(cycle(tube.side, ["left", "right"]), repeat=60),
         "03-techniques: tube view, disc level": latency(cycle(tube.segment, list(DISCS)), repeat=60),

@@ -112,6 +112,15 @@ def test_bone_removal_brings_the_neural_elements_and_the_disc_into_view():
     assert tube_window(wand_deg=10, removal="laminotomy", target="dural sac").answer().startswith("Yes")
 
 
+def test_wanding_caudally_after_a_laminotomy_brings_the_traversing_root_into_view():
+    level = tube_window(wand_deg=10, removal="laminotomy", target="traversing root")
+    caudal = tube_window(wand_deg=10, caudal_deg=20, removal="laminotomy", target="traversing root")
+    assert level.target_visible < 1 and "dural sac" in level.covers[:1]
+    assert "Remove bone" not in level.answer()  # it is under the sac, not under bone
+    assert caudal.target_visible > 5 and caudal.answer().startswith("Yes")
+    assert "wanded 10° medially and 20° caudally" in caudal.alt()
+
+
 def test_a_medial_facetectomy_takes_facet_away_from_the_window():
     lam = tube_window(wand_deg=-10, removal="laminotomy")
     facet = tube_window(wand_deg=-10, removal="laminotomy and medial facetectomy")
@@ -132,6 +141,7 @@ def test_the_two_sides_mirror_each_other():
     ({"diameter_mm": True}, "diameter_mm must be one of the cited tube sizes"),
     ({"wand_deg": 90}, "wand_deg must be from"),
     ({"wand_deg": "10"}, "wand_deg must be a number"),
+    ({"caudal_deg": -40}, "caudal_deg must be from"),
     ({"removal": "laminectomy"}, "removal must be one of none, laminotomy"),
     ({"target": "aorta"}, "target must be one of disc"),
     ({"size": 10}, "size must be a whole number of pixels"),

@@ -19,7 +19,7 @@ def test_every_tube_control_redraws_the_rendering_its_text_alternative_and_the_t
     assert "Model rendering: down an 18 mm tube" in view.figure.layout.title.text
     assert "Model rendering" in view.figure.alt and view.figure.widget.alt == view.figure.alt
     assert "Is the target in my window?" in view.answer.value
-    moves = [(view.wand, 10), (view.removal, "laminotomy"), (view.side, "right"),
+    moves = [(view.wand, 10), (view.caudal, 15), (view.removal, "laminotomy"), (view.side, "right"),
              (view.segment, "L5-S1"), (view.diameter, 14.0), (view.target, "dural sac")]
     for control, value in moves:
         before = _state(view)

@@ -78,6 +78,15 @@ def test_lesson_03_tube_and_endoscope_respond_to_the_keyboard(lab_server, browse
         assert "dural sac" in _figure(page, "view down an 18 mm tube").get_attribute("aria-label")
         tube.scroll_into_view_if_needed()
         page.screenshot(path=str(screenshots_dir / "03-tube-wanded-laminotomy.png"))
+        # wand caudally, four steps from the keyboard: the traversing root comes out beside the sac
+        caudal = page.locator(".widget-slider", has_text="Wand up or down").locator(".noUi-handle").first
+        caudal.focus()
+        for _ in range(4):
+            caudal.press("ArrowRight")
+        _wait_title(page, "10° medially and 20° caudally")
+        assert "traversing root" in _figure(page, "view down an 18 mm tube").get_attribute("aria-label")
+        tube.scroll_into_view_if_needed()
+        page.screenshot(path=str(screenshots_dir / "03-tube-wanded-caudally.png"))
         # the endoscope: turn the lens a quarter turn (six steps of 15 degrees), dorsal
         scope = _figure(page, "endoscope in Kambin")
         scope.scroll_into_view_if_needed()

@@ -298,8 +298,8 @@ class TubeWindowView(TopicView):
     """
 
     def __init__(self, segment: str = "L4-L5", side: str = "left", diameter_mm: float = 18.0,
-                 wand_deg: float = 0.0, removal: str = "none", target: str = "disc",
-                 size: int = 120):
+                 wand_deg: float = 0.0, caudal_deg: float = 0.0, removal: str = "none",
+                 target: str = "disc", size: int = 120):
         from widgets.access.window import REMOVALS, TARGETS, TUBE_STRUCTURES, tube_diameters_mm, wand_range
 
         super().__init__()
@@ -316,6 +316,10 @@ class TubeWindowView(TopicView):
                                   description="Wand the tube (°; + medial, − lateral; assumption)",
                                   style=_INITIAL, layout=ipw.Layout(width="560px"),
                                   continuous_update=False)
+        self.caudal = ipw.IntSlider(value=int(caudal_deg), min=int(lo), max=int(hi), step=5,
+                                    description="Wand up or down (°; + caudal, − cranial; assumption)",
+                                    style=_INITIAL, layout=ipw.Layout(width="560px"),
+                                    continuous_update=False)
         self.removal = ipw.Dropdown(options=list(REMOVALS), value=removal, description="Bone removed",
                                     style=_INITIAL, layout=ipw.Layout(width="420px"))
         self.target = ipw.Dropdown(options=list(TARGETS), value=target, description="Target",
@@ -324,7 +328,8 @@ class TubeWindowView(TopicView):
         self.table = ipw.HTML()
         self.figure = _rendering_figure(TUBE_STRUCTURES, size, "In the window (share of its area)")
         self._names = TUBE_STRUCTURES
-        controls = [self.segment, self.side, self.diameter, self.wand, self.removal, self.target]
+        controls = [self.segment, self.side, self.diameter, self.wand, self.caudal, self.removal,
+                    self.target]
         self._update = self.observe(controls, self._update_unguarded)
         self._update()
 
@@ -334,12 +339,14 @@ class TubeWindowView(TopicView):
 
         return tube_window(segment=self.segment.value, side=self.side.value,
                            diameter_mm=self.diameter.value, wand_deg=float(self.wand.value),
+                           caudal_deg=float(self.caudal.value),
                            removal=self.removal.value, target=self.target.value, size=self.size)
 
     def _update_unguarded(self, change=None) -> None:
+        from widgets.access.window import wand_words
+
         w = self.result()
-        wand = ("straight" if w.wand_deg == 0 else
-                f"wanded {abs(w.wand_deg):g}° {'medially' if w.wand_deg > 0 else 'laterally'}")
+        wand = wand_words(w.wand_deg, w.caudal_deg)
         title = (f"Model rendering: down {w.tube_words()}, {w.side} {w.segment}, {wand}"
                  f"<br><sup>bone removed: {w.removal}; a model, not an image of a patient</sup>")
         medial, lateral = "medial", "lateral"
@@ -357,7 +364,7 @@ class TubeWindowView(TopicView):
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
         controls = ipw.VBox([ipw.HBox([self.segment, self.side]), ipw.HBox([self.diameter, self.target]),
-                             self.wand, self.removal])
+                             self.wand, self.caudal, self.removal])
         return ipw.VBox([controls, self.figure.output, self.answer, self.table, self.status],
                         layout=ipw.Layout(width="680px"))
 

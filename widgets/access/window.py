@@ -4,7 +4,8 @@ A tubular retractor is docked on the lamina-facet junction of the upper vertebra
 of a disc segment, on one side (for an L4-L5 disc: the lower edge of the L4
 lamina, where it meets the facet joint). From the skin it pivots: *wanding* it
 medially tilts its deep end towards the midline (more lamina and, further on,
-the base of the spinous process), laterally towards the facet joint. The surgeon
+the base of the spinous process), laterally towards the facet joint, caudally
+down the back of the disc towards the traversing root's shoulder. The surgeon
 looks straight down it (a microscope or loupes: an orthographic view along the
 tube's axis); the window is the tube's circle.
 
@@ -57,6 +58,7 @@ __all__ = [
     "tube_diameters_mm",
     "tube_window",
     "wand_range",
+    "wand_words",
 ]
 
 #: Bone removal choices, in the order an operation proceeds.
@@ -93,6 +95,7 @@ class TubeWindow:
     side: str
     diameter_mm: float
     wand_deg: float
+    caudal_deg: float
     removal: str
     target: str
     size: int
@@ -101,6 +104,7 @@ class TubeWindow:
     shares: dict[str, float]  # structure -> % of the window's area (only those present)
     target_in_line: float  # % of the window the target's outline covers, seen through everything
     target_visible: float  # % of the window where the target is the nearest surface
+    covers: tuple[str, ...]  # what is seen where the target lies in line, most first
     target_offset_mm: tuple[float, float] | None  # (medial +, cranial +) from centre to the target
     has_flavum: bool
     medial_on_right: bool  # which side of the image is medial
@@ -126,9 +130,12 @@ class TubeWindow:
             return (f"Yes: {name} is in view, {self.target_visible:.0f}% of the window"
                     f" ({self.target_in_line:.0f}% lies in line with it).")
         if self.target_in_line >= MIN_SHARE:
-            cover = [s for s in self.shares if s != self.target and s != "soft tissue (not modelled)"]
-            return (f"In line but hidden: {name} lies behind {', '.join(cover[:3]) or 'other parts'}"
-                    f" ({self.target_in_line:.0f}% of the window); remove bone to see it.")
+            bone = any(c in _BONE or c == "ligamentum flavum" for c in self.covers[:2])
+            words = [f"the {c}" for c in self.covers[:3]] or ["other parts"]
+            behind = ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
+            return (f"In line but hidden: {name} lies behind {behind}"
+                    f" ({self.target_in_line:.0f}% of the window)."
+                    + (" Remove bone and ligamentum flavum to see it." if bone else ""))
         if self.target_offset_mm is None:
             return f"No: {name} is not in line with the window, nor within a window's width of it."
         med, cra = self.target_offset_mm
@@ -150,14 +157,18 @@ class TubeWindow:
         seen = "; ".join(f"{s} {v:.0f}%" for s, v in
                          sorted(self.shares.items(), key=lambda kv: -kv[1]) if v >= MIN_SHARE)
         return (f"Model rendering of the view down {self.tube_words()} at the {self.side}"
-                f" {self.segment} lamina-facet junction, wanded {_wand_words(self.wand_deg)},"
+                f" {self.segment} lamina-facet junction, {wand_words(self.wand_deg, self.caudal_deg)},"
                 f" bone removed: {self.removal}. In the window: {seen}. {self.answer()}")
 
 
-def _wand_words(wand_deg: float) -> str:
-    if abs(wand_deg) < 0.5:
-        return "straight (0°)"
-    return f"{abs(wand_deg):g}° {'medially' if wand_deg > 0 else 'laterally'}"
+def wand_words(wand_deg: float, caudal_deg: float = 0.0) -> str:
+    """Return how the tube is wanded, in words ("wanded 10° medially and 5° caudally")."""
+    parts = []
+    if abs(wand_deg) >= 0.5:
+        parts.append(f"{abs(wand_deg):g}° {'medially' if wand_deg > 0 else 'laterally'}")
+    if abs(caudal_deg) >= 0.5:
+        parts.append(f"{abs(caudal_deg):g}° {'caudally' if caudal_deg > 0 else 'cranially'}")
+    return "wanded " + " and ".join(parts) if parts else "straight"
 
 
 @functools.lru_cache(maxsize=16)
@@ -216,13 +227,13 @@ def _circle(size: int) -> np.ndarray:
 
 
 def tube_window(*, segment: str = "L4-L5", side: str = "left", diameter_mm: float = 18.0,
-                wand_deg: float = 0.0, removal: str = "none", target: str = "disc",
-                size: int = 120) -> TubeWindow:
+                wand_deg: float = 0.0, caudal_deg: float = 0.0, removal: str = "none",
+                target: str = "disc", size: int = 120) -> TubeWindow:
     """Render the view down a tube docked at ``segment`` on ``side``, and answer for ``target``.
 
     ``wand_deg`` tilts the tube about its pivot at the skin (positive: the deep end
-    medially); ``removal`` is one of :data:`REMOVALS`; ``size`` is the image's side
-    in pixels (40-400).
+    medially), ``caudal_deg`` in the other plane (positive: the deep end caudally);
+    ``removal`` is one of :data:`REMOVALS`; ``size`` is the image's side in pixels (40-400).
     """
     check_choice("segment", segment, DISCS)
     check_choice("side", side, ("left", "right"))
@@ -232,6 +243,7 @@ def tube_window(*, segment: str = "L4-L5", side: str = "left", diameter_mm: floa
                          f" {', '.join(f'{d:g}' for d in sizes)} mm; got {diameter_mm!r}")
     lo, hi = wand_range()
     wand = check_number("wand_deg", wand_deg, lo, hi, "degrees (medial positive)")
+    caudal = check_number("caudal_deg", caudal_deg, lo, hi, "degrees (caudal positive)")
     check_choice("removal", removal, REMOVALS)
     check_choice("target", target, TARGETS)
     if isinstance(size, bool) or not isinstance(size, int) or not 40 <= size <= 400:
@@ -242,6 +254,8 @@ def tube_window(*, segment: str = "L4-L5", side: str = "left", diameter_mm: floa
     pivot = g["dock"] - depth * g["anterior"]
     phi = np.radians(wand)
     axis = np.cos(phi) * g["anterior"] + np.sin(phi) * g["medial"]
+    psi = np.radians(caudal)
+    axis = np.cos(psi) * axis - np.sin(psi) * g["cranial"]
     cam = camera(origin=pivot, forward=axis, up=g["cranial"], kind="orthographic",
                  extent=float(diameter_mm), near=0.0, far=depth + 80.0)
     vis = np.nonzero(in_view(cam, scene.centres, scene.radii))[0]  # cull once, mask the rest
@@ -273,8 +287,12 @@ def tube_window(*, segment: str = "L4-L5", side: str = "left", diameter_mm: floa
         every = is_target[scene.codes]
         offset = _offset(scene.triangles[every], cam, float(diameter_mm), side,
                          (scene.centres[every], scene.radii[every]))
-    return TubeWindow(segment, side, float(diameter_mm), wand, removal, target, size, tube_codes,
-                      np.where(inside, ras.shade, 0.0), shares, in_line, visible, offset,
+    over = tube_codes[(outline.codes != NOTHING) & inside]
+    over = over[(over >= 0) & (over != tcode)]
+    covers = tuple(TUBE_STRUCTURES[i] for i in np.argsort(-np.bincount(over, minlength=len(TUBE_STRUCTURES)))
+                   if np.count_nonzero(over == i))
+    return TubeWindow(segment, side, float(diameter_mm), wand, caudal, removal, target, size,
+                      tube_codes, np.where(inside, ras.shade, 0.0), shares, in_line, visible, covers, offset,
                       scene.has_flavum, bool(np.dot(cam.right, g["medial"]) > 0))
 
 
