@@ -130,12 +130,12 @@ class TubeWindow:
             return (f"Yes: {name} is in view, {self.target_visible:.0f}% of the window"
                     f" ({self.target_in_line:.0f}% lies in line with it).")
         if self.target_in_line >= MIN_SHARE:
-            bone = any(c in _BONE or c == "ligamentum flavum" for c in self.covers[:2])
+            bone = bool(self.covers) and self.covers[0] in ("lamina", "facet", "ligamentum flavum")
             words = [f"the {c}" for c in self.covers[:3]] or ["other parts"]
             behind = ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
             return (f"In line but hidden: {name} lies behind {behind}"
                     f" ({self.target_in_line:.0f}% of the window)."
-                    + (" Remove bone and ligamentum flavum to see it." if bone else ""))
+                    + (" Removing lamina, facet or ligamentum flavum would open the way." if bone else ""))
         if self.target_offset_mm is None:
             return f"No: {name} is not in line with the window, nor within a window's width of it."
         med, cra = self.target_offset_mm
