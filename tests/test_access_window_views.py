@@ -56,3 +56,22 @@ def test_the_image_shades_each_structure_in_its_colour_and_leaves_the_outside_wh
     assert img.dtype == np.uint8
     assert tuple(img[0, 0]) == (0x56, 0xB4, 0xE9) and tuple(img[0, 1]) == (0x00, 0x9E, 0x73)
     assert tuple(img[1, 1]) == (255, 255, 255)
+
+
+def test_the_names_written_on_the_rendering_do_not_cross_each_other():
+    from widgets.access.raster import label_anchor
+
+    for view in (TubeWindowView(), TubeWindowView(wand_deg=10, removal="laminotomy"),
+                 EndoscopeView(rotation_deg=90), EndoscopeView(rotation_deg=180)):
+        size = view.size
+        boxes = []
+        for a in view.figure.layout.annotations:
+            if a.text in ("↑ cranial", "↓ caudal") or a.textangle:
+                continue
+            width = 2.7 * len(a.text)
+            start = {"left": a.x, "right": a.x - width, "center": a.x - width / 2}[label_anchor(a.x, size)]
+            assert a.xanchor == label_anchor(a.x, size)
+            boxes.append((a.y, start, start + width, a.text))
+        for i, (r0, a0, a1, t0) in enumerate(boxes):
+            for r1, b0, b1, t1 in boxes[i + 1:]:
+                assert not (abs(r0 - r1) < 0.09 * size and a0 < b1 and b0 < a1), (t0, t1)

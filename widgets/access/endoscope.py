@@ -9,7 +9,7 @@ the horizontal by the approach angle.
 
 Its lens looks off the shaft's axis by the lens angle (30° here), so turning the
 scope about its shaft sweeps the centre of the view around a cone: towards the
-exiting root (cranial), the superior articular process (dorsal), the endplate
+exiting root (cranial), the facet joint and the canal (dorsal), the endplate
 (caudal) or into the disc (ventral). The picture is kept upright (cranial at the
 top), as when the camera head is held level while the scope turns.
 
@@ -65,7 +65,7 @@ _TO_ENDO = np.array([_endo_code(c) for c in range(len(STRUCTURES))] + [NOTHING])
 
 def lens_direction(rotation_deg: float) -> str:
     """Where the lens looks at a rotation (0 cranial, 90 dorsal, 180 caudal, 270 ventral), in words."""
-    names = ("cranial (towards the exiting root)", "dorsal (towards the superior articular process)",
+    names = ("cranial (towards the exiting root)", "dorsal (towards the facet joint and the canal)",
              "caudal (towards the endplate below)", "ventral (into the disc)")
     return names[int(((rotation_deg % 360) + 45) // 90) % 4]
 

@@ -38,6 +38,7 @@ __all__ = [
     "check_choice",
     "check_number",
     "in_view",
+    "label_anchor",
     "label_points",
     "rasterise",
     "segment_scene",
@@ -399,14 +400,21 @@ def rasterise(*, triangles: np.ndarray, codes: np.ndarray, cam: Camera, size: in
     return Raster(codes_img, shade, depth)
 
 
-def label_points(codes: np.ndarray, names: tuple[str, ...], min_share: float = 4.0
-                 ) -> dict[str, tuple[int, int]]:
+def label_anchor(col: float, size: int) -> str:
+    """Return how a label at column ``col`` is anchored: text runs inwards from the image's sides."""
+    return "right" if col > 0.6 * size else "left" if col < 0.4 * size else "center"
+
+
+def label_points(codes: np.ndarray, names: tuple[str, ...], min_share: float = 4.0,
+                 char_px: float = 2.7) -> dict[str, tuple[int, int]]:
     """Return, per structure filling at least ``min_share`` % of the image, a pixel deep inside it.
 
     The pixel (row, column) farthest from the structure's edge, among those in the
-    middle three quarters of the round image (a label at the rim would run off it),
-    so a label written there sits on the structure it names. A structure with no
-    such pixel gets no label (the legend still names it).
+    middle three quarters of the round image (a label at the rim would run off it)
+    and where its label (about ``char_px`` pixels a character, anchored by
+    :func:`label_anchor`) would not cross one already placed (larger structures are
+    labelled first). A structure with no such pixel gets no label (the legend
+    still names it).
     """
     from scipy.ndimage import distance_transform_edt
 
@@ -415,11 +423,27 @@ def label_points(codes: np.ndarray, names: tuple[str, ...], min_share: float = 4
     c = (np.arange(n) + 0.5) / n * 2.0 - 1.0
     middle = (c[None, :] ** 2 + c[:, None] ** 2) <= 0.75 ** 2
     n_in = max(1, int(np.count_nonzero(codes != -2)))
-    for i, name in enumerate(names):
+    rows, cols = np.indices(codes.shape)
+
+    def span(col, width):
+        start = np.where(col > 0.6 * n, col - width, np.where(col < 0.4 * n, col, col - width / 2.0))
+        return start, start + width
+
+    placed: list[tuple[int, float, float]] = []
+    sizes = [(int(np.count_nonzero(codes == i)), i) for i in range(len(names))]
+    for count, i in sorted(sizes, reverse=True):
         mask = codes == i
-        if 100.0 * np.count_nonzero(mask) / n_in < min_share or not np.any(mask & middle):
+        if 100.0 * count / n_in < min_share:
             continue
-        dist = np.where(middle, distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1], 0.0)
+        free = mask & middle
+        lo, hi = span(cols, char_px * len(names[i]))
+        for r0, a0, a1 in placed:
+            free &= ~((np.abs(rows - r0) < 0.09 * n) & (lo < a1) & (hi > a0))
+        if not np.any(free):
+            continue
+        dist = np.where(free, distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1], 0.0)
         r, col = np.unravel_index(int(np.argmax(dist)), dist.shape)
-        out[name] = (int(r), int(col))
+        out[names[i]] = (int(r), int(col))
+        a0, a1 = span(np.array(float(col)), char_px * len(names[i]))
+        placed.append((int(r), float(a0), float(a1)))
     return out

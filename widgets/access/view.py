@@ -255,11 +255,11 @@ def _rendering_figure(names: tuple[str, ...], size: int, legend_title: str) -> F
 
 def _labels(codes, names, size, sides: tuple[str, str, str, str]) -> list[dict]:
     """Annotations: each structure's name written on it, and the four directions round the edge."""
-    from widgets.access.raster import label_points
+    from widgets.access.raster import label_anchor, label_points
 
     out = []
     for name, (r, c) in label_points(codes, names).items():
-        anchor = "right" if c > 0.6 * size else "left" if c < 0.4 * size else "center"
+        anchor = label_anchor(c, size)
         out.append({"x": c, "y": r, "xref": "x", "yref": "y", "text": name, "showarrow": False,
                     "xanchor": anchor,
                     "font": {"size": 12, "color": OKABE_ITO["black"]},
@@ -358,7 +358,7 @@ class TubeWindowView(TopicView):
         self.answer.value = (f"<p><b>Is the target in my window?</b> {html.escape(w.answer())}</p>"
                              f"<p><small>Model rendering, looking straight down the tube's axis"
                              f" ({w.mm_per_pixel:.2f} mm per pixel).{html.escape(note)}</small></p>")
-        self.table.value = table_html(w.rows(), "What fills the window (data table behind the figure)")
+        self.table.value = table_html(w.rows(), "What fills the window (the figure's data)")
         self.clear_status()
 
     def widget(self) -> ipw.Widget:
@@ -417,7 +417,7 @@ class EndoscopeView(TopicView):
             f" {v.lens_deg:g}°, field of view {v.fov_deg:g}°, shaft {v.approach_deg:g}° from the"
             f" horizontal (all three assumptions); the picture is kept upright (cranial at the top)."
             f" Kambin's triangle at {v.segment} is {v.triangle_basis} from the cited sides.</small></p>")
-        self.table.value = table_html(v.rows(), "What fills the image (data table behind the figure)")
+        self.table.value = table_html(v.rows(), "What fills the image (the figure's data)")
         self.clear_status()
 
     def widget(self) -> ipw.Widget:
