@@ -34,6 +34,7 @@ from widgets.anatomy.implicit import (
     capsule,
     carve,
     ellipsoid,
+    elliptic_plate,
     halfspace,
     mesh_field,
     mesh_regions,
@@ -97,12 +98,12 @@ def _plate(spec: FacetSpec) -> tuple[callable, callable]:
     up = up - (up @ n) * n - (up @ u) * u
     up = up / np.linalg.norm(up)
     ft = spec["thickness"]
-    axes = np.array([u, n, up])
-    half = (spec["width"] / 2.0, ft / 2.0, spec["height"] / 2.0)
+    axes = np.array([u, up, n])
+    semi = (spec["width"] / 2.0, spec["height"] / 2.0)
     face = np.asarray(spec["centre"], float) + n * ft / 2.0
 
     def plate(p):
-        return rounded_box(p, spec["centre"], axes, half, min(1.6, ft / 2.0 - 0.1))
+        return elliptic_plate(p, spec["centre"], axes, semi, ft / 2.0, min(1.6, ft / 2.0 - 0.1))
 
     def side(p):
         return halfspace(p, face, n)
@@ -156,7 +157,7 @@ def arch_meshes(dims, landmarks: dict, axes: dict, canal: np.ndarray,
         ax = np.array([[u2[0], u2[1], 0.0], [n2[0], n2[1], 0.0], _Z])
         half = (np.linalg.norm(b - a) / 2.0, t / 2.0, (lam_top - lam_bot) / 2.0)
         centre = np.array([mid[0], mid[1], (lam_top + lam_bot) / 2.0])
-        prims["lamina"].append(_box_prim(centre, ax, half, 1.8))
+        prims["lamina"].append(_box_prim(centre, ax, half, 0.45 * t))
         top = max(z_i + 2.0, lam_top - 1.0)
         prims["lamina"].append(_capsule_prim(pars_point(g, s, lam_bot + g["pars_r"]),
                                              pars_point(g, s, top), g["pars_r"], g["pars_r"]))

@@ -28,6 +28,7 @@ __all__ = [
     "capsule",
     "carve",
     "ellipsoid",
+    "elliptic_plate",
     "halfspace",
     "mesh_field",
     "mesh_regions",
@@ -112,6 +113,23 @@ def rounded_box(p: np.ndarray, centre: np.ndarray, axes: np.ndarray, half: Seque
     d = np.abs(q) - (np.asarray(half, float) - radius)
     outside = np.linalg.norm(np.maximum(d, 0.0), axis=1)
     return outside + np.minimum(d.max(axis=1), 0.0) - radius
+
+
+def elliptic_plate(p: np.ndarray, centre: np.ndarray, axes: np.ndarray, semi: Sequence[float],
+                   half_thickness: float, radius: float = 0.0) -> np.ndarray:
+    """Approximate distance to an elliptic plate with rounded rim.
+
+    Rows of ``axes``: the plate's two in-plane directions and its normal; ``semi``:
+    the ellipse's semi-axes along the first two. The faces stay at
+    ``+-half_thickness``; the rim is rounded by ``radius``.
+    """
+    q = (p - np.asarray(centre, float)) @ _frame(axes).T
+    a, b = np.asarray(semi, float) - radius
+    k = np.sqrt((q[:, 0] / a) ** 2 + (q[:, 1] / b) ** 2)
+    d2 = (k - 1.0) * min(a, b)
+    w = np.column_stack([d2, np.abs(q[:, 2]) - (half_thickness - radius)])
+    return (np.minimum(w.max(axis=1), 0.0) + np.linalg.norm(np.maximum(w, 0.0), axis=1)
+            - radius)
 
 
 def capsule(p: np.ndarray, a: np.ndarray, b: np.ndarray, ra: float, rb: float,

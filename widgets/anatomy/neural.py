@@ -114,9 +114,11 @@ def root_path(vert: Vertebra, side: str, s: float, sac: tuple[float, float, floa
     x_out = x_iso + (w / 2.0) * np.cos(np.radians(d.v("pedicle_transverse_angle"))) + 6.0
     pts += [(s * (x_rec + 0.5 * (x_iso - x_rec)), y_rec, 0.5 * (z_root + z_g)),
             (s * x_iso, y_g, z_g),
-            (s * x_out, y_rec + 1.0, z_g - 3.0),
-            (s * (d.v("body_width") / 2.0 + 8.0), 0.25 * d.v("body_depth"), z_g - 5.5),
-            (s * (d.v("body_width") / 2.0 + 14.0), 0.45 * d.v("body_depth"), z_g - 8.0)]
+            (s * x_out, y_rec + 1.0, z_g - 3.0)]
+    # beyond the foramen the root runs forwards, outwards and down, clear of the body
+    x_far = max(x_out, d.v("body_width") / 2.0 + 6.0)
+    pts += [(s * (x_far + 3.0), 0.2 * d.v("body_depth"), z_g - 6.5),
+            (s * (x_far + 7.0), 0.42 * d.v("body_depth"), z_g - 10.0)]
     return catmull_rom(np.array(pts))
 
 

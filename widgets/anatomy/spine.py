@@ -331,7 +331,8 @@ def _build_spine(series: str, spread_sd: float, directory: str) -> Spine:
             r_g = max(min(g_r, r_fit), root_r)
             mesh = ganglion(world, c_w, r_g, 4.2 * g_r, f"ganglion_{side}")
             width = (f"drawn {2 * g_r:g} mm wide, an assumption" if r_g == g_r else
-                     f"drawn {2 * r_g:.1f} mm wide: the assumed {2 * g_r:g} mm narrowed to fit")
+                     f"drawn {2 * r_g:.1f} mm wide: the assumed {2 * g_r:g} mm, an assumption, narrowed"
+                     " to fit")
             parts.append(Part(mesh, "ganglia",
                               f"{lv} {side} dorsal root ganglion, in the {lv}-{nxt} foramen"
                               f" ({width})", "neural", lv))

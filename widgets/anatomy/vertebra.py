@@ -61,7 +61,8 @@ __all__ = [
 #: The part groups a student can pick, in the order the selector shows them.
 GROUPS: tuple[str, ...] = (
     "body", "pedicles", "lamina", "facets", "spinous process", "transverse processes", "canal",
-    "foramen", "disc", "dural sac", "exiting roots", "traversing roots",
+    "foramen", "disc", "ligamentum flavum", "dural sac", "exiting roots", "traversing roots",
+    "ganglia", "sacrum", "pelvis",
 )
 SIDES = (("left", 1.0), ("right", -1.0))
 _TUBE_K = 24

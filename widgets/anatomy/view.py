@@ -128,6 +128,8 @@ def layer_parts(parts: list[Part], level: str, part: str) -> dict[str, list[Part
             continue
         if group == part:
             out["highlight"].append(p)
+        elif group == "pelvis":
+            continue  # the iliac wings dwarf one vertebra: drawn only when chosen
         elif group.endswith("roots"):
             out["neural"].append(p)
         else:
