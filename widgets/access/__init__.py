@@ -1,4 +1,4 @@
-"""Access (lessons 00, 03 and 06): tissue corridors, the access comparator, the view down a tube and an endoscope.
+"""Access (lessons 00, 03, 06): tissue corridors, the comparator, the view down a tube and an endoscope.
 
 - :mod:`widgets.access.corridor`: lesson 00's corridor model.
 - :mod:`widgets.access.comparator`: lesson 06's open vs MISS access comparator.
