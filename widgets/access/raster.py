@@ -400,6 +400,22 @@ def rasterise(*, triangles: np.ndarray, codes: np.ndarray, cam: Camera, size: in
     return Raster(codes_img, shade, depth)
 
 
+def _depth(mask: np.ndarray) -> np.ndarray:
+    """Return, per pixel of ``mask``, how many steps it lies from the mask's edge (city-block)."""
+    depth = np.zeros(mask.shape, dtype=np.int64)
+    cur = mask.copy()
+    while cur.any():
+        depth += cur
+        inner = cur.copy()
+        inner[1:, :] &= cur[:-1, :]
+        inner[:-1, :] &= cur[1:, :]
+        inner[:, 1:] &= cur[:, :-1]
+        inner[:, :-1] &= cur[:, 1:]
+        inner[0, :] = inner[-1, :] = inner[:, 0] = inner[:, -1] = False
+        cur = inner
+    return depth
+
+
 def label_anchor(col: float, size: int) -> str:
     """Return how a label at column ``col`` is anchored: text runs inwards from the image's sides."""
     return "right" if col > 0.6 * size else "left" if col < 0.4 * size else "center"
@@ -416,8 +432,6 @@ def label_points(codes: np.ndarray, names: tuple[str, ...], min_share: float = 4
     labelled first). A structure with no such pixel gets no label (the legend
     still names it).
     """
-    from scipy.ndimage import distance_transform_edt
-
     out: dict[str, tuple[int, int]] = {}
     n = codes.shape[0]
     c = (np.arange(n) + 0.5) / n * 2.0 - 1.0
@@ -441,7 +455,7 @@ def label_points(codes: np.ndarray, names: tuple[str, ...], min_share: float = 4
             free &= ~((np.abs(rows - r0) < 0.09 * n) & (lo < a1) & (hi > a0))
         if not np.any(free):
             continue
-        dist = np.where(free, distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1], 0.0)
+        dist = np.where(free, _depth(mask), 0)
         r, col = np.unravel_index(int(np.argmax(dist)), dist.shape)
         out[names[i]] = (int(r), int(col))
         a0, a1 = span(np.array(float(col)), char_px * len(names[i]))
