@@ -13,6 +13,9 @@
     versions, optional offline HTML (see widgets/lessons/classbuild.py).
 ``python -m widgets.lessons collect BUILD_DIR PROGRESS_DIR [--out DIR]``
     gather exported progress files into gradebook.csv and the item analysis.
+``python -m widgets.lessons html LESSON [--output DIR]``
+    execute a lesson and write its offline HTML handout, figures and widgets
+    as they were left (default folder: build/handouts).
 """
 
 from __future__ import annotations
@@ -92,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     coll.add_argument("build_dir", type=Path, help="the class build folder (holds manifest.json)")
     coll.add_argument("progress_dir", type=Path, help="folder of exported progress files (*.jsonl)")
     coll.add_argument("--out", help="where to write the CSV files (default: the build folder)")
+    handout = sub.add_parser("html", help="execute a lesson and write its offline HTML handout")
+    handout.add_argument("lesson", help="a lesson name such as 05-evidence, or its notebook")
+    handout.add_argument("--output", help="folder for the handout (default: build/handouts)")
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -99,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return main_build(str(args.config), args.output, args.workers, args.force, args.progress,
                           args.dry_run)
+    if args.command == "html":
+        from widgets.lessons.handout import main_html
+
+        return main_html(args.lesson, args.output)
     if args.command == "collect":
         from widgets.lessons.collect import main_collect
 

@@ -283,6 +283,7 @@ def step_sheet(technique: str = "all"):
     """Return the full step sheet (every row, no truncation) as an HTML display object."""
     from IPython.display import HTML
 
+    from widgets.core.tables import frame_html
     from widgets.techniques.tables import steps_table
 
-    return HTML(steps_table(technique).to_html(border=0, classes="miss-table"))
+    return HTML(frame_html(steps_table(technique)))  # the suite's tables: no empty header cells
