@@ -131,6 +131,9 @@ def test_lesson_outputs_pass_axe(lab_server, browser, screenshots_dir, notebook)
         (REPORTS / f"axe-{notebook.stem}.json").write_text(
             json.dumps({"lesson": notebook.stem, "counts": counts, **found}, indent=1), encoding="utf-8")
         print(f"AXE {notebook.stem}: {counts}")
+        views = page.locator(".jp-OutputArea-output[data-lm-suppress-shortcuts]")
+        if views.count():  # the lesson's first interactive view, as a student sees it
+            views.first.scroll_into_view_if_needed()
         page.screenshot(path=str(screenshots_dir / f"a11y-{notebook.stem}.png"), full_page=False)
         lines = [f"{notebook.stem}: {f['rule']} ({f['impact']}) on {f['target']}: {f['help']}"
                  f" [{f['html']}] see {f['url']}" for f in found["failures"]]
@@ -199,14 +202,15 @@ def _state(page) -> list[str]:
 
 
 def _press(page, locator, key: str) -> None:
-    """Press ``key`` on a focused control; the notebook's active cell must not move."""
-    cell = page.evaluate(ACTIVE_CELL)
+    """Press ``key`` on a focused control: the notebook's active cell stays, the focus stays in the output."""
     locator.focus()
+    page.wait_for_timeout(100)
+    cell = page.evaluate(ACTIVE_CELL)
     locator.press(key)
     page.wait_for_timeout(300)
-    assert page.evaluate(ACTIVE_CELL) == cell, f"{key} left the control and moved the notebook"
-    assert locator.evaluate("e => e === document.activeElement || e.contains(document.activeElement)"), \
-        f"{key} took the focus away from the control"
+    assert page.evaluate(ACTIVE_CELL) == cell, f"{key} left the control and moved the notebook's cell"
+    assert locator.evaluate("e => !!(document.activeElement && document.activeElement.closest("
+                            "'.jp-OutputArea-output'))"), f"{key} took the focus out of the output"
 
 
 def _wait_state(page, index: int, value: str) -> None:
@@ -224,7 +228,9 @@ def test_every_control_and_a_whole_quiz_by_keyboard_alone(lab_server, browser, s
         first = page.locator(".jp-OutputArea-output").filter(has=page.locator("p.state"))
         assert first.get_attribute("data-lm-suppress-shortcuts") is not None
         handle = first.locator(".noUi-handle").first
-        assert handle.get_attribute("aria-label") == "Depth"
+        handle.wait_for()
+        page.wait_for_function("h => h.getAttribute('aria-label') === 'Depth'", arg=handle.element_handle(),
+                               timeout=10000)
         for key, expected in (("ArrowRight", "6"), ("ArrowLeft", "5"), ("End", "10"), ("Home", "0")):
             _press(page, handle, key)
             _wait_state(page, 0, expected)
@@ -290,3 +296,60 @@ def test_every_control_and_a_whole_quiz_by_keyboard_alone(lab_server, browser, s
     finally:
         page.close()
         _delete_sessions(lab_server)
+
+
+# ----------------------------------------------------------------------------- offline handouts
+
+@pytest.fixture(scope="session")
+def handouts(tmp_path_factory):
+    """A folder served on 127.0.0.1 only, where the handouts are written."""
+    import functools
+    import http.server
+    import threading
+
+    folder = tmp_path_factory.mktemp("handouts")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield folder, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("notebook", find_notebooks(), ids=lambda p: p.stem)
+def test_handout_shows_every_figure_and_widget_offline(browser, screenshots_dir, handouts, notebook):
+    import subprocess
+    import sys
+    from urllib.parse import urlparse
+
+    folder, base = handouts
+    subprocess.run([sys.executable, "-m", "widgets.lessons", "html", notebook.stem, "--output", str(folder)],
+                   check=True, cwd=ROOT, timeout=900, capture_output=True)
+    text = (folder / f"{notebook.stem}.html").read_text(encoding="utf-8")
+    assert "Interactive view: open the notebook" not in text  # every widget drawn from its state
+    page = browser.new_page(viewport={"width": 1200, "height": 1000})
+    blocked, problems = [], []
+
+    def only_loopback(route):
+        url = route.request.url
+        if url.startswith(("data:", "blob:")) or urlparse(url).hostname in {"127.0.0.1", "localhost"}:
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    page.route("**/*", only_loopback)
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    try:
+        page.goto(f"{base}/{notebook.stem}.html")
+        n = page.locator(".miss-plot").count()
+        page.wait_for_function("() => Array.from(document.querySelectorAll('.miss-plot'))"
+                               ".every(d => d.querySelector('.main-svg'))", timeout=60000)
+        if n:
+            page.locator("figure.miss-handout-figure").first.scroll_into_view_if_needed()
+        print(f"HANDOUT {notebook.stem}: {n} figures, {len(text) // 1024} KiB")
+        page.screenshot(path=str(screenshots_dir / f"handout-{notebook.stem}.png"), full_page=False)
+        assert blocked == [] and problems == [], (blocked, problems)
+    finally:
+        page.close()

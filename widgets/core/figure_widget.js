@@ -16,6 +16,7 @@
 //   an output that scrolls sideways can be focused and scrolled from the keyboard.
 const PREFIX = "IPY_MODEL_";
 const AREA = ".jp-OutputArea-output";
+const FOCUSABLE = "input, select, textarea, button, a[href], [tabindex], [contenteditable=true]";
 
 function loadPlotly(model) {
   if (!globalThis.__missPlotly) {
@@ -69,6 +70,7 @@ function setIf(el, name, value) {
 }
 
 let tableCount = 0;
+let regionCount = 0;
 
 // Give a name to what has none, in every output area under root (idempotent; attributes only).
 export function nameOutputs(root) {
@@ -94,9 +96,17 @@ export function nameOutputs(root) {
     if (scrolls && !area.hasAttribute("tabindex")) {
       area.setAttribute("tabindex", "0");
       area.setAttribute("role", "region");
-      area.setAttribute("aria-label", "Output, scrolls with the arrow keys");
+      const caption = area.querySelector("caption, h1, h2, h3, h4");
+      const about = caption ? `: ${caption.textContent.trim().slice(0, 80)}` : "";
+      area.setAttribute("aria-label", `Scrolling output ${++regionCount}${about}`);  // unique names
       area.setAttribute("data-lm-suppress-shortcuts", "true");
     }
+  }
+  // JupyterLab looks for the attribute from the focused element up, but a shortcut whose selector
+  // ends in ":focus" matches the control itself first: so every control of a guarded area carries it.
+  for (const area of areas) {
+    if (!area.hasAttribute("data-lm-suppress-shortcuts")) continue;
+    for (const control of area.querySelectorAll(FOCUSABLE)) setIf(control, "data-lm-suppress-shortcuts", "true");
   }
   for (const area of areas) {
     const figures = Array.from(area.querySelectorAll(".miss-figure, .js-plotly-plot"))
@@ -140,7 +150,7 @@ async function renderGuard({ el }) {
   el.setAttribute("aria-hidden", "true");
   await connected(el);
   const area = el.closest(AREA) || el.parentElement;
-  if (area) area.setAttribute("data-lm-suppress-shortcuts", "true");
+  if (area) area.setAttribute("data-lm-suppress-shortcuts", "true");  // its controls get it too
   const root = el.closest(".jp-Notebook") || area || document.body;
   watch(root);
   return () => unwatch(root);

@@ -157,10 +157,11 @@ _STYLE = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem aut
           "figure.miss-handout-figure{margin:1em 0}figcaption{font-size:.9em;color:#444}"
           ".miss-plot{max-width:100%;overflow-x:auto}")
 
-# Draws every chart of the page with the plotly.js written beside it.
+# Draws every chart of the page with the plotly.js written beside it: hover, zoom and turning a
+# 3-D view work offline (a static plot of a 3-D scene stays blank in some browsers).
 _DRAW = ("<script>document.querySelectorAll('.miss-plot').forEach(function(d){"
          "var s=JSON.parse(d.getAttribute('data-plotly'));"
-         "Plotly.newPlot(d,s.data||[],s.layout||{},{displaylogo:false,responsive:true,staticPlot:true});"
+         "Plotly.newPlot(d,s.data||[],s.layout||{},{displaylogo:false,displayModeBar:false,responsive:true});"
          "});</script>")
 
 

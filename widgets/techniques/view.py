@@ -169,8 +169,9 @@ class StepDrill(TopicView):
     def widget(self) -> ipw.Widget:
         """Return the assembled drill."""
         buttons = ipw.HBox([self.up, self.down, self.check])
+        # the whole width of the cell: a step of up to ~150 characters is read in full in the list
         return ipw.VBox([self.shuffle, self.summary, self.order, buttons, self.status, self.figure.output,
-                         self.table], layout=ipw.Layout(width="900px"))
+                         self.table], layout=ipw.Layout(width="100%", min_width="900px"))
 
 
 class TechniqueComparison(TopicView):
