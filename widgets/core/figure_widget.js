@@ -12,8 +12,9 @@
 //   libraries draw without a name in the notebook's outputs: slider handles get their
 //   slider's description, plotly's mode-bar buttons their title, plotly figures drawn
 //   without the figure widget the text alternative the suite put in layout.meta.alt,
-//   a figure is tied (aria-details and a link) to the "data table behind the figure", and
-//   an output that scrolls sideways can be focused and scrolled from the keyboard.
+//   a figure is tied (aria-details and a link) to the "data table behind the figure",
+//   an output that scrolls sideways can be focused and scrolled from the keyboard, and a
+//   focused button that becomes disabled hands the focus to its neighbour.
 const PREFIX = "IPY_MODEL_";
 const AREA = ".jp-OutputArea-output";
 const FOCUSABLE = "input, select, textarea, button, a[href], [tabindex], [contenteditable=true]";
@@ -153,7 +154,29 @@ async function renderGuard({ el }) {
   if (area) area.setAttribute("data-lm-suppress-shortcuts", "true");  // its controls get it too
   const root = el.closest(".jp-Notebook") || area || document.body;
   watch(root);
-  return () => unwatch(root);
+  const keep = area ? keepFocus(area) : null;
+  return () => { unwatch(root); if (keep) keep.disconnect(); };
+}
+
+// A focused button that becomes disabled (the quiz's Next on the last question) would drop the
+// focus to the page: hand it to the nearest enabled control of the same box instead.
+function keepFocus(area) {
+  const observer = new MutationObserver(records => {
+    for (const record of records) {
+      const gone = record.target;
+      if (!gone.disabled) continue;
+      const active = document.activeElement;
+      if (active && active !== document.body && active !== gone) continue;
+      const box = gone.parentElement && gone.parentElement.closest(".widget-box") || area;
+      const all = Array.from(box.querySelectorAll("button, select, input, textarea, [tabindex]"))
+        .filter(e => !e.disabled && e.offsetParent !== null && e.tabIndex >= 0);
+      const before = all.filter(e => e.compareDocumentPosition(gone) & Node.DOCUMENT_POSITION_FOLLOWING);
+      const next = before.length ? before[before.length - 1] : all[0];
+      if (next) next.focus();
+    }
+  });
+  observer.observe(area, { attributes: true, attributeFilter: ["disabled"], subtree: true });
+  return observer;
 }
 
 // One observer per notebook, however many guards it holds.
