@@ -351,12 +351,14 @@ def _cut(vol: Volume, plane: str, where: str, offset_mm: float, n: int, fov: flo
         centre = np.array([offset_mm, body[1] - 10.0, height])
         right, up = np.array([0.0, -1.0, 0.0]), np.array([0.0, 0.0, 1.0])
         marker = "P"
-    uu, vv = np.meshgrid(c, -c)
-    pts = centre + uu.reshape(-1, 1) * right + vv.reshape(-1, 1) * up
-    idx = np.rint(vol.index(pts)).astype(int)
+    uu, vv = np.meshgrid(c.astype(np.float32), -c.astype(np.float32))
+    pts = (centre + uu.reshape(-1, 1) * right + vv.reshape(-1, 1) * up).astype(np.float32)
+    idx = np.rint((pts - vol.origin) / vol.spacing).astype(np.int32)
     ok = np.all((idx >= 0) & (idx < np.array(vol.shape)), axis=1)
-    labels = torso_material(vol.torso, pts)
-    labels[ok] = vol.labels[idx[ok, 0], idx[ok, 1], idx[ok, 2]]
+    labels = np.empty(n * n, dtype=np.uint8)
+    labels[ok] = vol.labels.ravel()[np.ravel_multi_index(tuple(idx[ok].T), vol.shape)]
+    if not ok.all():
+        labels[~ok] = torso_material(vol.torso, pts[~ok])
     labels = labels.reshape(n, n)
     labels.setflags(write=False)
     return pts, labels, marker
