@@ -15,8 +15,8 @@ import json
 import subprocess
 import sys
 
-from benchmarks import shown
 from benchmarks import latency as _wall
+from benchmarks import shown
 
 
 def latency(func, repeat: int = 50, warmup: int = 3) -> dict[str, float]:
