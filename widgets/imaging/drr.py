@@ -223,7 +223,7 @@ class _Plan:
 class _Geometry:
     source: np.ndarray
     pixels: np.ndarray  # (n*n, 3) world positions of the pixel centres on the detector
-    plan: _Plan
+    plans: tuple  # (volume, plan) per grid: the fine one, then the coarse one if any
     soft: np.ndarray  # (n*n,) line integral of the torso's soft tissue and fat
     inside: np.ndarray  # (n, n) bool: pixel inside the round field
 
@@ -322,19 +322,23 @@ def _geometry(vol: Volume, view: View) -> _Geometry:
     c = (np.arange(n) + 0.5 - n / 2.0) * pix
     u, v = np.meshgrid(c, -c)  # row 0 at the top of the image (e2 up)
     pixels = det + u.reshape(-1, 1) * e1 + v.reshape(-1, 1) * e2
-    plan = _plan(vol.shape, vol.origin, vol.spacing, src, pixels, view.pixel_mm)
+    plans = [(vol, _plan(vol.shape, vol.origin, vol.spacing, src, pixels, view.pixel_mm))]
+    if vol.outer is not None:
+        o = vol.outer
+        plans.append((o, _plan(o.shape, o.origin, o.spacing, src, pixels, max(view.pixel_mm, o.spacing / 2))))
     whole, fat = torso_chords(vol.torso, src[None, :], pixels)
     mu_soft, mu_fat = mu_per_mm("soft tissue"), mu_per_mm("fat")
     soft = (whole * mu_soft + fat * (mu_fat - mu_soft)).astype(np.float32)
     rad = (np.arange(n) + 0.5 - n / 2.0)
     inside = (rad[None, :] ** 2 + rad[:, None] ** 2) <= (n / 2.0) ** 2
-    return _Geometry(src, pixels, plan, soft, inside)
+    return _Geometry(src, pixels, tuple(plans), soft, inside)
 
 
 def project_volume(vol: Volume, view: View) -> np.ndarray:
     """Line integrals of the volume's attenuation (minus soft tissue) along every ray, n x n."""
     g = _geometry(vol, view)
-    return _apply(g.plan, _axis_order(vol, g.plan.axis)).reshape(view.size_px, view.size_px)
+    out = sum(_apply(plan, _axis_order(v, plan.axis)) for v, plan in g.plans)
+    return out.reshape(view.size_px, view.size_px)
 
 
 @functools.lru_cache(maxsize=16)

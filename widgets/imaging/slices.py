@@ -358,7 +358,15 @@ def _cut(vol: Volume, plane: str, where: str, offset_mm: float, n: int, fov: flo
     labels = np.empty(n * n, dtype=np.uint8)
     labels[ok] = vol.labels.ravel()[np.ravel_multi_index(tuple(idx[ok].T), vol.shape)]
     if not ok.all():
-        labels[~ok] = torso_material(vol.torso, pts[~ok])
+        rest = np.flatnonzero(~ok)
+        labels[rest] = torso_material(vol.torso, pts[rest])
+        o = vol.outer
+        if o is not None:  # bones far from the vertebrae, from the coarse grid
+            oi = np.rint((pts[rest] - o.origin) / o.spacing).astype(np.int32)
+            inside = np.all((oi >= 0) & (oi < np.array(o.shape)), axis=1)
+            found = o.labels.ravel()[np.ravel_multi_index(tuple(oi[inside].T), o.shape)]
+            keep = found != 0  # soft tissue there: keep the body's own material (fat, air)
+            labels[rest[inside][keep]] = found[keep]
     labels = labels.reshape(n, n)
     labels.setflags(write=False)
     return pts, labels, marker
