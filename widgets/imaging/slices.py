@@ -80,7 +80,7 @@ class Herniation:
     disc: str = "L4-L5"
     zone: str = "paracentral"
     side: str = "left"
-    size_mm: float = 7.0
+    size_mm: float = 12.0
 
     def __post_init__(self) -> None:
         if self.disc not in DISCS:
@@ -221,7 +221,8 @@ def root_contacts(h: Herniation, *, volume: Volume | None = None,
                   contact_mm: float = 0.5) -> dict[str, float]:
     """Return how much of each root the fragment reaches (mm^3), largest first: ``{"L5 left": 41.0}``.
 
-    Geometry only: the voxels of every root part (group ``roots``) within ``contact_mm`` of the
+    Geometry only: the voxels of every root part (group ``roots``, or ``ganglia``: the dorsal root
+    ganglion on a root, in its foramen) within ``contact_mm`` of the
     fragment's surface. An empty answer: the fragment reaches no root (a small bulge, or a
     central fragment pressing only on the dural sac, see :func:`touches_sac`).
     """
@@ -231,7 +232,7 @@ def root_contacts(h: Herniation, *, volume: Volume | None = None,
     out: dict[str, float] = {}
     for i, count in zip(*np.unique(own[own >= 0], return_counts=True), strict=True):
         part = vol.parts[int(i)]
-        if part.group != "roots":
+        if part.group not in ("roots", "ganglia"):  # a root, or the ganglion on it in the foramen
             continue
         side = "left" if part.mesh.vertices[:, 0].mean() > 0 else "right"
         name = f"{part.level} {side}"

@@ -304,7 +304,7 @@ class SliceViewer(TopicView):
         self.herniated = ipw.Checkbox(value=True, description="Herniation")
         self.zone = ipw.Dropdown(options=list(ZONES), value="paracentral", description="Zone")
         self.side = ipw.Dropdown(options=list(SIDES), value="left", description="Side")
-        self.size = ipw.FloatSlider(value=9, min=3, max=15, step=1, continuous_update=False,
+        self.size = ipw.FloatSlider(value=12, min=3, max=15, step=1, continuous_update=False,
                                     description="Size (mm)")
         self.through = ipw.Button(description="Cut through the fragment",
                                   tooltip="move the slice to the middle of the fragment")
