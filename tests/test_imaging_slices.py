@@ -70,6 +70,7 @@ def test_t2_shows_csf_and_nucleus_bright_and_roots_and_annulus_dark():
         assert s.shows(m), m
     assert _mean(s, "CSF") > _mean(s, "disc nucleus") > _mean(s, "disc annulus") + 100
     assert _mean(s, "CSF") > _mean(s, "nerve root") + 100
+    assert _mean(s, "fat") > _mean(s, "soft tissue") + 100  # muscles (psoas, paraspinal) dark in bright fat
     sag = slice_image(plane="sagittal", where="L4-L5", offset_mm=20.0, modality="T2")
     assert _mean(sag, "fat") > _mean(sag, "nerve root") + 80  # the root dark in the bright foraminal fat
 

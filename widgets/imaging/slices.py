@@ -342,7 +342,7 @@ def _cut(vol: Volume, plane: str, where: str, offset_mm: float, n: int, fov: flo
     c = (np.arange(n) + 0.5 - n / 2.0) * fov / n
     if plane == "axial":
         # from the feet: image right = patient's left (+x), image up = anterior (+y)
-        centre = frame.origin + frame.axes[1] * (fov * 0.5 - 30.0) + frame.axes[2] * offset_mm
+        centre = frame.origin - frame.axes[1] * 10.0 + frame.axes[2] * offset_mm
         right, up = frame.axes[0], frame.axes[1]
         marker = "L"
     else:
@@ -368,9 +368,41 @@ def _cut(vol: Volume, plane: str, where: str, offset_mm: float, n: int, fov: flo
             found = o.labels.ravel()[np.ravel_multi_index(tuple(oi[inside].T), o.shape)]
             keep = found != 0  # soft tissue there: keep the body's own material (fat, air)
             labels[rest[inside][keep]] = found[keep]
+    soft = np.flatnonzero(labels == _CODE["soft tissue"])
+    labels[soft[~_in_muscle(vol, pts[soft])]] = _CODE["fat"]
     labels = labels.reshape(n, n)
     labels.setflags(write=False)
     return pts, labels, marker
+
+
+def _in_muscle(vol: Volume, pts: np.ndarray) -> np.ndarray:
+    """Return whether each point lies in a psoas or paraspinal muscle (schematic ellipses).
+
+    Each point is placed in the frame of the vertebra whose middle is nearest in height. The
+    psoas lies against the side of the body, the paraspinal muscles behind the lamina on each
+    side of the spinous process; their sizes are assumptions. Elsewhere the slices show fat.
+    """
+    if len(pts) == 0:
+        return np.zeros(0, dtype=bool)
+    levels = list(vol.spine.poses)
+    centres = np.array([vol.body_centre(lv)[2] for lv in levels])
+    nearest = np.argmin(np.abs(pts[:, 2][:, None] - centres[None, :]), axis=1)
+    out = np.zeros(len(pts), dtype=bool)
+    rp = assumption("slice_psoas_radius").value
+    re_ = assumption("slice_paraspinal_radius").value
+    for i, lv in enumerate(levels):
+        sel = np.flatnonzero(nearest == i)
+        if not len(sel):
+            continue
+        local = vol.pose(lv).inverse().apply(pts[sel])
+        dims = vol.spine.vertebra(lv).dims
+        x, y = np.abs(local[:, 0]), local[:, 1]
+        psoas = ((x - dims.v("body_width") / 2.0 - 0.8 * rp) / rp) ** 2 + ((y - 0.45 * dims.v("body_depth"))
+                                                                          / (1.2 * rp)) ** 2 <= 1.0
+        back = -dims.v("canal_depth") - 0.9 * re_
+        spinal = ((x - re_ - 3.0) / (1.1 * re_)) ** 2 + ((y - back) / re_) ** 2 <= 1.0
+        out[sel] = psoas | spinal
+    return out
 
 
 def _check(name: str, value, allowed) -> None:
