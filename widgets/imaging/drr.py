@@ -247,7 +247,7 @@ def _plan(shape: tuple[int, int, int], origin: np.ndarray, h: float, src: np.nda
                         for z in (0, shape[2] - 1)], dtype=float) * h + origin
     tc = (c_base - src[axis]) / (corners[:, axis] - src[axis])
     shadow = src + tc[:, None] * (corners - src)
-    spacing = min(h, pixel_mm)
+    spacing = max(pixel_mm, 0.9 * h)  # finer than the voxels adds work, not detail
     lo = np.maximum(q[:, [ia, ib]].min(axis=0), shadow[:, [ia, ib]].min(axis=0)) - spacing
     hi = np.minimum(q[:, [ia, ib]].max(axis=0), shadow[:, [ia, ib]].max(axis=0)) + spacing
     cap = 2 * int(math.isqrt(n_pix)) + 2
