@@ -1,14 +1,18 @@
 """Lesson 01 (spinal anatomy): model build times, callback latency, mesh sizes, notebook size.
 
-Budgets (from the issue): one vertebra built in <= 20 ms, L1-S1 in <= 150 ms, the
-level-change callback p95 <= 100 ms, <= 20k triangles per vertebra, notebook <= 2 MB.
+Budgets (issue 15): one vertebra built cold in <= 150 ms and cached after, <= 20k
+triangles per vertebra; from the earlier budgets: the level-change callback p95 <= 100 ms,
+notebook <= 2 MB. The L1-S1 stack (six vertebrae, discs, foramina, nerves, ligaments,
+sacrum and pelvis) is built once per pedicle series and spread and cached; its time is
+reported without a budget.
 
 Build times are of the geometry with each level's dimensions already resolved
-(the table look-up is cached once per process), and with the skeleton of the level
-below, which only seats the inferior facets, cached the same way (reported rebuilt
-too); the cold first build, including reading the tables, is reported separately. Callback latency is measured
-in-process by setting a control's value, which runs the observers as a browser
-change would (sending the new figure data to a front end is not included).
+(the table look-up is cached once per process). "Cold" bypasses the vertebra cache
+and rebuilds the skeleton of the level below too; "cached" is a repeated
+:func:`build_vertebra` call. The machine is shared, so CPU time (``process_time``) is
+reported beside wall time. Callback latency is measured in-process by setting a
+control's value, which runs the observers as a browser change would (sending the new
+figure data to a front end is not included).
 """
 
 from __future__ import annotations
@@ -19,40 +23,55 @@ from benchmarks import cycle, latency, shown
 from widgets.anatomy import LEVELS, build_spine, build_vertebra, level_dimensions
 from widgets.anatomy.morphometry import PEDICLE_SERIES_DEFAULT
 from widgets.anatomy.spine import _build_spine
-from widgets.anatomy.vertebra import _neighbour_skeleton, vertebra_core
+from widgets.anatomy.vertebra import _build_vertebra, _neighbour_skeleton, vertebra_core
 from widgets.core.catalog import notebooks_dir
 from widgets.core.data import data_dir
 
-BUDGETS = {"vertebra_build_ms": 20, "spine_build_ms": 150, "level_change_p95_ms": 100,
+BUDGETS = {"vertebra_build_cold_ms": 150, "level_change_p95_ms": 100,
            "triangles_per_vertebra": 20_000, "notebook_kb": 2048}
+
+
+def _cpu(func, repeat: int) -> dict[str, float]:
+    """Median and worst CPU time (ms) of ``repeat`` calls."""
+    samples = []
+    for _ in range(repeat):
+        t0 = time.process_time()
+        func()
+        samples.append((time.process_time() - t0) * 1000.0)
+    samples.sort()
+    return {"cpu_p50_ms": round(samples[len(samples) // 2], 1), "cpu_max_ms": round(samples[-1], 1)}
 
 
 
 
 def builds() -> dict[str, object]:
-    """Time one vertebra and the whole stack."""
+    """Time one vertebra (cold and cached) and the whole stack."""
     t0 = time.perf_counter()
     build_spine()
     cold = (time.perf_counter() - t0) * 1000.0
     for level in LEVELS:
         level_dimensions(level)
-    per_level = {lv: latency(lambda lv=lv: build_vertebra(lv), repeat=30) for lv in LEVELS}
-    worst = max(per_level.values(), key=lambda f: f["p95_ms"])
 
     def uncached(lv):
         _neighbour_skeleton.cache_clear()
-        build_vertebra(lv)
+        _build_vertebra.__wrapped__(lv, PEDICLE_SERIES_DEFAULT, 0.0)
 
-    per_level_cold = {lv: latency(lambda lv=lv: uncached(lv), repeat=30) for lv in LEVELS}
+    per_level_cold = {lv: {**latency(lambda lv=lv: uncached(lv), repeat=10, warmup=1),
+                           **_cpu(lambda lv=lv: uncached(lv), 5)} for lv in LEVELS}
     worst_cold = max(per_level_cold.values(), key=lambda f: f["p95_ms"])
-    core = latency(lambda: vertebra_core(level_dimensions("L4"), level_dimensions("L3")), repeat=30)
-    spine = latency(lambda: _build_spine.__wrapped__(PEDICLE_SERIES_DEFAULT, 0.0, str(data_dir())),
-                    repeat=10, warmup=2)
+    cached = {lv: latency(lambda lv=lv: build_vertebra(lv), repeat=30) for lv in LEVELS}
+    worst_cached = max(cached.values(), key=lambda f: f["p95_ms"])
+    core = latency(lambda: vertebra_core(level_dimensions("L4"), level_dimensions("L3")), repeat=10)
+    spine = {**latency(lambda: _build_spine.__wrapped__(PEDICLE_SERIES_DEFAULT, 0.0, str(data_dir())),
+                       repeat=3, warmup=1),
+             **_cpu(lambda: _build_spine.__wrapped__(PEDICLE_SERIES_DEFAULT, 0.0, str(data_dir())), 2)}
     return {
-        "one vertebra (build_vertebra, its facets seated on the cached neighbour), worst level (ms)": worst,
-        "one vertebra, the neighbour's skeleton rebuilt too, worst level (ms)": worst_cold,
+        "one vertebra built cold (its parts and facets, the neighbour's skeleton rebuilt), per level (ms)":
+            per_level_cold,
+        "one vertebra built cold, worst level (ms)": worst_cold,
+        "one vertebra, cached (build_vertebra again), worst level (ms)": worst_cached,
         "one vertebra, parts only (L4, ms)": core,
-        "L1-S1 stack with discs, foramina and nerves (ms)": spine,
+        "L1-S1 stack with discs, foramina, nerves, ligaments, sacrum and pelvis (ms)": spine,
         "first L1-S1 build in a fresh process, incl. reading the tables (ms)": round(cold, 1),
     }
 

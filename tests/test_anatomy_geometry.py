@@ -206,9 +206,27 @@ def test_level_parts_contain_exiting_and_traversing_roots():
     assert not [p for p in spine.level_parts("S1") if p.group == "disc"]
 
 
-def test_body_outline_has_a_flat_back_and_the_cited_width():
-    o = body_outline(46.6, 35.0)
+def test_body_outline_is_kidney_shaped_with_the_cited_width():
+    """Seen from above the back wall is hollow: its middle on y = 0, its sides bulging back."""
+    o = body_outline(46.6, 35.0, concavity=2.0)
     assert o[:, 0].max() - o[:, 0].min() == pytest.approx(46.6)
-    assert o[:, 1].min() == pytest.approx(0.0)
-    back = o[(np.abs(o[:, 0]) < 12.7) & (o[:, 1] < 17.5)]
-    assert len(back) and back[:, 1].max() < 0.2  # the canal's front wall is flat
+    back = o[o[:, 1] < 17.5]
+    middle = back[np.abs(back[:, 0]) < 1.0]
+    assert middle[:, 1].max() == pytest.approx(0.0, abs=1e-9)  # the midline of the wall
+    assert -2.0 <= back[:, 1].min() <= -1.0  # the lobes reach back, up to the concavity
+    assert np.all(back[np.abs(back[:, 0]) < 12.7][:, 1] <= 1e-9)  # nothing of it in front
+
+
+def test_body_is_waisted_with_rounded_rims_and_a_straight_back():
+    """The body is narrower half-way up than at its endplates, except at its back wall."""
+    from widgets.anatomy.body import body_mesh
+
+    dims = level_dimensions("L4")
+    body = body_mesh(dims)
+    assert watertight_problems(body) == []
+    v = body.vertices
+    mid, rim = np.abs(v[:, 2]) < 0.5, np.abs(np.abs(v[:, 2]) - (v[:, 2].max() - 1.2)) < 0.6
+    front_mid, front_rim = v[mid][:, 1].max(), v[rim][:, 1].max()
+    assert front_mid < front_rim - 1.0  # waisted in front
+    back = v[np.abs(v[:, 0]) < 0.5]
+    assert back[:, 1].min() == pytest.approx(0.0, abs=0.05)  # the wall's middle stays on y = 0

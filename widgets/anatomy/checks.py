@@ -3,7 +3,8 @@
 Anatomy says: bone of one vertebra never enters bone of another (facets meet
 across a joint space, spinous processes do not touch); no bone lies in the
 canal or a foramen; nerves and the dural sac touch no bone and no disc; a disc
-fills the space between two endplates but does not enter either body.
+fills the space between two endplates but does not enter either body; the
+ligamentum flavum, which lines the back of the canal, touches no nerve.
 
 Within one vertebra, bone parts do overlap (a pedicle runs into the body and
 the lamina): the model is a set of closed parts, not a boolean union, so those
@@ -23,6 +24,8 @@ __all__ = ["collisions", "must_not_overlap"]
 def must_not_overlap(a: Part, b: Part) -> bool:
     """Return whether anatomy forbids ``a`` and ``b`` to share volume."""
     kinds = {a.kind, b.kind}
+    if "ligament" in kinds:
+        return "neural" in kinds
     if kinds == {"bone"}:
         return a.level != b.level
     if "void" in kinds:

@@ -7,11 +7,15 @@ height at the middle of its depth is the cited disc height (Shin 2024); its
 posterior and anterior heights follow from the wedge. Posterior walls line up
 (no slip).
 
-Neural elements (schematic, sizes are assumptions): the dural sac runs down the
-canals; each root leaves the sac at the disc above its own vertebra, runs down
-the lateral recess (where it is the *traversing* root of that disc), turns
-under its own pedicle and leaves through the foramen below it (where it is the
-*exiting* root). At L4-L5, the L4 root exits and the L5 root traverses.
+Soft tissue (:mod:`widgets.anatomy.neural`; sizes are assumptions): the dural
+sac runs down the canals; each root leaves the sac at the disc above its own
+vertebra, runs down the lateral recess (where it is the *traversing* root of
+that disc), turns under its own pedicle and leaves through the foramen below it
+(where it is the *exiting* root), swelling into its dorsal root ganglion there.
+At L4-L5, the L4 root exits and the L5 root traverses. The ligamentum flavum
+spans each interlaminar gap. Below S1 the sacrum and the iliac wings are drawn
+in outline (:mod:`widgets.anatomy.pelvis`), the crests at the cited height of
+the intercristal line.
 
 All parts of a :class:`Spine` are in one world frame (the S1 local frame before
 the sacral tilt); :meth:`Spine.level_parts` returns one level's parts in that
@@ -25,46 +29,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from widgets.anatomy.mesh import Mesh, Pose, loft, prism, rotation_x, sweep
+from widgets.anatomy.body import body_wedge_deg, endplate_ring
+from widgets.anatomy.mesh import Mesh, Pose, loft, prism, rotation_x
 from widgets.anatomy.morphometry import (
     LEVELS,
     PEDICLE_SERIES_DEFAULT,
     LevelDimensions,
     level_dimensions,
 )
-from widgets.anatomy.vertebra import (
-    SIDES,
-    Part,
-    Vertebra,
-    body_outline,
-    describe,
-    inferior_facet,
-    vertebra_core,
-)
+from widgets.anatomy.neural import flavum, ganglion, root_path, tube
+from widgets.anatomy.pelvis import crest_source, iliac_wing, sacrum
+from widgets.anatomy.vertebra import SIDES, Part, Vertebra, describe, inferior_facet, vertebra_core
 from widgets.core.assumptions import assumption
 from widgets.core.data import data_dir
 
 __all__ = ["DiscGeometry", "Spine", "body_wedge_deg", "build_spine", "sac_ellipse"]
 
 _DISC_INSET = 0.05  # mm: the disc stops this short of each endplate, so parts never share faces
-_SAC_K = 24
-_ROOT_K = 12
-
-
-def body_wedge_deg(dims: LevelDimensions) -> float:
-    """Angle between the body's lower and upper endplates, degrees (positive: taller in front)."""
-    hp, ha, depth = (dims.v("body_height_posterior"), dims.v("body_height_anterior"),
-                     dims.v("body_depth"))
-    return float(np.degrees(2.0 * np.arctan((ha - hp) / (2.0 * depth))))
-
-
-def _endplate_ring(dims: LevelDimensions, top: bool, inset: float = 0.0) -> np.ndarray:
-    outline = body_outline(dims.v("body_width"), dims.v("body_depth"))
-    hp, ha, depth = (dims.v("body_height_posterior"), dims.v("body_height_anterior"),
-                     dims.v("body_depth"))
-    h = hp + (ha - hp) * np.clip(outline[:, 1] / depth, 0.0, None)
-    z = h / 2.0 + inset if top else -h / 2.0 - inset
-    return np.column_stack([outline, z])
+_SAC_K = 32
 
 
 def sac_ellipse(vert: Vertebra, fill: float, margin: float = 0.8) -> tuple[float, float, float]:
@@ -171,30 +153,31 @@ def _poses(dims: dict[str, LevelDimensions]) -> tuple[dict[str, Pose], list[Disc
     return poses, discs[::-1], notes
 
 
-def _frames(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Perpendicular unit vectors (u, v) at each point of a polyline."""
-    n = len(points)
-    us, vs = [], []
-    prev_u = None
-    for i in range(n):
-        tang = points[min(i + 1, n - 1)] - points[max(i - 1, 0)]
-        tang = tang / np.linalg.norm(tang)
-        ref = prev_u if prev_u is not None else np.array([0.0, 0.0, 1.0])
-        u = ref - np.dot(ref, tang) * tang
-        if np.linalg.norm(u) < 1e-6:
-            u = np.array([1.0, 0.0, 0.0]) - tang[0] * tang
-        u = u / np.linalg.norm(u)
-        v = np.cross(tang, u)
-        us.append(u)
-        vs.append(v)
-        prev_u = u
-    return np.array(us), np.array(vs)
+def _room(path: np.ndarray, centre: np.ndarray, length: float, obstacles: list[Part],
+          margin: float = 1.0) -> float:
+    """Return how thick a spindle on ``path`` may be before it touches ``obstacles``.
+
+    The spindle is ``length`` long, centred at ``centre``; clearance is measured to
+    the obstacles' vertices, less ``margin``.
+    """
+    seg = path[np.linalg.norm(path - centre, axis=1) <= length / 2.0]
+    pts = [p.mesh.vertices for p in obstacles]
+    pts = np.vstack(pts) if pts else np.zeros((0, 3))
+    pts = pts[np.linalg.norm(pts - centre, axis=1) < length + 10.0]
+    if len(pts) == 0 or len(seg) == 0:
+        return np.inf
+    d = np.linalg.norm(seg[:, None, :] - pts[None, :, :], axis=2).min()
+    return float(d - margin)
 
 
-def _tube(points: np.ndarray, radius: float, name: str) -> Mesh:
-    u, v = _frames(points)
-    r = np.full(len(points), radius)
-    return sweep(points, u, v, r, r, _ROOT_K, name)
+def _bulge(ring: np.ndarray, pose: Pose, amount: float) -> np.ndarray:
+    """Push a mid-disc ring outwards (in the disc's plane) by ``amount`` mm."""
+    centre = ring.mean(axis=0)
+    axis = pose.apply_vector(np.array([0.0, 0.0, 1.0]))
+    rel = ring - centre
+    rel_plane = rel - np.outer(rel @ axis, axis)
+    out = rel_plane / np.linalg.norm(rel_plane, axis=1, keepdims=True)
+    return ring + np.asarray(amount, float).reshape(-1, 1) * out
 
 
 def _sac_ring(vert: Vertebra, pose: Pose, ell: tuple[float, float, float], z: float) -> np.ndarray:
@@ -202,36 +185,6 @@ def _sac_ring(vert: Vertebra, pose: Pose, ell: tuple[float, float, float], z: fl
     t = np.linspace(0, 2 * np.pi, _SAC_K, endpoint=False)
     local = np.column_stack([a * np.cos(t), yc + b * np.sin(t), np.full(_SAC_K, z)])
     return pose.apply(local)
-
-
-def _root_path(vert: Vertebra, side: str, s: float, ell: tuple[float, float, float],
-               z_start: float, radius: float) -> np.ndarray:
-    d = vert.dims
-    ax = vert.pedicles[side]
-    cw, ph, w = d.v("canal_width"), d.v("pedicle_height"), ax.width
-    alpha = np.radians(d.v("pedicle_transverse_angle"))
-    a, _, yc = ell
-    z_i = float(ax.isthmus_centre[2])
-    y_rec = -(radius + 0.8)
-    z_root = z_i - ph / 2.0 - radius - 1.0
-    x_rec = cw / 2.0 - radius - 0.6
-    pts = [
-        (s * 0.35 * a, yc, z_start),
-        (s * x_rec, y_rec, z_i),
-        (s * x_rec, y_rec, z_root),
-    ]
-    if vert.level == LEVELS[-1]:
-        pts.append((s * x_rec, y_rec - 1.5, z_root - 4.0))
-        return np.array(pts)
-    y_iso = min(float(ax.isthmus_centre[1]), y_rec)
-    x_iso = abs(float(ax.isthmus_centre[0])) + 0.0 * np.cos(alpha)
-    x_out = abs(float(ax.isthmus_centre[0])) + (w / 2.0) * np.cos(alpha) + 6.0
-    pts += [
-        (s * x_iso, y_iso, z_root),
-        (s * x_out, y_rec, z_root - 3.0),
-        (s * (d.v("body_width") / 2.0 + 12.0), 0.4 * d.v("body_depth"), z_root - 5.0),
-    ]
-    return np.array(pts)
 
 
 def _foramen(upper: Vertebra, lower: Vertebra, lower_to_upper: Pose, side: str, s: float
@@ -249,7 +202,11 @@ def _foramen(upper: Vertebra, lower: Vertebra, lower_to_upper: Pose, side: str, 
     alpha = np.radians(d.v("pedicle_transverse_angle"))
     span = d.v("pedicle_span")
     wx = ax.width * np.cos(alpha)
-    ya = -0.6
+    from widgets.anatomy.body import posterior_wall_y
+
+    x0 = _medial_x(d, 0.0)
+    ya = min(min(posterior_wall_y(d, x), posterior_wall_y(lower.dims, x))
+             for x in np.linspace(x0, x0 + wx + 1.0, 9)) - 0.6
     xa = _medial_x(d, ya) + 0.3
 
     def moved(name: str) -> np.ndarray | None:
@@ -320,13 +277,16 @@ def _build_spine(series: str, spread_sd: float, directory: str) -> Spine:
     # discs
     for i, disc in enumerate(discs):
         up, lo = LEVELS[i], LEVELS[i + 1]
-        bottom = poses[lo].apply(_endplate_ring(dims[lo], top=True, inset=_DISC_INSET))
-        top = poses[up].apply(_endplate_ring(dims[up], top=False, inset=_DISC_INSET))
+        bottom = poses[lo].apply(endplate_ring(dims[lo], top=True, inset=_DISC_INSET))
+        top = poses[up].apply(endplate_ring(dims[up], top=False, inset=_DISC_INSET))
+        # the annulus bulges a little past the endplates' rims (less at the back: the canal)
+        bulge = _bulge(0.5 * (bottom + top), poses[up],
+                       np.minimum(0.6, 0.12 * np.linalg.norm(top - bottom, axis=1)))
         du = dims[up]
         label = (f"{disc.name} disc: height {describe(du['disc_height_below'], 2)} at mid-depth;"
                  f" lordosis {describe(du['lordosis_below'])}; back {disc.posterior_height:.1f} mm,"
                  f" front {disc.anterior_height:.1f} mm (derived)")
-        parts.append(Part(loft([bottom, top], "disc"), "disc", label, "disc", up))
+        parts.append(Part(loft([bottom, bulge, top], "disc"), "disc", label, "disc", up))
     # dural sac, one segment per vertebra: straight through the vertebra's own canal (where
     # lamina and pedicles bound it), blending to the next canal only between the laminae
     tops, bots = {}, {}
@@ -344,19 +304,57 @@ def _build_spine(series: str, spread_sd: float, directory: str) -> Spine:
         parts.append(Part(loft(rings, "dural_sac"), "dural sac",
                           f"dural sac at {lv} (schematic: drawn at {fill:g} of the canal, an"
                           " assumption)", "neural", lv))
-    # roots
+    # roots and their ganglia
+    g_r = assumption("dorsal_root_ganglion_diameter").value / 2.0
     for i, lv in enumerate(LEVELS):
         core = cores[lv]
         hp = dims[lv].v("body_height_posterior")
         z_start = hp / 2.0 + (discs[i - 1].posterior_height / 2.0 if i > 0 else -1.0)
         nxt = LEVELS[i + 1] if i + 1 < len(LEVELS) else None
         for side, s in SIDES:
-            path = poses[lv].apply(_root_path(core, side, s, ells[lv], z_start, root_r))
+            path = root_path(core, side, s, ells[lv], z_start, root_r, g_r)
+            radius = np.full(len(path), root_r)
+            radius[: len(path) // 4] *= np.linspace(1.15, 1.0, len(path) // 4)  # dural sleeve
             where = (f"traverses the {LEVELS[i - 1]}-{lv} disc, " if i > 0 else "")
             where += (f"exits at {lv}-{nxt} under the {lv} pedicle" if nxt
                       else "runs on to the S1 sacral foramen (not modelled)")
-            parts.append(Part(_tube(path, root_r, f"root_{side}"), "roots",
+            parts.append(Part(tube(poses[lv].apply(path), radius, f"root_{side}"), "roots",
                               f"{lv} {side} nerve root: {where}", "neural", lv))
+            if nxt is None:
+                continue
+            ax = core.pedicles[side]
+            centre = path[np.argmin(np.linalg.norm(path[:, :2] - ax.isthmus_centre[:2], axis=1))]
+            world = poses[lv].apply(path)
+            c_w = poses[lv].apply(centre)
+            r_fit = _room(world, c_w, 4.2 * g_r, [p for p in parts if p.kind in ("bone", "disc")
+                                                  and p.level in (lv, nxt)])
+            r_g = max(min(g_r, r_fit), root_r)
+            mesh = ganglion(world, c_w, r_g, 4.2 * g_r, f"ganglion_{side}")
+            width = (f"drawn {2 * g_r:g} mm wide, an assumption" if r_g == g_r else
+                     f"drawn {2 * r_g:.1f} mm wide: the assumed {2 * g_r:g} mm, an assumption, narrowed"
+                     " to fit")
+            parts.append(Part(mesh, "ganglia",
+                              f"{lv} {side} dorsal root ganglion, in the {lv}-{nxt} foramen"
+                              f" ({width})", "neural", lv))
+    # ligamentum flavum between neighbouring laminae
+    thick = assumption("ligamentum_flavum_thickness").value
+    for i in range(len(LEVELS) - 1):
+        up, lo = LEVELS[i], LEVELS[i + 1]
+        lower_to_upper = poses[up].inverse().compose(poses[lo])
+        mesh = flavum(cores[up], cores[lo], lower_to_upper, thick).transformed(poses[up])
+        parts.append(Part(mesh, "ligamentum flavum",
+                          f"{up}-{lo} ligamentum flavum, between the laminae (drawn {thick:g} mm"
+                          " thick: an assumption)", "ligament", up))
+    # sacrum and iliac wings (outline)
+    parts.append(Part(sacrum(dims["S1"]).transformed(poses["S1"]), "sacrum",
+                      "sacrum and coccyx below S1 (outline; its length is an assumption)",
+                      "bone", "S1"))
+    l4 = poses["L4"].apply(np.array([0.0, 0.0, -dims["L4"].v("body_height_posterior") / 2.0]))
+    crest_z = float(l4[2]) + assumption("iliac_crest_offset").value
+    for side, s in SIDES:
+        parts.append(Part(iliac_wing(s, dims["S1"], poses["S1"], crest_z, f"ilium_{side}"),
+                          "pelvis", f"{side} iliac wing and crest (outline): its top drawn at the"
+                          f" lower endplate of L4; {crest_source()}", "bone", "S1"))
     return Spine(series, spread_sd, tuple(vertebrae), poses, tuple(parts), tuple(discs),
                  tuple(notes))
 

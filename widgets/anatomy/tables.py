@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from widgets.anatomy.body import height_probes
 from widgets.anatomy.kambin import instruments, kambin_triangle, published_cannula_limits
 from widgets.anatomy.mesh import section_extent, section_points
 from widgets.anatomy.morphometry import (
@@ -59,6 +60,9 @@ LESSON_ASSUMPTIONS: tuple[str, ...] = (
     "facet_thickness", "facet_joint_gap", "facet_joint_angle", "superior_facet_matches_partner",
     "s1_size_to_l5", "sacral_lamina_height_to_body_height", "sacral_slope",
     "nerve_root_diameter", "dural_sac_fill", "min_posterior_disc_height",
+    "vertebral_body_posterior_concavity", "vertebral_body_waist", "vertebral_body_rim",
+    "ligamentum_flavum_thickness", "dorsal_root_ganglion_diameter", "iliac_crest_offset",
+    "iliac_crest_half_width", "sacrum_length",
 )
 
 
@@ -96,14 +100,30 @@ def _measure(vert: Vertebra) -> dict[str, float]:
     out["canal_width"] = xs["left"] + xs["right"]
     lam = section_points(vert.part("lamina").mesh, np.zeros(3), np.array([1.0, 0, 0]))
     out["canal_depth"] = -float(lam[:, 1].max())
-    body = vert.part("body").mesh.vertices
-    out["body_width"] = float(body[:, 0].max() - body[:, 0].min())
-    out["body_depth"] = float(body[:, 1].max() - body[:, 1].min())
-    back = body[np.abs(body[:, 1]) < 1e-9]
-    out["body_height_posterior"] = float(back[:, 2].max() - back[:, 2].min())
-    front = body[np.isclose(body[:, 1], body[:, 1].max())]
-    out["body_height_anterior"] = float(front[:, 2].max() - front[:, 2].min())
+    body = vert.part("body").mesh
+    out["body_width"] = float(np.ptp(body.vertices[:, 0]))
+    mid = section_points(body, np.zeros(3), np.array([1.0, 0, 0]))  # the midsagittal section
+    out["body_depth"] = float(np.ptp(mid[:, 1]))
+    y_back, y_front = height_probes(vert.dims)
+    out["body_height_posterior"] = _vertical_extent(body, 0.0, y_back)
+    out["body_height_anterior"] = _vertical_extent(body, 0.0, y_front)
     return out
+
+
+def _vertical_extent(mesh, x: float, y: float) -> float:
+    """Length of the vertical line through (x, y) inside a closed mesh (top hit minus bottom hit)."""
+    tri = mesh.vertices[mesh.faces]
+    a, b, c = tri[:, 0, :2] - (x, y), tri[:, 1, :2] - (x, y), tri[:, 2, :2] - (x, y)
+
+    def cross(p, q):
+        return p[:, 0] * q[:, 1] - p[:, 1] * q[:, 0]
+
+    w0, w1, w2 = cross(b, c), cross(c, a), cross(a, b)
+    hit = ((w0 >= 0) & (w1 >= 0) & (w2 >= 0)) | ((w0 <= 0) & (w1 <= 0) & (w2 <= 0))
+    hit &= np.abs(w0 + w1 + w2) > 1e-12
+    tot = (w0 + w1 + w2)[hit]
+    z = (w0[hit] * tri[hit, 0, 2] + w1[hit] * tri[hit, 1, 2] + w2[hit] * tri[hit, 2, 2]) / tot
+    return float(z.max() - z.min()) if len(z) else float("nan")
 
 
 def model_vs_data_table(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0):
@@ -111,7 +131,8 @@ def model_vs_data_table(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread
 
     The pedicle is cut at its isthmus, perpendicular to its axis; the canal is
     measured between the pedicles at the back of the body and from there to the
-    lamina at the midline.
+    lamina at the midline; the body's depth on the midline, its heights on the
+    midline just inside the rim of the endplates, at the back and at the front.
     """
     vert = build_vertebra(level, series, spread_sd)
     got = _measure(vert)

@@ -4,21 +4,22 @@ Local frame of every vertebra, in millimetres: ``x`` to the patient's left,
 ``y`` anterior, ``z`` cranial; the origin is the middle of the posterior wall of
 the body, half-way up. The parts:
 
-- **body**: a wedge whose axial outline is an ellipse in front and a rounded
-  rectangle behind (flat posterior wall), as wide as the cited endplate width
-  and as deep as the body depth; its height runs from the cited posterior to
-  the cited anterior height.
+- **body** (:mod:`widgets.anatomy.body`): kidney-shaped seen from above, with a
+  hollowed back wall, waisted front and sides and rounded rims; as wide as the
+  cited endplate width and as deep as the body depth; its height runs from the
+  cited posterior to the cited anterior height.
 - **pedicles**: elliptic tubes along the pedicle axis (cited transverse angle,
   derived sagittal angle), narrowest at the isthmus, where the section is
-  exactly the cited width and height, flaring towards both ends. The medial
-  wall is a straight line that meets the back of the body at half the cited
-  canal width from the midline: the canal is exactly as wide as the data say.
-- **lamina**: a roof of the canal's back, from the back of each pedicle to the
-  midline, at the cited canal depth.
-- **spinous process**, **transverse processes** (S1: the sacral ala),
-  **facets** (the superior and inferior articular processes, as plates whose
-  faces have the cited facet width and height).
-- **canal**: the void bounded by body, pedicles and lamina (drawn see-through).
+  exactly the cited width and height, flaring towards both ends into the body
+  and the arch. The medial wall is a straight line that meets the back of the
+  body at half the cited canal width from the midline: the canal is exactly as
+  wide as the data say.
+- the **arch** (:mod:`widgets.anatomy.arch`): laminae meeting at the back of the
+  canal at the cited canal depth, the spinous process, the transverse processes
+  (S1: the sacral ala) and the superior and inferior articular processes, whose
+  joint surfaces have the cited facet width and height; one smooth blended
+  bone, meshed into those named parts.
+- **canal**: the void bounded by body, pedicles and laminae (drawn see-through).
 
 Sizes without a published figure come from ``data/assumptions.yaml``
 (see :mod:`widgets.anatomy.morphometry`).
@@ -31,6 +32,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from widgets.anatomy.arch import FacetSpec, arch_meshes, inferior_process
+from widgets.anatomy.body import body_mesh, body_outline, posterior_wall_y
 from widgets.anatomy.mesh import Mesh, Pose, convex_hull_2d, cross3, halfplanes, prism, sweep
 from widgets.anatomy.morphometry import (
     LEVELS,
@@ -58,11 +61,11 @@ __all__ = [
 #: The part groups a student can pick, in the order the selector shows them.
 GROUPS: tuple[str, ...] = (
     "body", "pedicles", "lamina", "facets", "spinous process", "transverse processes", "canal",
-    "foramen", "disc", "dural sac", "exiting roots", "traversing roots",
+    "foramen", "disc", "ligamentum flavum", "dural sac", "exiting roots", "traversing roots",
+    "ganglia", "sacrum", "pelvis",
 )
 SIDES = (("left", 1.0), ("right", -1.0))
-_BODY_N = 48
-_TUBE_K = 20
+_TUBE_K = 24
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class Part:
     mesh: Mesh
     group: str
     label: str
-    kind: str  # "bone", "void", "disc", "neural"
+    kind: str  # "bone", "void", "disc", "ligament", "neural"
     level: str
 
     def transformed(self, pose: Pose) -> Part:
@@ -133,34 +136,6 @@ def describe(d: Dimension, digits: int = 1) -> str:
     return f"{d.value:.{digits}f}{unit} ({basis})"
 
 
-# --------------------------------------------------------------------------- body
-
-
-def body_outline(width: float, depth: float, n: int = _BODY_N) -> np.ndarray:
-    """Axial outline of the body (n x 2), counter-clockwise, posterior wall on y = 0.
-
-    Front half: half an ellipse. Back half: a superellipse of exponent 6 (a
-    rounded rectangle), so the posterior wall is flat where the canal lies.
-    """
-    a, b = width / 2.0, depth / 2.0
-    t = np.linspace(0.0, 2.0 * np.pi, n, endpoint=False)
-    c, s = np.cos(t), np.sin(t)
-    x = np.where(s >= 0, a * c, a * np.sign(c) * np.abs(c) ** (2.0 / 6.0))
-    y = np.where(s >= 0, b + b * s, b - b * np.abs(s) ** (2.0 / 6.0))
-    return np.column_stack([x, y])
-
-
-def _body_height(dims: LevelDimensions, y: np.ndarray) -> np.ndarray:
-    hp, ha, depth = dims.v("body_height_posterior"), dims.v("body_height_anterior"), dims.v("body_depth")
-    return hp + (ha - hp) * np.clip(y / depth, 0.0, None)
-
-
-def _body(dims: LevelDimensions) -> Mesh:
-    outline = body_outline(dims.v("body_width"), dims.v("body_depth"))
-    h = _body_height(dims, outline[:, 1])
-    return prism(outline, -h / 2.0, h / 2.0, "body")
-
-
 # --------------------------------------------------------------------------- pedicles
 
 
@@ -192,8 +167,10 @@ def _pedicle_axis(dims: LevelDimensions, side: str, s: float) -> PedicleAxis:
 
 def _pedicle(ax: PedicleAxis, flare: float) -> Mesh:
     t_post, t_ant = ax.t_range
-    ts = np.array([t_post, 0.6 * t_post, 0.3 * t_post, 0.0, 0.3 * t_ant, 0.6 * t_ant, t_ant])
-    f = 1.0 + (flare - 1.0) * np.where(ts < 0, (ts / t_post) ** 2, (ts / t_ant) ** 2)
+    frac = np.linspace(-1.0, 1.0, 13)
+    ts = np.where(frac < 0, -frac * t_post, frac * t_ant)
+    # the section widens smoothly from the isthmus, most steeply where it meets the body
+    f = 1.0 + (flare - 1.0) * np.where(ts < 0, np.abs(ts / t_post) ** 2, np.abs(ts / t_ant) ** 2.5)
     semi_w, semi_h = f * ax.width / 2.0, f * ax.height / 2.0
     centres = ax.isthmus_centre + np.outer(ts, ax.axis) + np.outer(semi_w - ax.width / 2.0, ax.width_dir)
     n = len(ts)
@@ -217,26 +194,30 @@ def _line_intersection(p1, d1, p2, d2) -> np.ndarray:
 
 
 def _arch_polygons(dims: LevelDimensions) -> dict[str, np.ndarray]:
-    """Canal polygon and lamina band polygon in the axial (x, y) plane."""
+    """Canal polygon and the lamina's outer apex in the axial (x, y) plane.
+
+    The canal's front edge runs just behind the hollowed back wall of the body,
+    between the pedicles' medial walls; its back is the V of the laminae, whose
+    apex lies on the midline at the cited canal depth.
+    """
     cw, cd, span = dims.v("canal_width"), dims.v("canal_depth"), dims.v("pedicle_span")
     t = dims.v("lamina_thickness")
+    alpha = np.radians(dims.v("pedicle_transverse_angle"))
     xp = _medial_x(dims, -span)
     apex = np.array([0.0, -cd])
-    canal = np.array([[-cw / 2.0, 0.0], [cw / 2.0, 0.0], [xp, -span], apex, [-xp, -span]])
-    band_in = []
+    y_f = posterior_wall_y(dims, cw / 2.0 + 1.0) - 0.05
+    x_f = cw / 2.0 - y_f * np.tan(alpha)
+    canal = np.array([[-x_f, y_f], [x_f, y_f], [xp, -span], apex, [-xp, -span]])
+    outer = []
     for s in (-1.0, 1.0):
         p = np.array([s * xp, -span])
-        u = (p - apex) / np.linalg.norm(p - apex)  # along the inner line, towards the side
-        n_out = np.array([u[1], -u[0]]) * (-s)  # outward (posterior-lateral) normal
+        u = (p - apex) / np.linalg.norm(p - apex)
+        n_out = np.array([u[1], -u[0]]) * (-s)
         if n_out[1] > 0:
             n_out = -n_out
-        p_in = p + 0.5 * u
-        band_in.append((p_in, u, n_out))
-    apex_out = _line_intersection(band_in[0][0] + t * band_in[0][2], band_in[0][1],
-                                  band_in[1][0] + t * band_in[1][2], band_in[1][1])
-    right, left = band_in
-    band = np.array([right[0], apex, left[0], left[0] + t * left[2], apex_out, right[0] + t * right[2]])
-    return {"canal": canal, "lamina": band, "apex_out": apex_out, "pillar_x": np.array([xp])}
+        outer.append((p + t * n_out, u))
+    apex_out = _line_intersection(outer[0][0], outer[0][1], outer[1][0], outer[1][1])
+    return {"canal": canal, "apex_out": apex_out, "pillar_x": np.array([xp])}
 
 
 def _shrink_convex(poly: np.ndarray, margin: float) -> np.ndarray:
@@ -247,40 +228,22 @@ def _shrink_convex(poly: np.ndarray, margin: float) -> np.ndarray:
     return c + v * (1.0 - margin / dist)
 
 
-def _box(x0, x1, y0, y1, z0, z1, name) -> Mesh:
-    poly = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
-    return prism(poly, z0, z1, name)
-
-
-def _ellipse_plate(centre, normal, face_w_dir, face_w, face_h, thickness, name) -> Mesh:
-    """Return a thin elliptic plate: face ``face_w`` x ``face_h``, normal ``normal``, ``thickness`` deep."""
-    n = np.asarray(normal, float) / np.linalg.norm(normal)
-    u = np.asarray(face_w_dir, float) / np.linalg.norm(face_w_dir)
-    v = cross3(n, u)
-    if v[2] < 0:
-        v = -v
-    centres = np.array([centre - n * thickness / 2.0, centre + n * thickness / 2.0])
-    return sweep(centres, np.tile(u, (2, 1)), np.tile(v, (2, 1)), np.full(2, face_w / 2.0),
-                 np.full(2, face_h / 2.0), _TUBE_K, name)
-
-
 # --------------------------------------------------------------------------- facets
 
 
-def facet_joint(lower: Vertebra, side: str, s: float, upper_dims: LevelDimensions | None,
-                skeleton: bool = False) -> tuple[Part | None, Mesh, dict[str, np.ndarray]]:
+def facet_joint(lower: Vertebra, side: str, s: float, upper_dims: LevelDimensions | None
+                ) -> tuple[FacetSpec, FacetSpec, dict[str, np.ndarray]]:
     """Return the facet joint above ``lower`` on one side, in ``lower``'s frame.
 
-    Returns the superior facet of ``lower`` (a :class:`Part`), the inferior facet of
-    the vertebra above as a bare mesh in ``lower``'s frame (the caller moves it into
-    place and labels it), and the joint's centre and normal. With ``skeleton=True``
-    the superior facet's mesh is not built (None is returned in its place).
+    Returns the joint surface of ``lower``'s superior articular process, that of the
+    inferior articular process of the vertebra above (in ``lower``'s frame: the
+    caller moves it into place), and the joint's centre and normal.
 
     The superior facet rises from the height of the pedicle's centre; the inferior
     facet hangs down to just above the lamina and transverse process of ``lower``.
     The joint starts on the pillar behind the pedicle and is moved back and out,
-    half a millimetre at a time, until both plates stay clear of the canal and the
-    inferior one clears the pedicle.
+    half a millimetre at a time, until both joint plates stay clear of the canal
+    and the inferior one clears the pedicle.
     """
     d = lower.dims
     phi = np.radians(d.v("facet_angle"))
@@ -354,37 +317,20 @@ def facet_joint(lower: Vertebra, side: str, s: float, upper_dims: LevelDimension
     centre = np.array([s * x_j, y_j, 0.0])
     sap_c = centre - n_sap * off
     iap_c = centre + n_sap * off
-    sap_c = np.array([sap_c[0], sap_c[1], sap_z])
-    iap_c = np.array([iap_c[0], iap_c[1], iap_z])
-    sap = (None if skeleton else
-           _ellipse_plate(sap_c, n_sap, t_dir, sup_w, sup_h, ft, f"superior_facet_{side}"))
-    iap = _ellipse_plate(iap_c, -n_sap, t_dir, inf_w, inf_h, ft, f"inferior_facet_{side}")
-    label = (f"{lower.level} {side} superior facet: {describe(d['superior_facet_width'])} wide,"
-             f" {describe(d['superior_facet_height'])} high")
-    return (None if sap is None else Part(sap, "facets", label, "bone", lower.level), iap,
-            {"centre": np.array([s * x_j, y_j, (sap_z + iap_z) / 2.0]), "normal": n_sap})
+    sap = FacetSpec(centre=np.array([sap_c[0], sap_c[1], sap_z]), normal=n_sap, t_dir=t_dir,
+                    width=sup_w, height=sup_h, thickness=ft)
+    iap = FacetSpec(centre=np.array([iap_c[0], iap_c[1], iap_z]), normal=-n_sap, t_dir=t_dir,
+                    width=inf_w, height=inf_h, thickness=ft)
+    return sap, iap, {"centre": np.array([s * x_j, y_j, (sap_z + iap_z) / 2.0]), "normal": n_sap}
 
 
 # --------------------------------------------------------------------------- assembly
 
 
-def vertebra_core(dims: LevelDimensions, upper_dims: LevelDimensions | None = None,
-                  skeleton: bool = False) -> Vertebra:
-    """Build every part of one vertebra except its inferior facets (they depend on the level below).
-
-    ``upper_dims`` (the level above, if modelled) sizes the partner facet that the
-    superior facets must leave room for. With ``skeleton=True`` only what the facet
-    joints need is built (pedicles, canal outline, joints), for a neighbour whose
-    own parts are not shown.
-    """
+def _skeleton(dims: LevelDimensions, upper_dims: LevelDimensions | None) -> Vertebra:
+    """Pedicles, canal outline, landmarks and the joint surfaces above (no other meshes)."""
     level = dims.level
     parts: list[Part] = []
-    if not skeleton:
-        parts.append(Part(_body(dims), "body",
-                          f"{level} vertebral body: width {describe(dims['body_width'])}; depth"
-                          f" {describe(dims['body_depth'])}; height"
-                          f" {describe(dims['body_height_posterior'])} behind,"
-                          f" {describe(dims['body_height_anterior'])} in front", "bone", level))
     axes = {}
     flare = dims.v("pedicle_flare")
     for side, s in SIDES:
@@ -404,66 +350,75 @@ def vertebra_core(dims: LevelDimensions, upper_dims: LevelDimensions | None = No
     else:
         lam_top = z_ped + dims.v("transverse_height") / 2.0
         lam_bot = lam_top - dims.v("lamina_height")
-    lam_h = dims["sacral_lamina_height" if level == "S1" else "lamina_height"]
-    apex_y = float(arch["apex_out"][1])
     canal_z = (max(-hp / 2.0, lam_bot) + 0.3, min(hp / 2.0, lam_top) - 0.3)
     landmarks: dict[str, object] = {
-        "lamina_top": lam_top, "lamina_bottom": lam_bot, "lamina_apex_y": apex_y,
+        "lamina_top": lam_top, "lamina_bottom": lam_bot,
+        "lamina_apex_y": float(arch["apex_out"][1]),
         "pillar_x": float(arch["pillar_x"][0]), "canal_z": canal_z}
-    if skeleton:
-        return _with_joints(Vertebra(level, dims, tuple(parts), axes, arch["canal"], landmarks),
-                            upper_dims, skeleton=True)
-    parts.append(Part(prism(arch["lamina"], lam_bot, lam_top, "lamina"), "lamina",
-                      f"{level} lamina: thickness {describe(dims['lamina_thickness'])}; height"
-                      f" {describe(lam_h)}", "bone", level))
-    if level != "S1":
-        sl, sh, st = dims.v("spinous_length"), dims.v("spinous_height"), dims.v("spinous_thickness")
-        zc = (lam_top + lam_bot) / 2.0
-        parts.append(Part(_box(-st / 2, st / 2, apex_y - sl, apex_y + 2.0, zc - sh / 2, zc + sh / 2,
-                               "spinous_process"), "spinous process",
-                          f"{level} spinous process: length {describe(dims['spinous_length'])}"
-                          f" (shape schematic)", "bone", level))
-    tl, th, tt = (dims.v("transverse_length"), dims.v("transverse_height"),
-                  dims.v("transverse_thickness"))
+    vert = Vertebra(level, dims, tuple(parts), axes, arch["canal"], landmarks)
     for side, s in SIDES:
-        ax = axes[side]
-        if level == "S1":
-            x0 = dims.v("body_width") / 2.0 - 4.0
-            mesh = _box(min(s * x0, s * (x0 + 1.5 * tl)), max(s * x0, s * (x0 + 1.5 * tl)),
-                        -2.0, dims.v("body_depth") * 0.5, -hp / 2.0 + 1.0, hp / 2.0 - 9.0,
-                        f"ala_{side}")
-            label = f"S1 {side} sacral ala (schematic: sizes are assumptions)"
-        else:
-            x_root = _medial_x(dims, -dims.v("pedicle_span")) + ax.width * 0.5
-            yc = -dims.v("pedicle_span") - 1.0 - tt / 2.0
-            zc = float(ax.isthmus_centre[2])
-            mesh = _box(min(s * x_root, s * (x_root + tl)), max(s * x_root, s * (x_root + tl)),
-                        yc - tt / 2, yc + tt / 2, zc - th / 2, zc + th / 2,
-                        f"transverse_process_{side}")
-            label = (f"{level} {side} transverse process: length"
-                     f" {describe(dims['transverse_length'])}")
-        parts.append(Part(mesh, "transverse processes", label, "bone", level))
-    canal_poly = _shrink_convex(arch["canal"], 0.3)
+        sap, iap, joint = facet_joint(vert, side, s, upper_dims)
+        landmarks[f"superior_facet_{side}"] = sap
+        landmarks[f"upper_inferior_facet_{side}"] = iap  # the partner, in this frame
+        landmarks[f"facet_joint_{side}"] = joint
+    return vert
+
+
+_ARCH_LABELS = {
+    "lamina": "{lv} lamina: thickness {t}; height {h}",
+    "spinous_process": "{lv} spinous process: length {sl} (shape schematic)",
+    "transverse_process": "{lv} {side} transverse process: length {tl}",
+    "ala": "S1 {side} sacral ala (schematic: sizes are assumptions)",
+    "superior_facet": "{lv} {side} superior articular process: joint surface {w} wide, {fh} high",
+}
+_ARCH_GROUPS = {"lamina": "lamina", "spinous_process": "spinous process",
+                "transverse_process": "transverse processes", "ala": "transverse processes",
+                "superior_facet": "facets"}
+
+
+def _arch_label(name: str, dims: LevelDimensions) -> tuple[str, str]:
+    base, _, side = name.rpartition("_") if name.endswith(("_left", "_right")) else (name, "", "")
+    lam_h = dims["sacral_lamina_height" if dims.level == "S1" else "lamina_height"]
+    fmt = {"lv": dims.level, "side": side, "t": describe(dims["lamina_thickness"]),
+           "h": describe(lam_h), "tl": describe(dims["transverse_length"]),
+           "w": describe(dims["superior_facet_width"]), "fh": describe(dims["superior_facet_height"])}
+    if dims.level != "S1":
+        fmt["sl"] = describe(dims["spinous_length"])
+    return _ARCH_GROUPS[base], _ARCH_LABELS[base].format(**fmt)
+
+
+def vertebra_core(dims: LevelDimensions, upper_dims: LevelDimensions | None = None,
+                  skeleton: bool = False) -> Vertebra:
+    """Build every part of one vertebra except its inferior facets (they depend on the level below).
+
+    ``upper_dims`` (the level above, if modelled) sizes the partner facet that the
+    superior facets must leave room for. With ``skeleton=True`` only what the facet
+    joints need is built (pedicles, canal outline, joints), for a neighbour whose
+    own parts are not shown.
+    """
+    skel = _skeleton(dims, upper_dims)
+    if skeleton:
+        return skel
+    level = dims.level
+    parts = [Part(body_mesh(dims), "body",
+                  f"{level} vertebral body: width {describe(dims['body_width'])}; depth"
+                  f" {describe(dims['body_depth'])}; height"
+                  f" {describe(dims['body_height_posterior'])} behind,"
+                  f" {describe(dims['body_height_anterior'])} in front", "bone", level)]
+    parts += list(skel.parts)
+    saps = {side: skel.landmarks[f"superior_facet_{side}"] for side, _ in SIDES}
+    meshes = arch_meshes(dims, skel.landmarks, skel.pedicles, skel.canal_polygon, saps)
+    for name, mesh in meshes.items():
+        if mesh.n_triangles == 0:
+            continue
+        group, label = _arch_label(name, dims)
+        parts.append(Part(mesh, group, label, "bone", level))
+    canal_z = skel.landmarks["canal_z"]
+    canal_poly = _shrink_convex(skel.canal_polygon, 0.6)
     parts.append(Part(prism(canal_poly, canal_z[0], canal_z[1], "canal"), "canal",
                       f"{level} spinal canal (space): width {describe(dims['canal_width'])},"
                       f" depth {describe(dims['canal_depth'])}", "void", level))
-    return _with_joints(Vertebra(level, dims, tuple(parts), axes, arch["canal"], landmarks),
-                        upper_dims)
-
-
-def _with_joints(vert: Vertebra, upper_dims: LevelDimensions | None,
-                 skeleton: bool = False) -> Vertebra:
-    """Add the superior facets, and keep their partners (upper inferior facets) as landmarks."""
-    sup = []
-    landmarks = dict(vert.landmarks)
-    for side, s in SIDES:
-        sap, iap, joint = facet_joint(vert, side, s, upper_dims, skeleton)
-        if sap is not None:
-            sup.append(sap)
-        landmarks[f"upper_inferior_facet_{side}"] = iap  # the partner, in this frame
-        landmarks[f"facet_joint_{side}"] = joint
-    return Vertebra(vert.level, vert.dims, vert.parts + tuple(sup), vert.pedicles,
-                    vert.canal_polygon, landmarks)
+    return Vertebra(level, dims, tuple(parts), skel.pedicles, skel.canal_polygon, skel.landmarks)
 
 
 @functools.lru_cache(maxsize=64)
@@ -476,15 +431,8 @@ def _neighbour_skeleton(dims: LevelDimensions, upper_dims: LevelDimensions) -> V
     return vertebra_core(dims, upper_dims, skeleton=True)
 
 
-def build_vertebra(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0
-                   ) -> Vertebra:
-    """Build one vertebra on its own, in its local frame.
-
-    The inferior facets are placed against the superior facets of the level below
-    with the two vertebrae stacked on the cited disc height (no lordosis), as they
-    would sit in a neutral spine; :func:`widgets.anatomy.spine.build_spine` places
-    them with the cited lordosis instead.
-    """
+@functools.lru_cache(maxsize=32)
+def _build_vertebra(level: str, series: str, spread_sd: float) -> Vertebra:
     dims = level_dimensions(level, series, spread_sd)
     i = LEVELS.index(level)
     above = level_dimensions(LEVELS[i - 1], series, spread_sd) if i > 0 else None
@@ -494,6 +442,19 @@ def build_vertebra(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: 
     below = _neighbour_skeleton(level_dimensions(LEVELS[i + 1], series, spread_sd), dims)
     return Vertebra(level, dims, core.parts + tuple(neutral_inferior_facets(core, below)),
                     core.pedicles, core.canal_polygon, core.landmarks)
+
+
+def build_vertebra(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0
+                   ) -> Vertebra:
+    """Build (or return the cached) vertebra on its own, in its local frame.
+
+    The inferior facets are placed against the superior facets of the level below
+    with the two vertebrae stacked on the cited disc height (no lordosis), as they
+    would sit in a neutral spine; :func:`widgets.anatomy.spine.build_spine` places
+    them with the cited lordosis instead.
+    """
+    level_dimensions(level, series, spread_sd)  # validates the arguments
+    return _build_vertebra(level, series, round(float(spread_sd), 3))
 
 
 def neutral_inferior_facets(upper: Vertebra, lower: Vertebra) -> list[Part]:
@@ -507,9 +468,16 @@ def neutral_inferior_facets(upper: Vertebra, lower: Vertebra) -> list[Part]:
 
 def inferior_facet(upper: Vertebra, lower: Vertebra, side: str, s: float,
                    lower_to_upper: Pose) -> Part:
-    """Return the ``side`` inferior facet of ``upper`` resting on the superior facet of ``lower``."""
-    iap = lower.landmarks[f"upper_inferior_facet_{side}"]
+    """Return the ``side`` inferior articular process of ``upper``, resting on ``lower``'s superior one.
+
+    Its joint surface is placed by the joint (in ``lower``'s frame, then moved into
+    ``upper``'s); a stem joins it to ``upper``'s pars.
+    """
+    spec = lower.landmarks[f"upper_inferior_facet_{side}"].moved(lower_to_upper)
     d = upper.dims
-    return Part(iap.transformed(lower_to_upper), "facets",
-                f"{upper.level} {side} inferior facet: {describe(d['inferior_facet_width'])} wide,"
+    mesh = inferior_process(spec, d, upper.landmarks, upper.pedicles, upper.canal_polygon, side,
+                            f"inferior_facet_{side}")
+    return Part(mesh, "facets",
+                f"{upper.level} {side} inferior articular process: joint surface"
+                f" {describe(d['inferior_facet_width'])} wide,"
                 f" {describe(d['inferior_facet_height'])} high", "bone", upper.level)

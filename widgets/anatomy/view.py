@@ -42,9 +42,13 @@ __all__ = [
 ]
 
 HIGHLIGHT = OKABE_ITO["vermillion"]
-_BASE_COLOUR = {"bone": OKABE_ITO["sky blue"], "disc": OKABE_ITO["bluish green"],
-                "void": OKABE_ITO["blue"], "neural": OKABE_ITO["reddish purple"]}
-_LIGHTING = {"ambient": 0.55, "diffuse": 0.7, "specular": 0.1, "roughness": 0.8}
+#: Bone is drawn bone-coloured, nerves yellow as in an atlas; the highlight stays vermillion.
+BONE = "#E8DDC7"
+_BASE_COLOUR = {"bone": BONE, "disc": OKABE_ITO["bluish green"], "void": OKABE_ITO["blue"],
+                "ligament": OKABE_ITO["orange"], "neural": OKABE_ITO["yellow"]}
+_LIGHTING = {"ambient": 0.45, "diffuse": 0.85, "specular": 0.2, "roughness": 0.55,
+             "fresnel": 0.15}
+_LIGHT_POSITION = {"x": 1000.0, "y": -2000.0, "z": 3000.0}
 _SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "triangle-down")
 
 #: Which dimensions the table under the 3-D view lists for each part group.
@@ -61,12 +65,23 @@ PART_KEYS: dict[str, tuple[str, ...]] = {
     "canal": ("canal_width", "canal_depth"),
     "foramen": ("pedicle_height", "disc_height_below", "body_height_posterior"),
     "disc": ("disc_height_below", "lordosis_below"),
+    "ligamentum flavum": ("lamina_height", "lamina_thickness", "canal_depth"),
     "dural sac": ("canal_width", "canal_depth"),
     "exiting roots": ("pedicle_height", "disc_height_below"),
     "traversing roots": ("disc_height_below", "canal_width"),
+    "ganglia": ("pedicle_height", "disc_height_below"),
+    "sacrum": ("body_width", "body_depth"),
+    "pelvis": (),
 }
-_PART_ASSUMPTIONS = {"dural sac": ("dural_sac_fill",), "exiting roots": ("nerve_root_diameter",),
-                     "traversing roots": ("nerve_root_diameter",), "disc": ("sacral_slope",)}
+_PART_ASSUMPTIONS = {
+    "body": ("vertebral_body_posterior_concavity", "vertebral_body_waist", "vertebral_body_rim"),
+    "dural sac": ("dural_sac_fill",), "exiting roots": ("nerve_root_diameter",),
+    "traversing roots": ("nerve_root_diameter",), "disc": ("sacral_slope",),
+    "ligamentum flavum": ("ligamentum_flavum_thickness",),
+    "ganglia": ("dorsal_root_ganglion_diameter",),
+    "sacrum": ("s1_size_to_l5", "sacrum_length", "sacral_slope"),
+    "pelvis": ("iliac_crest_offset", "iliac_crest_half_width"),
+}
 
 
 #: The part slots of the single-level view and the group each belongs to; roots are split
@@ -80,12 +95,14 @@ SLOTS: tuple[tuple[str, str], ...] = (
     ("transverse_process_right", "transverse processes"),
     ("ala_left", "transverse processes"), ("ala_right", "transverse processes"),
     ("canal", "canal"), ("foramen_left", "foramen"), ("foramen_right", "foramen"),
-    ("disc", "disc"), ("dural_sac", "dural sac"),
+    ("disc", "disc"), ("ligamentum_flavum", "ligamentum flavum"), ("dural_sac", "dural sac"),
     ("exiting_root_left", "exiting roots"), ("exiting_root_right", "exiting roots"),
     ("traversing_root_left", "traversing roots"), ("traversing_root_right", "traversing roots"),
+    ("ganglion_left", "ganglia"), ("ganglion_right", "ganglia"),
+    ("sacrum", "sacrum"), ("ilium_left", "pelvis"), ("ilium_right", "pelvis"),
 )
 #: The layers (one plotly trace each) the single-level view draws, last one on top.
-LAYERS: tuple[str, ...] = ("bone", "void", "disc", "neural", "highlight")
+LAYERS: tuple[str, ...] = ("bone", "void", "disc", "ligament", "neural", "highlight")
 
 
 def slot_parts(parts: list[Part], level: str) -> dict[str, Part | None]:
@@ -111,6 +128,8 @@ def layer_parts(parts: list[Part], level: str, part: str) -> dict[str, list[Part
             continue
         if group == part:
             out["highlight"].append(p)
+        elif group == "pelvis":
+            continue  # the iliac wings dwarf one vertebra: drawn only when chosen
         elif group.endswith("roots"):
             out["neural"].append(p)
         else:
@@ -143,10 +162,11 @@ def _mesh_arrays(parts: list[Part], text: str | None = None, short: bool = False
 
 
 _LAYER_STYLE: dict[str, dict[str, object]] = {
-    "bone": {"color": OKABE_ITO["sky blue"], "opacity": 0.45},
-    "void": {"color": OKABE_ITO["blue"], "opacity": 0.15},
-    "disc": {"color": OKABE_ITO["bluish green"], "opacity": 0.8},
-    "neural": {"color": OKABE_ITO["reddish purple"], "opacity": 1.0},
+    "bone": {"color": BONE, "opacity": 1.0},
+    "void": {"color": OKABE_ITO["blue"], "opacity": 0.12},
+    "disc": {"color": OKABE_ITO["bluish green"], "opacity": 0.9},
+    "ligament": {"color": OKABE_ITO["orange"], "opacity": 0.9},
+    "neural": {"color": OKABE_ITO["yellow"], "opacity": 1.0},
     "highlight": {"color": HIGHLIGHT, "opacity": 1.0},
 }
 
@@ -190,7 +210,8 @@ class AnatomyExplorer(TopicView):
         self.table = ipw.HTML()
         self.notes = ipw.HTML()
         self.vertebra_fig = Figure(
-            data=[go.Mesh3d(name=layer, flatshading=True, lighting=_LIGHTING, showlegend=False,
+            data=[go.Mesh3d(name=layer, flatshading=False, lighting=_LIGHTING,
+                            lightposition=_LIGHT_POSITION, showlegend=False,
                             hovertemplate="%{hovertext}<extra></extra>", **_LAYER_STYLE[layer])
                   for layer in LAYERS],
             layout=go.Layout(
@@ -200,7 +221,8 @@ class AnatomyExplorer(TopicView):
             ),
         )
         self.spine_fig = Figure(
-            data=[go.Mesh3d(name=name, flatshading=True, lighting=_LIGHTING, showlegend=False,
+            data=[go.Mesh3d(name=name, flatshading=False, lighting=_LIGHTING,
+                            lightposition=_LIGHT_POSITION, showlegend=False,
                             hovertemplate="%{hovertext}<extra></extra>")
                   for name in ("bone", "disc", "neural", "highlight")],
             layout=go.Layout(
@@ -232,7 +254,7 @@ class AnatomyExplorer(TopicView):
         with self.spine_fig.batch_update():
             for trace, kind in zip(self.spine_fig.data[:3], ("bone", "disc", "neural"), strict=True):
                 trace.update(**_mesh_arrays(by_kind[kind], short=True), color=_BASE_COLOUR[kind],
-                             opacity=0.3 if kind == "bone" else 0.6)
+                             opacity=0.6 if kind == "bone" else 0.9)
 
     def _layers(self, spine, level: str, part: str) -> dict[str, dict[str, object]]:
         key = (self.series.value, float(self.spread.value), level, part)
