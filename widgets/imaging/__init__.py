@@ -3,9 +3,6 @@
 - :mod:`widgets.imaging.screws`: the pedicle screw planner (trajectory, clearance, breach, grade).
 - :mod:`widgets.imaging.carm`: the C-arm simulator (the vertebra model projected at any angle) and the
   planner's bone outlines and meshes.
-- :mod:`widgets.imaging.volume`: the spine model as a voxel volume (materials, attenuation).
-- :mod:`widgets.imaging.drr`: simulated fluoroscopy (cone-beam radiographs of the volume, instruments).
-- :mod:`widgets.imaging.slices`: CT- and T2-like slices of the volume and a movable disc herniation.
 - :mod:`widgets.imaging.navigation`: registration error along a trajectory; cited accuracy.
 - :mod:`widgets.imaging.radiation`: radiation to the surgeon (distance, time, cited doses, limits).
 - :mod:`widgets.imaging.tables`: the tables a student reads, cited or labelled a calculation.
