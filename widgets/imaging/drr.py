@@ -201,17 +201,18 @@ def _csr(cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]) -> sparse.c
 
 
 @functools.lru_cache(maxsize=8)
-def _axis_order(vol: Volume, axis: int) -> np.ndarray:
-    """Return the attenuation volume with ``axis`` first (a contiguous copy, cached)."""
-    others = [a for a in range(3) if a != axis]
-    return np.ascontiguousarray(np.transpose(vol.mu, (axis, *others)))
+def _axis_order(vol: Volume, order: tuple[int, int, int]) -> np.ndarray:
+    """Return the attenuation volume with its axes in ``order`` (a contiguous copy, cached)."""
+    if order == (0, 1, 2):
+        return vol.mu
+    return np.ascontiguousarray(np.transpose(vol.mu, order))
 
 
 @dataclass(frozen=True, eq=False)
 class _Plan:
     """The precomputed sparse matrices of one projection of one grid (see the module's Method)."""
 
-    axis: int
+    order: tuple[int, int, int]  # the slicing axis, then the two in-plane axes, as the data are laid out
     wa: sparse.csr_matrix
     wb: sparse.csr_matrix
     base_shape: tuple[int, int]
@@ -233,8 +234,12 @@ def _plan(shape: tuple[int, int, int], origin: np.ndarray, h: float, src: np.nda
     """Plan the projection of a grid onto detector pixels (world positions) from a point source."""
     n_pix = len(pixels)
     ray = pixels - src
-    axis = int(np.argmax(np.abs(ray).sum(axis=0)))
+    axis = int(np.argmax(np.abs(ray[:: max(1, n_pix // 64)]).sum(axis=0)))
     ia, ib = (a for a in range(3) if a != axis)
+    # the first resampling runs along the in-plane axis that leaves the smaller intermediate array
+    rows = [min(float(np.ptp(pixels[:, a])), shape[a] * h) for a in (ia, ib)]
+    if rows[0] * shape[ib] > rows[1] * shape[ia]:
+        ia, ib = ib, ia
     k_n, na, nb = shape[axis], shape[ia], shape[ib]
     c_k = origin[axis] + h * np.arange(k_n)
     c_base = origin[axis] + h * (k_n - 1) / 2.0
@@ -275,8 +280,8 @@ def _plan(shape: tuple[int, int, int], origin: np.ndarray, h: float, src: np.nda
     cols = (ja[:, :, None] * m_b + jb[:, None, :]).reshape(n_pix, 4)
     vals = (wa_[:, :, None] * wb_[:, None, :]).reshape(n_pix, 4)
     warp = _csr(cols, vals, (n_pix, m_a * m_b))
-    step = (h * np.linalg.norm(ray, axis=1) / np.abs(ray[:, axis])).astype(np.float32)
-    return _Plan(axis, wa, wb, (m_a, m_b), warp, step)
+    step = (h * np.sqrt(np.einsum("ij,ij->i", ray, ray)) / np.abs(ray[:, axis])).astype(np.float32)
+    return _Plan((axis, ia, ib), wa, wb, (m_a, m_b), warp, step)
 
 
 def _apply(plan: _Plan, data: np.ndarray) -> np.ndarray:
@@ -304,8 +309,7 @@ def line_integrals(mu: np.ndarray, *, origin, spacing: float, source, pixels) ->
     spacing = float(spacing)
     pixel_mm = spacing
     plan = _plan(mu.shape, np.asarray(origin, dtype=float), spacing, src, pix, pixel_mm)
-    others = [a for a in range(3) if a != plan.axis]
-    return _apply(plan, np.ascontiguousarray(np.transpose(mu, (plan.axis, *others))))
+    return _apply(plan, np.ascontiguousarray(np.transpose(mu, plan.order)))
 
 
 @functools.lru_cache(maxsize=32)
@@ -337,7 +341,7 @@ def _geometry(vol: Volume, view: View) -> _Geometry:
 def project_volume(vol: Volume, view: View) -> np.ndarray:
     """Line integrals of the volume's attenuation (minus soft tissue) along every ray, n x n."""
     g = _geometry(vol, view)
-    out = sum(_apply(plan, _axis_order(v, plan.axis)) for v, plan in g.plans)
+    out = sum(_apply(plan, _axis_order(v, plan.order)) for v, plan in g.plans)
     return out.reshape(view.size_px, view.size_px)
 
 
