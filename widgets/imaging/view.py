@@ -184,9 +184,11 @@ class CArmSimulator(TopicView):
                         for name in ("AP", "lateral", "oblique left", "oblique right", "owl's eye")}
         self.shoot = ipw.Button(description="Take a shot", button_style="primary",
                                 tooltip="take one fluoroscopy shot (Enter or Space when focused)")
-        self.invert = ipw.Checkbox(value=False, description="Invert (bone white, as a radiograph)")
+        self.invert = ipw.Checkbox(value=False, description="Invert (bone white, as a radiograph)",
+                                   style={"description_width": "initial"}, indent=False)
         self.show_screw = ipw.Checkbox(value=planner is not None, description="Show the planned screw",
-                                       disabled=planner is None)
+                                       disabled=planner is None, style={"description_width": "initial"},
+                                       indent=False)
         self.image = ipw.Image(format="png", width=512, height=512,
                                layout=ipw.Layout(width="512px", height="512px"))
         self.text_alternative = ipw.HTML()
@@ -246,10 +248,12 @@ class CArmSimulator(TopicView):
         self.image.value = self._last.png(invert=bool(self.invert.value))
         err = owl_eye_error(self.pedicle_axis(), v.orbital_deg, v.tilt_deg)
         tools = " The planned screw shows black." if self._last.instruments else ""
+        name = (_view_name(v.orbital_deg, v.tilt_deg) if err >= 2
+                else f"the owl's eye of the {self.side} pedicle")
         self.text_alternative.value = (
             f"<p><b>What the image shows</b> (shot {self.shots}): simulated fluoroscopy centred on"
             f" {v.level}, orbital {v.orbital_deg:g}°, tilt {v.tilt_deg:g}°"
-            f" ({_view_name(v.orbital_deg, v.tilt_deg)}); bone "
+            f" ({name}); bone "
             f"{'white on dark' if self.invert.value else 'dark on light'}. The {self.side} pedicle's axis"
             f" is {err:.1f}° from the beam.{tools}</p>")
 
@@ -304,9 +308,9 @@ class SliceViewer(TopicView):
         self.herniated = ipw.Checkbox(value=True, description="Herniation")
         self.zone = ipw.Dropdown(options=list(ZONES), value="paracentral", description="Zone")
         self.side = ipw.Dropdown(options=list(SIDES), value="left", description="Side")
-        self.size = ipw.FloatSlider(value=9, min=3, max=15, step=1, continuous_update=False,
+        self.size = ipw.FloatSlider(value=12, min=3, max=15, step=1, continuous_update=False,
                                     description="Size (mm)")
-        self.through = ipw.Button(description="Cut through the fragment",
+        self.through = ipw.Button(description="Cut through the fragment", layout=ipw.Layout(width="auto"),
                                   tooltip="move the slice to the middle of the fragment")
         self.image = ipw.Image(format="png", width=512, height=512,
                                layout=ipw.Layout(width="512px", height="512px"))
