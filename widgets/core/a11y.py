@@ -26,7 +26,7 @@ import anywidget
 import ipywidgets as ipw
 import traitlets
 
-__all__ = ["KeyGuard", "accessible", "fit_labels", "label_width", "walk"]
+__all__ = ["KeyGuard", "accessible", "describe_image", "fit_labels", "label_width", "walk"]
 
 #: ipywidgets' default width of a description label (``--jp-widgets-inline-label-width``).
 DEFAULT_LABEL_PX = 80
@@ -115,3 +115,14 @@ def accessible(root: ipw.Widget) -> ipw.Widget:
     if not any(isinstance(c, KeyGuard) for c in root.children):
         root.children = (*root.children, KeyGuard())
     return root
+
+
+def describe_image(image: ipw.Image, text: str) -> None:
+    """Give an image widget its text alternative (its tooltip, which the key guard copies to ``alt``).
+
+    ``text`` may hold HTML (the views' "what the image shows" paragraphs): the tags are dropped.
+    """
+    import html
+    import re
+
+    image.tooltip = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())

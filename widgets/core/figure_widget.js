@@ -80,6 +80,9 @@ export function nameOutputs(root) {
     const label = slider && slider.querySelector(".widget-label");
     setIf(handle, "aria-label", (label && label.textContent.trim()) || "Slider");
   }
+  for (const img of root.querySelectorAll("img.widget-image")) {  // a view's image: its tooltip says what it shows
+    setIf(img, "alt", img.getAttribute("title") || "Model rendering, described in the text beside it");
+  }
   for (const button of root.querySelectorAll(".modebar-btn")) {
     setIf(button, "aria-label", button.getAttribute("data-title"));
     setIf(button, "role", "button");
@@ -92,7 +95,8 @@ export function nameOutputs(root) {
     setIf(plot, "aria-label", (meta && meta.alt) || (title && title.textContent.trim()) || "Figure");
   }
   const areas = root.matches(AREA) ? [root] : Array.from(root.querySelectorAll(AREA));
-  for (const area of areas) {  // an output wider than its cell scrolls: reachable from the keyboard
+  const scrollers = [...areas, ...areas.flatMap(a => Array.from(a.querySelectorAll(".widget-box")))];
+  for (const area of scrollers) {  // an output or box wider than its cell scrolls: reachable from the keyboard
     const scrolls = area.scrollWidth > area.clientWidth + 1 || area.scrollHeight > area.clientHeight + 1;
     if (scrolls && !area.hasAttribute("tabindex")) {
       area.setAttribute("tabindex", "0");
@@ -191,7 +195,7 @@ function watch(root) {
     pending = true;
     setTimeout(() => { pending = false; nameOutputs(root); }, 100);
   });
-  observer.observe(root, { childList: true, subtree: true });
+  observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ["title"] });
   watched.set(root, { observer, guards: 1 });
   nameOutputs(root);
 }
