@@ -117,12 +117,15 @@ def accessible(root: ipw.Widget) -> ipw.Widget:
     return root
 
 
-def describe_image(image: ipw.Image, text: str) -> None:
-    """Give an image widget its text alternative (its tooltip, which the key guard copies to ``alt``).
+def describe_image(image: ipw.Image, description: ipw.HTML) -> None:
+    """Tie an image widget to the HTML widget that says what it shows.
 
-    ``text`` may hold HTML (the views' "what the image shows" paragraphs): the tags are dropped.
+    The key guard's front end sets the image's ``alt`` (and ``aria-describedby``) from that
+    widget's text whenever it changes. (An image's ``tooltip`` cannot carry it: ipywidgets'
+    tooltip code expects a description, which an image has not.)
     """
-    import html
-    import re
-
-    image.tooltip = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    token = f"miss-pair-{image.model_id}"
+    image.add_class("miss-described")
+    image.add_class(token)
+    description.add_class("miss-alt")
+    description.add_class(token)

@@ -80,8 +80,13 @@ export function nameOutputs(root) {
     const label = slider && slider.querySelector(".widget-label");
     setIf(handle, "aria-label", (label && label.textContent.trim()) || "Slider");
   }
-  for (const img of root.querySelectorAll("img.widget-image")) {  // a view's image: its tooltip says what it shows
-    setIf(img, "alt", img.getAttribute("title") || "Model rendering, described in the text beside it");
+  for (const img of root.querySelectorAll("img.widget-image")) {  // a view's image: the text tied to it
+    const token = Array.from(img.classList).find(c => c.startsWith("miss-pair-"));
+    const text = token && document.querySelector(`.miss-alt.${CSS.escape(token)}`);
+    if (text && text.id === "") text.id = `${token}-text`;
+    if (text) setIf(img, "aria-describedby", text.id);
+    setIf(img, "alt", (text && text.textContent.trim().slice(0, 300))
+      || "Model rendering, described in the text beside it");
   }
   for (const button of root.querySelectorAll(".modebar-btn")) {
     setIf(button, "aria-label", button.getAttribute("data-title"));
@@ -195,7 +200,7 @@ function watch(root) {
     pending = true;
     setTimeout(() => { pending = false; nameOutputs(root); }, 100);
   });
-  observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ["title"] });
+  observer.observe(root, { childList: true, subtree: true, characterData: true });
   watched.set(root, { observer, guards: 1 });
   nameOutputs(root);
 }

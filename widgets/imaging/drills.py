@@ -81,6 +81,7 @@ class ScrewTrainer(TopicView):
         self.invert = ipw.Checkbox(value=False, description="Invert (bone white)")
         self.image = ipw.Image(format="png", width=420, height=420)
         self.shot_html = ipw.HTML(_NO_SHOT)
+        describe_image(self.image, self.shot_html)
         self.log = ipw.HTML()
         self.result = ipw.HTML()
         self.history = ipw.HTML()
@@ -135,7 +136,6 @@ class ScrewTrainer(TopicView):
             )
         self._set_stage_controls()
         self.image.value = _blank_png()
-        describe_image(self.image, "No fluoroscopy shot taken yet.")
         self.reveal_box.layout.display = "none"
         self.shot_html.value = _NO_SHOT
         self._last_view = None
@@ -177,16 +177,15 @@ class ScrewTrainer(TopicView):
         shot = self.attempt.shoot(view)
         self._last_view = view
         self._show(shot.placement, view)
-        self.shot_html.value = f"<p>Shot {shot.number}: {view} view.</p>"
+        self.shot_html.value = (f"<p>Shot {shot.number}: {view} view, simulated fluoroscopy of"
+                                f" {self.level.value} {self.side.value} with the"
+                                f" {self.attempt.stage} drawn black (a model rendering).</p>")
         self._log()
         self.clear_status()
 
     def _show(self, placement, view: str) -> None:
         s = trainer_shot(placement, view, self.attempt.stage, self.attempt.needle_depth_mm)
         self.image.value = s.png(invert=bool(self.invert.value), display_px=420)
-        describe_image(self.image, f"Simulated fluoroscopy, {view} shot of {self.level.value}"
-                                   f" {self.side.value} with the {self.attempt.stage} drawn black;"
-                                   " model rendering, not a patient image.")
 
     def _redraw_last(self, change=None) -> None:
         if self._last_view and self.attempt.shots:
@@ -372,6 +371,8 @@ class CountingDrill(TopicView):
         self.invert = ipw.Checkbox(value=False, description="Invert (bone white)")
         self.stem = ipw.HTML()
         self.image = ipw.Image(format="png", width=420, height=420)
+        self.image_text = ipw.HTML(layout=ipw.Layout(width="420px"))
+        describe_image(self.image, self.image_text)
         self.choice = ipw.Dropdown(options=[], description="Your disc")
         self.check_button = ipw.Button(description="Check", button_style="info")
         self.feedback = ipw.HTML()
@@ -402,10 +403,10 @@ class CountingDrill(TopicView):
             invert=bool(self.invert.value),
             display_px=420,
         )
-        describe_image(self.image, f"Schematic fluoroscopy of the lower thoracic and lumbar spine and"
-                                   f" the sacrum, {self.view.value} view, C-arm centred"
-                                   f" {float(self.height.value):g} mm above the sacrum; the discs are"
-                                   " lettered. Model rendering, not a patient image.")
+        self.image_text.value = (f"<p><small>Schematic fluoroscopy of the lower thoracic and lumbar"
+                                 f" spine and the sacrum, {self.view.value} view, C-arm centred"
+                                 f" {float(self.height.value):g} mm above the sacrum; the discs are"
+                                 " lettered from the top. Model rendering, not a patient image.</small></p>")
         self.clear_status()
 
     def check(self) -> counting.Verdict:
@@ -429,4 +430,4 @@ class CountingDrill(TopicView):
                 self.status,
             ]
         )
-        return ipw.HBox([controls, self.image])
+        return ipw.HBox([controls, ipw.VBox([self.image, self.image_text])])

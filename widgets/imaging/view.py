@@ -193,6 +193,7 @@ class CArmSimulator(TopicView):
         self.image = ipw.Image(format="png", width=512, height=512,
                                layout=ipw.Layout(width="512px", height="512px"))
         self.text_alternative = ipw.HTML()
+        describe_image(self.image, self.text_alternative)
         self.feedback = ipw.HTML()
         self.legend = ipw.HTML(
             "<p><b>How to read it.</b> As on most C-arm monitors, what stops X-rays is dark: metal"
@@ -257,7 +258,6 @@ class CArmSimulator(TopicView):
             f" ({name}); bone "
             f"{'white on dark' if self.invert.value else 'dark on light'}. The {self.side} pedicle's axis"
             f" is {err:.1f}° from the beam.{tools}</p>")
-        describe_image(self.image, self.text_alternative.value + " Model rendering, not a patient image.")
 
     def _feedback(self, change=None) -> None:
         o, t = float(self.orbital.value), float(self.tilt.value)
@@ -317,6 +317,7 @@ class SliceViewer(TopicView):
         self.image = ipw.Image(format="png", width=512, height=512,
                                layout=ipw.Layout(width="512px", height="512px"))
         self.text_alternative = ipw.HTML()
+        describe_image(self.image, self.text_alternative)
         self.result = ipw.HTML()
         self.legend = ipw.HTML()
         self._update = self.observe([self.plane, self.kind, self.disc, self.offset, self.herniated,
@@ -355,7 +356,6 @@ class SliceViewer(TopicView):
         self.text_alternative.value = (
             f"<p><b>What the image shows:</b> a {self.kind.value} {self.plane.value} slice {where}"
             f" {self.disc.value}{'' if off == 0 else f', {abs(off):g} mm {side}'}; {orient}.{shown}</p>")
-        describe_image(self.image, self.text_alternative.value + " Model rendering, not a patient image.")
         self.legend.value = f"<p>{_LEGENDS[modality]} <i>Model rendering, not a patient image.</i></p>"
         self.result.value = (table_html([herniation_report(h)], "Which root the fragment reaches (model"
                                         " geometry) and the rule of lesson 02") if h is not None else "")

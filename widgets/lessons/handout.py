@@ -95,6 +95,15 @@ def render_widget(model_id: str, models: dict[str, dict], _seen: frozenset = fro
         return f"<p>{_e(state.get('value', ''))}</p>"
     if name in _SKIP:
         return ""
+    if name == "Image":  # a view's rendering: its saved bytes, with its text alternative
+        data = next((b.get("data") for b in model.get("buffers", [])
+                     if b.get("path") == ["value"] and b.get("encoding") == "base64"), None)
+        alt = _paired_text(state, models) or "Model rendering"
+        if not data:
+            return f"<p><em>{_e(alt)}</em></p>"
+        fmt = _e(str(state.get("format") or "png"))
+        return (f'<figure class="miss-handout-image"><img src="data:image/{fmt};base64,{data}"'
+                f' alt="{_e(alt)}" style="max-width:100%"><figcaption>{_e(alt)}</figcaption></figure>')
     if name in _CONTROLS:
         label = state.get("description") or "Value"
         return (f'<p class="miss-handout-control"><strong>{_e(label)}:</strong>'
@@ -107,6 +116,20 @@ def render_widget(model_id: str, models: dict[str, dict], _seen: frozenset = fro
         kind = "row" if name == "HBox" else "column"
         return f'<div class="miss-handout-{kind}">{inner}</div>'
     return _NOTE
+
+
+def _paired_text(state: dict, models: dict) -> str:
+    """Return the text of the HTML widget tied to an image (widgets.core.a11y.describe_image)."""
+    import re
+
+    token = next((c for c in state.get("_dom_classes", []) if str(c).startswith("miss-pair-")), None)
+    if token is None:
+        return ""
+    for other in models.values():
+        st = other.get("state", {})
+        if token in st.get("_dom_classes", []) and "miss-alt" in st.get("_dom_classes", []):
+            return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", str(st.get("value", "")))).split())
+    return ""
 
 
 def _output_html(output: dict, models: dict, seen: frozenset) -> str:
