@@ -164,3 +164,30 @@ def test_bad_instruments_are_named():
         Instrument("drill", (0, 0, 0), (1, 0, 0), 2.0)
     with pytest.raises(ValueError, match="inner_diameter_mm"):
         Instrument("tube", (0, 0, 0), (1, 0, 0), 2.0, 3.0)
+
+
+def test_a_bone_reaching_beyond_the_vertebrae_is_added_by_a_coarse_grid_without_a_seam():
+    from widgets.anatomy.spine import build_spine
+    from widgets.anatomy.vertebra import Part
+    from widgets.imaging.drr import shot_of
+    from widgets.imaging.volume import _core_parts, voxelise
+
+    spine = build_spine()
+    near = [spine.parts[i] for i in _core_parts(spine, spine.parts)]  # no pelvis, no sacrum below S1
+    plain = voxelise(spine, near, 1.0)
+    edge = plain.origin[0] + plain.spacing * (plain.shape[0] - 1)  # the fine grid's left end (x)
+    z0 = float(plain.body_centre("L4")[2])
+    # a slab of bone (an iliac wing, say) from inside the fine grid to far outside it
+    slab = prism(np.array([[edge - 30, 60.0], [edge + 60, 60.0], [edge + 60, 90.0], [edge - 30, 90.0]]),
+                 z0 - 20, z0 + 20, "slab")
+    vol = voxelise(spine, (*near, Part(slab, "pelvis", "test slab", "bone", "S1")), 1.0)
+    assert plain.outer is None and vol.outer is not None and vol.outer.spacing == 2.0
+    view = View("L4", 0.0, 0.0)
+    diff = shot_of(vol, view).anatomy - shot_of(plain, view).anatomy
+    s = shot_of(vol, view)
+    centre = vol.pose("L4").inverse().apply(np.array([[edge, 75.0, z0]]))
+    col, row = s.to_pixels(vol.pose("L4").apply(centre))[0]
+    profile = diff[int(round(row)), int(col) - 12:int(col) + 13]
+    plateau = float(np.median(profile))
+    assert plateau > 0.3  # the slab is there: 30 mm of (mostly cancellous) bone along the beam
+    assert np.abs(profile - plateau).max() < 0.05 * plateau  # and no step where the two grids meet

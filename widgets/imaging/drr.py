@@ -176,33 +176,43 @@ def chord_lengths(start: np.ndarray, end: np.ndarray, a: np.ndarray, b: np.ndarr
     return np.clip(hi - lo, 0.0, None) * np.linalg.norm(d, axis=-1)
 
 
-def _interp_matrix(idx: np.ndarray, n_in: int, row0: np.ndarray, col0: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows, columns and weights of linear interpolation at fractional indices ``idx``."""
+def _linear(idx: np.ndarray, n_in: int) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and weights (both ``idx.shape + (2,)``) of linear interpolation at fractional indices.
+
+    Neighbours outside ``0 .. n_in - 1`` get weight 0 (and a valid column), so every row keeps
+    exactly two entries and the sparse matrices can be laid out directly, without sorting.
+    """
     i0 = np.floor(idx).astype(np.int64)
     f = (idx - i0).astype(np.float32)
-    rows, cols, vals = [], [], []
-    for off, w in ((0, 1.0 - f), (1, f)):
-        j = i0 + off
-        ok = (j >= 0) & (j < n_in) & (w > 0)
-        rows.append(row0[ok])
-        cols.append(col0[ok] + j[ok])
-        vals.append(w[ok])
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+    cols = np.stack([i0, i0 + 1], axis=-1)
+    w = np.stack([1.0 - f, f], axis=-1)
+    bad = (cols < 0) | (cols >= n_in)
+    w[bad] = 0.0
+    return np.clip(cols, 0, n_in - 1), w
+
+
+def _csr(cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]) -> sparse.csr_matrix:
+    """Return a CSR matrix whose rows hold the same number of entries (``cols``: rows x k)."""
+    rows, k = cols.shape
+    indptr = np.arange(0, rows * k + 1, k, dtype=np.int64)
+    m = sparse.csr_matrix((vals.ravel().astype(np.float32), cols.ravel(), indptr), shape=shape)
+    m.has_sorted_indices = False
+    return m
 
 
 @functools.lru_cache(maxsize=8)
-def _axis_order(vol: Volume, axis: int) -> np.ndarray:
-    """Return the attenuation volume with ``axis`` first (a contiguous copy, cached)."""
-    others = [a for a in range(3) if a != axis]
-    return np.ascontiguousarray(np.transpose(vol.mu, (axis, *others)))
+def _axis_order(vol: Volume, order: tuple[int, int, int]) -> np.ndarray:
+    """Return the attenuation volume with its axes in ``order`` (a contiguous copy, cached)."""
+    if order == (0, 1, 2):
+        return vol.mu
+    return np.ascontiguousarray(np.transpose(vol.mu, order))
 
 
 @dataclass(frozen=True, eq=False)
 class _Plan:
     """The precomputed sparse matrices of one projection of one grid (see the module's Method)."""
 
-    axis: int
+    order: tuple[int, int, int]  # the slicing axis, then the two in-plane axes, as the data are laid out
     wa: sparse.csr_matrix
     wb: sparse.csr_matrix
     base_shape: tuple[int, int]
@@ -214,7 +224,7 @@ class _Plan:
 class _Geometry:
     source: np.ndarray
     pixels: np.ndarray  # (n*n, 3) world positions of the pixel centres on the detector
-    plan: _Plan
+    plans: tuple  # (volume, plan) per grid: the fine one, then the coarse one if any
     soft: np.ndarray  # (n*n,) line integral of the torso's soft tissue and fat
     inside: np.ndarray  # (n, n) bool: pixel inside the round field
 
@@ -224,8 +234,12 @@ def _plan(shape: tuple[int, int, int], origin: np.ndarray, h: float, src: np.nda
     """Plan the projection of a grid onto detector pixels (world positions) from a point source."""
     n_pix = len(pixels)
     ray = pixels - src
-    axis = int(np.argmax(np.abs(ray).sum(axis=0)))
+    axis = int(np.argmax(np.abs(ray[:: max(1, n_pix // 64)]).sum(axis=0)))
     ia, ib = (a for a in range(3) if a != axis)
+    # the first resampling runs along the in-plane axis that leaves the smaller intermediate array
+    rows = [min(float(np.ptp(pixels[:, a])), shape[a] * h) for a in (ia, ib)]
+    if rows[0] * shape[ib] > rows[1] * shape[ia]:
+        ia, ib = ib, ia
     k_n, na, nb = shape[axis], shape[ia], shape[ib]
     c_k = origin[axis] + h * np.arange(k_n)
     c_base = origin[axis] + h * (k_n - 1) / 2.0
@@ -238,7 +252,7 @@ def _plan(shape: tuple[int, int, int], origin: np.ndarray, h: float, src: np.nda
                         for z in (0, shape[2] - 1)], dtype=float) * h + origin
     tc = (c_base - src[axis]) / (corners[:, axis] - src[axis])
     shadow = src + tc[:, None] * (corners - src)
-    spacing = min(h, pixel_mm)
+    spacing = max(pixel_mm, 0.9 * h)  # finer than the voxels adds work, not detail
     lo = np.maximum(q[:, [ia, ib]].min(axis=0), shadow[:, [ia, ib]].min(axis=0)) - spacing
     hi = np.minimum(q[:, [ia, ib]].max(axis=0), shadow[:, [ia, ib]].max(axis=0)) + spacing
     cap = 2 * int(math.isqrt(n_pix)) + 2
@@ -253,30 +267,21 @@ def _plan(shape: tuple[int, int, int], origin: np.ndarray, h: float, src: np.nda
     idx_a = (src[ia] + (ga[None, :] - src[ia]) * r[:, None] - origin[ia]) / h  # (K, m_a)
     idx_b = (src[ib] + (gb[None, :] - src[ib]) * r[:, None] - origin[ib]) / h  # (K, m_b)
     kk = np.arange(k_n)
-    rows_a = (kk[:, None] * m_a + np.arange(m_a)[None, :]).ravel()
-    rr, cc, vv = _interp_matrix(idx_a.ravel(), na, rows_a, np.repeat(kk * na, m_a))
-    wa = sparse.csr_matrix((vv, (rr, cc)), shape=(k_n * m_a, k_n * na), dtype=np.float32)
-    rows_b = np.tile(np.arange(m_b), k_n)
-    rr, cc, vv = _interp_matrix(idx_b.ravel(), nb, rows_b, np.repeat(kk * nb, m_b))
-    wb = sparse.csr_matrix((vv, (rr, cc)), shape=(m_b, k_n * nb), dtype=np.float32)
+    # slice k resampled onto the base rows: row k*m_a + m reads voxels (k, i, :) of slice k
+    ca, va = _linear(idx_a, na)  # (K, m_a, 2)
+    wa = _csr((ca + (kk * na)[:, None, None]).reshape(-1, 2), va.reshape(-1, 2), (k_n * m_a, k_n * na))
+    # then summed over the slices onto the base columns: row n reads (k, :, j) for every k
+    cb, vb = _linear(idx_b, nb)  # (K, m_b, 2)
+    cb = (cb + (kk * nb)[:, None, None]).transpose(1, 0, 2).reshape(m_b, -1)
+    wb = _csr(cb, vb.transpose(1, 0, 2).reshape(m_b, -1), (m_b, k_n * nb))
     # base plane -> detector: bilinear weights at each ray's base point
-    fa = (q[:, ia] - lo[0]) / sp_a
-    fb = (q[:, ib] - lo[1]) / sp_b
-    a0, b0 = np.floor(fa).astype(np.int64), np.floor(fb).astype(np.int64)
-    wa_, wb_ = fa - a0, fb - b0
-    rows, cols, vals = [], [], []
-    npx = np.arange(n_pix)
-    for da, wa1 in ((0, 1 - wa_), (1, wa_)):
-        for db, wb1 in ((0, 1 - wb_), (1, wb_)):
-            ja, jb = a0 + da, b0 + db
-            ok = (ja >= 0) & (ja < m_a) & (jb >= 0) & (jb < m_b)
-            rows.append(npx[ok])
-            cols.append(ja[ok] * m_b + jb[ok])
-            vals.append((wa1 * wb1)[ok])
-    warp = sparse.csr_matrix((np.concatenate(vals).astype(np.float32),
-                              (np.concatenate(rows), np.concatenate(cols))), shape=(n_pix, m_a * m_b))
-    step = (h * np.linalg.norm(ray, axis=1) / np.abs(ray[:, axis])).astype(np.float32)
-    return _Plan(axis, wa, wb, (m_a, m_b), warp, step)
+    ja, wa_ = _linear((q[:, ia] - lo[0]) / sp_a, m_a)  # (n_pix, 2)
+    jb, wb_ = _linear((q[:, ib] - lo[1]) / sp_b, m_b)
+    cols = (ja[:, :, None] * m_b + jb[:, None, :]).reshape(n_pix, 4)
+    vals = (wa_[:, :, None] * wb_[:, None, :]).reshape(n_pix, 4)
+    warp = _csr(cols, vals, (n_pix, m_a * m_b))
+    step = (h * np.sqrt(np.einsum("ij,ij->i", ray, ray)) / np.abs(ray[:, axis])).astype(np.float32)
+    return _Plan((axis, ia, ib), wa, wb, (m_a, m_b), warp, step)
 
 
 def _apply(plan: _Plan, data: np.ndarray) -> np.ndarray:
@@ -304,8 +309,7 @@ def line_integrals(mu: np.ndarray, *, origin, spacing: float, source, pixels) ->
     spacing = float(spacing)
     pixel_mm = spacing
     plan = _plan(mu.shape, np.asarray(origin, dtype=float), spacing, src, pix, pixel_mm)
-    others = [a for a in range(3) if a != plan.axis]
-    return _apply(plan, np.ascontiguousarray(np.transpose(mu, (plan.axis, *others))))
+    return _apply(plan, np.ascontiguousarray(np.transpose(mu, plan.order)))
 
 
 @functools.lru_cache(maxsize=32)
@@ -322,19 +326,31 @@ def _geometry(vol: Volume, view: View) -> _Geometry:
     c = (np.arange(n) + 0.5 - n / 2.0) * pix
     u, v = np.meshgrid(c, -c)  # row 0 at the top of the image (e2 up)
     pixels = det + u.reshape(-1, 1) * e1 + v.reshape(-1, 1) * e2
-    plan = _plan(vol.shape, vol.origin, vol.spacing, src, pixels, view.pixel_mm)
+    plans = [(vol, _plan(vol.shape, vol.origin, vol.spacing, src, pixels, view.pixel_mm))]
+    if vol.outer is not None:
+        o = vol.outer
+        plans.append((o, _plan(o.shape, o.origin, o.spacing, src, pixels, max(view.pixel_mm, o.spacing / 2))))
     whole, fat = torso_chords(vol.torso, src[None, :], pixels)
     mu_soft, mu_fat = mu_per_mm("soft tissue"), mu_per_mm("fat")
     soft = (whole * mu_soft + fat * (mu_fat - mu_soft)).astype(np.float32)
     rad = (np.arange(n) + 0.5 - n / 2.0)
     inside = (rad[None, :] ** 2 + rad[:, None] ** 2) <= (n / 2.0) ** 2
-    return _Geometry(src, pixels, plan, soft, inside)
+    return _Geometry(src, pixels, tuple(plans), soft, inside)
 
 
 def project_volume(vol: Volume, view: View) -> np.ndarray:
     """Line integrals of the volume's attenuation (minus soft tissue) along every ray, n x n."""
     g = _geometry(vol, view)
-    return _apply(g.plan, _axis_order(vol, g.plan.axis)).reshape(view.size_px, view.size_px)
+    out = sum(_apply(plan, _axis_order(v, plan.order)) for v, plan in g.plans)
+    return out.reshape(view.size_px, view.size_px)
+
+
+@functools.lru_cache(maxsize=16)
+def _grain(n: int, seed: int) -> np.ndarray:
+    """Return unit Gaussian noise, n x n, the same for the same seed."""
+    out = np.random.default_rng(seed).standard_normal((n, n)).astype(np.float32)
+    out.setflags(write=False)
+    return out
 
 
 def _to_world(vol: Volume, level: str, p) -> np.ndarray:
@@ -353,6 +369,26 @@ class Shot:
     source: np.ndarray
     pixels_world: np.ndarray
 
+    @functools.cached_property
+    def _shade(self) -> np.ndarray:
+        """Return how dense each pixel looks, 0 (clear) to 1 (dense), after the monitor's processing."""
+        n = self.view.size_px
+        field_vals = self.anatomy[self.inside]
+        # the broad trend of the anatomy: a blur over a twelfth of the field, worked on a 32 x 32 copy
+        small = ndimage.zoom(self.anatomy, 32.0 / n, order=1, mode="nearest")
+        smooth = ndimage.zoom(ndimage.gaussian_filter(small, sigma=32.0 / 12.0, mode="nearest"),
+                              n / small.shape[0], order=1, mode="nearest")[:n, :n]
+        damp = assumption("fluoro_range_compression").value
+        trend = damp * (smooth - float(np.median(field_vals)))
+        lo, hi = np.percentile((self.anatomy - trend)[self.inside], [0.5, 99.7])
+        # metal far beyond the window is held just past black, so sharpening leaves no wide halo
+        g = np.clip((self.total - trend - lo) / max(hi - lo, 1e-6), -0.1, 1.15)
+        # edge enhancement (an unsharp mask), as a C-arm's image processing applies
+        g = g + 0.8 * (g - ndimage.gaussian_filter(g, sigma=2.0, mode="nearest"))
+        # quantum mottle: the grain of a low-dose image, the same for the same view
+        g = g + 0.012 * _grain(n, zlib.crc32(repr(self.view).encode()))
+        return np.clip(g, 0.0, 1.0).astype(np.float32)
+
     def image(self, *, invert: bool = False) -> np.ndarray:
         """Return the grey image (uint8, n x n) as the monitor shows it: dense dark unless ``invert``.
 
@@ -360,21 +396,7 @@ class Shot:
         broad differences of soft-tissue thickness are damped (as a C-arm's image processing does),
         so that bone edges carry the contrast.
         """
-        p = self.total.astype(np.float32)
-        field_vals = self.anatomy[self.inside]
-        smooth = ndimage.gaussian_filter(self.anatomy, sigma=self.view.size_px / 12.0, mode="nearest")
-        damp = assumption("fluoro_range_compression").value
-        flat = p - damp * (smooth - float(np.median(field_vals)))
-        ref = (self.anatomy - damp * (smooth - float(np.median(field_vals))))[self.inside]
-        lo, hi = np.percentile(ref, [0.5, 99.7])
-        # metal far beyond the window is held just past black, so sharpening leaves no wide halo
-        g = np.clip((flat - lo) / max(hi - lo, 1e-6), -0.1, 1.15)
-        # edge enhancement (an unsharp mask), as a C-arm's image processing applies
-        g = g + 0.8 * (g - ndimage.gaussian_filter(g, sigma=2.0, mode="nearest"))
-        # quantum mottle: the grain of a low-dose image, the same for the same view
-        seed = zlib.crc32(repr(self.view).encode())
-        g = g + np.random.default_rng(seed).normal(0.0, 0.012, g.shape)
-        g = np.clip(g, 0.0, 1.0)
+        g = self._shade
         grey = (1.0 - g) if not invert else g
         out = (grey * 235 + 10).astype(np.uint8)
         out[~self.inside] = 0

@@ -80,7 +80,7 @@ class Herniation:
     disc: str = "L4-L5"
     zone: str = "paracentral"
     side: str = "left"
-    size_mm: float = 7.0
+    size_mm: float = 12.0
 
     def __post_init__(self) -> None:
         if self.disc not in DISCS:
@@ -221,7 +221,8 @@ def root_contacts(h: Herniation, *, volume: Volume | None = None,
                   contact_mm: float = 0.5) -> dict[str, float]:
     """Return how much of each root the fragment reaches (mm^3), largest first: ``{"L5 left": 41.0}``.
 
-    Geometry only: the voxels of every root part (group ``roots``) within ``contact_mm`` of the
+    Geometry only: the voxels of every root part (group ``roots``, or ``ganglia``: the dorsal root
+    ganglion on a root, in its foramen) within ``contact_mm`` of the
     fragment's surface. An empty answer: the fragment reaches no root (a small bulge, or a
     central fragment pressing only on the dural sac, see :func:`touches_sac`).
     """
@@ -231,7 +232,7 @@ def root_contacts(h: Herniation, *, volume: Volume | None = None,
     out: dict[str, float] = {}
     for i, count in zip(*np.unique(own[own >= 0], return_counts=True), strict=True):
         part = vol.parts[int(i)]
-        if part.group != "roots":
+        if part.group not in ("roots", "ganglia"):  # a root, or the ganglion on it in the foramen
             continue
         side = "left" if part.mesh.vertices[:, 0].mean() > 0 else "right"
         name = f"{part.level} {side}"
@@ -341,7 +342,7 @@ def _cut(vol: Volume, plane: str, where: str, offset_mm: float, n: int, fov: flo
     c = (np.arange(n) + 0.5 - n / 2.0) * fov / n
     if plane == "axial":
         # from the feet: image right = patient's left (+x), image up = anterior (+y)
-        centre = frame.origin + frame.axes[1] * (fov * 0.5 - 30.0) + frame.axes[2] * offset_mm
+        centre = frame.origin - frame.axes[1] * 10.0 + frame.axes[2] * offset_mm
         right, up = frame.axes[0], frame.axes[1]
         marker = "L"
     else:
@@ -351,15 +352,57 @@ def _cut(vol: Volume, plane: str, where: str, offset_mm: float, n: int, fov: flo
         centre = np.array([offset_mm, body[1] - 10.0, height])
         right, up = np.array([0.0, -1.0, 0.0]), np.array([0.0, 0.0, 1.0])
         marker = "P"
-    uu, vv = np.meshgrid(c, -c)
-    pts = centre + uu.reshape(-1, 1) * right + vv.reshape(-1, 1) * up
-    idx = np.rint(vol.index(pts)).astype(int)
+    uu, vv = np.meshgrid(c.astype(np.float32), -c.astype(np.float32))
+    pts = (centre + uu.reshape(-1, 1) * right + vv.reshape(-1, 1) * up).astype(np.float32)
+    idx = np.rint((pts - vol.origin) / vol.spacing).astype(np.int32)
     ok = np.all((idx >= 0) & (idx < np.array(vol.shape)), axis=1)
-    labels = torso_material(vol.torso, pts)
-    labels[ok] = vol.labels[idx[ok, 0], idx[ok, 1], idx[ok, 2]]
+    labels = np.empty(n * n, dtype=np.uint8)
+    labels[ok] = vol.labels.ravel()[np.ravel_multi_index(tuple(idx[ok].T), vol.shape)]
+    if not ok.all():
+        rest = np.flatnonzero(~ok)
+        labels[rest] = torso_material(vol.torso, pts[rest])
+        o = vol.outer
+        if o is not None:  # bones far from the vertebrae, from the coarse grid
+            oi = np.rint((pts[rest] - o.origin) / o.spacing).astype(np.int32)
+            inside = np.all((oi >= 0) & (oi < np.array(o.shape)), axis=1)
+            found = o.labels.ravel()[np.ravel_multi_index(tuple(oi[inside].T), o.shape)]
+            keep = found != 0  # soft tissue there: keep the body's own material (fat, air)
+            labels[rest[inside][keep]] = found[keep]
+    soft = np.flatnonzero(labels == _CODE["soft tissue"])
+    labels[soft[~_in_muscle(vol, pts[soft])]] = _CODE["fat"]
     labels = labels.reshape(n, n)
     labels.setflags(write=False)
     return pts, labels, marker
+
+
+def _in_muscle(vol: Volume, pts: np.ndarray) -> np.ndarray:
+    """Return whether each point lies in a psoas or paraspinal muscle (schematic ellipses).
+
+    Each point is placed in the frame of the vertebra whose middle is nearest in height. The
+    psoas lies against the side of the body, the paraspinal muscles behind the lamina on each
+    side of the spinous process; their sizes are assumptions. Elsewhere the slices show fat.
+    """
+    if len(pts) == 0:
+        return np.zeros(0, dtype=bool)
+    levels = list(vol.spine.poses)
+    centres = np.array([vol.body_centre(lv)[2] for lv in levels])
+    nearest = np.argmin(np.abs(pts[:, 2][:, None] - centres[None, :]), axis=1)
+    out = np.zeros(len(pts), dtype=bool)
+    rp = assumption("slice_psoas_radius").value
+    re_ = assumption("slice_paraspinal_radius").value
+    for i, lv in enumerate(levels):
+        sel = np.flatnonzero(nearest == i)
+        if not len(sel):
+            continue
+        local = vol.pose(lv).inverse().apply(pts[sel])
+        dims = vol.spine.vertebra(lv).dims
+        x, y = np.abs(local[:, 0]), local[:, 1]
+        psoas = ((x - dims.v("body_width") / 2.0 - 0.8 * rp) / rp) ** 2 + ((y - 0.45 * dims.v("body_depth"))
+                                                                          / (1.2 * rp)) ** 2 <= 1.0
+        back = -dims.v("canal_depth") - 0.9 * re_
+        spinal = ((x - re_ - 3.0) / (1.1 * re_)) ** 2 + ((y - back) / re_) ** 2 <= 1.0
+        out[sel] = psoas | spinal
+    return out
 
 
 def _check(name: str, value, allowed) -> None:

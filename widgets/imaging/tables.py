@@ -227,7 +227,7 @@ def distance_table(dose_msv: float, d1_m: float, factors=(1, 2, 3, 4)) -> pd.Dat
                          for f in factors])
 
 
-def herniation_table(disc: str = "L4-L5", side: str = "left", size_mm: float = 9.0) -> pd.DataFrame:
+def herniation_table(disc: str = "L4-L5", side: str = "left", size_mm: float = 12.0) -> pd.DataFrame:
     """Return, for each zone at one disc, the root a herniation reaches in the model and lesson 02's rule."""
     from widgets.imaging.slices import ZONES, Herniation, herniation_report
 

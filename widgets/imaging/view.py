@@ -184,9 +184,11 @@ class CArmSimulator(TopicView):
                         for name in ("AP", "lateral", "oblique left", "oblique right", "owl's eye")}
         self.shoot = ipw.Button(description="Take a shot", button_style="primary",
                                 tooltip="take one fluoroscopy shot (Enter or Space when focused)")
-        self.invert = ipw.Checkbox(value=False, description="Invert (bone white, as a radiograph)")
+        self.invert = ipw.Checkbox(value=False, description="Invert (bone white, as a radiograph)",
+                                   style={"description_width": "initial"}, indent=False)
         self.show_screw = ipw.Checkbox(value=planner is not None, description="Show the planned screw",
-                                       disabled=planner is None)
+                                       disabled=planner is None, style={"description_width": "initial"},
+                                       indent=False)
         self.image = ipw.Image(format="png", width=512, height=512,
                                layout=ipw.Layout(width="512px", height="512px"))
         self.text_alternative = ipw.HTML()
@@ -304,9 +306,9 @@ class SliceViewer(TopicView):
         self.herniated = ipw.Checkbox(value=True, description="Herniation")
         self.zone = ipw.Dropdown(options=list(ZONES), value="paracentral", description="Zone")
         self.side = ipw.Dropdown(options=list(SIDES), value="left", description="Side")
-        self.size = ipw.FloatSlider(value=9, min=3, max=15, step=1, continuous_update=False,
+        self.size = ipw.FloatSlider(value=12, min=3, max=15, step=1, continuous_update=False,
                                     description="Size (mm)")
-        self.through = ipw.Button(description="Cut through the fragment",
+        self.through = ipw.Button(description="Cut through the fragment", layout=ipw.Layout(width="auto"),
                                   tooltip="move the slice to the middle of the fragment")
         self.image = ipw.Image(format="png", width=512, height=512,
                                layout=ipw.Layout(width="512px", height="512px"))

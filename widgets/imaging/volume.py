@@ -49,6 +49,7 @@ __all__ = [
     "torso",
     "torso_chords",
     "torso_material",
+    "voxelise",
 ]
 
 #: The materials of the volume, in code order (a voxel stores the index of its material).
@@ -216,6 +217,7 @@ class Volume:
     spine: object
     torso: Torso
     build_seconds: float
+    outer: Volume | None = None  # a coarser grid for bones far from the vertebrae (pelvis), if any
 
     @property
     def shape(self) -> tuple[int, int, int]:
@@ -224,8 +226,9 @@ class Volume:
 
     @property
     def nbytes(self) -> int:
-        """Memory held by the voxel arrays (labels, owners, attenuation), bytes."""
-        return int(self.labels.nbytes + self.owner.nbytes + self.mu.nbytes)
+        """Memory held by the voxel arrays (labels, owners, attenuation; with the coarse grid), bytes."""
+        own = int(self.labels.nbytes + self.owner.nbytes + self.mu.nbytes)
+        return own + (self.outer.nbytes if self.outer is not None else 0)
 
     def world(self, index: np.ndarray) -> np.ndarray:
         """World coordinates (mm) of fractional voxel indices (n x 3)."""
@@ -252,13 +255,13 @@ class Volume:
         return sorted(int(i) for i in np.unique(own) if i >= 0)
 
 
-def torso() -> Torso:
+def torso(spine=None) -> Torso:
     """Return the body outline around the model, from the assumptions (world frame).
 
     Its back lies ``skin_to_lamina_depth`` behind the lamina of L4 and it is as wide and deep as
     ``torso_width`` and ``torso_depth``; the outer ``subcutaneous_fat_thickness`` of it is fat.
     """
-    spine = build_spine()
+    spine = spine if spine is not None else build_spine()
     vert = spine.vertebra("L4")
     lamina = spine.poses["L4"].apply(vert.part("lamina").mesh.vertices)
     back = float(lamina[:, 1].min()) - assumption("skin_to_lamina_depth").value
@@ -312,7 +315,8 @@ def _cortical_weight(occupancy: np.ndarray, spacing: float) -> np.ndarray:
     even on surfaces that slope across the grid.
     """
     sigma = max(0.7, assumption("cortical_shell_thickness").value / spacing)
-    near = ndimage.gaussian_filter(occupancy, sigma=sigma, mode="constant")
+    # "nearest": a bone cut by the edge of the grid (the other grid goes on) gets no shell there
+    near = ndimage.gaussian_filter(occupancy, sigma=sigma, mode="nearest")
     return np.clip((1.0 - near) / 0.3, 0.0, 1.0).astype(np.float32)
 
 
@@ -330,21 +334,13 @@ def _nucleus(disc: np.ndarray, spacing: float) -> np.ndarray:
     return out
 
 
-@functools.lru_cache(maxsize=4)
-def _build(series: str, spread_sd: float, spacing: float) -> Volume:
-    import time
-
-    t0 = time.perf_counter()
-    spine = build_spine(series, spread_sd)
-    parts = tuple(spine.parts)
-    margin = 4.0 * spacing
-    lo = np.min([p.mesh.vertices.min(axis=0) for p in parts], axis=0) - margin
-    hi = np.max([p.mesh.vertices.max(axis=0) for p in parts], axis=0) + margin
-    shape = tuple(int(n) for n in np.ceil((hi - lo) / spacing).astype(int) + 1)
+def _paint(parts, lo: np.ndarray, spacing: float, shape: tuple[int, int, int], owners: bool
+           ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """Fill ``parts`` into a grid: material codes, owning part (or None) and attenuation minus soft tissue."""
     labels = np.zeros(shape, dtype=np.uint8)
-    owner = np.full(shape, -1, dtype=np.int16)
+    owner = np.full(shape, -1, dtype=np.int16) if owners else None
     soft = mu_per_mm("soft tissue")
-    mu = np.zeros(shape, dtype=np.float32)  # attenuation minus soft tissue's, painted with partial voxels
+    mu = np.zeros(shape, dtype=np.float32)  # painted with partial voxels
     for material in _PAINT_ORDER:
         occ = np.zeros(shape, dtype=np.float32) if material in ("bone", "disc") else None
         for idx, part in enumerate(parts):
@@ -352,7 +348,8 @@ def _build(series: str, spread_sd: float, spacing: float) -> Volume:
                 continue
             box, frac = fill_fraction(part.mesh.vertices, part.mesh.faces, lo, spacing, shape)
             inside = frac > 0.5
-            owner[box][inside] = idx
+            if owner is not None:
+                owner[box][inside] = idx
             if occ is not None:
                 np.maximum(occ[box], frac, out=occ[box])
             else:
@@ -373,9 +370,69 @@ def _build(series: str, spread_sd: float, spacing: float) -> Volume:
             value = np.float32(mu_per_mm("disc") - soft)
         mu += occ * (value - mu)
     # a light blur stands in for partial volume across the columns (the heights are exact)
-    mu = ndimage.gaussian_filter(mu, sigma=0.5, mode="nearest")
-    return Volume(lo, float(spacing), labels, owner, mu, parts, spine, torso(),
-                  time.perf_counter() - t0)
+    return labels, owner, ndimage.gaussian_filter(mu, sigma=0.5, mode="nearest")
+
+
+def _core_parts(spine, parts) -> list[int]:
+    """Return the indices of the parts near the vertebrae: all but bones outside any vertebra (pelvis)."""
+    own = {(v.level, p.mesh.name) for v in spine.vertebrae for p in v.parts}
+    return [i for i, p in enumerate(parts) if p.kind != "bone" or (p.level, p.mesh.name) in own]
+
+
+def _inside_fraction(lo: np.ndarray, spacing: float, shape, box_lo: np.ndarray, box_hi: np.ndarray
+                     ) -> np.ndarray:
+    """Fraction of each voxel of a grid that lies inside the box ``box_lo .. box_hi`` (mm)."""
+    out = np.ones(shape, dtype=np.float32)
+    for ax in range(3):
+        c = lo[ax] + spacing * np.arange(shape[ax])
+        f = np.clip((np.minimum(c + spacing / 2, box_hi[ax]) - np.maximum(c - spacing / 2, box_lo[ax]))
+                    / spacing, 0.0, 1.0).astype(np.float32)
+        sh = [1, 1, 1]
+        sh[ax] = -1
+        out = out * f.reshape(sh)
+    return out
+
+
+def voxelise(spine, parts, spacing: float) -> Volume:
+    """Voxelise ``parts`` of ``spine`` (see :func:`build_volume`, which caches it for the model's parts).
+
+    The vertebrae, discs and neural elements fill a fine grid (``spacing``); bones that reach far
+    beyond them (the iliac wings, the lower sacrum) are added by a grid twice as coarse, which counts
+    only outside the fine one, so a shot or a slice sees every part once.
+    """
+    import time
+
+    t0 = time.perf_counter()
+    parts = tuple(parts)
+    margin = 4.0 * spacing
+    core = [parts[i] for i in _core_parts(spine, parts)] or list(parts)
+    lo = np.min([p.mesh.vertices.min(axis=0) for p in core], axis=0) - margin
+    hi = np.max([p.mesh.vertices.max(axis=0) for p in core], axis=0) + margin
+    shape = tuple(int(n) for n in np.ceil((hi - lo) / spacing).astype(int) + 1)
+    labels, owner, mu = _paint(parts, lo, spacing, shape, owners=True)
+    t = torso(spine)
+    all_lo = np.min([p.mesh.vertices.min(axis=0) for p in parts], axis=0)
+    all_hi = np.max([p.mesh.vertices.max(axis=0) for p in parts], axis=0)
+    outer = None
+    if np.any(all_lo < lo) or np.any(all_hi > lo + spacing * (np.array(shape) - 1)):
+        coarse = 2.0 * spacing
+        far = [p for p in parts if np.any(p.mesh.vertices.min(axis=0) < lo)
+               or np.any(p.mesh.vertices.max(axis=0) > hi)]
+        o_lo, o_hi = all_lo - 2 * coarse, all_hi + 2 * coarse
+        o_shape = tuple(int(n) for n in np.ceil((o_hi - o_lo) / coarse).astype(int) + 1)
+        o_labels, _, o_mu = _paint(far, o_lo, coarse, o_shape, owners=False)
+        # the fine grid covers its voxels' full extent: the coarse one counts only outside it
+        core_hi = lo + spacing * (np.array(shape) - 1)
+        o_mu *= 1.0 - _inside_fraction(o_lo, coarse, o_shape, lo - spacing / 2, core_hi + spacing / 2)
+        outer = Volume(o_lo, coarse, o_labels, np.full((1, 1, 1), -1, np.int16), o_mu, tuple(far),
+                       spine, t, 0.0)
+    return Volume(lo, float(spacing), labels, owner, mu, parts, spine, t, time.perf_counter() - t0, outer)
+
+
+@functools.lru_cache(maxsize=4)
+def _build(series: str, spread_sd: float, spacing: float) -> Volume:
+    spine = build_spine(series, spread_sd)
+    return voxelise(spine, spine.parts, spacing)
 
 
 def build_volume(*, voxel_mm: float = 1.0, series: str = PEDICLE_SERIES_DEFAULT,
