@@ -156,8 +156,8 @@ def test_a_wrong_root_and_a_wrong_match_are_both_explained():
     assert grade.lines[1].startswith("Not quite.")
 
 
-@pytest.mark.parametrize("kind, finding", [("other side", "disc protrusion"), ("other root", "disc protrusion"),
-                                           ("bulge", "disc bulge")])
+@pytest.mark.parametrize("kind, finding", [
+    ("other side", "disc protrusion"), ("other root", "disc protrusion"), ("bulge", "disc bulge")])
 def test_an_incidental_finding_is_called_one_and_cites_the_asymptomatic_prevalence(kind, finding):
     case = _first(kind)
     grade = grade_match(case, root=case.image_root, explains=False)
@@ -221,3 +221,12 @@ def test_the_view_grades_and_moves_to_the_next_patient():
     assert view.feedback.value.count("Right.") == 2
     view.new.click()
     assert int(view.seed.value) == 1 and view.case == make_case(seed=1) and view.feedback.value == ""
+
+
+def test_the_answer_key_is_the_right_answers_feedback_without_verdicts():
+    from widgets.reasoning.imaging_match import answer_key
+
+    for kind in CASE_KINDS:
+        key = answer_key(_first(kind))
+        assert key and not any(line.startswith(("Right.", "Not quite.")) for line in key)
+    assert answer_key(_first("bulge"))[0].startswith("This small central bulge")

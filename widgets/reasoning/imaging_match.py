@@ -35,6 +35,7 @@ __all__ = [
     "ROOT_ANSWERS",
     "MatchCase",
     "MatchGrade",
+    "answer_key",
     "describe_images",
     "grade_match",
     "make_case",
@@ -289,3 +290,9 @@ def grade_match(case: MatchCase, *, root: str, explains: bool) -> MatchGrade:
         keys += more
     return MatchGrade(root_right=root_right, explains_right=explains_right, lines=tuple(lines),
                       source_keys=tuple(dict.fromkeys(keys)))
+
+
+def answer_key(case: MatchCase) -> tuple[str, ...]:
+    """Return the full reading of ``case``: the feedback to the right answers, without the verdicts."""
+    grade = grade_match(case, root=case.image_root, explains=case.explains)
+    return tuple(line.removeprefix("Right. ") for line in grade.lines)
