@@ -189,5 +189,10 @@ def test_a_bone_reaching_beyond_the_vertebrae_is_added_by_a_coarse_grid_without_
     col, row = s.to_pixels(vol.pose("L4").apply(centre))[0]
     profile = diff[int(round(row)), int(col) - 12:int(col) + 13]
     plateau = float(np.median(profile))
-    assert plateau > 0.3  # the slab is there: 30 mm of (mostly cancellous) bone along the beam
-    assert np.abs(profile - plateau).max() < 0.05 * plateau  # and no step where the two grids meet
+    from widgets.imaging.volume import mu_per_mm
+
+    # the slab is there: at least 30 mm of cancellous bone along the beam (its cortex adds more)
+    assert plateau > 30 * (mu_per_mm("cancellous bone") - mu_per_mm("soft tissue"))
+    # and no step where the two grids meet: within 6% of the slab (the coarse grid's 2 mm voxels
+    # hold a little more cortex than the fine grid's; a false shell at the cut would add ~15%)
+    assert np.abs(profile - plateau).max() < 0.06 * plateau

@@ -28,6 +28,7 @@ def test_the_owls_eye_preset_puts_the_beam_along_the_pedicle():
     carm.presets["owl's eye"].click()
     err = owl_eye_error(carm.pedicle_axis(), carm.orbital.value, carm.tilt.value)
     assert err < 1.0  # rounded to whole degrees
+    assert "owl's eye of the right pedicle" in carm.text_alternative.value
     assert carm.shots == 2
     carm.presets["AP"].click()
     assert (carm.orbital.value, carm.tilt.value) == (0, 0)

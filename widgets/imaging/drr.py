@@ -194,8 +194,9 @@ def _linear(idx: np.ndarray, n_in: int) -> tuple[np.ndarray, np.ndarray]:
 def _csr(cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]) -> sparse.csr_matrix:
     """Return a CSR matrix whose rows hold the same number of entries (``cols``: rows x k)."""
     rows, k = cols.shape
-    indptr = np.arange(0, rows * k + 1, k, dtype=np.int64)
-    m = sparse.csr_matrix((vals.ravel().astype(np.float32), cols.ravel(), indptr), shape=shape)
+    itype = np.int32 if max(rows * k, shape[1]) < 2 ** 31 else np.int64
+    indptr = np.arange(0, rows * k + 1, k, dtype=itype)
+    m = sparse.csr_matrix((vals.ravel().astype(np.float32), cols.ravel().astype(itype), indptr), shape=shape)
     m.has_sorted_indices = False
     return m
 
@@ -312,7 +313,7 @@ def line_integrals(mu: np.ndarray, *, origin, spacing: float, source, pixels) ->
     return _apply(plan, np.ascontiguousarray(np.transpose(mu, plan.order)))
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=6)  # about 10 MB each: the last few C-arm positions
 def _geometry(vol: Volume, view: View) -> _Geometry:
     pose = vol.pose(view.level)
     rot = pose.rotation

@@ -248,10 +248,12 @@ class CArmSimulator(TopicView):
         self.image.value = self._last.png(invert=bool(self.invert.value))
         err = owl_eye_error(self.pedicle_axis(), v.orbital_deg, v.tilt_deg)
         tools = " The planned screw shows black." if self._last.instruments else ""
+        name = (_view_name(v.orbital_deg, v.tilt_deg) if err >= 2
+                else f"the owl's eye of the {self.side} pedicle")
         self.text_alternative.value = (
             f"<p><b>What the image shows</b> (shot {self.shots}): simulated fluoroscopy centred on"
             f" {v.level}, orbital {v.orbital_deg:g}°, tilt {v.tilt_deg:g}°"
-            f" ({_view_name(v.orbital_deg, v.tilt_deg)}); bone "
+            f" ({name}); bone "
             f"{'white on dark' if self.invert.value else 'dark on light'}. The {self.side} pedicle's axis"
             f" is {err:.1f}° from the beam.{tools}</p>")
 
