@@ -400,7 +400,7 @@ class ImageMatcher(TopicView):
         self.sagittal = ipw.Image(format="png", width=400, height=400)
         self.text = ipw.HTML()
         self.root = ipw.Dropdown(options=ROOT_ANSWERS, description="Root the image shows compressed",
-                                 style=_WIDE)
+                                 style=_WIDE, layout=ipw.Layout(width="360px"))
         self.explains = ipw.RadioButtons(options=self._EXPLAINS, description="Does it explain the leg?",
                                          style=_WIDE, layout=ipw.Layout(width="auto"))
         self.check = ipw.Button(description="Check", button_style="primary",
@@ -423,7 +423,7 @@ class ImageMatcher(TopicView):
         pngs = slice_pngs(self.case, modality=self.modality.value)
         self.axial.value, self.sagittal.value = pngs["axial"], pngs["sagittal"]
         words = describe_images(self.case, modality=self.modality.value)
-        self.text.value = f"<p><small>{html.escape(words)}</small></p>"
+        self.text.value = f"<p style='line-height: 1.4'><small>{html.escape(words)}</small></p>"
         self.clear_status()
 
     def _next_unguarded(self, button=None) -> None:
