@@ -230,3 +230,10 @@ def test_the_answer_key_is_the_right_answers_feedback_without_verdicts():
         key = answer_key(_first(kind))
         assert key and not any(line.startswith(("Right.", "Not quite.")) for line in key)
     assert answer_key(_first("bulge"))[0].startswith("This small central bulge")
+
+
+def test_every_case_builds_and_its_pain_runs_in_the_roots_territory():
+    where = {"L3": "inner knee", "L4": "inner shin", "L5": "top of the foot", "S1": "sole"}
+    for seed in range(200):
+        case = make_case(seed=seed)
+        assert where[case.symptom_root] in case.history, (seed, case.history)

@@ -56,6 +56,11 @@ _ZONES = ("paracentral", "foraminal")
 _AGES = (31, 38, 44, 49, 53, 58, 64, 71)
 _WEEKS = (3, 5, 6, 8, 10, 12)
 _FRAGMENT_MM = 12.0
+#: Where each root's pain runs (the dermatome's course, in words a patient uses).
+_PAIN = {"L3": "down the front of the thigh to the inner knee",
+         "L4": "down the front of the thigh to the inner shin",
+         "L5": "down the outer calf to the top of the foot",
+         "S1": "down the back of the calf to the sole and the outer edge of the foot"}
 _BULGE_MM = 5.0
 _ZONE_WORDS = {
     "central": "in the midline, behind the middle of the disc",
@@ -166,11 +171,9 @@ def make_case(*, seed: int) -> MatchCase:
         root = rng.choice([r for r in _ROOTS if r not in reached and r != "L3"])
         sym_side = rng.choice(_SIDES)
     sign = _signs()[root]
-    history = (f"A {age}-year-old {sex} has had pain running down the back of the {sym_side} leg for"
-               f" {weeks} weeks, worse than the back pain, with numbness in the {sym_side} leg. No red"
-               " flags: bladder and bowel normal, no saddle numbness, no weakness getting worse.")
-    if root in ("L3", "L4"):
-        history = history.replace("back of the", "front of the thigh and the shin of the")
+    history = (f"A {age}-year-old {sex} has had pain in the {sym_side} leg for {weeks} weeks, running"
+               f" {_PAIN[root]}, worse than the back pain, with numbness there. No red flags: bladder"
+               " and bowel normal, no saddle numbness, no weakness getting worse.")
     return MatchCase(seed=seed, kind=kind, age=age, sex=sex, weeks=weeks, symptom_root=root,
                      symptom_side=sym_side, disc=disc, zone=zone, side=side, size_mm=size,
                      image_root=image_root, history=history, findings=_findings(root, sym_side),
