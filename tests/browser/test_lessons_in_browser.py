@@ -255,7 +255,8 @@ def test_lesson_01_level_changed_30_times_keeps_one_webgl_context_per_view_and_t
         assert page.locator(".js-plotly-plot:has(.gl-container canvas)").count() == n_views
         figures = page.locator(".miss-figure")  # the figure widgets carry their text alternative
         assert figures.count() >= 1
-        assert all(v.get_attribute("role") == "img" and v.get_attribute("aria-label") for v in figures.all())
+        assert all(v.get_attribute("role") == "figure" and v.get_attribute("aria-label")
+                   for v in figures.all())
         page.screenshot(path=str(screenshots_dir / "01-spinal-anatomy-30-level-changes.png"), full_page=False)
         assert problems == [], problems
     except Exception:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as ipw
 import plotly.graph_objects as go
 
+from widgets.core.a11y import describe_image
 from widgets.core.figures import Figure
 from widgets.core.levels import LUMBAR
 from widgets.core.view import DASHES, OKABE_ITO, TopicView, plot_template, table_html
@@ -134,6 +135,7 @@ class ScrewTrainer(TopicView):
             )
         self._set_stage_controls()
         self.image.value = _blank_png()
+        describe_image(self.image, "No fluoroscopy shot taken yet.")
         self.reveal_box.layout.display = "none"
         self.shot_html.value = _NO_SHOT
         self._last_view = None
@@ -182,6 +184,9 @@ class ScrewTrainer(TopicView):
     def _show(self, placement, view: str) -> None:
         s = trainer_shot(placement, view, self.attempt.stage, self.attempt.needle_depth_mm)
         self.image.value = s.png(invert=bool(self.invert.value), display_px=420)
+        describe_image(self.image, f"Simulated fluoroscopy, {view} shot of {self.level.value}"
+                                   f" {self.side.value} with the {self.attempt.stage} drawn black;"
+                                   " model rendering, not a patient image.")
 
     def _redraw_last(self, change=None) -> None:
         if self._last_view and self.attempt.shots:
@@ -397,6 +402,10 @@ class CountingDrill(TopicView):
             invert=bool(self.invert.value),
             display_px=420,
         )
+        describe_image(self.image, f"Schematic fluoroscopy of the lower thoracic and lumbar spine and"
+                                   f" the sacrum, {self.view.value} view, C-arm centred"
+                                   f" {float(self.height.value):g} mm above the sacrum; the discs are"
+                                   " lettered. Model rendering, not a patient image.")
         self.clear_status()
 
     def check(self) -> counting.Verdict:

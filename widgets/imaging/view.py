@@ -7,6 +7,7 @@ import math
 import ipywidgets as ipw
 import plotly.graph_objects as go
 
+from widgets.core.a11y import describe_image
 from widgets.core.figures import Figure
 from widgets.core.levels import DISCS, LEVELS
 from widgets.core.view import OKABE_ITO, TopicView, plot_template, table_html
@@ -256,6 +257,7 @@ class CArmSimulator(TopicView):
             f" ({name}); bone "
             f"{'white on dark' if self.invert.value else 'dark on light'}. The {self.side} pedicle's axis"
             f" is {err:.1f}° from the beam.{tools}</p>")
+        describe_image(self.image, self.text_alternative.value + " Model rendering, not a patient image.")
 
     def _feedback(self, change=None) -> None:
         o, t = float(self.orbital.value), float(self.tilt.value)
@@ -353,6 +355,7 @@ class SliceViewer(TopicView):
         self.text_alternative.value = (
             f"<p><b>What the image shows:</b> a {self.kind.value} {self.plane.value} slice {where}"
             f" {self.disc.value}{'' if off == 0 else f', {abs(off):g} mm {side}'}; {orient}.{shown}</p>")
+        describe_image(self.image, self.text_alternative.value + " Model rendering, not a patient image.")
         self.legend.value = f"<p>{_LEGENDS[modality]} <i>Model rendering, not a patient image.</i></p>"
         self.result.value = (table_html([herniation_report(h)], "Which root the fragment reaches (model"
                                         " geometry) and the rule of lesson 02") if h is not None else "")

@@ -22,6 +22,10 @@
 ``python -m widgets.lessons export {qti12,moodle} --out DIR [LESSON ...] [--class CLASS.yaml]``
     write question banks as an LMS imports them (an instructor's file: it
     holds the keys; see widgets/lessons/lms.py).
+    gather exported progress files into gradebook.csv and the item analysis.
+``python -m widgets.lessons html LESSON [--output DIR]``
+    execute a lesson and write its offline HTML handout, figures and widgets
+    as they were left (default folder: build/handouts).
 """
 
 from __future__ import annotations
@@ -145,6 +149,9 @@ def main(argv: list[str] | None = None) -> int:
     link.add_argument("--repo", required=True, help="the git address of the lessons' repository")
     link.add_argument("--branch", default="main")
     link.add_argument("--folder", help="the folder in the learner's home (default: the repo's name)")
+    handout = sub.add_parser("html", help="execute a lesson and write its offline HTML handout")
+    handout.add_argument("lesson", help="a lesson name such as 05-evidence, or its notebook")
+    handout.add_argument("--output", help="folder for the handout (default: build/handouts)")
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -152,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
 
         return main_build(str(args.config), args.output, args.workers, args.force, args.progress,
                           args.dry_run)
+    if args.command == "html":
+        from widgets.lessons.handout import main_html
+
+        return main_html(args.lesson, args.output)
     if args.command == "collect":
         from widgets.lessons.collect import main_collect
 
