@@ -209,6 +209,9 @@ def test_the_view_shows_both_slices_captioned_with_a_text_alternative():
     t2 = bytes(view.axial.value)
     view.modality.value = "CT"
     assert bytes(view.axial.value) != t2 and "CT-like" in view.text.value
+    assert view.axial.tooltip.startswith("Axial slice. Two CT-like")
+    assert "not a patient image" in view.axial.tooltip
+    assert view.sagittal.tooltip.startswith("Sagittal slice.")
     assert view.status.value == ""
 
 

@@ -11,6 +11,7 @@ import html
 import ipywidgets as ipw
 import plotly.graph_objects as go
 
+from widgets.core.a11y import describe_image
 from widgets.core.data import load_table
 from widgets.core.figures import Figure
 from widgets.core.view import OKABE_ITO, TopicView, plot_template, table_html
@@ -424,6 +425,8 @@ class ImageMatcher(TopicView):
         self.axial.value, self.sagittal.value = pngs["axial"], pngs["sagittal"]
         words = describe_images(self.case, modality=self.modality.value)
         self.text.value = f"<p style='line-height: 1.4'><small>{html.escape(words)}</small></p>"
+        describe_image(self.axial, "Axial slice. " + words)
+        describe_image(self.sagittal, "Sagittal slice. " + words)
         self.clear_status()
 
     def _next_unguarded(self, button=None) -> None:
