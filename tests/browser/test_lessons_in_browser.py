@@ -104,7 +104,7 @@ def _interact_planner(page):
 
 
 def _interact_reasoning(page):
-    """Lesson 08: examine the simulated patient and commit, then move the trial timeline's slider.
+    """Lesson 08: examine the simulated patient and commit, move the trial timeline's slider, check a reading.
 
     Each widget is also photographed on its own (build/screenshots/08-*.png) to be looked at.
     """
@@ -124,8 +124,12 @@ def _interact_reasoning(page):
     after = _wait_changed(page, sel, committed)
     page.get_by_label("Operation").first.select_option(label="MIS-TLIF")
     after = _wait_changed(page, sel, after)
+    page.get_by_role("button", name="Check", exact=True).first.click()
+    after = _wait_changed(page, sel, after)
+    assert "Not quite." in after and "Sources:" in after, after
     for name, text in (("exam", "Patient number"), ("timeline", "Time after randomisation"),
-                       ("scores", "Instrument"), ("consent", "Operation")):
+                       ("scores", "Instrument"), ("consent", "Operation"),
+                       ("images", "Root the image shows compressed")):
         box = page.locator(".jp-OutputArea-output .widget-vbox", has_text=text).first
         box.scroll_into_view_if_needed()
         box.screenshot(path=str(SCREENSHOTS / f"08-widget-{name}.png"))

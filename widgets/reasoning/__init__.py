@@ -6,6 +6,8 @@
 - :mod:`widgets.reasoning.timing`: the early-surgery trials for sciatica, as published.
 - :mod:`widgets.reasoning.scores`: ODI and NDI scoring, and one patient's change against the MCID.
 - :mod:`widgets.reasoning.consent`: benefit and risks per 100 patients for the consent card.
+- :mod:`widgets.reasoning.imaging_match`: image matching: a herniation on the model's slices, the
+  root it compresses, and whether it explains the patient's signs (or is an incidental finding).
 - :mod:`widgets.reasoning.tables`: the tables a student reads; :mod:`widgets.reasoning.view`: the widgets.
 
 The quiz resolves some numbers with these models, so the models never import the quiz;

@@ -11,6 +11,7 @@ import html
 import ipywidgets as ipw
 import plotly.graph_objects as go
 
+from widgets.core.a11y import describe_image
 from widgets.core.data import load_table
 from widgets.core.figures import Figure
 from widgets.core.view import OKABE_ITO, TopicView, plot_template, table_html
@@ -24,11 +25,19 @@ from widgets.reasoning.exam import (
     make_patient,
     tests_for,
 )
+from widgets.reasoning.imaging_match import (
+    MODALITIES,
+    ROOT_ANSWERS,
+    describe_images,
+    grade_match,
+    make_case,
+    slice_pngs,
+)
 from widgets.reasoning.scores import EXAMPLE_ANSWERS, INSTRUMENTS, judge_change, score
 from widgets.reasoning.timing import ARMS, points_at, published_points, published_times, trials
 from widgets.reasoning.triage import NEXT_STEPS, grade_next_step
 
-__all__ = ["ConsentCard", "ExamSimulator", "NaturalHistoryExplorer", "OutcomeScorer",
+__all__ = ["ConsentCard", "ExamSimulator", "ImageMatcher", "NaturalHistoryExplorer", "OutcomeScorer",
            "imaging_figure"]
 
 _WIDE = {"description_width": "initial"}
@@ -373,3 +382,77 @@ def imaging_figure() -> Figure:
         margin={"t": 50, "l": 60, "r": 10, "b": 50}),
         alt="Markers for disc degeneration, bulge, protrusion and annular fissure at ages 20 and 80:"
             " each is more common at 80; no line is drawn between the two ages.")
+
+
+class ImageMatcher(TopicView):
+    """Read the model's axial and sagittal slices, name the root compressed, and match it to the patient."""
+
+    _EXPLAINS = ("yes: the image explains the symptoms", "no: an incidental finding")
+
+    def __init__(self, seed: int = 0):
+        super().__init__()
+        self.seed = ipw.BoundedIntText(value=seed, min=0, max=9999, description="Patient number",
+                                       style=_WIDE)
+        self.new = ipw.Button(description="Next patient", tooltip="draw the next simulated patient")
+        self.modality = ipw.ToggleButtons(options=MODALITIES, description="Images",
+                                          tooltips=["MRI-like, T2-weighted", "CT-like, soft-tissue window"])
+        self.patient = ipw.HTML()
+        self.axial = ipw.Image(format="png", width=400, height=400)
+        self.sagittal = ipw.Image(format="png", width=400, height=400)
+        self.text = ipw.HTML()
+        self.root = ipw.Dropdown(options=ROOT_ANSWERS, description="Root the image shows compressed",
+                                 style=_WIDE, layout=ipw.Layout(width="360px"))
+        self.explains = ipw.RadioButtons(options=self._EXPLAINS, description="Does it explain the leg?",
+                                         style=_WIDE, layout=ipw.Layout(width="auto"))
+        self.check = ipw.Button(description="Check", button_style="primary",
+                                tooltip="check the root and the match")
+        self.feedback = ipw.HTML()
+        self._load = self.observe(self.seed, self._load_unguarded)
+        self._draw = self.observe(self.modality, self._draw_unguarded)
+        self.on_click(self.new, self._next_unguarded)
+        self.on_click(self.check, self._check_unguarded)
+        self._load()
+
+    def _load_unguarded(self, change=None) -> None:
+        self.case = make_case(seed=int(self.seed.value))
+        self.patient.value = ("<p><strong>History.</strong> " + html.escape(self.case.history) + "</p>"
+                              "<p><strong>Examination.</strong></p>" + _items(self.case.findings))
+        self.feedback.value = ""
+        self._draw_unguarded()
+
+    def _draw_unguarded(self, change=None) -> None:
+        pngs = slice_pngs(self.case, modality=self.modality.value)
+        self.axial.value, self.sagittal.value = pngs["axial"], pngs["sagittal"]
+        words = describe_images(self.case, modality=self.modality.value)
+        self.text.value = f"<p style='line-height: 1.4'><small>{html.escape(words)}</small></p>"
+        describe_image(self.axial, "Axial slice. " + words)
+        describe_image(self.sagittal, "Sagittal slice. " + words)
+        self.clear_status()
+
+    def _next_unguarded(self, button=None) -> None:
+        self.seed.value = (int(self.seed.value) + 1) % 10000
+
+    def answer(self, *, root: str, explains: bool) -> None:
+        """Set both answers, then check them."""
+        with self.batch():
+            self.root.value, self.explains.value = root, self._EXPLAINS[0 if explains else 1]
+        self._check_unguarded()
+
+    def _check_unguarded(self, button=None) -> None:
+        grade = grade_match(self.case, root=self.root.value,
+                            explains=self.explains.value == self._EXPLAINS[0])
+        self.feedback.value = (_items(grade.lines) + "<p><small>Sources: "
+                               + html.escape(", ".join(grade.source_keys)) + "</small></p>")
+        self.clear_status()
+
+    def widget(self) -> ipw.Widget:
+        """Return the assembled image-matching exercise."""
+        def captioned(image, title):
+            return ipw.VBox([ipw.HTML(f"<p><strong>{title}</strong><br><small>model rendering, not a"
+                                      " patient image</small></p>"), image])
+
+        return ipw.VBox([ipw.HBox([self.seed, self.new]), self.patient, self.modality,
+                         ipw.HBox([captioned(self.axial, "Axial, through the disc (from the feet)"),
+                                   captioned(self.sagittal, "Sagittal, through the fragment")]),
+                         self.text, ipw.HTML("<h4>Your reading</h4>"), self.root, self.explains,
+                         self.check, self.feedback, self.status], layout=ipw.Layout(width="840px"))
