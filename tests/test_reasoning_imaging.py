@@ -209,9 +209,11 @@ def test_the_view_shows_both_slices_captioned_with_a_text_alternative():
     t2 = bytes(view.axial.value)
     view.modality.value = "CT"
     assert bytes(view.axial.value) != t2 and "CT-like" in view.text.value
-    assert view.axial.tooltip.startswith("Axial slice. Two CT-like")
-    assert "not a patient image" in view.axial.tooltip
-    assert view.sagittal.tooltip.startswith("Sagittal slice.")
+    # both images are tied to the text alternative (the key guard sets their alt from it)
+    for image in (view.axial, view.sagittal):
+        token = next(c for c in image._dom_classes if c.startswith("miss-pair-"))
+        assert token in view.text._dom_classes and "miss-alt" in view.text._dom_classes
+    assert "Two CT-like" in view.text.value and "not a patient image" in view.text.value
     assert view.status.value == ""
 
 

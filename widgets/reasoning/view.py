@@ -400,6 +400,8 @@ class ImageMatcher(TopicView):
         self.axial = ipw.Image(format="png", width=400, height=400)
         self.sagittal = ipw.Image(format="png", width=400, height=400)
         self.text = ipw.HTML()
+        describe_image(self.axial, self.text)
+        describe_image(self.sagittal, self.text)
         self.root = ipw.Dropdown(options=ROOT_ANSWERS, description="Root the image shows compressed",
                                  style=_WIDE, layout=ipw.Layout(width="360px"))
         self.explains = ipw.RadioButtons(options=self._EXPLAINS, description="Does it explain the leg?",
@@ -425,8 +427,6 @@ class ImageMatcher(TopicView):
         self.axial.value, self.sagittal.value = pngs["axial"], pngs["sagittal"]
         words = describe_images(self.case, modality=self.modality.value)
         self.text.value = f"<p style='line-height: 1.4'><small>{html.escape(words)}</small></p>"
-        describe_image(self.axial, "Axial slice. " + words)
-        describe_image(self.sagittal, "Sagittal slice. " + words)
         self.clear_status()
 
     def _next_unguarded(self, button=None) -> None:
