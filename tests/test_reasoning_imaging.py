@@ -56,7 +56,7 @@ def test_the_image_root_is_the_models_and_lesson_02s(seed):
 
 
 def test_each_kind_sets_the_symptoms_against_the_image():
-    match = _first("matching")
+    match = _first("explained")
     assert match.explains and match.image_root == f"{match.symptom_root} {match.symptom_side}"
     other_side = _first("other side")
     assert not other_side.explains
@@ -70,8 +70,8 @@ def test_each_kind_sets_the_symptoms_against_the_image():
 
 
 def test_the_textbook_l4_l5_cases_paracentral_l5_and_foraminal_l4():
-    assert _first("matching", disc="L4-L5", zone="paracentral").symptom_root == "L5"
-    assert _first("matching", disc="L4-L5", zone="foraminal").symptom_root == "L4"
+    assert _first("explained", disc="L4-L5", zone="paracentral").symptom_root == "L5"
+    assert _first("explained", disc="L4-L5", zone="foraminal").symptom_root == "L4"
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -96,7 +96,7 @@ def test_the_slices_are_png_images_of_both_planes(modality):
 def test_ct_and_t2_differ_and_the_herniation_is_in_the_picture():
     from widgets.imaging.slices import slice_image
 
-    case = _first("matching", zone="paracentral")
+    case = _first("explained", zone="paracentral")
     assert slice_pngs(case, modality="T2") != slice_pngs(case, modality="CT")
     h = Herniation(disc=case.disc, zone=case.zone, side=case.side, size_mm=case.size_mm)
     assert slice_image(plane="axial", where=case.disc, herniation=h).shows("herniated disc")
@@ -140,7 +140,7 @@ def test_the_prevalence_lines_are_the_tables_numbers():
 
 
 def test_a_right_reading_of_a_matching_case():
-    case = _first("matching", zone="foraminal")
+    case = _first("explained", zone="foraminal")
     grade = grade_match(case, root=case.image_root, explains=True)
     assert grade.all_right
     assert grade.lines[0].startswith("Right.") and "exiting root" in grade.lines[0]
@@ -148,7 +148,7 @@ def test_a_right_reading_of_a_matching_case():
 
 
 def test_a_wrong_root_and_a_wrong_match_are_both_explained():
-    case = _first("matching", zone="paracentral")
+    case = _first("explained", zone="paracentral")
     wrong = next(r for r in ROOT_ANSWERS if r != case.image_root)
     grade = grade_match(case, root=wrong, explains=False)
     assert not grade.root_right and not grade.explains_right and not grade.all_right

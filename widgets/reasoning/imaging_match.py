@@ -10,7 +10,7 @@ root, named for the lower vertebra; a foraminal one the exiting root, named for 
 
 Four kinds of case (the mix is the widget's, not epidemiology):
 
-- ``matching``: the fragment reaches the root whose signs the patient has, on that side;
+- ``explained``: the fragment reaches the root whose signs the patient has, on that side;
 - ``other side``: the same root, but on the side without symptoms;
 - ``other root``: the fragment reaches a root whose signs the patient does not have;
 - ``bulge``: a small central bulge that reaches no root.
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 #: The kinds of case and the weight of each in the widget's mix.
-CASE_KINDS: dict[str, int] = {"matching": 2, "other side": 1, "other root": 1, "bulge": 1}
+CASE_KINDS: dict[str, int] = {"explained": 2, "other side": 1, "other root": 1, "bulge": 1}
 MODALITIES = ("T2", "CT")
 _ROOTS = ("L3", "L4", "L5", "S1")
 _SIDES = ("left", "right")
@@ -162,7 +162,7 @@ def make_case(*, seed: int) -> MatchCase:
     image_root = touched[0] if touched else NO_ROOT
     if kind != "bulge" and image_root.split()[0] != _rule_root(disc, zone):
         raise RuntimeError(f"fragment at {disc} {zone} reaches {image_root}, not lesson 02's root")
-    if kind == "matching":
+    if kind == "explained":
         root, sym_side = image_root.split()
     elif kind == "other side":
         root, sym_side = image_root.split()[0], _other(side)
