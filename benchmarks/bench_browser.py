@@ -13,8 +13,9 @@ input event):
 
 - ``to_figure``: until the last figure of the control's output was redrawn
   (``plotly_afterplot`` on the suite's figure widget, a ``miss-figure`` div that
-  ``Plotly.react`` redraws in place) or, for a C-arm image, until the new PNG
-  of the ``ipywidgets.Image`` was loaded;
+  ``Plotly.react`` redraws in place) or, for the C-arm shot (``to_image``),
+  until the new PNG of the ``ipywidgets.Image`` was loaded (the C-arm is moved
+  one degree, untimed, before each shot so that every shot is a new image);
 - ``to_settled``: until the frame after the last change of the notebook's DOM
   or figure (two ``requestAnimationFrame`` after the change), once nothing has
   changed for 300 ms since (the quiet window itself is not counted). A frame
@@ -290,7 +291,7 @@ def _measure(page, control: Control, element) -> dict:
             settled[grp].append(got["settled"])
     out: dict = {"budget": control.budget}
     if figure["all"]:
-        out["to_figure"] = _stats(figure["all"])
+        out["to_image" if control.kind == "button" else "to_figure"] = _stats(figure["all"])
         out["to_settled"] = _stats(settled["all"])
     if control.kind == "select" and figure["cold"]:
         out["first visit of a level: to_figure"] = _stats(figure["cold"])
