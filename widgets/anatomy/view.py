@@ -217,18 +217,18 @@ class AnatomyExplorer(TopicView):
             layout=go.Layout(
                 title={"text": "", "font": {"size": 14}}, width=520, height=480,
                 margin={"l": 0, "r": 0, "t": 50, "b": 0},
-                scene=_scene({"eye": {"x": 1.2, "y": -1.5, "z": 1.1}}),
+                scene=_scene({"eye": {"x": 0.95, "y": -1.3, "z": 0.85}}),
             ),
         )
         self.spine_fig = Figure(
             data=[go.Mesh3d(name=name, flatshading=False, lighting=_LIGHTING,
                             lightposition=_LIGHT_POSITION, showlegend=False,
                             hovertemplate="%{hovertext}<extra></extra>")
-                  for name in ("bone", "disc", "neural", "highlight")],
+                  for name in ("bone", "disc", "neural", "highlight", "pelvis")],
             layout=go.Layout(
                 title={"text": "", "font": {"size": 14}}, width=460, height=480,
                 margin={"l": 0, "r": 0, "t": 50, "b": 0},
-                scene=_scene({"eye": {"x": 2.2, "y": 0.4, "z": 0.3}}),
+                scene=_scene({"eye": {"x": 1.9, "y": -0.9, "z": 0.35}}),
             ),
         )
         self._spine_key: tuple[str, float] | None = None
@@ -247,14 +247,18 @@ class AnatomyExplorer(TopicView):
         if self._spine_key == key:
             return
         self._spine_key = key
-        by_kind = {"bone": [], "disc": [], "neural": []}
+        by_kind: dict[str, list[Part]] = {"bone": [], "disc": [], "neural": [], "pelvis": []}
         for p in spine.parts:
-            if p.kind in by_kind:
+            if p.group == "pelvis":  # see-through, so that it does not hide L4 to S1
+                by_kind["pelvis"].append(p)
+            elif p.kind in by_kind:
                 by_kind[p.kind].append(p)
         with self.spine_fig.batch_update():
             for trace, kind in zip(self.spine_fig.data[:3], ("bone", "disc", "neural"), strict=True):
                 trace.update(**_mesh_arrays(by_kind[kind], short=True), color=_BASE_COLOUR[kind],
-                             opacity=0.6 if kind == "bone" else 0.9)
+                             opacity=1.0 if kind == "bone" else 0.9)
+            self.spine_fig.data[4].update(**_mesh_arrays(by_kind["pelvis"], short=True),
+                                          color=BONE, opacity=0.35)
 
     def _layers(self, spine, level: str, part: str) -> dict[str, dict[str, object]]:
         key = (self.series.value, float(self.spread.value), level, part)
