@@ -24,5 +24,6 @@ setup(
     packages=find_packages(include=["widgets", "widgets.*"]) + data_packages,
     package_dir=BUNDLED,
     # the figure widget's front end, read at run time by widgets.core.figures
-    package_data={**{name: ["*"] for name in data_packages}, "widgets.core": ["*.js"]},
+    package_data={**{name: ["*"] for name in data_packages}, "widgets.core": ["*.js"],
+                  "widgets.quiz.lms": ["schemas/*"]},
 )

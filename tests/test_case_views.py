@@ -131,7 +131,7 @@ def test_hand_in_exports_the_learner_progress(tmp_path, monkeypatch):
     monkeypatch.setenv("MISS_PROGRESS_DIR", str(tmp_path / "progress"))
     monkeypatch.chdir(tmp_path)
     box = hand_in(case_run({"learner": "s042"}))
-    button, status = box.children
+    button, status = box.children[:2]  # then the key guard
     button.click()
     out = tmp_path / "s042-07-case-progress.jsonl"
     assert out.is_file() and "s042-07-case-progress.jsonl" in status.value

@@ -26,7 +26,9 @@ def _shown(view: FigureView) -> dict:
 def test_bundle_is_what_plotlys_mimetype_renderer_emits():
     fig = _figure()
     renderer = pio.renderers["plotly_mimetype"]
-    assert fig.mimebundle() == renderer.to_mimebundle(fig.to_dict())
+    expected = renderer.to_mimebundle(fig.to_dict())
+    expected[PLOTLY_MIME]["layout"]["meta"] = {"alt": fig.alt}  # the text alternative rides along
+    assert fig.mimebundle() == expected
     assert set(fig._repr_mimebundle_()) == {PLOTLY_MIME}
 
 
@@ -134,5 +136,7 @@ def test_a_3d_view_is_sent_as_plotlys_own_json_without_changing_the_figure():
 def test_frames_are_kept():
     fig = Figure(go.Scatter(x=[1, 2], y=[3, 4]), frames=[go.Frame(data=[go.Scatter(x=[1, 2], y=[4, 3])])])
     renderer = pio.renderers["plotly_mimetype"]
-    assert fig.mimebundle() == renderer.to_mimebundle(fig.to_dict())
+    expected = renderer.to_mimebundle(fig.to_dict())
+    expected[PLOTLY_MIME]["layout"]["meta"] = {"alt": fig.alt}  # the text alternative rides along
+    assert fig.mimebundle() == expected
     assert len(_shown(fig.widget)["frames"]) == 1

@@ -116,6 +116,7 @@ resolve = base.no_numbers          # hooks it does not need: the defaults
 answer_signature = base.no_signature
 key_is_longest = base.not_counted
 choice_counts = base.no_choice_counts
+lms_form = base.no_lms_form
 
 
 def check(answer, *, options, prompts, choices):

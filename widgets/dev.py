@@ -11,7 +11,9 @@ packages are installed from ``requirements.lock`` only when the lock file or
 ``pyproject.toml`` changed since the last install (a stamp file in ``.venv``
 records their hash). Other commands: ``execute`` (re-execute every lesson in
 place), ``lock`` (re-resolve ``requirements.lock`` from ``pyproject.toml``),
-``bench`` (run the benchmarks).
+``bench`` (run the benchmarks), ``hub`` (a class hub: JupyterHub for a class on
+this machine; ``hub --real`` with system accounts; see widgets/lessons/hub.py),
+``app [LESSON]`` (a lesson as an app, code hidden, with Voila).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ VENV = ROOT / ".venv"
 LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".miss-lessons-installed"
 FIRST_LESSON = "notebooks/00-start-here.ipynb"
+#: The real class hub's shared user environment (readable by every account).
+USER_ENV = Path("/opt/miss-hub/user")
 
 
 def _say(msg: str) -> None:
@@ -161,8 +165,121 @@ def cmd_lock(extra: list[str]) -> int:
     )
 
 
-COMMANDS = {"lab": cmd_lab, "test": cmd_test, "execute": cmd_execute, "bench": cmd_bench,
-            "lock": cmd_lock}
+HUB = ROOT / "deploy" / "hub"
+
+
+def ensure_node() -> str:
+    """Return npm, installing Debian's nodejs and npm when missing and running as root."""
+    npm = shutil.which("npm")
+    if npm:
+        return npm
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        _say("installing Debian's nodejs and npm for the hub's proxy")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        _run(["apt-get", "update", "-qq"], env=env)
+        _run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "nodejs", "npm"], env=env)
+        return shutil.which("npm") or "npm"
+    raise SystemExit("[miss] the hub needs node and npm (apt-get install nodejs npm), then run again")
+
+
+def ensure_proxy() -> Path:
+    """Install configurable-http-proxy (pinned in deploy/hub/package-lock.json) if missing."""
+    proxy = HUB / "node_modules" / ".bin" / "configurable-http-proxy"
+    if not proxy.exists():
+        _run([ensure_node(), "ci", "--no-audit", "--no-fund", "--prefix", str(HUB)])
+    return proxy
+
+
+def ensure_user_env(py: Path) -> Path:
+    """Build the real hub's shared user environment (/opt/miss-hub/user) from the system Python.
+
+    Every account must be able to run the servers' Python, so it is made from a
+    Python installed for everyone (``/usr/bin/python3``), with the locked packages and
+    the suite installed into it (not linked to this checkout).
+    """
+    stamp = USER_ENV / ".miss-lessons-installed"
+    wanted = _wanted_stamp() + _tree_stamp()
+    if stamp.exists() and stamp.read_text().strip() == wanted:
+        return USER_ENV / "bin" / "python"
+    base = shutil.which("python3.11", path="/usr/bin:/usr/local/bin") or "/usr/bin/python3"
+    _say(f"building the shared user environment {USER_ENV} (first run only)")
+    _run([base, "-m", "venv", "--clear", str(USER_ENV)])
+    pip = [str(USER_ENV / "bin" / "python"), "-m", "pip", "--disable-pip-version-check", "install",
+           "--quiet"]
+    _run(pip + ["-r", str(LOCK)])
+    _run(pip + ["--no-deps", "--no-build-isolation", str(ROOT)])
+    subprocess.run(["chmod", "-R", "a+rX", str(USER_ENV)], check=True)
+    stamp.write_text(wanted + "\n")
+    return USER_ENV / "bin" / "python"
+
+
+def _tree_stamp() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "widgets").rglob("*.py")) + sorted((ROOT / "data").rglob("*")):
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+VOILA = ROOT / "deploy" / "voila"
+
+
+def ensure_app_template(py: Path) -> Path:
+    """Install the suite's Voila template (Font Awesome served locally) into ``py``'s environment."""
+    fa = VOILA / "node_modules" / "@fortawesome" / "fontawesome-free"
+    if not (fa / "css" / "all.min.css").exists():
+        _run([ensure_node(), "ci", "--no-audit", "--no-fund", "--prefix", str(VOILA)])
+    prefix = Path(subprocess.run([str(py), "-c", "import sys; print(sys.prefix)"], check=True,
+                                 capture_output=True, text=True).stdout.strip())
+    target = prefix / "share" / "jupyter" / "voila" / "templates" / "miss"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(VOILA / "templates" / "miss", target)
+    for part in ("css", "webfonts"):
+        shutil.copytree(fa / part, target / "static" / "fontawesome" / part)
+    shutil.copyfile(fa / "LICENSE.txt", target / "static" / "fontawesome" / "LICENSE.txt")
+    return target
+
+
+def cmd_app(extra: list[str]) -> int:
+    """Open a lesson as an app (Voila, code hidden): ``app [LESSON]``, default lesson 00."""
+    py = ensure_env()
+    ensure_app_template(py)
+    lesson = next((a for a in extra if not a.startswith("-")), "00-start-here")
+    extra = [a for a in extra if a != lesson]
+    path = ROOT / "notebooks" / (lesson if lesson.endswith(".ipynb") else f"{lesson}.ipynb")
+    if not path.is_file():
+        raise SystemExit(f"[miss] no lesson {lesson!r} in notebooks/")
+    args = [str(py), "-m", "voila", str(path), "--template=miss", "--Voila.ip=127.0.0.1", *extra]
+    os.chdir(ROOT)
+    os.execv(str(py), args)
+    return 0  # pragma: no cover
+
+
+def cmd_hub(extra: list[str]) -> int:
+    """Start a class hub on this machine: ``hub`` (trial) or ``hub --real`` (system accounts)."""
+    py = ensure_env()
+    proxy = ensure_proxy()
+    mode = "real" if "--real" in extra else "trial"
+    extra = [a for a in extra if a not in ("--real", "--trial")]
+    env = dict(os.environ, MISS_HUB_MODE=mode,
+               PATH=f"{proxy.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.setdefault("MISS_HUB_STATE", str(ROOT / "build" / "hub"))
+    Path(env["MISS_HUB_STATE"]).mkdir(parents=True, exist_ok=True)
+    ensure_app_template(py)
+    if mode == "real":
+        if not (hasattr(os, "geteuid") and os.geteuid() == 0):
+            raise SystemExit("[miss] hub --real runs servers as the learners' accounts: run it as root")
+        ensure_app_template(ensure_user_env(py))
+    _say(f"class hub ({mode} mode) on http://{env.get('MISS_HUB_IP', '127.0.0.1')}:"
+         f"{env.get('MISS_HUB_PORT', '8000')}/ ; stop it with Ctrl-C")
+    os.chdir(ROOT)
+    args = [str(py), "-m", "jupyterhub", "-f", str(HUB / "jupyterhub_config.py"), *extra]
+    os.execve(str(py), args, env)
+    return 0  # pragma: no cover
+
+
+COMMANDS = {"app": cmd_app, "hub": cmd_hub, "lab": cmd_lab, "test": cmd_test, "execute": cmd_execute,
+            "bench": cmd_bench, "lock": cmd_lock}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -103,8 +103,62 @@ def _interact_planner(page):
     return before, after
 
 
+def _interact_reasoning(page):
+    """Lesson 08: examine the simulated patient and commit, then move the trial timeline's slider.
+
+    Each widget is also photographed on its own (build/screenshots/08-*.png) to be looked at.
+    """
+    from tests.browser.conftest import SCREENSHOTS
+
+    sel = ".widget-html"
+    before = _visible_text(page, sel)
+    page.get_by_role("button", name="Examine").first.click()
+    examined = _wait_changed(page, sel, before)
+    assert "Findings so far" in examined
+    page.get_by_role("button", name="Commit").first.click()
+    committed = _wait_changed(page, sel, examined)
+    assert "Localisation" in committed and "Next step" in committed
+    handle = page.locator(".widget-slider", has_text="Time after randomisation").locator(".noUi-handle")
+    handle.first.focus()
+    handle.first.press("ArrowRight")
+    after = _wait_changed(page, sel, committed)
+    page.get_by_label("Operation").first.select_option(label="MIS-TLIF")
+    after = _wait_changed(page, sel, after)
+    for name, text in (("exam", "Patient number"), ("timeline", "Time after randomisation"),
+                       ("scores", "Instrument"), ("consent", "Operation")):
+        box = page.locator(".jp-OutputArea-output .widget-vbox", has_text=text).first
+        box.scroll_into_view_if_needed()
+        box.screenshot(path=str(SCREENSHOTS / f"08-widget-{name}.png"))
+    return before, after
+
+
+def _interact_cervical(page):
+    """Choose a central disc: the posterior corridor is drawn as not reaching it; the figure is shown."""
+    sel = ".widget-html, .legendtext"
+    before = _visible_text(page, sel)
+    assert "posterior corridor: reaches" in before, before
+    page.get_by_label("Pathology", exact=True).first.select_option(label="central disc with myelopathy")
+    after = _wait_changed(page, sel, before)
+    assert "posterior corridor: does not reach" in after, after
+    page.locator(".miss-figure").first.scroll_into_view_if_needed()
+    return before, after
+
+
+def _interact_recogniser(page):
+    """Choose an action in the complication recogniser and press Choose: the scenario moves on."""
+    before = _visible_text(page, ".widget-html")
+    page.get_by_label("Give more opioid and review him on the morning ward round").check()
+    page.get_by_role("button", name="Choose", exact=True).click()
+    after = _wait_changed(page, ".widget-html", before)
+    assert "six hours after surgery" in after and "Harmful" in after, after
+    return before, after
+
+
 INTERACTIONS = {"00-start-here": _interact_start_here, "01-spinal-anatomy": _interact_anatomy,
-                "04-imaging-navigation-radiation": _interact_planner, "90-review": _interact_review}
+                "04-imaging-navigation-radiation": _interact_planner,
+                "08-from-symptoms-to-decision": _interact_reasoning,
+                "09-cervical-spine": _interact_cervical, "10-complications": _interact_recogniser,
+                "90-review": _interact_review}
 
 
 # Counts the WebGL contexts the page creates (plotly makes one per 3-D scene it draws).
@@ -197,7 +251,8 @@ def test_lesson_01_level_changed_30_times_keeps_one_webgl_context_per_view_and_t
         assert page.locator(".js-plotly-plot:has(.gl-container canvas)").count() == n_views
         figures = page.locator(".miss-figure")  # the figure widgets carry their text alternative
         assert figures.count() >= 1
-        assert all(v.get_attribute("role") == "img" and v.get_attribute("aria-label") for v in figures.all())
+        assert all(v.get_attribute("role") == "figure" and v.get_attribute("aria-label")
+                   for v in figures.all())
         page.screenshot(path=str(screenshots_dir / "01-spinal-anatomy-30-level-changes.png"), full_page=False)
         assert problems == [], problems
     except Exception:

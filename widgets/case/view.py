@@ -21,6 +21,7 @@ from widgets.case.evidence import READINGS
 from widgets.case.model import CaseRun
 from widgets.case.patients import LESSON
 from widgets.case.quiz import quiz_items
+from widgets.core.a11y import accessible
 from widgets.core.view import TopicView, table_html
 
 __all__ = [
@@ -62,8 +63,9 @@ class FullTable:
                                  "display.max_columns", None, "display.width", 200)
 
     def _repr_html_(self) -> str:
-        with self._options():
-            return self.frame._repr_html_()
+        from widgets.core.tables import frame_html
+
+        return frame_html(self.frame)  # every cell in full, and no empty header cells
 
     def __repr__(self) -> str:
         with self._options():
@@ -107,6 +109,12 @@ class ApproachChooser(TopicView):
             options=[(a.label, a.id) for a in cond.approaches], value=None,
             description="Your approach", style=_STYLE, layout=ipw.Layout(width="98%"))
         self.about = ipw.HTML("<p>Choose an approach to read what it involves.</p>")
+        # where the student writes down why; kept in the widget (this session), not in the progress store
+        self.notes = ipw.Textarea(
+            value="", description="Why this approach", style=_STYLE,
+            placeholder="Write down why you chose it: the findings that point to it, what speaks against"
+                        " the others.",
+            layout=ipw.Layout(width="98%", height="7em"))
         self.observe(self.choice, self._update)
 
     def _update(self, change=None) -> None:
@@ -121,14 +129,14 @@ class ApproachChooser(TopicView):
                      + ("reasonable for this patient." if ok else "not the solution's choice here;")
                      + " see the tutor notes below.</p>")
         else:
-            text += ("<p>Write down why you chose it; the tutor discusses the choice in the solution"
-                     " version.</p>")
+            text += ("<p>Write down why you chose it in the box below; the tutor discusses the choice"
+                     " in the solution version.</p>")
         self.about.value = text
         self.clear_status()
 
     def widget(self) -> ipw.Widget:
         """Return the assembled view."""
-        return ipw.VBox([self.choice, self.about, self.status], layout=ipw.Layout(width="720px"))
+        return ipw.VBox([self.choice, self.about, self.notes, self.status], layout=ipw.Layout(width="720px"))
 
 
 class OutcomePredictor(TopicView):
@@ -290,4 +298,4 @@ def hand_in(run: CaseRun):
         view.status.value = f'<p role="status">Written: {_e(path.name)}. Hand this file in.</p>'
 
     view.on_click(button, export)
-    return ipw.VBox([button, view.status])
+    return accessible(ipw.VBox([button, view.status]))

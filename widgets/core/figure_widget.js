@@ -1,8 +1,23 @@
-// One plotly figure that updates in place. plotly.js is evaluated once per page, from the
-// copy the kernel's plotly package carries (sent once per kernel by a shared loader widget);
-// every later change of the figure goes through Plotly.react on the same div, so a 3-D view
-// keeps its WebGL context and the camera the student chose (uirevision).
+// The suite's front-end module. Two widgets render from it:
+//
+// * a figure (widgets.core.figures.FigureView): one plotly figure that updates in place.
+//   plotly.js is evaluated once per page, from the copy the kernel's plotly package carries
+//   (sent once per kernel by a shared loader widget); every later change of the figure goes
+//   through Plotly.react on the same div, so a 3-D view keeps its WebGL context and the camera
+//   the student chose (uirevision). The figure carries its text alternative (role="figure",
+//   aria-label), kept up to date with the figure.
+// * a key guard (widgets.core.a11y.KeyGuard), which draws nothing: it marks its view's output
+//   area with data-lm-suppress-shortcuts, so that JupyterLab leaves the keys of a focused
+//   control (arrows, Home/End, Space, Enter) to the control, and it names what other
+//   libraries draw without a name in the notebook's outputs: slider handles get their
+//   slider's description, plotly's mode-bar buttons their title, plotly figures drawn
+//   without the figure widget the text alternative the suite put in layout.meta.alt,
+//   a figure is tied (aria-details and a link) to the "data table behind the figure",
+//   an output that scrolls sideways can be focused and scrolled from the keyboard, and a
+//   focused button that becomes disabled hands the focus to its neighbour.
 const PREFIX = "IPY_MODEL_";
+const AREA = ".jp-OutputArea-output";
+const FOCUSABLE = "input, select, textarea, button, a[href], [tabindex], [contenteditable=true]";
 
 function loadPlotly(model) {
   if (!globalThis.__missPlotly) {
@@ -27,10 +42,11 @@ function spec(model) {
            config: { displaylogo: false, responsive: true } };
 }
 
-async function render({ model, el }) {
+async function renderFigure({ model, el }) {
   const div = document.createElement("div");
   div.className = "miss-figure";
-  div.setAttribute("role", "img");
+  // "figure", not "img": an img's children are hidden, yet plotly's mode bar holds buttons
+  div.setAttribute("role", "figure");
   div.style.width = "100%";
   el.appendChild(div);
   const label = () => div.setAttribute("aria-label", model.get("alt"));
@@ -46,6 +62,151 @@ async function render({ model, el }) {
     model.off("change:alt", label);
     Plotly.purge(div);  // frees the WebGL context of a 3-D view
   };
+}
+
+// ----------------------------------------------------------------------------- key guard
+
+function setIf(el, name, value) {
+  if (value && el.getAttribute(name) !== value) el.setAttribute(name, value);
+}
+
+let tableCount = 0;
+let regionCount = 0;
+
+// Give a name to what has none, in every output area under root (idempotent; attributes only).
+export function nameOutputs(root) {
+  for (const handle of root.querySelectorAll(".noUi-handle")) {
+    const slider = handle.closest(".widget-slider");
+    const label = slider && slider.querySelector(".widget-label");
+    setIf(handle, "aria-label", (label && label.textContent.trim()) || "Slider");
+  }
+  for (const img of root.querySelectorAll("img.widget-image")) {  // a view's image: its tooltip says what it shows
+    setIf(img, "alt", img.getAttribute("title") || "Model rendering, described in the text beside it");
+  }
+  for (const button of root.querySelectorAll(".modebar-btn")) {
+    setIf(button, "aria-label", button.getAttribute("data-title"));
+    setIf(button, "role", "button");
+  }
+  for (const plot of root.querySelectorAll(".js-plotly-plot")) {
+    if (plot.closest(".miss-figure")) continue;  // the figure widget labels itself
+    const meta = plot.layout && plot.layout.meta;
+    const title = plot.querySelector(".gtitle");
+    setIf(plot, "role", "figure");
+    setIf(plot, "aria-label", (meta && meta.alt) || (title && title.textContent.trim()) || "Figure");
+  }
+  const areas = root.matches(AREA) ? [root] : Array.from(root.querySelectorAll(AREA));
+  const scrollers = [...areas, ...areas.flatMap(a => Array.from(a.querySelectorAll(".widget-box")))];
+  for (const area of scrollers) {  // an output or box wider than its cell scrolls: reachable from the keyboard
+    const scrolls = area.scrollWidth > area.clientWidth + 1 || area.scrollHeight > area.clientHeight + 1;
+    if (scrolls && !area.hasAttribute("tabindex")) {
+      area.setAttribute("tabindex", "0");
+      area.setAttribute("role", "region");
+      const caption = area.querySelector("caption, h1, h2, h3, h4");
+      const about = caption ? `: ${caption.textContent.trim().slice(0, 80)}` : "";
+      area.setAttribute("aria-label", `Scrolling output ${++regionCount}${about}`);  // unique names
+      area.setAttribute("data-lm-suppress-shortcuts", "true");
+    }
+  }
+  // JupyterLab looks for the attribute from the focused element up, but a shortcut whose selector
+  // ends in ":focus" matches the control itself first: so every control of a guarded area carries it.
+  for (const area of areas) {
+    if (!area.hasAttribute("data-lm-suppress-shortcuts")) continue;
+    for (const control of area.querySelectorAll(FOCUSABLE)) setIf(control, "data-lm-suppress-shortcuts", "true");
+  }
+  for (const area of areas) {
+    const figures = Array.from(area.querySelectorAll(".miss-figure, .js-plotly-plot"))
+      .filter(f => !f.parentElement.closest(".miss-figure, .js-plotly-plot"));
+    if (!figures.length) continue;
+    const table = Array.from(area.querySelectorAll("table")).find(t => {
+      const caption = t.querySelector("caption");
+      return caption && /behind the figure/i.test(caption.textContent);
+    });
+    if (!table) continue;
+    if (!table.id) table.id = `miss-data-table-${++tableCount}`;
+    for (const figure of figures) {
+      setIf(figure, "aria-details", table.id);
+      const host = figure.parentElement;
+      if (!host.querySelector(":scope > a.miss-table-link")) {
+        const link = document.createElement("a");
+        link.className = "miss-table-link";
+        link.href = `#${table.id}`;
+        link.textContent = "Go to the data table behind this figure";
+        link.style.cssText = "display:inline-block;margin:0.25em 0;font-size:0.9em;";
+        link.addEventListener("click", event => {
+          event.preventDefault();
+          table.setAttribute("tabindex", "-1");
+          table.focus();
+        });
+        host.appendChild(link);
+      }
+    }
+  }
+}
+
+function connected(el) {
+  return new Promise(resolve => {
+    const tick = () => (el.isConnected ? resolve() : setTimeout(tick, 50));
+    tick();
+  });
+}
+
+async function renderGuard({ el }) {
+  el.classList.add("miss-key-guard");
+  el.setAttribute("aria-hidden", "true");
+  await connected(el);
+  const area = el.closest(AREA) || el.parentElement;
+  if (area) area.setAttribute("data-lm-suppress-shortcuts", "true");  // its controls get it too
+  const root = el.closest(".jp-Notebook") || area || document.body;
+  watch(root);
+  const keep = area ? keepFocus(area) : null;
+  return () => { unwatch(root); if (keep) keep.disconnect(); };
+}
+
+// A focused button that becomes disabled (the quiz's Next on the last question) would drop the
+// focus to the page: hand it to the nearest enabled control of the same box instead.
+function keepFocus(area) {
+  const observer = new MutationObserver(records => {
+    for (const record of records) {
+      const gone = record.target;
+      if (!gone.disabled) continue;
+      const active = document.activeElement;
+      if (active && active !== document.body && active !== gone) continue;
+      const box = gone.parentElement && gone.parentElement.closest(".widget-box") || area;
+      const all = Array.from(box.querySelectorAll("button, select, input, textarea, [tabindex]"))
+        .filter(e => !e.disabled && e.offsetParent !== null && e.tabIndex >= 0);
+      const before = all.filter(e => e.compareDocumentPosition(gone) & Node.DOCUMENT_POSITION_FOLLOWING);
+      const next = before.length ? before[before.length - 1] : all[0];
+      if (next) next.focus();
+    }
+  });
+  observer.observe(area, { attributes: true, attributeFilter: ["disabled"], subtree: true });
+  return observer;
+}
+
+// One observer per notebook, however many guards it holds.
+const watched = new Map();
+
+function watch(root) {
+  const entry = watched.get(root);
+  if (entry) { entry.guards += 1; nameOutputs(root); return; }
+  let pending = false;
+  const observer = new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    setTimeout(() => { pending = false; nameOutputs(root); }, 100);
+  });
+  observer.observe(root, { childList: true, subtree: true, attributes: true, attributeFilter: ["title"] });
+  watched.set(root, { observer, guards: 1 });
+  nameOutputs(root);
+}
+
+function unwatch(root) {
+  const entry = watched.get(root);
+  if (entry && --entry.guards === 0) { entry.observer.disconnect(); watched.delete(root); }
+}
+
+function render(props) {
+  return props.model.get("guard") ? renderGuard(props) : renderFigure(props);
 }
 
 export default { render };

@@ -16,7 +16,8 @@ student's camera is lost.
   plotly's public ``plotly.io.to_json``; its ``alt`` trait is a sentence saying
   what the figure shows, given as ``Figure(..., alt=...)`` or made from the
   title and the trace names, and kept up to date with the figure. In the page
-  the plot's container carries it as ``aria-label`` with ``role="img"``.
+  the plot's container carries it as ``aria-label`` with ``role="figure"`` (not
+  ``"img"``, whose children are hidden: plotly's mode bar holds buttons).
 * In the browser plotly.js is evaluated once per page, from the copy inside the
   installed plotly package (``plotly/package_data/plotly.min.js``), which one
   shared loader widget sends once per kernel: nothing comes from a CDN. Each
@@ -27,7 +28,8 @@ student's camera is lost.
   so a view's callback changes the traces and the student sees the new figure;
   code that replaces ``figure.data`` outside a batch calls :meth:`Figure.redraw`.
 * Displayed directly in a cell (a static figure), it is plotly's JSON mime
-  bundle, which JupyterLab draws with its own plotly.js.
+  bundle, which JupyterLab draws with its own plotly.js; the text alternative
+  rides along in ``layout.meta.alt``.
 """
 
 from __future__ import annotations
@@ -127,8 +129,17 @@ class Figure(go.Figure):
             self._miss_view.alt = self.alt
 
     def mimebundle(self) -> dict[str, dict]:
-        """Return ``{PLOTLY_MIME: {"data": [...], "layout": {...}}}`` (plotly's own JSON)."""
-        return {PLOTLY_MIME: json.loads(_to_json(self))}
+        """Return ``{PLOTLY_MIME: {"data": [...], "layout": {...}}}`` (plotly's own JSON).
+
+        The text alternative travels in ``layout.meta.alt``, where the suite's
+        front-end piece (:class:`widgets.core.a11y.KeyGuard`) reads it to label the plot.
+        """
+        spec = json.loads(_to_json(self))
+        layout = spec.setdefault("layout", {})
+        meta = layout.get("meta")
+        if meta is None or isinstance(meta, dict):
+            layout["meta"] = {**(meta or {}), "alt": self.alt}
+        return {PLOTLY_MIME: spec}
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
         return self.mimebundle()

@@ -50,26 +50,32 @@ def _header_rows(frame) -> list[list[str]]:
     return [[str(c) for c in cols]]
 
 
+def _th(text: str, scope: str) -> str:
+    """Return a header cell; an empty one is a plain cell, since a header names something."""
+    if not text.strip():
+        return f"<td {CELL_STYLE}></td>"
+    return f'<th scope="{scope}" {CELL_STYLE}>{html.escape(text)}</th>'
+
+
 def frame_html(frame) -> str:
     """Render a DataFrame as a full HTML table: every row and cell, text left-aligned.
 
     The index is shown as row headers (one column per level, named when the
-    index is named); nothing is truncated and numbers go through
+    index is named; a header cell with nothing to say is a plain cell, never an
+    empty ``<th>``); nothing is truncated and numbers go through
     :func:`format_number`.
     """
     show_index = not _plain_range_index(frame.index)
     names = [n if n is not None else "" for n in frame.index.names] if show_index else []
     head = []
     for i, row in enumerate(_header_rows(frame)):
-        lead = "".join(f'<th scope="col" {CELL_STYLE}>{html.escape(str(n if i == 0 else ""))}</th>'
-                       for n in names)
-        cols = "".join(f'<th scope="col" {CELL_STYLE}>{html.escape(c)}</th>' for c in row)
+        lead = "".join(_th(str(n if i == 0 else ""), "col") for n in names)
+        cols = "".join(_th(c, "col") for c in row)
         head.append(f"<tr>{lead}{cols}</tr>")
     body = []
     for key, values in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
         keys = key if isinstance(key, tuple) else (key,)
-        lead = ("".join(f'<th scope="row" {CELL_STYLE}>{html.escape(_cell(k))}</th>' for k in keys)
-                if show_index else "")
+        lead = "".join(_th(_cell(k), "row") for k in keys) if show_index else ""
         cells = "".join(f"<td {CELL_STYLE}>{html.escape(_cell(v))}</td>" for v in values)
         body.append(f"<tr>{lead}{cells}</tr>")
     return (f'<table class="miss-frame dataframe"><thead>{"".join(head)}</thead>'

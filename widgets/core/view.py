@@ -3,7 +3,9 @@
 Shared conventions: the Okabe-Ito colour-blind-safe palette, a dash style as
 well as a colour for every series, a described label on every control, and
 callbacks that show their errors in the view and re-raise them
-(:class:`TopicView` does the wiring for every view class, the quiz's included).
+(:class:`TopicView` does the wiring for every view class, the quiz's included),
+and a widget that a keyboard and a screen reader can use: the ``widget()`` of
+every view passes through :func:`widgets.core.a11y.accessible`.
 """
 
 from __future__ import annotations
@@ -93,6 +95,27 @@ class TopicView:
             def widget(self):
                 return ipw.VBox([self.size, self.depth, self.status])
     """
+
+    def __init_subclass__(cls, **kwargs):
+        """Make the ``widget()`` a view defines return its widget made accessible.
+
+        :func:`widgets.core.a11y.accessible` adds the key guard (a focused
+        control keeps its keys; slider handles and figures get their names) and
+        sizes labels and buttons to their text; views need do nothing.
+        """
+        super().__init_subclass__(**kwargs)
+        own = cls.__dict__.get("widget")
+        if own is None or getattr(own, "_miss_accessible", False):
+            return
+
+        @functools.wraps(own)
+        def widget(self, *args, **kw):
+            from widgets.core.a11y import accessible
+
+            return accessible(own(self, *args, **kw))
+
+        widget._miss_accessible = True
+        cls.widget = widget
 
     def __init__(self) -> None:
         import ipywidgets as ipw

@@ -28,11 +28,19 @@ from widgets.imaging.screws import (
 )
 
 __all__ = [
+    "DRILLS_REFERENCES",
+    "benchmark_table",
+    "counting_table",
+    "drills_references",
+    "planned_table",
+    "prevalence_table",
+    "wrong_level_table",
     "accuracy_table",
     "cases_table",
     "distance_table",
     "fluoroscopy_time_table",
     "grading_table",
+    "herniation_table",
     "preset_table",
     "rct_robot_vs_freehand",
     "screw_choice_table",
@@ -217,3 +225,79 @@ def distance_table(dose_msv: float, d1_m: float, factors=(1, 2, 3, 4)) -> pd.Dat
                           "dose (mSv, calculation)": round(dose_at_distance(dose_msv, d1_m, f * d1_m), 4),
                           "fraction of reference": round(dose_at_distance(1.0, d1_m, f * d1_m), 4)}
                          for f in factors])
+
+
+def herniation_table(disc: str = "L4-L5", side: str = "left", size_mm: float = 12.0) -> pd.DataFrame:
+    """Return, for each zone at one disc, the root a herniation reaches in the model and lesson 02's rule."""
+    from widgets.imaging.slices import ZONES, Herniation, herniation_report
+
+    return pd.DataFrame([herniation_report(Herniation(disc, zone, side, size_mm)) for zone in ZONES])
+
+
+# --------------------------------------------------------------------------- lesson 12 (fluoroscopy drills)
+
+#: The sources lesson 12 cites, in the order of its References section.
+DRILLS_REFERENCES = (
+    "PerdomoPantoja2019WorldNeurosurg", "Gelalis2012EurSpineJ", "Kumar2019IntJSpineSurg",
+    "Thieme152case",
+    "Bindal2008JNeurosurgSpine", "Rampersaud2000Spine", "Apazidis2011SpineJ", "Ucar2013Arthritis",
+    "Tang2014EurJRadiol", "Nardo2012Radiology", "Mody2008Spine", "Jhawar2007JNeurosurgSpine",
+    "Groff2013WorldNeurosurg", "Tan2023JtCommJQualPatientSaf",
+)
+
+
+def drills_references() -> list[str]:
+    """Return the source keys lesson 12 cites, in the order of its References section."""
+    return list(DRILLS_REFERENCES)
+
+
+def planned_table(level: str = "L4", side: str = "left") -> pd.DataFrame:
+    """Return the planned trajectory the trainer scores against, with where each angle comes from."""
+    from widgets.imaging import trainer
+    from widgets.imaging.screws import preset
+
+    plan = trainer.planned(level, side)
+    _, _, m_basis, s_basis = preset(level, side)
+    lat, cra = trainer.entry_position(level, side, 0.0, 0.0)
+    return pd.DataFrame([
+        {"quantity": "entry: lateral of the midline", "value": round(lat, 1), "unit": "mm",
+         "basis": "the pedicle axis at the back of the modelled pedicle"},
+        {"quantity": "entry: above the middle of the body's back wall", "value": round(cra, 1), "unit": "mm",
+         "basis": "the pedicle axis at the back of the modelled pedicle"},
+        {"quantity": "medial angle", "value": plan.medial_deg, "unit": "°", "basis": m_basis},
+        {"quantity": "sagittal angle (caudal +)", "value": plan.sagittal_deg, "unit": "°", "basis": s_basis},
+    ])
+
+
+def benchmark_table() -> pd.DataFrame:
+    """Return the cited accuracy and learning-curve figures the trainer's curve is set against."""
+    from widgets.imaging import trainer
+
+    return pd.DataFrame(trainer.benchmark_rows())
+
+
+def prevalence_table() -> pd.DataFrame:
+    """Return the cited prevalences of lumbosacral transitional vertebrae, one row per study figure."""
+    from widgets.imaging import counting
+
+    return pd.DataFrame(counting.prevalence_rows())
+
+
+def wrong_level_table() -> pd.DataFrame:
+    """Return the cited figures on how often wrong-level surgery happens and what follows it."""
+    from widgets.imaging import counting
+
+    return pd.DataFrame(counting.wrong_level_rows())
+
+
+def counting_table() -> pd.DataFrame:
+    """Return what each count calls the lowest three mobile discs of each column of the drill."""
+    from widgets.imaging import counting
+
+    rows = []
+    for v in counting.VARIANTS:
+        ref, ribs, sac = (counting.disc_labels(v, m) for m in counting.METHODS)
+        for i in range(len(ref) - 3, len(ref)):
+            rows.append({"column": v, "disc (counted down from C2)": ref[i], "counted from the ribs": ribs[i],
+                         "counted from the sacrum": sac[i]})
+    return pd.DataFrame(rows)

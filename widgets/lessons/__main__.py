@@ -11,8 +11,21 @@
 ``python -m widgets.lessons build CLASS.yaml [--output DIR] [--workers N] [--force] [--dry-run]``
     build a class: one variant per student or group, student and solution
     versions, optional offline HTML (see widgets/lessons/classbuild.py).
+``python -m widgets.lessons exchange {setup,submit,gather} CLASS ...``
+    hand-in through an exchange folder on a shared machine (widgets/lessons/exchange.py).
+``python -m widgets.lessons link --hub URL --repo URL [--branch B] [LESSON]``
+    an nbgitpuller link that pulls the lessons into a learner's hub home.
 ``python -m widgets.lessons collect BUILD_DIR PROGRESS_DIR [--out DIR]``
+    gather exported progress files into gradebook.csv and the item analysis
+    (and the Canvas and Moodle grade imports when the class config names the
+    learners' LMS identities).
+``python -m widgets.lessons export {qti12,moodle} --out DIR [LESSON ...] [--class CLASS.yaml]``
+    write question banks as an LMS imports them (an instructor's file: it
+    holds the keys; see widgets/lessons/lms.py).
     gather exported progress files into gradebook.csv and the item analysis.
+``python -m widgets.lessons html LESSON [--output DIR]``
+    execute a lesson and write its offline HTML handout, figures and widgets
+    as they were left (default folder: build/handouts).
 """
 
 from __future__ import annotations
@@ -63,6 +76,27 @@ def _check() -> int:
     return 1 if bad else 0
 
 
+def _exchange(args) -> int:
+    """Run ``exchange setup|submit|gather``; a one-line error and 2 for bad input."""
+    from widgets.lessons import exchange
+
+    try:
+        if args.action == "setup":
+            print(f"hand-in folders ready in {exchange.setup(args.class_name, args.learners)}")
+        elif args.action == "submit":
+            print(f"handed in: {exchange.submit(args.file, class_name=args.class_name)}")
+        else:
+            copied, refused = exchange.gather(args.class_name, args.dest)
+            print(f"{len(copied)} hand-ins copied into {args.dest}")
+            for path in refused:
+                print(f"warning: {path}: not named for the learner whose folder holds it; left out",
+                      file=sys.stderr)
+    except (exchange.ExchangeError, PermissionError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line."""
     parser = argparse.ArgumentParser(prog="python -m widgets.lessons", description=__doc__,
@@ -92,6 +126,32 @@ def main(argv: list[str] | None = None) -> int:
     coll.add_argument("build_dir", type=Path, help="the class build folder (holds manifest.json)")
     coll.add_argument("progress_dir", type=Path, help="folder of exported progress files (*.jsonl)")
     coll.add_argument("--out", help="where to write the CSV files (default: the build folder)")
+    exp = sub.add_parser("export", help="write question banks for an LMS (QTI 1.2 or Moodle XML)")
+    exp.add_argument("format", choices=("qti12", "moodle"))
+    exp.add_argument("lessons", nargs="*", help="lesson ids (default: every lesson with questions)")
+    exp.add_argument("--out", required=True, help="folder for the export files")
+    exp.add_argument("--class", dest="class_config",
+                     help="a class config: the case lesson's variants of that class")
+    exch = sub.add_parser("exchange", help="hand-in through an exchange folder on a shared machine")
+    exch_sub = exch.add_subparsers(dest="action", required=True)
+    ex_setup = exch_sub.add_parser("setup", help="(root) create each learner's hand-in folder")
+    ex_setup.add_argument("class_name")
+    ex_setup.add_argument("learners", nargs="+")
+    ex_submit = exch_sub.add_parser("submit", help="hand in your exported progress file")
+    ex_submit.add_argument("class_name")
+    ex_submit.add_argument("file", type=Path)
+    ex_gather = exch_sub.add_parser("gather", help="(instructor) copy every hand-in into a folder")
+    ex_gather.add_argument("class_name")
+    ex_gather.add_argument("dest", type=Path)
+    link = sub.add_parser("link", help="print an nbgitpuller link to the lessons on a hub")
+    link.add_argument("lesson", nargs="?", help="the lesson to open (default: the folder)")
+    link.add_argument("--hub", required=True, help="the hub's address, e.g. https://hub.example.edu")
+    link.add_argument("--repo", required=True, help="the git address of the lessons' repository")
+    link.add_argument("--branch", default="main")
+    link.add_argument("--folder", help="the folder in the learner's home (default: the repo's name)")
+    handout = sub.add_parser("html", help="execute a lesson and write its offline HTML handout")
+    handout.add_argument("lesson", help="a lesson name such as 05-evidence, or its notebook")
+    handout.add_argument("--output", help="folder for the handout (default: build/handouts)")
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -99,10 +159,32 @@ def main(argv: list[str] | None = None) -> int:
 
         return main_build(str(args.config), args.output, args.workers, args.force, args.progress,
                           args.dry_run)
+    if args.command == "html":
+        from widgets.lessons.handout import main_html
+
+        return main_html(args.lesson, args.output)
     if args.command == "collect":
         from widgets.lessons.collect import main_collect
 
         return main_collect(str(args.build_dir), str(args.progress_dir), args.out)
+
+    if args.command == "export":
+        from widgets.lessons.lms import main_export
+
+        return main_export(args.format, args.out, args.lessons, args.class_config)
+    if args.command == "link":
+        from widgets.lessons.links import LinkError, pull_link
+
+        try:
+            print(pull_link(hub=args.hub, repo=args.repo, branch=args.branch, lesson=args.lesson,
+                            folder=args.folder))
+        except LinkError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        return 0
+
+    if args.command == "exchange":
+        return _exchange(args)
 
     if args.command == "execute":
         for path in args.notebooks or nbtools.find_notebooks():

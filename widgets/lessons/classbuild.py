@@ -76,6 +76,7 @@ def _write_manifest(config: ClassConfig, the_plan: Plan, results: Sequence[JobRe
         "versions": list(config.versions),
         "suite_version": widgets.__version__,
         "fingerprint": the_plan.fingerprint,
+        "lms": dict(config.lms),
         "variants": [
             {
                 "id": v.id,

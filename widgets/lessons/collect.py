@@ -17,6 +17,9 @@ writes, into the build folder (or ``--out``):
     each item's template, Bloom level and stem.
 ``distractors.csv``
     :func:`widgets.quiz.analytics.distractor_rates` for the choice items.
+``canvas-grades.csv``, ``moodle-grades.csv``
+    The scores as Canvas and Moodle import them, when the class config gives
+    the learners' LMS identities (:mod:`widgets.lessons.lmsgrades`).
 
 How a score is worked out (nothing the student's file says is trusted)
     Every response is graded again (:func:`widgets.quiz.grading.regrade`)
@@ -59,7 +62,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CollectError", "Collected", "collect", "main_collect", "variant_items"]
+__all__ = ["CollectError", "Collected", "collect", "main_collect", "template_of", "variant_items"]
 
 NEEDS_REVIEW = "needs review"
 #: Invalid lines reported one by one per file; the rest are counted in one line.
@@ -381,7 +384,7 @@ def collect(build_dir: str | Path, progress_dir: str | Path,
     frame = pd.DataFrame(answers, columns=["learner", "item", "lesson", "objective", "mode",
                                            "correct", "score", "response", "t", "id"])
     stats = item_statistics(frame)
-    info_rows = {i.id: {"template": _template(i.id), "bloom": i.bloom, "difficulty": i.difficulty,
+    info_rows = {i.id: {"template": template_of(i.id), "bloom": i.bloom, "difficulty": i.difficulty,
                         "stem": i.stem[:160]} for i in all_items.values()}
     if not stats.empty:
         extra = pd.DataFrame([{"item": k, **v} for k, v in info_rows.items()])
@@ -394,12 +397,16 @@ def collect(build_dir: str | Path, progress_dir: str | Path,
         "items": out_dir / "item_analysis.csv",
         "distractors": out_dir / "distractors.csv",
     }
+    from widgets.lessons.lmsgrades import write_lms_grades
+
+    files_out.update(write_lms_grades(book, manifest.get("lms") or {}, lesson, out_dir, problems))
     stats.to_csv(files_out["items"], index=False, lineterminator="\n")
     distractors.to_csv(files_out["distractors"], index=False, lineterminator="\n")
     return Collected(book, stats, distractors, files_out, problems, review)
 
 
-def _template(item_id: str) -> str:
+def template_of(item_id: str) -> str:
+    """Return the case-question template an item id was made from ("static" for a bank item)."""
     from widgets.case.patients import DIFFICULTIES
     from widgets.case.quiz import DIFFICULTY_TEMPLATES
 

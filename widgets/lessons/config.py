@@ -15,6 +15,10 @@
     assignment: rotate            # or `seeded`: how that pool is handed out
     students: [{id: s001, case: ...}, {id: s002, parameters: {difficulty: hard}}]
     groups: [{id: g1, members: [s010, s011], case: cauda-equina}]
+    lms:                          # optional: for the Canvas and Moodle grade imports of `collect`
+      assignment: MISS case quiz  # the gradebook column (Canvas assignment / Moodle grade item)
+      identities:                 # per learner id: what the LMS knows them by
+        s001: {canvas_sis_user_id: "20250001", moodle_idnumber: "20250001", email: a@uni.example}
 
 Each student and each group is one *variant*. Its ``seed`` is derived from
 the class seed and its id (:func:`derive_seed`), its ``learner`` is its id
@@ -28,11 +32,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "LMS_FIELDS",
     "SCHEMA",
     "BuildError",
     "ClassConfig",
@@ -68,9 +73,28 @@ SCHEMA: dict[str, Any] = {
             "properties": {"id": {"type": "string"}, "case": {"type": "string"},
                            "members": {"type": "array", "minItems": 1, "items": {"type": "string"}},
                            "parameters": {"type": "object"}}}},
+        "lms": {"type": "object", "additionalProperties": False, "required": ["identities"],
+                "properties": {
+                    "assignment": {"type": "string", "minLength": 1, "pattern": "^[^,\"\\n]+$"},
+                    "identities": {"type": "object", "minProperties": 1, "additionalProperties": {
+                        "type": "object", "minProperties": 1, "additionalProperties": False,
+                        "properties": {
+                            "canvas_sis_user_id": {"$ref": "#/$defs/lms_id"},
+                            "canvas_sis_login_id": {"$ref": "#/$defs/lms_id"},
+                            "moodle_idnumber": {"$ref": "#/$defs/lms_id"},
+                            "email": {"type": "string",
+                                      "pattern": "^[^@\\s,\"]+@[^@\\s,\"]+\\.[^@\\s,\"]+$"},
+                        }}},
+                }},
     },
     "anyOf": [{"required": ["students"]}, {"required": ["groups"]}],
+    "$defs": {"lms_id": {"type": "string", "minLength": 1, "maxLength": 100,
+                         "pattern": "^[^,\"\\s]+$"}},
 }
+
+#: The LMS identity fields a class config may give a learner, and what each is.
+LMS_FIELDS = {"canvas_sis_user_id": "Canvas SIS User ID", "canvas_sis_login_id": "Canvas SIS Login ID",
+              "moodle_idnumber": "Moodle ID number", "email": "email address (Moodle can match it)"}
 
 
 class BuildError(ValueError):
@@ -102,6 +126,7 @@ class ClassConfig:
     kernel: str
     variants: tuple[Variant, ...]
     source: str = ""
+    lms: Mapping[str, Any] = field(default_factory=dict)
 
 
 def derive_seed(class_seed: int, variant_id: str) -> int:
@@ -194,6 +219,7 @@ def load_config(path: str | Path, output: str | Path | None = None) -> ClassConf
             params["learner"] = entry["id"]
         members = tuple(entry.get("members", (entry["id"],)))
         variants.append(Variant(entry["id"], kind, members, params))
+    lms = _check_lms(doc.get("lms"), variants, path, doc.get("class", path.stem))
     return ClassConfig(
         name=str(doc.get("class", path.stem)),
         lesson=lesson,
@@ -206,7 +232,34 @@ def load_config(path: str | Path, output: str | Path | None = None) -> ClassConf
         kernel=doc.get("kernel", "warm"),
         variants=tuple(variants),
         source=str(path),
+        lms=lms,
     )
+
+
+def _check_lms(section: Any, variants: list[Variant], path: Path, name: str) -> dict[str, Any]:
+    """Check the ``lms`` section against the class: known learners, no identity given twice."""
+    if section is None:
+        return {}
+    learners = {m for v in variants for m in v.members}
+    where = f"{path} line {section.line}" if hasattr(section, "line") else str(path)
+    identities = section["identities"]
+    for learner in identities:
+        if learner not in learners:
+            raise BuildError(f"{where}: lms identities name {learner!r}, who is not in the class;"
+                             f" learners: {', '.join(sorted(learners))}")
+    for name_ in LMS_FIELDS:
+        seen: dict[str, str] = {}
+        for learner, ids in identities.items():
+            value = ids.get(name_)
+            if value is None:
+                continue
+            key = value.casefold() if name_ == "email" else value
+            if key in seen:
+                raise BuildError(f"{where}: {name_} {value!r} is given to both {seen[key]!r} and"
+                                 f" {learner!r}; each learner needs their own")
+            seen[key] = learner
+    return {"assignment": str(section.get("assignment", name)),
+            "identities": {k: dict(v) for k, v in identities.items()}}
 
 
 def _check_output_folder(folder: Path, where: str) -> None:

@@ -64,7 +64,7 @@ class WarmKernel:
         self.reset()
         client = NotebookClient(nb, km=self.km, timeout=timeout, kernel_name=self.kernel_name,
                                 resources={"metadata": {"path": str(self.cwd)}},
-                                store_widget_state=False, record_timing=False)
+                                store_widget_state=True, record_timing=False)  # for the handouts
         client.kc = self.kc
         return client.execute()
 
@@ -141,29 +141,13 @@ def parameterize(nb, parameters: Mapping[str, Any]):
 def export_html(nb, title: str) -> str:
     """Return an offline HTML page of an executed notebook (no script or style from the network).
 
-    nbconvert's ``basic`` template gives the cells; interactive views, which
-    need a kernel, are replaced by a note, and the page carries its own small
-    stylesheet.
+    Figures and widgets are drawn from the saved widget state as they were left
+    (:mod:`widgets.lessons.handout`); a page with figures expects the
+    ``plotly.min.js`` that :func:`widgets.lessons.handout.write_handout` writes beside it.
     """
-    import copy
-    import html as _html
+    from widgets.lessons.handout import handout_page
 
-    from nbconvert import HTMLExporter
-
-    nb = copy.deepcopy(nb)
-    note = {"text/html": "<p><em>Interactive view: open the notebook in JupyterLab to use it.</em></p>"}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if "application/vnd.jupyter.widget-view+json" in data or "application/vnd.plotly.v1+json" in data:
-                output["data"] = dict(note)
-    body, _ = HTMLExporter(template_name="basic", exclude_input_prompt=True,
-                           exclude_output_prompt=True).from_notebook_node(nb)
-    style = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
-             "line-height:1.5}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;"
-             "padding:.2em .5em;vertical-align:top}pre{background:#f4f4f4;padding:.5em;overflow-x:auto}")
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{_html.escape(title)}'
-            f"</title><style>{style}</style></head><body>\n{body}\n</body></html>\n")
+    return handout_page(nb, title)[0]
 
 
 def remote_resources(page: str) -> list[str]:
@@ -197,16 +181,18 @@ def run_job(job: Job) -> JobResult:
         finally:
             if job.kernel == "fresh":
                 _shutdown_worker_kernel()
-        normalise(nb)
         out = Path(job.output)
         out.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, out)
-        if job.html:
-            page = export_html(nb, f"{Path(job.output).stem} ({job.version})")
-            remote = remote_resources(page)
+        if job.html:  # before normalise, which drops the widget state the handout draws from
+            from widgets.lessons.handout import write_handout
+
+            page = write_handout(nb, out.with_suffix(".html"), f"{out.stem} ({job.version})")
+            remote = remote_resources(page.read_text(encoding="utf-8"))
             if remote:
+                page.unlink()
                 raise RuntimeError(f"the HTML export would fetch {remote[0]}")
-            out.with_suffix(".html").write_text(page, encoding="utf-8")
+        normalise(nb)
+        nbformat.write(nb, out)
         job.sidecar.write_text(json.dumps({"hash": job.digest, "variant": job.variant,
                                            "version": job.version, "parameters": dict(job.parameters)},
                                           sort_keys=True, indent=1, default=str) + "\n", encoding="utf-8")

@@ -9,7 +9,8 @@
 - :mod:`widgets.perioperative.recovery`: recovery milestones after MISS and
   open surgery, as printed (medians and means labelled), for the timeline.
 - :mod:`widgets.perioperative.tables`: the tables a student reads (findings,
-  risks, recovery, learning curves, anaesthesia by technique, operative time).
+  risks, recovery, learning curves, anaesthesia by technique, operative time, the evidence behind
+  advice after surgery).
 
 The access comparator of the same lesson is :mod:`widgets.access.comparator`.
 """
@@ -25,6 +26,7 @@ def lesson_sources() -> list[str]:
 
     keys = comparator.sources() + tables.comparison_sources() + tables.recovery_sources()
     keys += list(tables.anaesthesia_table()["source"])
+    keys += list(tables.recovery_advice_table()["source"])
     for item in items_for_lesson("06-around-surgery"):
         keys += list(item.sources)
     return list(dict.fromkeys(keys))

@@ -27,6 +27,7 @@ __all__ = [
     "gaps",
     "learning_curve_table",
     "operative_time_table",
+    "recovery_advice_table",
     "recovery_sources",
     "recovery_table",
     "risk_table",
@@ -248,3 +249,21 @@ def recovery_sources() -> list[str]:
     keys = [a.source_key for a in arm_milestones()] + [d.source_key for d in pooled_differences()]
     keys += list(same_day_discharge()["source"]) + list(gaps()["source"])
     return list(dict.fromkeys(keys))
+
+
+def recovery_advice_table():
+    """Return the evidence behind advice after lumbar surgery (activity limits, work, physiotherapy).
+
+    From ``data/tables/recovery_guidance.csv``. Much of the usual advice (how to sit, when to
+    drive, the follow-up schedule) rests on practice rather than trials and has no row.
+    """
+    import pandas as pd
+
+    from widgets.core.data import load_table
+
+    rows = []
+    for r in load_table("recovery_guidance").to_dict("records"):
+        rows.append({"advice about": r["topic"], "finding": r["finding"], "value": r["value"],
+                     "unit": r["unit"], "design": r["design"], "source": r["source_key"],
+                     "confidence": r["confidence"]})
+    return pd.DataFrame(rows)

@@ -43,6 +43,7 @@ def _table() -> dict[str, Callable[..., Any]]:
     from widgets.evidence import analysis as evidence
     from widgets.evidence import learning_curve
     from widgets.imaging import navigation, screws
+    from widgets.interbody import chooser as interbody
     from widgets.perioperative import recovery
     from widgets.quiz import units
 
@@ -57,6 +58,7 @@ def _table() -> dict[str, Callable[..., Any]]:
         "corridor.tubular_corridor": corridor.tubular_corridor,
         "evidence.pooled_value": evidence.pooled_value,
         "evidence.weight_share": evidence.weight_share,
+        "interbody.corridor_number": interbody.corridor_number,
         "learning_curve.constructed_change_point": learning_curve.constructed_change_point,
         "learning_curve.published_curve": learning_curve.published_curve,
         "learning_curve.spread_value": learning_curve.spread_value,

@@ -148,11 +148,22 @@ class QuizView(TopicView):
         self.body = ipw.VBox()
         self.summary = ipw.HTML()
         self.finish = None
+        self.confirm = None
         if mode == "exam":
             self.finish = ipw.Button(description="Submit exam", button_style="warning",
                                      tooltip="Submit every saved answer; you cannot change them"
                                              " afterwards")
-            self.on_click(self.finish, self._submit_exam)
+            self.on_click(self.finish, self._ask_to_submit)
+            # asked before an exam with unanswered questions is submitted
+            self.confirm_text = ipw.HTML()
+            self.confirm_yes = ipw.Button(description="Submit anyway", button_style="danger",
+                                          tooltip="Submit now; unanswered questions score nothing")
+            self.confirm_no = ipw.Button(description="Keep answering",
+                                         tooltip="Go to the first unanswered question")
+            self.confirm = ipw.VBox([self.confirm_text, ipw.HBox([self.confirm_no, self.confirm_yes])],
+                                    layout=ipw.Layout(display="none"))
+            self.on_click(self.confirm_yes, self._submit_exam)
+            self.on_click(self.confirm_no, self._keep_answering)
         self._questions: dict[int, QuestionView] = {}
         self._root: ipw.Widget | None = None
         self._on_submit = self.guard(self._submit_unguarded)
@@ -209,9 +220,37 @@ class QuizView(TopicView):
             view.show_grade(self.session.respond(view.item.id, view.response()))
         self._update_summary()
 
+    def unanswered(self) -> list[int]:
+        """Return the numbers (1-based) of the questions with no saved answer."""
+        saved = self.session.responses
+        return [k + 1 for k, item in enumerate(self.session.items) if item.id not in saved]
+
+    def _ask_to_submit(self, button) -> None:
+        missing = self.unanswered()
+        if not missing:
+            self._submit_exam(button)
+            return
+        n = len(self.session.items)
+        which = ", ".join(str(k) for k in missing)
+        self.confirm_text.value = (
+            f'<p role="alert">You have saved {n - len(missing)} of {n} answers; question'
+            f'{"s" if len(missing) > 1 else ""} {which} {"have" if len(missing) > 1 else "has"} no'
+            " saved answer. Submit the exam anyway? You cannot change your answers afterwards.</p>")
+        self.confirm.layout.display = None
+
+    def _keep_answering(self, _button) -> None:
+        self.confirm.layout.display = "none"
+        missing = self.unanswered()
+        if missing:
+            self.nav.value = missing[0] - 1
+
     def _submit_exam(self, _button) -> None:
+        if self.confirm is not None:
+            self.confirm.layout.display = "none"
         recorded = self.session.submit()
         self.finish.disabled = True
+        if self.confirm is not None:
+            self.confirm_yes.disabled = self.confirm_no.disabled = True
         for view in self._questions.values():
             view.submit.disabled = True
         n = len(self.session.items)
@@ -248,7 +287,7 @@ class QuizView(TopicView):
         if self._root is None:
             bottom = [self.summary, self.status]
             if self.finish is not None:
-                bottom.insert(0, self.finish)
+                bottom[:0] = [self.finish, self.confirm]
             self._root = ipw.VBox([self.header, ipw.HBox([self.prev, self.nav, self.next]),
                                    self.body, *bottom], layout=ipw.Layout(width="720px"))
         return self._root
@@ -279,8 +318,12 @@ class QuizView(TopicView):
         if self._root is not None:
             self._root.children[1].close()  # the navigation row
             self._root.close()
+        if self.confirm is not None:
+            self.confirm.children[1].close()
+            for w in (self.confirm_text, self.confirm_yes, self.confirm_no):
+                w.close()
         for w in (self.header, self.nav, self.prev, self.next, self.body, self.summary,
-                  self.status, self.finish):
+                  self.status, self.finish, self.confirm):
             if w is not None:
                 w.close()
 

@@ -169,8 +169,9 @@ class StepDrill(TopicView):
     def widget(self) -> ipw.Widget:
         """Return the assembled drill."""
         buttons = ipw.HBox([self.up, self.down, self.check])
+        # the whole width of the cell: a step of up to ~150 characters is read in full in the list
         return ipw.VBox([self.shuffle, self.summary, self.order, buttons, self.status, self.figure.output,
-                         self.table], layout=ipw.Layout(width="900px"))
+                         self.table], layout=ipw.Layout(width="100%", min_width="900px"))
 
 
 class TechniqueComparison(TopicView):
@@ -283,6 +284,7 @@ def step_sheet(technique: str = "all"):
     """Return the full step sheet (every row, no truncation) as an HTML display object."""
     from IPython.display import HTML
 
+    from widgets.core.tables import frame_html
     from widgets.techniques.tables import steps_table
 
-    return HTML(steps_table(technique).to_html(border=0, classes="miss-table"))
+    return HTML(frame_html(steps_table(technique)))  # the suite's tables: no empty header cells

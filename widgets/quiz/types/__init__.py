@@ -37,6 +37,10 @@ items of its type:
 ``choice_counts(item, answers)``, ``correct_response(item)``, ``wrong_response(item, rng)``
     Analytics: how many learners chose each option (distractor rates), and the
     responses of a simulated learner.
+``lms_form(item)``
+    The item as a learning-management system holds it
+    (:class:`~widgets.quiz.types.base.LmsForm`), for the QTI and Moodle XML
+    exports of :mod:`widgets.quiz.lms` (``base.no_lms_form``: none).
 
 A hook a type does not need is bound to a default of :mod:`widgets.quiz.types.base`
 (``resolve = base.no_numbers``), so every module names every hook.
@@ -63,7 +67,7 @@ NAMES: tuple[str, ...] = tuple(TYPES)
 HOOKS = ("NAME", "INSTRUCTION", "SCHEMA", "resolve", "check", "answer_from_json", "grade",
          "option_order", "Controls", "feedback_html", "key_lines", "key_feedback", "lint",
          "answer_signature", "key_is_longest", "choice_counts", "correct_response",
-         "wrong_response")
+         "wrong_response", "lms_form")
 
 #: Item fields that belong to types: a type's SCHEMA uses some, and the others are forbidden.
 TYPE_FIELDS = ("options", "prompts", "choices", "answer", "key", "unit", "tolerance", "feedback")

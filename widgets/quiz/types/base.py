@@ -26,15 +26,18 @@ __all__ = [
     "MISSED",
     "Grade",
     "ItemCheck",
+    "LmsForm",
     "check_ids",
     "choice_counts_of",
     "choice_feedback_html",
     "choice_lint",
+    "choice_lms_form",
     "choice_status",
     "esc",
     "graded",
     "id_list",
     "no_choice_counts",
+    "no_lms_form",
     "no_numbers",
     "no_signature",
     "not_counted",
@@ -102,6 +105,42 @@ class Grade:
     message: str = ""
     misplaced: tuple[int, ...] = ()
     response: Any = None
+
+
+@dataclass(frozen=True)
+class LmsForm:
+    """An item as a learning-management system holds it (for the QTI and Moodle XML exports).
+
+    Three kinds cover every type: ``choice`` (one or several keyed options;
+    ``options`` are ``(id, text, feedback, keyed)``), ``numerical`` (``key``
+    within an absolute ``tolerance``, in ``unit``; ``feedback`` under
+    ``correct``, ``low`` and ``high``) and ``match`` (``prompts`` and
+    ``choices`` as ``(id, text)``, ``pairs`` from prompt id to choice id).
+    ``note`` says how the type was approximated, when it was.
+    """
+
+    kind: str
+    multiple: bool = False
+    options: tuple[tuple[str, str, str, bool], ...] = ()
+    prompts: tuple[tuple[str, str], ...] = ()
+    choices: tuple[tuple[str, str], ...] = ()
+    pairs: Mapping[str, str] = field(default_factory=dict)
+    key: float | None = None
+    tolerance: float | None = None
+    unit: str | None = None
+    feedback: Mapping[str, str] = field(default_factory=dict)
+    note: str = ""
+
+
+def no_lms_form(item: Any) -> LmsForm:
+    """Raise: the default ``lms_form`` hook of a type that has no form in an LMS."""
+    raise ValueError(f"item {item.id!r}: question type {item.type!r} has no LMS form yet")
+
+
+def choice_lms_form(item: Any, keyed: set, *, multiple: bool) -> LmsForm:
+    """Return a choice item's LMS form: its options in bank order, each with its feedback."""
+    return LmsForm("choice", multiple=multiple,
+                   options=tuple((o.id, o.text, o.feedback, o.id in keyed) for o in item.options))
 
 
 def id_list(min_items: int) -> dict[str, Any]:

@@ -134,3 +134,10 @@ def wrong_response(item: Any, rng: random.Random) -> dict[str, str]:
     first = next(iter(answer))
     answer[first] = rng.choice([c.id for c in item.choices if c.id != answer[first]])
     return answer
+
+
+def lms_form(item: Any) -> base.LmsForm:
+    """Return the item as a matching question: each prompt with the choice it takes."""
+    return base.LmsForm("match", prompts=tuple((p.id, p.text) for p in item.prompts),
+                        choices=tuple((c.id, c.text) for c in item.choices),
+                        pairs=dict(item.answer))

@@ -122,3 +122,8 @@ def wrong_response(item: Any, rng: random.Random) -> list[str]:
     pool = [o.id for o in item.options]
     picked = [o for o in pool if rng.random() < 0.5]
     return picked if set(picked) != set(item.answer) else pool
+
+
+def lms_form(item: Any) -> base.LmsForm:
+    """Return the item as a multiple-answer choice question of an LMS."""
+    return base.choice_lms_form(item, set(item.answer), multiple=True)

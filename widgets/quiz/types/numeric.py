@@ -204,3 +204,16 @@ def correct_response(item: Any) -> tuple[float, str]:
 def wrong_response(item: Any, rng: random.Random) -> tuple[float, str]:
     """Return half or twice the key."""
     return (item.key * rng.choice((0.5, 2.0)), item.unit)
+
+
+def lms_form(item: Any) -> base.LmsForm:
+    """Return the item as a numerical question: the key, an absolute tolerance, the unit.
+
+    A relative tolerance becomes the absolute one it allows at the key (LMS
+    numerical questions take one absolute margin); the response is read in the
+    item's unit, which the exported stem names.
+    """
+    key = float(item.key)
+    tolerance = max(item.tolerance_abs or 0.0, (item.tolerance_rel or 0.0) * abs(key))
+    return base.LmsForm("numerical", key=key, tolerance=tolerance, unit=item.unit,
+                        feedback=dict(item.feedback))

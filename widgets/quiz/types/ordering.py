@@ -135,3 +135,17 @@ def wrong_response(item: Any, rng: random.Random) -> list[str]:
     order = list(item.answer)
     order[0], order[1] = order[1], order[0]
     return order
+
+
+def lms_form(item: Any) -> base.LmsForm:
+    """Return the item as a matching question: each position ("Step 1", ...) takes its step.
+
+    Neither Canvas classic quizzes nor QTI 1.2 has an ordering question, so the
+    order is asked as a match of positions to steps; a learner's score is the
+    share of positions right, as the suite grades partial order.
+    """
+    steps = tuple((f"step-{n}", f"Step {n}") for n in range(1, len(item.answer) + 1))
+    return base.LmsForm("match", prompts=steps,
+                        choices=tuple((o.id, o.text) for o in item.options),
+                        pairs={sid: oid for (sid, _), oid in zip(steps, item.answer, strict=True)},
+                        note="ordering asked as matching positions to steps")

@@ -130,3 +130,8 @@ def correct_response(item: Any) -> str:
 def wrong_response(item: Any, rng: random.Random) -> str:
     """Return a distractor picked at random."""
     return rng.choice([o.id for o in item.options if o.id != item.answer])
+
+
+def lms_form(item: Any) -> base.LmsForm:
+    """Return the item as a single-answer choice question of an LMS."""
+    return base.choice_lms_form(item, {item.answer}, multiple=False)
