@@ -55,7 +55,7 @@ def sacrum(s1: LevelDimensions) -> Mesh:
     centre = np.array([0.0, 0.5 * depth, -hp / 2.0 + 3.0]) + np.vstack(
         [np.zeros(3), np.cumsum(direction[:-1] * step, axis=0)])
     half_w = 0.5 * (1.9 * width * (1.0 - u) ** 1.1 + 12.0 * u + 2.0 * (1.0 - u))
-    half_d = 0.5 * (0.8 * depth * (1.0 - u) ** 1.3 + 7.0 * u)
+    half_d = 0.5 * (0.62 * depth * (1.0 - u) + 7.0 * u)
     t = np.linspace(0.0, 2.0 * np.pi, 40, endpoint=False)
     rings = []
     for i in range(n_st):
