@@ -19,8 +19,8 @@ import functools
 import numpy as np
 
 from widgets.anatomy.mesh import Mesh, Pose, loft
-from widgets.anatomy.neural import catmull_rom
 from widgets.anatomy.morphometry import LevelDimensions, series_label
+from widgets.anatomy.neural import catmull_rom
 from widgets.core.assumptions import assumption
 from widgets.core.data import data_dir, load_table
 

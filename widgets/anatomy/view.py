@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from widgets.anatomy.kambin import instruments, kambin_triangle, published_cannula_limits
-from widgets.anatomy.mesh import merge
+from widgets.anatomy.mesh import Mesh, merge
 from widgets.anatomy.morphometry import (
     DISCS,
     LEVELS,
@@ -36,6 +36,7 @@ __all__ = [
     "AnatomyExplorer",
     "KambinExplorer",
     "TranspsoasView",
+    "coarse",
     "layer_parts",
     "slot_parts",
     "pedicle_width_figure",
@@ -137,6 +138,23 @@ def layer_parts(parts: list[Part], level: str, part: str) -> dict[str, list[Part
     return out
 
 
+def coarse(mesh: Mesh, cell: float) -> Mesh:
+    """Return a lighter copy of ``mesh`` for an overview (vertices merged on a ``cell`` mm grid).
+
+    For drawing only: the copy need not be a closed manifold.
+    """
+    q = np.floor(mesh.vertices / cell).astype(np.int64)
+    _, first, inv = np.unique(q, axis=0, return_index=True, return_inverse=True)
+    inv = inv.reshape(-1)
+    sums = np.zeros((len(first), 3))
+    np.add.at(sums, inv, mesh.vertices)
+    verts = sums / np.bincount(inv, minlength=len(first))[:, None]
+    f = inv[mesh.faces]
+    f = f[(f[:, 0] != f[:, 1]) & (f[:, 1] != f[:, 2]) & (f[:, 0] != f[:, 2])]
+    _, keep = np.unique(np.sort(f, axis=1), axis=0, return_index=True)
+    return Mesh(verts, f[np.sort(keep)], mesh.name)
+
+
 def _mesh_arrays(parts: list[Part], text: str | None = None, short: bool = False
                  ) -> dict[str, object]:
     """x, y, z, i, j, k (and hover text) of parts merged into one trace.
@@ -149,6 +167,9 @@ def _mesh_arrays(parts: list[Part], text: str | None = None, short: bool = False
         return {"x": [], "y": [], "z": [], "i": [], "j": [], "k": [], "hovertext": ""}
     m = merge([p.mesh for p in parts])
     v, f = m.vertices, m.faces
+    # single precision and small integers: what is sent to the browser is half as large
+    v = v.astype(np.float32)
+    f = f.astype(np.uint16 if len(v) < 2 ** 16 else np.int32)
     out: dict[str, object] = {"x": v[:, 0], "y": v[:, 1], "z": v[:, 2],
                               "i": f[:, 0], "j": f[:, 1], "k": f[:, 2]}
     if len(parts) == 1 and not short:
@@ -249,6 +270,8 @@ class AnatomyExplorer(TopicView):
         self._spine_key = key
         by_kind: dict[str, list[Part]] = {"bone": [], "disc": [], "neural": [], "pelvis": []}
         for p in spine.parts:
+            # the overview is small on screen: lighter meshes draw as well and load faster
+            p = Part(coarse(p.mesh, 2.0), p.group, p.label, p.kind, p.level)
             if p.group == "pelvis":  # see-through, so that it does not hide L4 to S1
                 by_kind["pelvis"].append(p)
             elif p.kind in by_kind:
