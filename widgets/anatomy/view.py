@@ -155,6 +155,11 @@ def coarse(mesh: Mesh, cell: float) -> Mesh:
     return Mesh(verts, f[np.sort(keep)], mesh.name)
 
 
+def _lines(label: str) -> str:
+    """Break a long hover label after the part's name and between its measures."""
+    return label.replace(": ", ":<br>", 1).replace("; ", "<br>")
+
+
 def _mesh_arrays(parts: list[Part], text: str | None = None, short: bool = False
                  ) -> dict[str, object]:
     """x, y, z, i, j, k (and hover text) of parts merged into one trace.
@@ -173,9 +178,9 @@ def _mesh_arrays(parts: list[Part], text: str | None = None, short: bool = False
     out: dict[str, object] = {"x": v[:, 0], "y": v[:, 1], "z": v[:, 2],
                               "i": f[:, 0], "j": f[:, 1], "k": f[:, 2]}
     if len(parts) == 1 and not short:
-        out["hovertext"] = text or parts[0].label
+        out["hovertext"] = _lines(text or parts[0].label)
     else:
-        labels = [f"{p.level} {p.mesh.name.replace('_', ' ')}" if short else p.label
+        labels = [f"{p.level} {p.mesh.name.replace('_', ' ')}" if short else _lines(p.label)
                   for p in parts]
         out["hovertext"] = np.concatenate([np.full(len(p.mesh.vertices), lab, dtype=object)
                                            for p, lab in zip(parts, labels, strict=True)])
