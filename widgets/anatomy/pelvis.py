@@ -20,6 +20,7 @@ import numpy as np
 
 from widgets.anatomy.mesh import Mesh, Pose, loft
 from widgets.anatomy.morphometry import LevelDimensions, series_label
+from widgets.anatomy.neural import catmull_rom
 from widgets.core.assumptions import assumption
 from widgets.core.data import data_dir, load_table
 
@@ -82,17 +83,19 @@ def iliac_wing(side: float, s1: LevelDimensions, s1_pose: Pose, crest_z: float,
                       [0.92 * half, yc - 5.0, crest_z - 4.0],
                       [half, yc + 25.0, crest_z - 14.0],
                       [0.9 * half, yc + 50.0, crest_z - 34.0]])
-    base = np.array([[x_si, yc - 36.0, bottom - 20.0],
-                     [x_si + 2.0, yc - 18.0, bottom - 22.0],
-                     [x_si + 10.0, yc + 2.0, bottom - 30.0],
-                     [0.58 * half, yc + 22.0, bottom - 45.0],
-                     [0.66 * half, yc + 40.0, bottom - 52.0]])
-    nu, nv = 17, 7
+    # the lower edge: the sacroiliac joint behind, narrowing towards the hip joint in front
+    base = np.array([[x_si, yc - 34.0, bottom - 18.0],
+                     [x_si + 1.0, yc - 20.0, bottom - 24.0],
+                     [x_si + 8.0, yc - 4.0, bottom - 34.0],
+                     [0.52 * half, yc + 14.0, bottom - 44.0],
+                     [0.6 * half, yc + 30.0, bottom - 50.0]])
+    nu, nv = 21, 7
     uu = np.linspace(0.0, 1.0, nu)
-    knots = np.linspace(0.0, 1.0, len(crest))
 
     def along(curve: np.ndarray) -> np.ndarray:
-        return np.column_stack([np.interp(uu, knots, curve[:, k]) for k in range(3)])
+        smooth = catmull_rom(curve, 12)
+        d = np.r_[0.0, np.cumsum(np.linalg.norm(np.diff(smooth, axis=0), axis=1))]
+        return np.column_stack([np.interp(uu * d[-1], d, smooth[:, k]) for k in range(3)])
 
     top, low = along(crest), along(base)
     vv = np.linspace(0.0, 1.0, nv)

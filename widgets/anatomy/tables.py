@@ -367,7 +367,8 @@ def lesson_references() -> list[str]:
                 for k in load_table("lumbar_morphometry")["source_key"].unique():
                     if k in d.source:
                         keys.add(k)
-    keys |= {"Can2020_WN", "Pairaiturkar2019", "Kumari2021", "Benglis2009", "Fanous2020"}
+    keys |= {"Can2020_WN", "Pairaiturkar2019", "Kumari2021", "Benglis2009", "Fanous2020",
+             "Chakraverty2007"}
     keys |= {t.source_key for t in instruments()}
     keys |= {src for _, src, _ in cage_sizes()}
     keys |= set(load_table("transpsoas_safe_zones")["source_key"])

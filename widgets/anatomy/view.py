@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from widgets.anatomy.kambin import instruments, kambin_triangle, published_cannula_limits
-from widgets.anatomy.mesh import merge
+from widgets.anatomy.mesh import Mesh, merge
 from widgets.anatomy.morphometry import (
     DISCS,
     LEVELS,
@@ -36,6 +36,7 @@ __all__ = [
     "AnatomyExplorer",
     "KambinExplorer",
     "TranspsoasView",
+    "coarse",
     "layer_parts",
     "slot_parts",
     "pedicle_width_figure",
@@ -137,6 +138,28 @@ def layer_parts(parts: list[Part], level: str, part: str) -> dict[str, list[Part
     return out
 
 
+def coarse(mesh: Mesh, cell: float) -> Mesh:
+    """Return a lighter copy of ``mesh`` for an overview (vertices merged on a ``cell`` mm grid).
+
+    For drawing only: the copy need not be a closed manifold.
+    """
+    q = np.floor(mesh.vertices / cell).astype(np.int64)
+    _, first, inv = np.unique(q, axis=0, return_index=True, return_inverse=True)
+    inv = inv.reshape(-1)
+    sums = np.zeros((len(first), 3))
+    np.add.at(sums, inv, mesh.vertices)
+    verts = sums / np.bincount(inv, minlength=len(first))[:, None]
+    f = inv[mesh.faces]
+    f = f[(f[:, 0] != f[:, 1]) & (f[:, 1] != f[:, 2]) & (f[:, 0] != f[:, 2])]
+    _, keep = np.unique(np.sort(f, axis=1), axis=0, return_index=True)
+    return Mesh(verts, f[np.sort(keep)], mesh.name)
+
+
+def _lines(label: str) -> str:
+    """Break a long hover label after the part's name and between its measures."""
+    return label.replace(": ", ":<br>", 1).replace("; ", "<br>")
+
+
 def _mesh_arrays(parts: list[Part], text: str | None = None, short: bool = False
                  ) -> dict[str, object]:
     """x, y, z, i, j, k (and hover text) of parts merged into one trace.
@@ -149,12 +172,15 @@ def _mesh_arrays(parts: list[Part], text: str | None = None, short: bool = False
         return {"x": [], "y": [], "z": [], "i": [], "j": [], "k": [], "hovertext": ""}
     m = merge([p.mesh for p in parts])
     v, f = m.vertices, m.faces
+    # single precision and small integers: what is sent to the browser is half as large
+    v = v.astype(np.float32)
+    f = f.astype(np.uint16 if len(v) < 2 ** 16 else np.int32)
     out: dict[str, object] = {"x": v[:, 0], "y": v[:, 1], "z": v[:, 2],
                               "i": f[:, 0], "j": f[:, 1], "k": f[:, 2]}
     if len(parts) == 1 and not short:
-        out["hovertext"] = text or parts[0].label
+        out["hovertext"] = _lines(text or parts[0].label)
     else:
-        labels = [f"{p.level} {p.mesh.name.replace('_', ' ')}" if short else p.label
+        labels = [f"{p.level} {p.mesh.name.replace('_', ' ')}" if short else _lines(p.label)
                   for p in parts]
         out["hovertext"] = np.concatenate([np.full(len(p.mesh.vertices), lab, dtype=object)
                                            for p, lab in zip(parts, labels, strict=True)])
@@ -217,18 +243,18 @@ class AnatomyExplorer(TopicView):
             layout=go.Layout(
                 title={"text": "", "font": {"size": 14}}, width=520, height=480,
                 margin={"l": 0, "r": 0, "t": 50, "b": 0},
-                scene=_scene({"eye": {"x": 1.2, "y": -1.5, "z": 1.1}}),
+                scene=_scene({"eye": {"x": 0.95, "y": -1.3, "z": 0.85}}),
             ),
         )
         self.spine_fig = Figure(
             data=[go.Mesh3d(name=name, flatshading=False, lighting=_LIGHTING,
                             lightposition=_LIGHT_POSITION, showlegend=False,
                             hovertemplate="%{hovertext}<extra></extra>")
-                  for name in ("bone", "disc", "neural", "highlight")],
+                  for name in ("bone", "disc", "neural", "highlight", "pelvis")],
             layout=go.Layout(
                 title={"text": "", "font": {"size": 14}}, width=460, height=480,
                 margin={"l": 0, "r": 0, "t": 50, "b": 0},
-                scene=_scene({"eye": {"x": 2.2, "y": 0.4, "z": 0.3}}),
+                scene=_scene({"eye": {"x": 1.9, "y": -0.9, "z": 0.35}}),
             ),
         )
         self._spine_key: tuple[str, float] | None = None
@@ -247,14 +273,20 @@ class AnatomyExplorer(TopicView):
         if self._spine_key == key:
             return
         self._spine_key = key
-        by_kind = {"bone": [], "disc": [], "neural": []}
+        by_kind: dict[str, list[Part]] = {"bone": [], "disc": [], "neural": [], "pelvis": []}
         for p in spine.parts:
-            if p.kind in by_kind:
+            # the overview is small on screen: lighter meshes draw as well and load faster
+            p = Part(coarse(p.mesh, 2.0), p.group, p.label, p.kind, p.level)
+            if p.group == "pelvis":  # see-through, so that it does not hide L4 to S1
+                by_kind["pelvis"].append(p)
+            elif p.kind in by_kind:
                 by_kind[p.kind].append(p)
         with self.spine_fig.batch_update():
             for trace, kind in zip(self.spine_fig.data[:3], ("bone", "disc", "neural"), strict=True):
                 trace.update(**_mesh_arrays(by_kind[kind], short=True), color=_BASE_COLOUR[kind],
-                             opacity=0.6 if kind == "bone" else 0.9)
+                             opacity=1.0 if kind == "bone" else 0.9)
+            self.spine_fig.data[4].update(**_mesh_arrays(by_kind["pelvis"], short=True),
+                                          color=BONE, opacity=0.35)
 
     def _layers(self, spine, level: str, part: str) -> dict[str, dict[str, object]]:
         key = (self.series.value, float(self.spread.value), level, part)
