@@ -244,6 +244,11 @@ async def _surge(base: str, token: str, users: list[str], limit_s: float) -> lis
 
 def run_surge(n: int = 5, *, state: Path, limit_s: float = 600.0) -> dict[str, Any]:
     """Run a surge of ``n`` users (see the module docstring); return the measurements."""
+    from tornado.httpclient import AsyncHTTPClient
+
+    # tornado's client holds 10 connections by default and counts the time a request waits for
+    # one as part of its timeout: with 20 learners polling, requests timed out in that queue
+    AsyncHTTPClient.configure(None, max_clients=max(64, 4 * n))
     token = secrets.token_hex(32)
     proc, base = start_hub(state, token=token)
     users = [f"learner{k:02d}" for k in range(1, n + 1)]

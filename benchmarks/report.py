@@ -46,17 +46,22 @@ def render(results: dict) -> str:
             lines.append(f"| {stem} | {fig['execution_s']} | {fig['ratio_to_empty']} | {verdict} |"
                          f" {fig.get('ratio_to_stack', '')} | {fig['size_kb']} |")
         lines.append("")
-    rows: list[tuple[str, dict]] = []
-    for name, figures in sorted(results.items()):
-        if name.startswith("_"):
-            continue
-        _latencies(name.removeprefix("bench_"), figures, rows)
-    if rows:
-        lines += ["In-process latency (ms) of interactive callbacks and other timed operations:", "",
-                  "| what | p50 | p95 | max | n |", "|---|---|---|---|---|"]
-        for label, fig in rows:
-            lines.append(f"| {label} | {fig['p50_ms']} | {fig['p95_ms']} | {fig['max_ms']} | {fig['n']} |")
-        lines.append("")
+    in_browser = {"bench_browser"}  # measured in Chromium, from the key press to the page
+    for title, names in (
+            ("In-process latency (ms) of interactive callbacks and other timed operations:",
+             [n for n in sorted(results) if not n.startswith("_") and n not in in_browser]),
+            ("In-browser latency (ms), JupyterLab in headless Chromium with software WebGL: from the"
+             " key press to the figure or image redrawn, and to the page settled:",
+             [n for n in sorted(results) if n in in_browser])):
+        rows: list[tuple[str, dict]] = []
+        for name in names:
+            _latencies(name.removeprefix("bench_"), results[name], rows)
+        if rows:
+            lines += [title, "", "| what | p50 | p95 | max | n |", "|---|---|---|---|---|"]
+            for label, fig in rows:
+                lines.append(f"| {label} | {fig['p50_ms']} | {fig['p95_ms']} | {fig.get('max_ms', '')}"
+                             f" | {fig.get('n', '')} |")
+            lines.append("")
     others = {k: v for k, v in results.items() if not k.startswith("_") and k != "bench_lessons"}
     scalar_rows = []
     for name, figures in sorted(others.items()):
