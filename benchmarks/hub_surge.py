@@ -107,7 +107,8 @@ def start_hub(state: Path, *, token: str, env_extra: dict[str, str] | None = Non
     env = dict(os.environ, MISS_HUB_MODE="trial", MISS_HUB_STATE=str(state),
                MISS_HUB_PORT=str(port), MISS_HUB_API_PORT=str(_free_port()),
                MISS_HUB_PROXY_API_PORT=str(_free_port()), MISS_HUB_SERVICE_TOKEN=token,
-               PATH=f"{proxy.parent}{os.pathsep}{os.environ.get('PATH', '')}", **(env_extra or {}))
+               PATH=f"{proxy.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.update(env_extra or {})  # e.g. MISS_HUB_MODE=real
     env.pop("MISS_PROGRESS_DIR", None)  # each learner's store goes in their own home
     state.mkdir(parents=True, exist_ok=True)
     log = open(state / "hub.log", "w")  # noqa: SIM115 (closed by stop_hub)
