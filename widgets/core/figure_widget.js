@@ -34,6 +34,13 @@ function loadPlotly(model) {
   return globalThis.__missPlotly;
 }
 
+// Yield until the page is idle (or 3 s have passed): drawing a 3-D figure in software WebGL is a
+// long task, and anywidget gives every widget model only 2 s to start; models first, figures after.
+function idle() {
+  return new Promise(resolve => (globalThis.requestIdleCallback
+    ? globalThis.requestIdleCallback(() => resolve(), { timeout: 3000 }) : setTimeout(resolve, 0)));
+}
+
 function spec(model) {
   const fig = JSON.parse(model.get("figure") || "{}");
   const layout = fig.layout || {};
@@ -51,9 +58,13 @@ async function renderFigure({ model, el }) {
   el.appendChild(div);
   const label = () => div.setAttribute("aria-label", model.get("alt"));
   label();
+  await idle();
   const Plotly = await loadPlotly(model);
   let drawing = Promise.resolve();
-  const draw = () => { drawing = drawing.then(() => Plotly.react(div, spec(model))); return drawing; };
+  const draw = () => {
+    drawing = drawing.then(idle).then(() => Plotly.react(div, spec(model)));
+    return drawing;
+  };
   model.on("change:figure", draw);
   model.on("change:alt", label);
   await draw();
@@ -100,17 +111,17 @@ export function nameOutputs(root) {
     setIf(plot, "aria-label", (meta && meta.alt) || (title && title.textContent.trim()) || "Figure");
   }
   const areas = root.matches(AREA) ? [root] : Array.from(root.querySelectorAll(AREA));
-  const scrollers = [...areas, ...areas.flatMap(a => Array.from(a.querySelectorAll(".widget-box")))];
+  const boxes = areas.flatMap(a => Array.from(a.querySelectorAll(".widget-box")));
+  // every size is read first, then attributes written: one layout per pass, not one per element
+  const scrollers = [...areas, ...boxes].filter(el => !el.hasAttribute("tabindex")
+    && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1));
   for (const area of scrollers) {  // an output or box wider than its cell scrolls: reachable from the keyboard
-    const scrolls = area.scrollWidth > area.clientWidth + 1 || area.scrollHeight > area.clientHeight + 1;
-    if (scrolls && !area.hasAttribute("tabindex")) {
-      area.setAttribute("tabindex", "0");
-      area.setAttribute("role", "region");
-      const caption = area.querySelector("caption, h1, h2, h3, h4");
-      const about = caption ? `: ${caption.textContent.trim().slice(0, 80)}` : "";
-      area.setAttribute("aria-label", `Scrolling output ${++regionCount}${about}`);  // unique names
-      area.setAttribute("data-lm-suppress-shortcuts", "true");
-    }
+    area.setAttribute("tabindex", "0");
+    area.setAttribute("role", "region");
+    const caption = area.querySelector("caption, h1, h2, h3, h4");
+    const about = caption ? `: ${caption.textContent.trim().slice(0, 80)}` : "";
+    area.setAttribute("aria-label", `Scrolling output ${++regionCount}${about}`);  // unique names
+    area.setAttribute("data-lm-suppress-shortcuts", "true");
   }
   // JupyterLab looks for the attribute from the focused element up, but a shortcut whose selector
   // ends in ":focus" matches the control itself first: so every control of a guarded area carries it.
@@ -198,9 +209,9 @@ function watch(root) {
   const observer = new MutationObserver(() => {
     if (pending) return;
     pending = true;
-    setTimeout(() => { pending = false; nameOutputs(root); }, 100);
+    setTimeout(() => { pending = false; nameOutputs(root); }, 250);
   });
-  observer.observe(root, { childList: true, subtree: true, characterData: true });
+  observer.observe(root, { childList: true, subtree: true });
   watched.set(root, { observer, guards: 1 });
   nameOutputs(root);
 }
