@@ -136,14 +136,20 @@ def _interact_reasoning(page):
     return before, after
 
 
+def _wait_text(page, selector: str, text: str, timeout: int = 30000) -> str:
+    """Wait until the elements' joined text contains ``text`` (a figure may redraw after the HTML)."""
+    page.wait_for_function(
+        "([s, t]) => Array.from(document.querySelectorAll(s)).map(e => e.textContent).join(' | ')"
+        ".includes(t)", arg=[selector, text], timeout=timeout)
+    return _visible_text(page, selector)
+
+
 def _interact_cervical(page):
     """Choose a central disc: the posterior corridor is drawn as not reaching it; the figure is shown."""
     sel = ".widget-html, .legendtext"
-    before = _visible_text(page, sel)
-    assert "posterior corridor: reaches" in before, before
+    before = _wait_text(page, sel, "posterior corridor: reaches")
     page.get_by_label("Pathology", exact=True).first.select_option(label="central disc with myelopathy")
-    after = _wait_changed(page, sel, before)
-    assert "posterior corridor: does not reach" in after, after
+    after = _wait_text(page, sel, "posterior corridor: does not reach")
     page.locator(".miss-figure").first.scroll_into_view_if_needed()
     return before, after
 
