@@ -90,16 +90,18 @@ def _open(page, server, lesson: str) -> None:
     page.locator(ANSWER).first.wait_for(timeout=240000)
 
 
-def _answer_first_question(page) -> str:
-    """Choose the first option of the first quiz question and submit (practice) or save it (exam)."""
+def _answer_first_question(page, expect: str) -> str:
+    """Choose the first option of the first quiz question, submit (practice) or save it (exam),
+    and wait until the page says ``expect`` (the feedback arrives after other updates)."""
     choice = page.locator(".widget-radio-box input[type=radio], .widget-checkbox input[type=checkbox]")
     if choice.count():
         choice.first.check()
     before = page.locator(".widget-html").evaluate_all("els => els.map(e => e.textContent).join('|')")
     page.locator(ANSWER).first.click()
     page.wait_for_function(
-        "b => Array.from(document.querySelectorAll('.widget-html')).map(e => e.textContent)"
-        ".join('|') !== b", arg=before, timeout=30000)
+        "([b, t]) => { const now = Array.from(document.querySelectorAll('.widget-html'))"
+        ".map(e => e.textContent).join('|'); return now !== b && now.includes(t); }",
+        arg=[before, expect], timeout=30000)
     return page.locator(".widget-html").evaluate_all("els => els.map(e => e.textContent).join('|')")
 
 
@@ -117,7 +119,7 @@ def test_lesson_00_as_an_app_works_offline(voila_server, offline_page, screensho
     page.wait_for_function(
         "b => Array.from(document.querySelectorAll('.widget-html')).map(e => e.textContent)"
         ".join('|') !== b", arg=before, timeout=30000)
-    feedback = _answer_first_question(page)
+    feedback = _answer_first_question(page, "Source")
     assert "Source" in feedback
     icons = page.locator(".widget-button i.fa").first
     assert icons.evaluate("e => getComputedStyle(e, '::before').fontFamily").lower().find("font awesome") >= 0
@@ -134,6 +136,6 @@ def test_the_case_lesson_as_an_app_works_offline(voila_server, offline_page, scr
     page.wait_for_function(
         "b => Array.from(document.querySelectorAll('.widget-html')).map(e => e.textContent)"
         ".join('|') !== b", arg=before, timeout=30000)
-    assert "1 of " in _answer_first_question(page)  # exam mode: "1 of N answers saved"
+    assert "1 of " in _answer_first_question(page, "1 of ")  # exam mode: "1 of N answers saved"
     page.screenshot(path=str(screenshots_dir / "app-07-case.png"), full_page=False)
     assert page.blocked == []
