@@ -158,11 +158,13 @@ def test_the_handout_draws_widgets_and_figures_from_the_saved_state():
     root = accessible(ipw.VBox([slider, menu, fig.widget, ipw.Button(description="Go"), hidden,
                                 ipw.HTML("<p>note</p>")]))
     models = {w.model_id: {"model_name": w._model_name, "state": _state(w)}
-              for w in _all(root) + [fig.widget.plotly_js] + [x.layout for x in _all(root)]}
+              for w in _all(root) + [fig.widget.plotly_js, *fig.widget.traces]
+              + [x.layout for x in _all(root)]}
     page = render_widget(root.model_id, models)
     assert "<strong>Depth (mm):</strong> 2.5" in page and "Right side" in page
     assert "<p>note</p>" in page and "secret" not in page and "Go" not in page
     assert "Two points." in page and "data-plotly" in page
+    assert "pts" in page  # the trace, read from its own model
     nb = {"cells": [{"cell_type": "code", "source": "", "metadata": {}, "outputs": [
         {"output_type": "display_data", "metadata": {},
          "data": {"application/vnd.jupyter.widget-view+json": {"model_id": root.model_id}}},

@@ -8,7 +8,7 @@ import pytest
 from widgets.anatomy import GROUPS, LEVELS
 from widgets.anatomy.morphometry import pedicle_width_rows
 from widgets.anatomy.view import (
-    LAYERS,
+    SLOTS,
     AnatomyExplorer,
     KambinExplorer,
     TranspsoasView,
@@ -33,7 +33,7 @@ def test_controls_are_labelled(explorer):
 def test_level_change_updates_title_table_and_geometry(explorer):
     explorer.level.value = "L4"
     before = (explorer.vertebra_fig.layout.title.text, explorer.table.value)
-    x_before = np.asarray(explorer.vertebra_fig.data[0].x).copy()
+    x_before = np.asarray(explorer.vertebra_fig.data[0].x).copy()  # the body
     explorer.level.value = "L1"
     assert explorer.vertebra_fig.layout.title.text.startswith("L1")
     assert "L1" in explorer.spine_fig.layout.title.text
@@ -45,17 +45,25 @@ def test_level_change_updates_title_table_and_geometry(explorer):
     assert "assumption" in explorer.table.value
 
 
+def _highlighted(explorer) -> dict:
+    return {t.name: t for t in explorer.vertebra_fig.data if t.visible and t.color == "#D55E00"}
+
+
 def test_selected_part_is_highlighted_and_hover_shows_the_number(explorer):
     explorer.level.value = "L4"
     explorer.part.value = "pedicles"
     traces = {t.name: t for t in explorer.vertebra_fig.data}
-    assert list(LAYERS) == list(traces)
-    assert traces["highlight"].color == "#D55E00"
-    assert traces["bone"].color != "#D55E00"
-    hover = set(traces["highlight"].hovertext)
-    assert any("left pedicle" in t and "14.70 mm" in t and "Panjabi 1992" in t for t in hover)
-    assert any("right pedicle" in t and "13.40 mm" in t for t in hover)
-    assert not any("pedicle" in t for t in set(traces["bone"].hovertext))
+    assert list(traces) == [name.replace("_", " ") for name, _ in SLOTS]  # one trace per part
+    shown = _highlighted(explorer)
+    assert set(shown) == {"pedicle left", "pedicle right"}
+    assert traces["body"].color != "#D55E00" and traces["body"].visible
+    # each part's own hover text, one string per trace (not one per vertex)
+    assert "left pedicle" in shown["pedicle left"].hovertext
+    assert "14.70 mm" in shown["pedicle left"].hovertext and "Panjabi 1992" in shown["pedicle left"].hovertext
+    assert "right pedicle" in shown["pedicle right"].hovertext and "13.40 mm" in shown["pedicle right"].hovertext
+    others = [t for t in explorer.vertebra_fig.data if t.name not in shown and t.visible]
+    assert others and not any(t.hovertext.split(":")[0].endswith("pedicle") for t in others)
+    assert not traces["ilium left"].visible  # the iliac wings are drawn only when chosen
     assert len(explorer.spine_fig.data[3].x) > 0
     assert "14.7" in explorer.table.value and "secondary-source" in explorer.table.value
 
@@ -76,9 +84,9 @@ def test_series_and_spread_resize_the_model(explorer):
     explorer.part.value = "pedicles"
     explorer.series.value = "Zindrick1987"
     explorer.spread.value = 0.0
-    x0 = np.ptp(np.asarray(explorer.vertebra_fig.data[-1].x))
+    x0 = np.ptp(np.asarray(_highlighted(explorer)["pedicle left"].x))
     explorer.spread.value = 2.0
-    x1 = np.ptp(np.asarray(explorer.vertebra_fig.data[-1].x))
+    x1 = np.ptp(np.asarray(_highlighted(explorer)["pedicle left"].x))
     assert x1 > x0
     assert "+2.0 SD" in explorer.vertebra_fig.layout.title.text
     assert "26.2" in explorer.table.value  # 18.0 + 2 x 4.1

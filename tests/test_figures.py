@@ -20,7 +20,7 @@ def _figure() -> Figure:
 
 
 def _shown(view: FigureView) -> dict:
-    return json.loads(view.figure)
+    return view.spec()
 
 
 def test_bundle_is_what_plotlys_mimetype_renderer_emits():
@@ -39,7 +39,7 @@ def test_the_widget_holds_the_figure_and_each_batch_updates_it_once():
     assert isinstance(view, FigureView)
     assert _shown(view)["data"][0]["y"] == json.loads(pio.to_json(fig))["data"][0]["y"]
     updates = []
-    view.observe(lambda change: updates.append(change), names="figure")
+    view.observe(lambda change: updates.append(change), names="digests")
     with fig.batch_update():
         fig.data[0].y = [3, 2, 1]
         with fig.batch_update():  # nested: still one update, at the end of the outer batch
@@ -90,11 +90,11 @@ def test_a_figure_copies_another_and_stays_a_go_figure():
 def test_an_error_in_a_batch_propagates_and_does_not_update():
     fig = _figure()
     view = fig.widget
-    before = view.figure
+    before = view.spec()
     with pytest.raises(ValueError), fig.batch_update():
         fig.data[0].y = [9, 9, 9]
         raise ValueError("boom")
-    assert view.figure == before
+    assert view.spec() == before
     with fig.batch_update():  # the failed batch left no batch open
         fig.data[0].name = "c"
     assert _shown(view)["data"][0]["name"] == "c"
@@ -128,7 +128,7 @@ def test_a_3d_view_is_sent_as_plotlys_own_json_without_changing_the_figure():
     explorer = AnatomyExplorer()
     for fig in (explorer.vertebra_fig, explorer.spine_fig):
         before = pio.to_json(fig, validate=False)
-        assert fig.widget.figure == before
+        assert fig.widget.spec() == json.loads(before)
         assert pio.to_json(fig, validate=False) == before  # unchanged
         assert "L4" in fig.widget.alt
 
@@ -140,3 +140,38 @@ def test_frames_are_kept():
     expected[PLOTLY_MIME]["layout"]["meta"] = {"alt": fig.alt}  # the text alternative rides along
     assert fig.mimebundle() == expected
     assert len(_shown(fig.widget)["frames"]) == 1
+
+
+def test_a_change_sends_only_the_traces_that_changed():
+    fig = Figure([go.Scatter(x=[1, 2], y=[3, 4], name="context"), go.Scatter(x=[1], y=[5], name="mark")])
+    view = fig.widget
+    context, mark = view.traces
+    sent = {"context": [], "mark": []}
+    context.observe(lambda c: sent["context"].append(c), names="spec")
+    mark.observe(lambda c: sent["mark"].append(c), names="spec")
+    with fig.batch_update():
+        fig.data[1].y = [6]
+        fig.layout.title.text = "moved"
+    assert sent == {"context": [], "mark": sent["mark"]} and len(sent["mark"]) == 1
+    assert view.traces == [context, mark]  # the same models: nothing new is opened
+    assert view.digests == [context.digest, mark.digest]
+    assert _shown(view) == json.loads(pio.to_json(fig))
+
+
+def test_traces_added_and_removed_open_and_close_their_models():
+    fig = Figure([go.Scatter(x=[1], y=[1], name="a"), go.Scatter(x=[2], y=[2], name="b")])
+    view = fig.widget
+    first, second = view.traces
+    fig.data = [fig.data[0]]
+    fig.redraw()
+    assert view.traces == [first] and second.comm is None  # closed
+    fig.add_trace(go.Bar(x=["L4"], y=[3], name="c"))
+    fig.redraw()
+    assert [json.loads(t.spec)["name"] for t in view.traces] == ["a", "c"]
+    assert _shown(view) == json.loads(pio.to_json(fig))
+
+
+def test_the_page_draws_once_every_trace_has_arrived():
+    source = FigureView._esm.__str__()
+    assert "arrived(" in source and 'change:digest"' in source  # waits for each trace's digest
+    assert "plotGlPixelRatio" in source  # 3-D drawn at the screen's own pixel density

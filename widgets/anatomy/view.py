@@ -38,6 +38,7 @@ __all__ = [
     "TranspsoasView",
     "coarse",
     "layer_parts",
+    "slot_layers",
     "slot_parts",
     "pedicle_width_figure",
 ]
@@ -160,6 +161,14 @@ def _lines(label: str) -> str:
     return label.replace(": ", ":<br>", 1).replace("; ", "<br>")
 
 
+def slot_layers(parts: list[Part], level: str, part: str) -> list[tuple[str, str | None, Part | None]]:
+    """Each slot of the single-level view with the layer it is drawn in (``None``: not drawn)."""
+    slots = slot_parts(parts, level)
+    layers = {id(p): layer for layer, ps in layer_parts(parts, level, part).items() for p in ps}
+    return [(name, layers.get(id(slots[name])) if slots[name] is not None else None, slots[name])
+            for name, _ in SLOTS]
+
+
 def _mesh_arrays(parts: list[Part], text: str | None = None, short: bool = False
                  ) -> dict[str, object]:
     """x, y, z, i, j, k (and hover text) of parts merged into one trace.
@@ -235,15 +244,19 @@ class AnatomyExplorer(TopicView):
                                       continuous_update=False, readout_format="+.1f")
         self.table = ipw.HTML()
         self.notes = ipw.HTML()
+        # one trace per part slot, each with its own hover text (a per-vertex text of merged
+        # parts was three quarters of what a level change sent to the browser)
         self.vertebra_fig = Figure(
-            data=[go.Mesh3d(name=layer, flatshading=False, lighting=_LIGHTING,
+            data=[go.Mesh3d(name=name.replace("_", " "), flatshading=False, lighting=_LIGHTING,
                             lightposition=_LIGHT_POSITION, showlegend=False,
-                            hovertemplate="%{hovertext}<extra></extra>", **_LAYER_STYLE[layer])
-                  for layer in LAYERS],
+                            hovertemplate="%{hovertext}<extra></extra>")
+                  for name, _ in SLOTS],
             layout=go.Layout(
                 title={"text": "", "font": {"size": 14}}, width=520, height=480,
                 margin={"l": 0, "r": 0, "t": 50, "b": 0},
-                scene=_scene({"eye": {"x": 0.95, "y": -1.3, "z": 0.85}}),
+                # far enough that the axes' numbers and titles stay inside the view
+                scene=_scene({"eye": {"x": 1.2, "y": -1.65, "z": 1.05},
+                              "center": {"x": 0.0, "y": 0.0, "z": -0.22}}),
             ),
         )
         self.spine_fig = Figure(
@@ -254,7 +267,8 @@ class AnatomyExplorer(TopicView):
             layout=go.Layout(
                 title={"text": "", "font": {"size": 14}}, width=460, height=480,
                 margin={"l": 0, "r": 0, "t": 50, "b": 0},
-                scene=_scene({"eye": {"x": 1.9, "y": -0.9, "z": 0.35}}),
+                scene=_scene({"eye": {"x": 2.45, "y": -1.15, "z": 0.45},
+                              "center": {"x": 0.0, "y": 0.0, "z": -0.3}}),
             ),
         )
         self._spine_key: tuple[str, float] | None = None
@@ -276,27 +290,36 @@ class AnatomyExplorer(TopicView):
         by_kind: dict[str, list[Part]] = {"bone": [], "disc": [], "neural": [], "pelvis": []}
         for p in spine.parts:
             # the overview is small on screen: lighter meshes draw as well and load faster
-            p = Part(coarse(p.mesh, 2.0), p.group, p.label, p.kind, p.level)
+            # (3 mm cells: on this small view as 2 mm, with half the triangles for each frame)
+            p = Part(coarse(p.mesh, 3.0), p.group, p.label, p.kind, p.level)
             if p.group == "pelvis":  # see-through, so that it does not hide L4 to S1
                 by_kind["pelvis"].append(p)
             elif p.kind in by_kind:
                 by_kind[p.kind].append(p)
         with self.spine_fig.batch_update():
             for trace, kind in zip(self.spine_fig.data[:3], ("bone", "disc", "neural"), strict=True):
+                # opaque: a see-through mesh costs every frame extra passes in software WebGL
                 trace.update(**_mesh_arrays(by_kind[kind], short=True), color=_BASE_COLOUR[kind],
-                             opacity=1.0 if kind == "bone" else 0.9)
+                             opacity=1.0)
             self.spine_fig.data[4].update(**_mesh_arrays(by_kind["pelvis"], short=True),
                                           color=BONE, opacity=0.35)
 
     def _layers(self, spine, level: str, part: str) -> dict[str, dict[str, object]]:
         key = (self.series.value, float(self.spread.value), level, part)
         if key not in self._cache:
-            parts = layer_parts(spine.level_parts(level), level, part)
-            world = [p.transformed(spine.poses[level]) for p in parts["highlight"]]
+            level_parts = spine.level_parts(level)
+            slots = []
+            for _name, layer, p in slot_layers(level_parts, level, part):
+                if layer is None:
+                    slots.append({**_mesh_arrays([]), "visible": False})
+                else:
+                    slots.append({**_mesh_arrays([p]), **_LAYER_STYLE[layer], "visible": True})
+            highlight = layer_parts(level_parts, level, part)["highlight"]
+            world = [p.transformed(spine.poses[level]) for p in highlight]
             self._cache[key] = {
-                **{layer: _mesh_arrays(parts[layer]) for layer in LAYERS},
+                "slots": slots,
                 "spine highlight": _mesh_arrays(world, short=True),
-                "found": bool(parts["highlight"]),
+                "found": bool(highlight),
             }
             if len(self._cache) > 64:
                 self._cache.pop(next(iter(self._cache)))
@@ -307,8 +330,8 @@ class AnatomyExplorer(TopicView):
         spine = build_spine(self.series.value, self.spread.value)
         arrays = self._layers(spine, level, part)
         with self.vertebra_fig.batch_update():
-            for trace, layer in zip(self.vertebra_fig.data, LAYERS, strict=True):
-                trace.update(**arrays[layer])
+            for trace, slot in zip(self.vertebra_fig.data, arrays["slots"], strict=True):
+                trace.update(**slot)
             self.vertebra_fig.layout.title.text = self.title()
         with self.spine_fig.batch_update():  # one redraw of the spine, context and highlight together
             self._refresh_spine_context(spine)

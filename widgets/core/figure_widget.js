@@ -41,12 +41,16 @@ function idle() {
     ? globalThis.requestIdleCallback(() => resolve(), { timeout: 3000 }) : setTimeout(resolve, 0)));
 }
 
-function spec(model) {
-  const fig = JSON.parse(model.get("figure") || "{}");
-  const layout = fig.layout || {};
-  if (layout.uirevision === undefined) layout.uirevision = "kept";  // keep camera, zoom, legend
-  return { data: fig.data || [], layout, frames: fig.frames,
-           config: { displaylogo: false, responsive: true } };
+// Resolves once the trace model shows the digest the figure expects (each trace is its own model,
+// synced on its own: the figure's list of digests may arrive before a trace's new text).
+function arrived(trace, digest) {
+  if (trace.get("digest") === digest) return Promise.resolve();
+  return new Promise(resolve => {
+    const done = () => { trace.off("change:digest", check); clearTimeout(timer); resolve(); };
+    const check = () => { if (trace.get("digest") === digest) done(); };
+    const timer = setTimeout(done, 10000);
+    trace.on("change:digest", check);
+  });
 }
 
 async function renderFigure({ model, el }) {
@@ -60,16 +64,49 @@ async function renderFigure({ model, el }) {
   label();
   await idle();
   const Plotly = await loadPlotly(model);
+  const parsed = new Map();  // trace model id -> { digest, trace }: a trace is parsed once per change
+  const spec = async () => {
+    const refs = model.get("traces") || [];
+    const digests = model.get("digests") || [];
+    const traces = await Promise.all(refs.map(ref => model.widget_manager.get_model(ref.slice(PREFIX.length))));
+    await Promise.all(traces.map((t, i) => arrived(t, digests[i])));
+    const data = traces.map((t, i) => {
+      let entry = parsed.get(t.model_id);
+      if (!entry || entry.digest !== digests[i]) {
+        entry = { digest: digests[i], trace: JSON.parse(t.get("spec") || "{}") };
+        parsed.set(t.model_id, entry);  // an unchanged trace stays the same object for Plotly.react
+      }
+      return entry.trace;
+    });
+    const shown = new Set(traces.map(t => t.model_id));
+    for (const id of parsed.keys()) if (!shown.has(id)) parsed.delete(id);
+    const layout = JSON.parse(model.get("plot_layout") || "{}");
+    if (layout.uirevision === undefined) layout.uirevision = "kept";  // keep camera, zoom, legend
+    const frames = JSON.parse(model.get("frames") || "[]");
+    // 3-D views are drawn at the screen's own pixel density (plotly's default is twice it: four
+    // times the pixels to shade, which in software WebGL doubles the time of every frame)
+    const ratio = Math.min(2, Math.max(1, Math.round(globalThis.devicePixelRatio || 1)));
+    return { data, layout, frames: frames.length ? frames : undefined,
+             config: { displaylogo: false, responsive: true, plotGlPixelRatio: ratio } };
+  };
+  // one drawing at a time, and changes that arrive while one waits are drawn together
   let drawing = Promise.resolve();
+  let queued = false;
   const draw = () => {
-    drawing = drawing.then(idle).then(() => Plotly.react(div, spec(model)));
+    if (queued) return drawing;
+    queued = true;
+    drawing = drawing.then(idle).then(async () => {
+      queued = false;
+      await Plotly.react(div, await spec());
+    }).catch(error => console.error("[miss figure] could not draw the figure:", error));
     return drawing;
   };
-  model.on("change:figure", draw);
+  const changes = "change:digests change:plot_layout change:frames";
+  model.on(changes, draw);
   model.on("change:alt", label);
   await draw();
   return () => {
-    model.off("change:figure", draw);
+    model.off(changes, draw);
     model.off("change:alt", label);
     Plotly.purge(div);  // frees the WebGL context of a 3-D view
   };

@@ -12,8 +12,12 @@ student's camera is lost.
 ``figure.data`` and ``figure.layout`` exactly as before. In addition:
 
 * :attr:`Figure.widget` (also :attr:`Figure.output`) is a :class:`FigureView`,
-  an anywidget. Its ``figure`` trait holds the figure's JSON, written by
-  plotly's public ``plotly.io.to_json``; its ``alt`` trait is a sentence saying
+  an anywidget. Each trace's JSON, written by plotly's public
+  ``plotly.io.json.to_json_plotly``, lives in a :class:`TraceModel` of its own
+  (a model without a view), and the view holds the list of them, the layout's
+  JSON and a digest per trace. A change sends only the traces that changed: a
+  level change of lesson 01 resends the highlighted part of the spine
+  overview, not the whole L1-S1 stack. Its ``alt`` trait is a sentence saying
   what the figure shows, given as ``Figure(..., alt=...)`` or made from the
   title and the trace names, and kept up to date with the figure. In the page
   the plot's container carries it as ``aria-label`` with ``role="figure"`` (not
@@ -35,16 +39,18 @@ student's camera is lost.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import re
 from importlib import resources
 
 import anywidget
 import plotly.graph_objects as go
+import ipywidgets
 import traitlets
 from ipywidgets import widget_serialization
 
-__all__ = ["PLOTLY_MIME", "Figure", "FigureView", "describe"]
+__all__ = ["PLOTLY_MIME", "Figure", "FigureView", "TraceModel", "describe"]
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 _TAGS = re.compile(r"<[^>]+>")
@@ -74,17 +80,75 @@ class PlotlyJS(anywidget.AnyWidget):
         return cls._shared
 
 
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+class TraceModel(ipywidgets.Widget):
+    """One trace of a figure as plotly's JSON (``spec``) and its digest: a model without a view.
+
+    Synced on its own, so that a figure's change sends only the traces that changed.
+    """
+
+    spec = traitlets.Unicode("{}").tag(sync=True)
+    digest = traitlets.Unicode("").tag(sync=True)
+
+
 class FigureView(anywidget.AnyWidget):
-    """One plotly figure in the page, updated in place with ``Plotly.react``."""
+    """One plotly figure in the page, updated in place with ``Plotly.react``.
+
+    State: ``traces`` (one :class:`TraceModel` per trace, in order), ``digests``
+    (each trace's digest, so the page draws once every trace has arrived),
+    ``plot_layout`` and ``frames`` (plotly's JSON), and ``alt``.
+    """
 
     _esm = resources.files("widgets.core").joinpath("figure_widget.js").read_text("utf-8")
-    figure = traitlets.Unicode("{}").tag(sync=True)
+    traces = traitlets.List(traitlets.Instance(TraceModel)).tag(sync=True, **widget_serialization)
+    digests = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    plot_layout = traitlets.Unicode("{}").tag(sync=True)
+    frames = traitlets.Unicode("[]").tag(sync=True)
     alt = traitlets.Unicode("").tag(sync=True)
     plotly_js = traitlets.Instance(PlotlyJS).tag(sync=True, **widget_serialization)
 
     @traitlets.default("plotly_js")
     def _plotly_js(self):
         return PlotlyJS.shared()
+
+    def spec(self) -> dict:
+        """Return the figure the page is shown, as one plotly JSON dict (data, layout and frames)."""
+        out = {"data": [json.loads(t.spec) for t in self.traces], "layout": json.loads(self.plot_layout)}
+        frames = json.loads(self.frames)
+        if frames:
+            out["frames"] = frames
+        return out
+
+    def show(self, *, traces: list[str], layout: str, frames: str = "[]") -> list[int]:
+        """Show these traces (plotly JSON texts), layout and frames; return the indices of traces resent.
+
+        A trace whose text is unchanged is not sent again; models of traces
+        no longer shown are closed.
+        """
+        models = list(self.traces)
+        sent = []
+        for i, text in enumerate(traces):
+            digest = _digest(text)
+            if i < len(models):
+                if models[i].digest != digest:
+                    with models[i].hold_sync():
+                        models[i].spec, models[i].digest = text, digest
+                    sent.append(i)
+            else:
+                models.append(TraceModel(spec=text, digest=digest))
+                sent.append(i)
+        dropped = models[len(traces):]
+        with self.hold_sync():  # after the traces: the page draws once every digest matches
+            self.traces = models[:len(traces)]
+            self.digests = [m.digest for m in self.traces]
+            self.plot_layout = layout
+            self.frames = frames
+        for m in dropped:
+            m.close()
+        return sent
 
 
 def _text(value) -> str:
@@ -160,11 +224,16 @@ class Figure(go.Figure):
     output = widget  # the name the views used when this was an Output widget
 
     def redraw(self) -> None:
-        """Send the figure as it is now to :attr:`widget` (nothing to do before it exists)."""
-        if self._miss_view is not None:
-            with self._miss_view.hold_sync():
-                self._miss_view.figure = _to_json(self)
-                self._miss_view.alt = self.alt
+        """Send what changed of the figure to :attr:`widget` (nothing to do before it exists)."""
+        if self._miss_view is None:
+            return
+        from plotly.io.json import to_json_plotly  # plotly's public encoder (typed arrays for numpy)
+
+        spec = self.to_dict()
+        self._miss_view.show(traces=[to_json_plotly(t) for t in spec.get("data", [])],
+                             layout=to_json_plotly(spec.get("layout", {})),
+                             frames=to_json_plotly(spec.get("frames", [])))
+        self._miss_view.alt = self.alt
 
     @contextlib.contextmanager
     def batch_update(self):

@@ -85,9 +85,13 @@ def render_widget(model_id: str, models: dict[str, dict], _seen: frozenset = fro
         layout = models.get(state["layout"][len(_PREFIX):], {}).get("state", {})
         if layout.get("display") == "none" or layout.get("visibility") == "hidden":
             return ""
-    if "figure" in state and "alt" in state:  # the suite's figure widget
-        return _figure_html(json.loads(state.get("figure") or "{}"), state.get("alt", ""))
-    if "guard" in state or "source" in state:  # the key guard, plotly.js's loader: nothing to show
+    if "plot_layout" in state and "alt" in state:  # the suite's figure widget: its traces are models
+        traces = [models.get(str(ref)[len(_PREFIX):], {}).get("state", {}).get("spec") or "{}"
+                  for ref in state.get("traces") or []]
+        spec = {"data": [json.loads(t) for t in traces], "layout": json.loads(state["plot_layout"] or "{}")}
+        return _figure_html(spec, state.get("alt", ""))
+    if "guard" in state or "source" in state or "digest" in state:
+        return ""  # the key guard, plotly.js's loader, a figure's trace: nothing to show of their own
         return ""
     if name in {"HTML", "HTMLMath"}:
         return f'<div class="miss-handout-html">{state.get("value", "")}</div>'
