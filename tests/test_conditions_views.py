@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import ipywidgets as ipw
 import pytest
 
 from widgets.conditions.curve import cobb_result
@@ -83,3 +86,28 @@ def test_checking_without_an_answer_asks_for_one():
     walker.answer.value = None
     assert walker._check() is None
     assert "Choose an answer first" in walker.feedback.value
+
+
+def _heading_levels(widget) -> list[int]:
+    """Return the levels of the HTML headings a widget and its children show, in order."""
+    levels = []
+    if isinstance(widget, ipw.HTML):
+        levels += [int(n) for n in re.findall(r"<h([1-6])\b", widget.value)]
+    for child in getattr(widget, "children", ()):
+        levels += _heading_levels(child)
+    return levels
+
+
+def test_the_views_headings_sit_one_level_under_the_lessons_sections():
+    # Lesson 02's sections are "##" (h2), so a heading inside a widget is an h3: an h4 skips a level.
+    walker = SelectionWalker()
+    views = [MeyerdingExplorer(10.0), CobbExplorer("T9", 3.0, 1.5, "right", "T5", "T12"),
+             RootFinder("great toe extension", "top of the foot"), walker]
+    for view in views:
+        levels = _heading_levels(view.widget())
+        assert levels and set(levels) == {3}, f"{type(view).__name__}: heading levels {levels}"
+    tree = load_tree()
+    for step in tree.walk(walker.case).steps:
+        walker.answer_with(step.branch.id)
+    assert walker.here not in tree.nodes  # at an outcome, whose heading is an h3 too
+    assert _heading_levels(walker.widget()) == [3, 3]

@@ -215,3 +215,23 @@ def test_a_captioned_table_is_left_aligned_in_every_cell():
     page = table_html([{"key": "Kulkarni2019", "citation": "Kulkarni AG, et al. A title."}], "References")
     cells = page.count("<td ") + page.count("<th ")
     assert cells == 4 and page.count("text-align:left") == cells
+
+
+# ------------------------------------------------------------------------------- captioned tables
+
+
+def test_captioned_table_shows_a_named_index_as_a_column_and_every_cell_in_full():
+    from widgets.cervical import tables as cervical_tables
+    from widgets.complications import tables as complications_tables
+    from widgets.core.tables import captioned_table
+
+    frame = pd.DataFrame({"text": [LONG]}, index=pd.Index(["L4-L5"], name="level"))
+    html = captioned_table(frame, caption="Levels & text")._repr_html_()
+    assert "<caption>Levels &amp; text</caption>" in html
+    assert '<th scope="col"' in html and ">level</th>" in html and ">L4-L5</td>" in html
+    assert LONG in html
+    for show in (cervical_tables.show, complications_tables.show):
+        assert show(frame, "Levels & text")._repr_html_() == html
+    for caption in ("", "  ", None):
+        with pytest.raises(ValueError, match=r"a table needs a caption \(a non-empty string\)"):
+            captioned_table(frame, caption=caption)

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from widgets.cervical.comparator import compare
 from widgets.cervical.evidence import findings
+from widgets.core.tables import captioned_table
 
 __all__ = ["approach_table", "evidence_table", "show", "structures_table"]
 
 
 def show(frame, caption: str):
-    """Return ``frame`` as an accessible HTML table with a caption, every cell in full."""
-    from IPython.display import HTML
-
-    from widgets.core.view import table_html
-
-    if not isinstance(caption, str) or not caption.strip():
-        raise ValueError("a table needs a caption (a non-empty string)")
-    if frame.index.name is not None:
-        frame = frame.reset_index()
-    return HTML(table_html(frame.to_dict("records"), caption))
+    """Return ``frame`` as an accessible HTML table with a caption (see :func:`captioned_table`)."""
+    return captioned_table(frame, caption=caption)
 
 
 def approach_rows(*, level: str, pathology: str) -> list[dict[str, str]]:

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from widgets.complications.frequency import frequency_rows
 from widgets.complications.scenarios import all_paths, scenario, scenarios
+from widgets.core.tables import captioned_table
 
 __all__ = ["complications_table", "scenario_map", "show"]
 
 
 def show(frame, caption: str):
-    """Return ``frame`` as an accessible HTML table with a caption, every cell in full."""
-    from IPython.display import HTML
-
-    from widgets.core.view import table_html
-
-    if not isinstance(caption, str) or not caption.strip():
-        raise ValueError("a table needs a caption (a non-empty string)")
-    if frame.index.name is not None:
-        frame = frame.reset_index()
-    return HTML(table_html(frame.to_dict("records"), caption))
+    """Return ``frame`` as an accessible HTML table with a caption (see :func:`captioned_table`)."""
+    return captioned_table(frame, caption=caption)
 
 
 def complications_table():

@@ -144,7 +144,7 @@ class MeyerdingExplorer(TopicView):
         with self.figure.batch_update():
             for trace, new in zip(self.figure.data, traces, strict=True):
                 trace.x, trace.y = new.x, new.y
-        self.title.value = f"<h4>{html.escape(_meyerding_title(self.slip.value, self.width.value))}</h4>"
+        self.title.value = f"<h3>{html.escape(_meyerding_title(self.slip.value, self.width.value))}</h3>"
         self.table.value = table_html(res.as_rows(self._basis()),
                                       "Your measurement and its grade (data table behind the figure)")
         self.clear_status()
@@ -249,7 +249,7 @@ class CobbExplorer(TopicView):
             self.figure.data[1].customdata = list(curve.tilt_deg)
             self.figure.data[2].x, self.figure.data[2].y = mx, my
             self.figure.data[3].x, self.figure.data[3].y = sx, sy
-        self.title.value = f"<h4>Coronal view (schematic): Cobb angle {angle:.1f}\u00b0</h4>"
+        self.title.value = f"<h3>Coronal view (schematic): Cobb angle {angle:.1f}\u00b0</h3>"
         word = "greater than" if comparison == ">" else "at least"
         scol = (f"{'yes' if (angle > threshold if comparison == '>' else angle >= threshold) else 'no'}:"
                 f" a curve is called scoliosis when its Cobb angle is {word} {threshold:g}\u00b0"
@@ -354,7 +354,7 @@ class RootFinder(TopicView):
                         " secondary-source transcriptions of the ISNCSCI worksheet. A reflex counts for"
                         f" the root it is taught to test ({html.escape(taught)})"
                         f"{'; ' + html.escape(shared) if shared else ''}.</small></p>")
-        title = ipw.HTML("<h4>How many of the findings each root explains</h4>")
+        title = ipw.HTML("<h3>How many of the findings each root explains</h3>")
         return ipw.VBox([self.weakness, self.numbness, self.reflex, self.zone, self.summary, title,
                          self.figure.output, self.table, note, self.status], layout=ipw.Layout(width="560px"))
 
@@ -470,13 +470,13 @@ class SelectionWalker(TopicView):
         self.path.value = table_html(steps, "Your route so far (data table behind the figure)")
         if self.here in self.tree.nodes:
             node = self.tree.nodes[self.here]
-            self.question.value = (f"<h4>{html.escape(node.question)}</h4><p>{html.escape(node.explain)}</p>")
+            self.question.value = (f"<h3>{html.escape(node.question)}</h3><p>{html.escape(node.explain)}</p>")
             self.answer.options = [(b.label, b.id) for b in node.branches]
             self.answer.value = None
             self.check_button.disabled = False
         else:
             out = self.tree.outcomes[self.here]
-            self.question.value = (f"<h4>Outcome: {html.escape(out.title)}</h4><p>{html.escape(out.text)}</p>"
+            self.question.value = (f"<h3>Outcome: {html.escape(out.title)}</h3><p>{html.escape(out.text)}</p>"
                                    f"<p><small>Sources: {', '.join(out.sources)}</small></p>")
             self.answer.options = []
             self.check_button.disabled = True
@@ -512,6 +512,6 @@ class SelectionWalker(TopicView):
         """Return the assembled view."""
         return ipw.VBox([self.case_menu, self.vignette, self.question, self.answer,
                          ipw.HBox([self.check_button, self.restart]), self.feedback,
-                         ipw.HTML("<h4>The selection tree: circles are questions, squares outcomes</h4>"),
+                         ipw.HTML("<h3>The selection tree: circles are questions, squares outcomes</h3>"),
                          self.figure.output, self.path,
                          self.status], layout=ipw.Layout(width="560px"))

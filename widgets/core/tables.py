@@ -9,6 +9,9 @@ that decides how a table reads:
   scores as "2 of 6", shares as "33%");
 - :func:`frame_html` renders a DataFrame as a full, left-aligned HTML table
   (nothing cut, every row), and :func:`frame_text` as full plain text;
+- :func:`table_html` renders rows as an accessible table with a caption, and
+  :func:`captioned_table` shows a DataFrame that way (a lesson's
+  ``show(frame, caption)``);
 - :func:`install` registers both as the notebook's formatters for DataFrames,
   so every table a lesson returns is shown that way. ``widgets`` calls it on
   import, which every lesson does in its parameter-check cell; outside a
@@ -23,8 +26,8 @@ from typing import Any
 
 from widgets.core.numbers import format_number, format_percent, format_score
 
-__all__ = ["CELL_STYLE", "format_number", "format_percent", "format_score", "frame_html", "frame_text",
-           "install"]
+__all__ = ["CELL_STYLE", "captioned_table", "format_number", "format_percent", "format_score", "frame_html",
+           "frame_text", "install", "table_html"]
 
 #: Inline, so that it survives the notebook's HTML sanitizer and overrides JupyterLab's right alignment.
 CELL_STYLE = 'style="text-align:left;vertical-align:top"'
@@ -95,6 +98,45 @@ def frame_text(frame) -> str:
                            "display.max_columns", None, "display.width", 10_000,
                            "display.colheader_justify", "left"):
         return shown.to_string(justify="left", formatters=formatters)
+
+
+def _cell_text(value: object) -> str:
+    """Write a cell as a person would: floats through :func:`widgets.core.numbers.format_number`."""
+    if isinstance(value, float):
+        return format_number(value, 3)
+    return str(value)
+
+
+def table_html(rows: list[dict[str, object]], caption: str) -> str:
+    """Render rows as an accessible HTML table with a caption and header scopes."""
+    if not rows:
+        return f"<p>{html.escape(caption)}: no rows.</p>"
+    cols = list(rows[0])
+    head = "".join(f'<th scope="col" {CELL_STYLE}>{html.escape(str(c))}</th>' for c in cols)
+    body = "".join(
+        "<tr>" + "".join(f"<td {CELL_STYLE}>{html.escape(_cell_text(r[c]))}</td>" for c in cols) + "</tr>"
+        for r in rows
+    )
+    return (
+        f'<table class="miss-table"><caption>{html.escape(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def captioned_table(frame, *, caption: str):
+    """Return ``frame`` as an accessible HTML table with a ``caption``, every cell in full.
+
+    A named index becomes the first column; the table has a ``<caption>`` and
+    header scopes (:func:`table_html`). Raises ``ValueError`` when ``caption``
+    is not a non-empty string.
+    """
+    from IPython.display import HTML
+
+    if not isinstance(caption, str) or not caption.strip():
+        raise ValueError("a table needs a caption (a non-empty string)")
+    if frame.index.name is not None:
+        frame = frame.reset_index()
+    return HTML(table_html(frame.to_dict("records"), caption))
 
 
 def _plain_range_index(index) -> bool:

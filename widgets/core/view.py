@@ -15,7 +15,7 @@ import functools
 import html
 from collections.abc import Callable, Iterable, Iterator
 
-from widgets.core.tables import CELL_STYLE
+from widgets.core.tables import table_html
 
 __all__ = ["DASHES", "MISS_STYLE", "OKABE_ITO", "OPEN_STYLE", "TopicView", "plot_template", "table_html"]
 
@@ -198,32 +198,6 @@ class TopicView:
 
 def _as_list(controls) -> list:
     return list(controls) if isinstance(controls, (list, tuple)) else [controls]
-
-
-def _cell_text(value: object) -> str:
-    """Write a cell as a person would: floats through :func:`widgets.core.numbers.format_number`."""
-    if isinstance(value, float):
-        from widgets.core.numbers import format_number
-
-        return format_number(value, 3)
-    return str(value)
-
-
-def table_html(rows: list[dict[str, object]], caption: str) -> str:
-    """Render rows as an accessible HTML table with a caption and header scopes."""
-    if not rows:
-        return f"<p>{html.escape(caption)}: no rows.</p>"
-    cols = list(rows[0])
-    left = CELL_STYLE
-    head = "".join(f'<th scope="col" {left}>{html.escape(str(c))}</th>' for c in cols)
-    body = "".join(
-        "<tr>" + "".join(f"<td {left}>{html.escape(_cell_text(r[c]))}</td>" for c in cols) + "</tr>"
-        for r in rows
-    )
-    return (
-        f'<table class="miss-table"><caption>{html.escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    )
 
 
 def _use_offline_renderer() -> None:
