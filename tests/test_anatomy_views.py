@@ -64,7 +64,8 @@ def test_selected_part_is_highlighted_and_hover_shows_the_number(explorer):
     others = [t for t in explorer.vertebra_fig.data if t.name not in shown and t.visible]
     assert others and not any(t.hovertext.split(":")[0].endswith("pedicle") for t in others)
     assert not traces["ilium left"].visible  # the iliac wings are drawn only when chosen
-    assert len(explorer.spine_fig.data[3].x) > 0
+    spine = {t.name: t for t in explorer.spine_fig.data}
+    assert len(spine["highlight"].x) > 0 and spine["highlight"].hovertext == "L4 pedicles (highlighted)"
     assert "14.7" in explorer.table.value and "secondary-source" in explorer.table.value
 
 
@@ -128,3 +129,20 @@ def test_transpsoas_view_highlights_the_segment():
     assert "safe zone (between the two limits)" in names
     assert any(n.startswith("great vessels") for n in names)
     assert v.status.value == ""
+
+
+def test_the_overview_draws_each_level_with_one_hover_text_and_a_level_change_resends_only_the_highlight():
+    explorer = AnatomyExplorer(level="L3")
+    spine = {t.name: t for t in explorer.spine_fig.data}
+    assert list(spine)[-1] == "highlight"  # drawn on top
+    assert spine["L4 bone"].hovertext == "L4 vertebra" and spine["S1 bone"].hovertext == "Sacrum and coccyx"
+    assert "L2" in spine["L2 neural"].hovertext and spine["pelvis"].opacity < 1
+    for name, trace in spine.items():  # a text per trace, not per vertex (but the five discs)
+        assert isinstance(trace.hovertext, str) or name == "discs", name
+        assert len(trace.x) > 0, name
+    view = explorer.spine_fig.widget
+    before = [t.digest for t in view.traces]
+    explorer.level.value = "L4"
+    after = [t.digest for t in view.traces]
+    changed = [name for name, a, b in zip(spine, before, after, strict=True) if a != b]
+    assert changed == ["highlight"]

@@ -186,8 +186,10 @@ def _mesh_arrays(parts: list[Part], text: str | None = None, short: bool = False
     f = f.astype(np.uint16 if len(v) < 2 ** 16 else np.int32)
     out: dict[str, object] = {"x": v[:, 0], "y": v[:, 1], "z": v[:, 2],
                               "i": f[:, 0], "j": f[:, 1], "k": f[:, 2]}
-    if len(parts) == 1 and not short:
-        out["hovertext"] = _lines(text or parts[0].label)
+    if text is not None:  # one text for the whole trace
+        out["hovertext"] = _lines(text)
+    elif len(parts) == 1 and not short:
+        out["hovertext"] = _lines(parts[0].label)
     else:
         labels = [f"{p.level} {p.mesh.name.replace('_', ' ')}" if short else _lines(p.label)
                   for p in parts]
@@ -204,6 +206,13 @@ _LAYER_STYLE: dict[str, dict[str, object]] = {
     "neural": {"color": OKABE_ITO["yellow"], "opacity": 1.0},
     "highlight": {"color": HIGHLIGHT, "opacity": 1.0},
 }
+
+
+#: The traces of the L1-S1 overview, the highlight last (drawn on top).
+_SPINE_TRACES: tuple[str, ...] = (*(f"{lv} bone" for lv in LEVELS), *(f"{lv} neural" for lv in LEVELS),
+                                  "discs", "pelvis", "highlight")
+_SPINE_HOVER = {"bone": "{level} vertebra", "neural": "Dural sac and nerve roots at {level}",
+                "pelvis": "Iliac wings of the pelvis (drawn see-through)"}
 
 
 def _scene(camera: dict[str, dict[str, float]]) -> dict[str, object]:
@@ -259,11 +268,13 @@ class AnatomyExplorer(TopicView):
                               "center": {"x": 0.0, "y": 0.0, "z": -0.22}}),
             ),
         )
+        # the overview: each level's bone and nerves a trace of their own, with one hover text each
+        # (a text per vertex made every change of this figure slow to encode)
         self.spine_fig = Figure(
             data=[go.Mesh3d(name=name, flatshading=False, lighting=_LIGHTING,
                             lightposition=_LIGHT_POSITION, showlegend=False,
                             hovertemplate="%{hovertext}<extra></extra>")
-                  for name in ("bone", "disc", "neural", "highlight", "pelvis")],
+                  for name in _SPINE_TRACES],
             layout=go.Layout(
                 title={"text": "", "font": {"size": 14}}, width=460, height=480,
                 margin={"l": 0, "r": 0, "t": 50, "b": 0},
@@ -287,22 +298,33 @@ class AnatomyExplorer(TopicView):
         if self._spine_key == key:
             return
         self._spine_key = key
-        by_kind: dict[str, list[Part]] = {"bone": [], "disc": [], "neural": [], "pelvis": []}
+        groups: dict[str, list[Part]] = {name: [] for name in _SPINE_TRACES}
         for p in spine.parts:
             # the overview is small on screen: lighter meshes draw as well and load faster
             # (3 mm cells: on this small view as 2 mm, with half the triangles for each frame)
             p = Part(coarse(p.mesh, 3.0), p.group, p.label, p.kind, p.level)
             if p.group == "pelvis":  # see-through, so that it does not hide L4 to S1
-                by_kind["pelvis"].append(p)
-            elif p.kind in by_kind:
-                by_kind[p.kind].append(p)
+                groups["pelvis"].append(p)
+            elif p.kind == "disc":
+                groups["discs"].append(p)
+            elif p.kind in ("bone", "neural") and f"{p.level} {p.kind}" in groups:
+                groups[f"{p.level} {p.kind}"].append(p)
         with self.spine_fig.batch_update():
-            for trace, kind in zip(self.spine_fig.data[:3], ("bone", "disc", "neural"), strict=True):
-                # opaque: a see-through mesh costs every frame extra passes in software WebGL
-                trace.update(**_mesh_arrays(by_kind[kind], short=True), color=_BASE_COLOUR[kind],
-                             opacity=1.0)
-            self.spine_fig.data[4].update(**_mesh_arrays(by_kind["pelvis"], short=True),
-                                          color=BONE, opacity=0.35)
+            for trace in self.spine_fig.data:
+                name = trace.name
+                if name == "highlight":
+                    continue
+                if name == "discs":
+                    arrays = _mesh_arrays(groups[name], short=True)  # "L4-L5 disc" per vertex: small
+                else:
+                    level, kind = name.split()[0], name.split()[-1]
+                    text = ("Sacrum and coccyx" if (level, kind) == ("S1", "bone")
+                            else _SPINE_HOVER[kind].format(level=level))
+                    arrays = _mesh_arrays(groups[name], text=text)
+                kind = "bone" if name == "pelvis" else name.split()[-1].rstrip("s")
+                # opaque but the pelvis: a see-through mesh costs every frame extra passes
+                trace.update(**arrays, color=_BASE_COLOUR[kind],
+                             opacity=0.35 if name == "pelvis" else 1.0)
 
     def _layers(self, spine, level: str, part: str) -> dict[str, dict[str, object]]:
         key = (self.series.value, float(self.spread.value), level, part)
@@ -318,7 +340,7 @@ class AnatomyExplorer(TopicView):
             world = [p.transformed(spine.poses[level]) for p in highlight]
             self._cache[key] = {
                 "slots": slots,
-                "spine highlight": _mesh_arrays(world, short=True),
+                "spine highlight": _mesh_arrays(world, text=f"{level} {part} (highlighted)"),
                 "found": bool(highlight),
             }
             if len(self._cache) > 64:
@@ -335,7 +357,7 @@ class AnatomyExplorer(TopicView):
             self.vertebra_fig.layout.title.text = self.title()
         with self.spine_fig.batch_update():  # one redraw of the spine, context and highlight together
             self._refresh_spine_context(spine)
-            self.spine_fig.data[3].update(**arrays["spine highlight"], color=HIGHLIGHT,
+            self.spine_fig.data[-1].update(**arrays["spine highlight"], color=HIGHLIGHT,
                                           opacity=1.0)
             self.spine_fig.layout.title.text = f"L1-S1 with the cited lordosis: {level} {part}"
         self.table.value = self._table_html(level, part, spine)
