@@ -173,5 +173,5 @@ def test_traces_added_and_removed_open_and_close_their_models():
 
 def test_the_page_draws_once_every_trace_has_arrived():
     source = FigureView._esm.__str__()
-    assert "arrived(" in source and 'change:digest"' in source  # waits for each trace's digest
+    assert "nextChange(" in source and 'change:digest"' in source  # waits for each trace's digest
     assert "plotGlPixelRatio" in source  # 3-D drawn at the screen's own pixel density

@@ -253,8 +253,14 @@ def test_lesson_01_level_changed_30_times_keeps_one_webgl_context_per_view_and_t
         options = dropdown.locator("option").all_inner_texts()
         for i in range(30):
             before = _visible_text(page, ".gtitle")
-            dropdown.select_option(label=options[(options.index("L4") + 1 + i) % len(options)])
+            final = options[(options.index("L4") + 1 + i) % len(options)]
+            dropdown.select_option(label=final)
             _wait_changed(page, ".gtitle", before)
+        # both 3-D views end on the level chosen last: no figure is left behind on an older state
+        page.wait_for_function(
+            "level => { const t = Array.from(document.querySelectorAll("
+            "'.js-plotly-plot:has(.gl-container canvas) .gtitle')).map(e => e.textContent);"
+            " return t.length >= 2 && t.every(x => x.includes(level)); }", arg=final, timeout=15000)
         page.wait_for_timeout(1000)
         assert vertebra.evaluate(CAMERA) == turned, "the camera the student chose was reset"
         assert page.evaluate("() => window.__webglContexts") == created, "a change created a WebGL context"

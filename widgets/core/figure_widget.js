@@ -41,15 +41,15 @@ function idle() {
     ? globalThis.requestIdleCallback(() => resolve(), { timeout: 3000 }) : setTimeout(resolve, 0)));
 }
 
-// Resolves once the trace model shows the digest the figure expects (each trace is its own model,
-// synced on its own: the figure's list of digests may arrive before a trace's new text).
-function arrived(trace, digest) {
-  if (trace.get("digest") === digest) return Promise.resolve();
+// Resolves at the next change of a trace's digest or of the figure's list of digests, or after
+// `ms`: each trace is a model of its own, synced on its own, so the list may arrive before a
+// trace's new text, or a trace may already be a change ahead of the list.
+function nextChange(model, traces, ms) {
   return new Promise(resolve => {
-    const done = () => { trace.off("change:digest", check); clearTimeout(timer); resolve(); };
-    const check = () => { if (trace.get("digest") === digest) done(); };
-    const timer = setTimeout(done, 10000);
-    trace.on("change:digest", check);
+    const targets = [[model, "change:digests"], ...traces.map(t => [t, "change:digest"])];
+    const done = () => { for (const [m, e] of targets) m.off(e, done); clearTimeout(timer); resolve(); };
+    const timer = setTimeout(done, ms);
+    for (const [m, e] of targets) m.on(e, done);
   });
 }
 
@@ -66,10 +66,17 @@ async function renderFigure({ model, el }) {
   const Plotly = await loadPlotly(model);
   const parsed = new Map();  // trace model id -> { digest, trace }: a trace is parsed once per change
   const spec = async () => {
-    const refs = model.get("traces") || [];
-    const digests = model.get("digests") || [];
-    const traces = await Promise.all(refs.map(ref => model.widget_manager.get_model(ref.slice(PREFIX.length))));
-    await Promise.all(traces.map((t, i) => arrived(t, digests[i])));
+    let refs, digests, traces;
+    for (const start = performance.now(); ;) {  // until every trace shows the digest the figure lists
+      refs = model.get("traces") || [];
+      digests = model.get("digests") || [];
+      traces = await Promise.all(refs.map(ref => model.widget_manager.get_model(ref.slice(PREFIX.length))));
+      const waiting = traces.filter((t, i) => t.get("digest") !== digests[i]);
+      if (!waiting.length) break;
+      const left = 10000 - (performance.now() - start);
+      if (left <= 0) { console.warn("[miss figure] drawn before every trace arrived"); break; }
+      await nextChange(model, waiting, left);
+    }
     const data = traces.map((t, i) => {
       let entry = parsed.get(t.model_id);
       if (!entry || entry.digest !== digests[i]) {
