@@ -13,8 +13,23 @@ import ipywidgets as ipw
 import numpy as np
 import plotly.graph_objects as go
 
+from widgets.anatomy.drawing import (
+    BASE_COLOUR,
+    HIGHLIGHT,
+    LAYER_STYLE,
+    LIGHT_POSITION,
+    LIGHTING,
+    SLOTS,
+    SPINE_HOVER,
+    SPINE_TRACES,
+    coarse,
+    layer_parts,
+    mesh_arrays,
+    scene,
+    slot_layers,
+    slot_parts,
+)
 from widgets.anatomy.kambin import instruments, kambin_triangle, published_cannula_limits
-from widgets.anatomy.mesh import Mesh, merge
 from widgets.anatomy.morphometry import (
     DISCS,
     LEVELS,
@@ -43,14 +58,6 @@ __all__ = [
     "pedicle_width_figure",
 ]
 
-HIGHLIGHT = OKABE_ITO["vermillion"]
-#: Bone is drawn bone-coloured, nerves yellow as in an atlas; the highlight stays vermillion.
-BONE = "#E8DDC7"
-_BASE_COLOUR = {"bone": BONE, "disc": OKABE_ITO["bluish green"], "void": OKABE_ITO["blue"],
-                "ligament": OKABE_ITO["orange"], "neural": OKABE_ITO["yellow"]}
-_LIGHTING = {"ambient": 0.45, "diffuse": 0.85, "specular": 0.2, "roughness": 0.55,
-             "fresnel": 0.15}
-_LIGHT_POSITION = {"x": 1000.0, "y": -2000.0, "z": 3000.0}
 _SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "triangle-down")
 
 #: Which dimensions the table under the 3-D view lists for each part group.
@@ -86,143 +93,6 @@ _PART_ASSUMPTIONS = {
 }
 
 
-#: The part slots of the single-level view and the group each belongs to; roots are split
-#: by their role at the level shown (its own roots exit below it, the next level's traverse).
-SLOTS: tuple[tuple[str, str], ...] = (
-    ("body", "body"), ("pedicle_left", "pedicles"), ("pedicle_right", "pedicles"),
-    ("lamina", "lamina"), ("superior_facet_left", "facets"), ("superior_facet_right", "facets"),
-    ("inferior_facet_left", "facets"), ("inferior_facet_right", "facets"),
-    ("spinous_process", "spinous process"),
-    ("transverse_process_left", "transverse processes"),
-    ("transverse_process_right", "transverse processes"),
-    ("ala_left", "transverse processes"), ("ala_right", "transverse processes"),
-    ("canal", "canal"), ("foramen_left", "foramen"), ("foramen_right", "foramen"),
-    ("disc", "disc"), ("ligamentum_flavum", "ligamentum flavum"), ("dural_sac", "dural sac"),
-    ("exiting_root_left", "exiting roots"), ("exiting_root_right", "exiting roots"),
-    ("traversing_root_left", "traversing roots"), ("traversing_root_right", "traversing roots"),
-    ("ganglion_left", "ganglia"), ("ganglion_right", "ganglia"),
-    ("sacrum", "sacrum"), ("ilium_left", "pelvis"), ("ilium_right", "pelvis"),
-)
-#: The layers (one plotly trace each) the single-level view draws, last one on top.
-LAYERS: tuple[str, ...] = ("bone", "void", "disc", "ligament", "neural", "highlight")
-
-
-def slot_parts(parts: list[Part], level: str) -> dict[str, Part | None]:
-    """Put one level's parts into the fixed slots of the single-level view."""
-    out: dict[str, Part | None] = {name: None for name, _ in SLOTS}
-    for p in parts:
-        name = p.mesh.name
-        if p.group == "roots":
-            role = "exiting" if p.level == level else "traversing"
-            name = f"{role}_{name}"
-        if name in out:
-            out[name] = p
-    return out
-
-
-def layer_parts(parts: list[Part], level: str, part: str) -> dict[str, list[Part]]:
-    """Sort one level's parts into the drawn layers: the chosen group goes to ``highlight``."""
-    slots = slot_parts(parts, level)
-    out: dict[str, list[Part]] = {layer: [] for layer in LAYERS}
-    for name, group in SLOTS:
-        p = slots[name]
-        if p is None:
-            continue
-        if group == part:
-            out["highlight"].append(p)
-        elif group == "pelvis":
-            continue  # the iliac wings dwarf one vertebra: drawn only when chosen
-        elif group.endswith("roots"):
-            out["neural"].append(p)
-        else:
-            out[p.kind].append(p)
-    return out
-
-
-def coarse(mesh: Mesh, cell: float) -> Mesh:
-    """Return a lighter copy of ``mesh`` for an overview (vertices merged on a ``cell`` mm grid).
-
-    For drawing only: the copy need not be a closed manifold.
-    """
-    q = np.floor(mesh.vertices / cell).astype(np.int64)
-    _, first, inv = np.unique(q, axis=0, return_index=True, return_inverse=True)
-    inv = inv.reshape(-1)
-    sums = np.zeros((len(first), 3))
-    np.add.at(sums, inv, mesh.vertices)
-    verts = sums / np.bincount(inv, minlength=len(first))[:, None]
-    f = inv[mesh.faces]
-    f = f[(f[:, 0] != f[:, 1]) & (f[:, 1] != f[:, 2]) & (f[:, 0] != f[:, 2])]
-    _, keep = np.unique(np.sort(f, axis=1), axis=0, return_index=True)
-    return Mesh(verts, f[np.sort(keep)], mesh.name)
-
-
-def _lines(label: str) -> str:
-    """Break a long hover label after the part's name and between its measures."""
-    return label.replace(": ", ":<br>", 1).replace("; ", "<br>")
-
-
-def slot_layers(parts: list[Part], level: str, part: str) -> list[tuple[str, str | None, Part | None]]:
-    """Each slot of the single-level view with the layer it is drawn in (``None``: not drawn)."""
-    slots = slot_parts(parts, level)
-    layers = {id(p): layer for layer, ps in layer_parts(parts, level, part).items() for p in ps}
-    return [(name, layers.get(id(slots[name])) if slots[name] is not None else None, slots[name])
-            for name, _ in SLOTS]
-
-
-def _mesh_arrays(parts: list[Part], text: str | None = None, short: bool = False
-                 ) -> dict[str, object]:
-    """x, y, z, i, j, k (and hover text) of parts merged into one trace.
-
-    One part: its label is the trace's single hover text. Several parts: each
-    vertex carries its part's name (``short``) or label, so hovering still tells
-    them apart.
-    """
-    if not parts:
-        return {"x": [], "y": [], "z": [], "i": [], "j": [], "k": [], "hovertext": ""}
-    m = merge([p.mesh for p in parts])
-    v, f = m.vertices, m.faces
-    # single precision and small integers: what is sent to the browser is half as large
-    v = v.astype(np.float32)
-    f = f.astype(np.uint16 if len(v) < 2 ** 16 else np.int32)
-    out: dict[str, object] = {"x": v[:, 0], "y": v[:, 1], "z": v[:, 2],
-                              "i": f[:, 0], "j": f[:, 1], "k": f[:, 2]}
-    if text is not None:  # one text for the whole trace
-        out["hovertext"] = _lines(text)
-    elif len(parts) == 1 and not short:
-        out["hovertext"] = _lines(parts[0].label)
-    else:
-        labels = [f"{p.level} {p.mesh.name.replace('_', ' ')}" if short else _lines(p.label)
-                  for p in parts]
-        out["hovertext"] = np.concatenate([np.full(len(p.mesh.vertices), lab, dtype=object)
-                                           for p, lab in zip(parts, labels, strict=True)])
-    return out
-
-
-_LAYER_STYLE: dict[str, dict[str, object]] = {
-    "bone": {"color": BONE, "opacity": 1.0},
-    "void": {"color": OKABE_ITO["blue"], "opacity": 0.12},
-    "disc": {"color": OKABE_ITO["bluish green"], "opacity": 0.9},
-    "ligament": {"color": OKABE_ITO["orange"], "opacity": 0.9},
-    "neural": {"color": OKABE_ITO["yellow"], "opacity": 1.0},
-    "highlight": {"color": HIGHLIGHT, "opacity": 1.0},
-}
-
-
-#: The traces of the L1-S1 overview, the highlight last (drawn on top).
-_SPINE_TRACES: tuple[str, ...] = (*(f"{lv} bone" for lv in LEVELS), *(f"{lv} neural" for lv in LEVELS),
-                                  "discs", "pelvis", "highlight")
-_SPINE_HOVER = {"bone": "{level} vertebra", "neural": "Dural sac and nerve roots at {level}",
-                "pelvis": "Iliac wings of the pelvis (drawn see-through)"}
-
-
-def _scene(camera: dict[str, dict[str, float]]) -> dict[str, object]:
-    axis = {"showbackground": False, "showgrid": False, "zeroline": False, "title": ""}
-    return {"aspectmode": "data", "camera": camera,
-            "xaxis": {**axis, "title": "left ← x (mm) → right"},
-            "yaxis": {**axis, "title": "back ← y (mm) → front"},
-            "zaxis": {**axis, "title": "z (mm), up"}}
-
-
 class AnatomyExplorer(TopicView):
     """Level, part, pedicle series and population spread in; two 3-D views and a table out.
 
@@ -256,29 +126,29 @@ class AnatomyExplorer(TopicView):
         # one trace per part slot, each with its own hover text (a per-vertex text of merged
         # parts was three quarters of what a level change sent to the browser)
         self.vertebra_fig = Figure(
-            data=[go.Mesh3d(name=name.replace("_", " "), flatshading=False, lighting=_LIGHTING,
-                            lightposition=_LIGHT_POSITION, showlegend=False,
+            data=[go.Mesh3d(name=name.replace("_", " "), flatshading=False, lighting=LIGHTING,
+                            lightposition=LIGHT_POSITION, showlegend=False,
                             hovertemplate="%{hovertext}<extra></extra>")
                   for name, _ in SLOTS],
             layout=go.Layout(
                 title={"text": "", "font": {"size": 14}}, width=520, height=480,
                 margin={"l": 0, "r": 0, "t": 50, "b": 0},
                 # far enough that the axes' numbers and titles stay inside the view
-                scene=_scene({"eye": {"x": 1.2, "y": -1.65, "z": 1.05},
+                scene=scene({"eye": {"x": 1.2, "y": -1.65, "z": 1.05},
                               "center": {"x": 0.0, "y": 0.0, "z": -0.22}}),
             ),
         )
         # the overview: each level's bone and nerves a trace of their own, with one hover text each
         # (a text per vertex made every change of this figure slow to encode)
         self.spine_fig = Figure(
-            data=[go.Mesh3d(name=name, flatshading=False, lighting=_LIGHTING,
-                            lightposition=_LIGHT_POSITION, showlegend=False,
+            data=[go.Mesh3d(name=name, flatshading=False, lighting=LIGHTING,
+                            lightposition=LIGHT_POSITION, showlegend=False,
                             hovertemplate="%{hovertext}<extra></extra>")
-                  for name in _SPINE_TRACES],
+                  for name in SPINE_TRACES],
             layout=go.Layout(
                 title={"text": "", "font": {"size": 14}}, width=460, height=480,
                 margin={"l": 0, "r": 0, "t": 50, "b": 0},
-                scene=_scene({"eye": {"x": 2.45, "y": -1.15, "z": 0.45},
+                scene=scene({"eye": {"x": 2.45, "y": -1.15, "z": 0.45},
                               "center": {"x": 0.0, "y": 0.0, "z": -0.3}}),
             ),
         )
@@ -298,7 +168,7 @@ class AnatomyExplorer(TopicView):
         if self._spine_key == key:
             return
         self._spine_key = key
-        groups: dict[str, list[Part]] = {name: [] for name in _SPINE_TRACES}
+        groups: dict[str, list[Part]] = {name: [] for name in SPINE_TRACES}
         for p in spine.parts:
             # the overview is small on screen: lighter meshes draw as well and load faster
             # (3 mm cells: on this small view as 2 mm, with half the triangles for each frame)
@@ -315,15 +185,15 @@ class AnatomyExplorer(TopicView):
                 if name == "highlight":
                     continue
                 if name == "discs":
-                    arrays = _mesh_arrays(groups[name], short=True)  # "L4-L5 disc" per vertex: small
+                    arrays = mesh_arrays(groups[name], short=True)  # "L4-L5 disc" per vertex: small
                 else:
                     level, kind = name.split()[0], name.split()[-1]
                     text = ("Sacrum and coccyx" if (level, kind) == ("S1", "bone")
-                            else _SPINE_HOVER[kind].format(level=level))
-                    arrays = _mesh_arrays(groups[name], text=text)
+                            else SPINE_HOVER[kind].format(level=level))
+                    arrays = mesh_arrays(groups[name], text=text)
                 kind = "bone" if name == "pelvis" else name.split()[-1].rstrip("s")
                 # opaque but the pelvis: a see-through mesh costs every frame extra passes
-                trace.update(**arrays, color=_BASE_COLOUR[kind],
+                trace.update(**arrays, color=BASE_COLOUR[kind],
                              opacity=0.35 if name == "pelvis" else 1.0)
 
     def _layers(self, spine, level: str, part: str) -> dict[str, dict[str, object]]:
@@ -333,14 +203,14 @@ class AnatomyExplorer(TopicView):
             slots = []
             for _name, layer, p in slot_layers(level_parts, level, part):
                 if layer is None:
-                    slots.append({**_mesh_arrays([]), "visible": False})
+                    slots.append({**mesh_arrays([]), "visible": False})
                 else:
-                    slots.append({**_mesh_arrays([p]), **_LAYER_STYLE[layer], "visible": True})
+                    slots.append({**mesh_arrays([p]), **LAYER_STYLE[layer], "visible": True})
             highlight = layer_parts(level_parts, level, part)["highlight"]
             world = [p.transformed(spine.poses[level]) for p in highlight]
             self._cache[key] = {
                 "slots": slots,
-                "spine highlight": _mesh_arrays(world, text=f"{level} {part} (highlighted)"),
+                "spine highlight": mesh_arrays(world, text=f"{level} {part} (highlighted)"),
                 "found": bool(highlight),
             }
             if len(self._cache) > 64:
