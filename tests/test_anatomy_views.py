@@ -58,9 +58,9 @@ def test_selected_part_is_highlighted_and_hover_shows_the_number(explorer):
     assert set(shown) == {"pedicle left", "pedicle right"}
     assert traces["body"].color != "#D55E00" and traces["body"].visible
     # each part's own hover text, one string per trace (not one per vertex)
-    assert "left pedicle" in shown["pedicle left"].hovertext
-    assert "14.70 mm" in shown["pedicle left"].hovertext and "Panjabi 1992" in shown["pedicle left"].hovertext
-    assert "right pedicle" in shown["pedicle right"].hovertext and "13.40 mm" in shown["pedicle right"].hovertext
+    left, right = shown["pedicle left"].hovertext, shown["pedicle right"].hovertext
+    assert "left pedicle" in left and "14.70 mm" in left and "Panjabi 1992" in left
+    assert "right pedicle" in right and "13.40 mm" in right
     others = [t for t in explorer.vertebra_fig.data if t.name not in shown and t.visible]
     assert others and not any(t.hovertext.split(":")[0].endswith("pedicle") for t in others)
     assert not traces["ilium left"].visible  # the iliac wings are drawn only when chosen

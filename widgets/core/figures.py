@@ -45,8 +45,8 @@ import re
 from importlib import resources
 
 import anywidget
-import plotly.graph_objects as go
 import ipywidgets
+import plotly.graph_objects as go
 import traitlets
 from ipywidgets import widget_serialization
 
