@@ -55,6 +55,7 @@ import re
 import statistics
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,7 +84,7 @@ ARM = """
 () => {
   const target = document.querySelector('[data-bench-target]');
   const notebook = target.closest('.jp-Notebook') || document.body;
-  const b = window.__bench = {t0: null, fig: null, last: null, paint: null, figs: 0, off: []};
+  const b = window.__bench = {t0: null, fig: null, last: null, paint: null, figs: 0, what: null, off: []};
   const now = () => performance.now();
   const onEvent = e => { if (b.t0 === null) b.t0 = e.timeStamp || now(); };
   for (const kind of ['keydown', 'input']) {
@@ -92,7 +93,11 @@ ARM = """
   }
   const frame = () => requestAnimationFrame(() => requestAnimationFrame(() => {
     const t = now(); if (b.paint === null || t > b.paint) b.paint = t; }));
-  const changed = () => { if (b.t0 !== null) { b.last = now(); frame(); } };
+  const name = n => !n ? '?' : n.nodeType !== 1 ? name(n.parentNode)  // an element: tag.first-class
+    : `${n.tagName.toLowerCase()}.${String(n.className.baseVal ?? n.className).trim().split(' ')[0]}`;
+  const changed = records => {
+    if (b.t0 !== null) { b.last = now(); b.what = name(records[records.length - 1].target); frame(); }
+  };
   const dom = new MutationObserver(changed);
   dom.observe(notebook, {subtree: true, childList: true, attributes: true, characterData: true});
   b.off.push(() => dom.disconnect());
@@ -140,7 +145,7 @@ async ([quiet, timeout]) => {
   b.off.forEach(f => f());
   const rel = x => (x === null || b.t0 === null) ? null : x - b.t0;
   return {figure: rel(b.fig), settled: rel(Math.max(b.paint || 0, b.last || 0, b.fig || 0) || null),
-          figs: b.figs, event: b.t0 !== null};
+          figs: b.figs, what: b.what, event: b.t0 !== null};
 }
 """
 
@@ -221,7 +226,7 @@ def _measure(page, control: Control, element) -> dict:
     visited = {current}
     figure: dict[str, list[float]] = {"all": [], "cold": [], "warm": []}
     settled: dict[str, list[float]] = {"all": [], "cold": [], "warm": []}
-    misses = 0
+    misses, events, last = 0, [], []
     for i in range(PRESSES):
         key = "ArrowRight" if i % 2 == 0 else "ArrowLeft"
         if control.prepare:  # move the C-arm one degree (untimed), so the next shot is a new image
@@ -247,6 +252,8 @@ def _measure(page, control: Control, element) -> dict:
         if not got["event"] or got["figure"] is None:
             misses += 1
             continue
+        events.append(got["figs"])
+        last.append(got["what"])
         for grp in ("all", group):
             figure[grp].append(got["figure"])
             settled[grp].append(got["settled"])
@@ -262,6 +269,8 @@ def _measure(page, control: Control, element) -> dict:
             out["level seen before: to_settled"] = _stats(settled["warm"])
     if control.kind == "select":  # one value per press, in order: a layer that slows down shows it
         out["to_settled_per_press_ms"] = [round(t) for t in settled["all"]]
+        out["figure_events_per_press"] = events  # redraws (and, old layer, new plotly divs) seen
+        out["last_change_before_settled"] = dict(Counter(last).most_common(3))  # the element
     if misses:
         out["presses_without_redraw"] = misses
     return out
