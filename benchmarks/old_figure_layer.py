@@ -11,11 +11,12 @@ a new WebGL context, and the camera the student chose was lost.
 level dropdown, and its two 3-D figures (the vertebra and the spine) redrawn
 as bundles into two Outputs whenever the level changes, exactly as the old
 ``Figure.redraw`` did (``output.outputs = (display_data,)``). The explorer's own
-figure widgets are never created, so only the old layer draws. The bundles are
-encoded by today's ``Figure.mimebundle`` (plotly's ``plotly.io.to_json``), the
-encoder the figure widget uses too, so the two layers differ in the page, not
-in the kernel's encoding (the old layer had a faster encoder of its own, since
-removed, so the kernel's share may differ from what it was then).
+figure widgets are never created, so only the old layer draws. Each bundle is
+the whole figure, encoded by today's ``Figure.mimebundle`` (plotly's
+``plotly.io.to_json``), as the old layer sent the whole figure on every change;
+the figure widget sends only the traces that changed. (The old layer had a
+JSON encoder of its own, since removed, so the kernel's share may differ a
+little from what it was then.)
 :func:`write_notebook` writes a notebook that does this, for the benchmark to
 open and run in its temporary JupyterLab (the kernel needs only ``widgets``,
 not this package: the function's source is written into the notebook).
