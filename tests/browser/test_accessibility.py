@@ -17,13 +17,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import urllib.request
 from importlib import resources
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from tests.browser.lab import delete_sessions, open_and_run, watch_problems
 from widgets.lessons.notebooks import find_notebooks
 
 pytestmark = pytest.mark.browser
@@ -35,9 +35,6 @@ FAILING = ("serious", "critical")
 #: Known upstream bugs a violation inside the outputs may wait on. Each entry:
 #: rule id, a fragment the element's CSS target contains, the upstream link, why.
 ALLOWED: list[dict[str, str]] = []
-
-BENIGN = re.compile(r"net::ERR_|Failed to load resource|favicon|ERR_NAME_NOT_RESOLVED|"
-                    r"ERR_INTERNET_DISCONNECTED|Content Security Policy")
 
 # Runs axe on the page; each node is tagged with whether it lies inside a lesson's output area.
 RUN_AXE = """
@@ -61,39 +58,10 @@ def _axe_source() -> str:
     return resources.files("axe_playwright_python").joinpath("axe.min.js").read_text("utf-8")
 
 
-def _delete_sessions(lab):
-    req = urllib.request.Request(f"{lab['base']}/api/sessions?token={lab['token']}")
-    for s in json.load(urllib.request.urlopen(req)):
-        urllib.request.urlopen(urllib.request.Request(
-            f"{lab['base']}/api/sessions/{s['id']}?token={lab['token']}", method="DELETE"))
-
-
 def _new_page(browser, lab, problems):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}")
-            if m.type == "error" and not BENIGN.search(m.text) else None)
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    page.on("request", lambda r: problems.append(f"external request: {r.url}")
-            if r.url.startswith("http") and not r.url.startswith(lab["base"]) else None)
+    watch_problems(page, lab, problems)
     return page
-
-
-def _run_all(page, lab, name: str) -> None:
-    page.goto(f"{lab['base']}/lab/tree/notebooks/{name}?reset&token={lab['token']}")
-    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-    n_code = page.locator(".jp-CodeCell").count()
-    page.wait_for_function(
-        "n => { const p = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))"
-        ".map(e => e.innerText.trim()); return p.length === n && p.every(t => /\\[\\d+\\]/.test(t)); }",
-        arg=n_code, timeout=180000)
-    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120000)
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.miss-figure'))"
-        ".every(d => d.querySelector('.js-plotly-plot') || d.classList.contains('js-plotly-plot'))",
-        timeout=90000)
-    page.wait_for_timeout(1500)
 
 
 def _allowed(rule: str, target: str) -> bool:
@@ -123,7 +91,7 @@ def test_lesson_outputs_pass_axe(lab_server, browser, screenshots_dir, notebook)
     problems: list[str] = []
     page = _new_page(browser, lab_server, problems)
     try:
-        _run_all(page, lab_server, notebook.name)
+        open_and_run(page, lab_server, notebook.name)
         page.evaluate(_axe_source())
         found = classify(page.evaluate(RUN_AXE))
         REPORTS.mkdir(parents=True, exist_ok=True)
@@ -141,7 +109,7 @@ def test_lesson_outputs_pass_axe(lab_server, browser, screenshots_dir, notebook)
             assert lines == [], "\n".join(lines)
     finally:
         page.close()
-        _delete_sessions(lab_server)
+        delete_sessions(lab_server)
 
 
 # ----------------------------------------------------------------------------- keyboard only
@@ -224,7 +192,7 @@ def test_every_control_and_a_whole_quiz_by_keyboard_alone(lab_server, browser, s
     problems: list[str] = []
     page = _new_page(browser, lab_server, problems)
     try:
-        _run_all(page, lab_server, "keyboard-check.ipynb")
+        open_and_run(page, lab_server, "keyboard-check.ipynb")
         first = page.locator(".jp-OutputArea-output").filter(has=page.locator("p.state"))
         assert first.get_attribute("data-lm-suppress-shortcuts") is not None
         handle = first.locator(".noUi-handle").first
@@ -295,7 +263,7 @@ def test_every_control_and_a_whole_quiz_by_keyboard_alone(lab_server, browser, s
         raise
     finally:
         page.close()
-        _delete_sessions(lab_server)
+        delete_sessions(lab_server)
 
 
 # ----------------------------------------------------------------------------- offline handouts

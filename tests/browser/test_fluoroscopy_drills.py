@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import re
 import statistics
 import time
-import urllib.request
 
 import pytest
+
+from tests.browser.lab import delete_sessions, open_and_run, watch_problems
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = "12-fluoroscopy-drills.ipynb"
-BENIGN = re.compile(
-    r"net::ERR_|Failed to load resource|favicon|ERR_NAME_NOT_RESOLVED|"
-    r"ERR_INTERNET_DISCONNECTED|Content Security Policy"
-)
 
 
 def _text(page, selector: str = ".widget-html") -> str:
@@ -46,49 +42,12 @@ def _wait_text(page, pattern: str, timeout: int = 30000) -> None:
     )
 
 
-def _delete_sessions(lab):
-    req = urllib.request.Request(f"{lab['base']}/api/sessions?token={lab['token']}")
-    for s in json.load(urllib.request.urlopen(req)):
-        urllib.request.urlopen(
-            urllib.request.Request(
-                f"{lab['base']}/api/sessions/{s['id']}?token={lab['token']}", method="DELETE"
-            )
-        )
-
-
 def test_one_trainer_attempt_and_one_counting_item_from_the_keyboard(lab_server, browser, screenshots_dir):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     problems: list[str] = []
-    page.on(
-        "console",
-        lambda m: (
-            problems.append(f"console.{m.type}: {m.text}")
-            if m.type == "error" and not BENIGN.search(m.text)
-            else None
-        ),
-    )
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    page.on(
-        "request",
-        lambda r: (
-            problems.append(f"external request: {r.url}")
-            if r.url.startswith("http") and not r.url.startswith(lab_server["base"])
-            else None
-        ),
-    )
+    watch_problems(page, lab_server, problems)
     try:
-        page.goto(f"{lab_server['base']}/lab/tree/notebooks/{NOTEBOOK}?reset&token={lab_server['token']}")
-        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90000)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-        n_code = page.locator(".jp-CodeCell").count()
-        page.wait_for_function(
-            "n => { const p = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))"
-            ".map(e => e.innerText.trim()); return p.length === n && p.every(t => /\\[\\d+\\]/.test(t)); }",
-            arg=n_code,
-            timeout=180000,
-        )
-        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120000)
+        open_and_run(page, lab_server, NOTEBOOK)
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         assert [t for t in errors.all_inner_texts() if "Error" in t or "Traceback" in t] == []
 
@@ -148,4 +107,4 @@ def test_one_trainer_attempt_and_one_counting_item_from_the_keyboard(lab_server,
         raise
     finally:
         page.close()
-        _delete_sessions(lab_server)
+        delete_sessions(lab_server)

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tests.browser.test_lessons_in_browser import BENIGN, _delete_sessions, _open_and_run
+from tests.browser.lab import delete_sessions, open_and_run, watch_problems
 
 pytestmark = pytest.mark.browser
 
@@ -41,13 +41,9 @@ def _shoot(page, button, index: int) -> float:
 def test_carm_shots_from_the_keyboard_and_slices(lab_server, browser, screenshots_dir):
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}")
-            if m.type == "error" and not BENIGN.search(m.text) else None)
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    page.on("request", lambda r: problems.append(f"external request: {r.url}")
-            if r.url.startswith("http") and not r.url.startswith(lab_server["base"]) else None)
+    watch_problems(page, lab_server, problems)
     try:
-        _open_and_run(page, lab_server, NOTEBOOK)
+        open_and_run(page, lab_server, NOTEBOOK)
         page.locator("img.widget-image").first.wait_for(timeout=60000)
         carm = _box(page, "Take a shot")
         assert carm.count() == 1
@@ -83,4 +79,4 @@ def test_carm_shots_from_the_keyboard_and_slices(lab_server, browser, screenshot
         raise
     finally:
         page.close()
-        _delete_sessions(lab_server)
+        delete_sessions(lab_server)

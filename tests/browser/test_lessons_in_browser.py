@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 
 import pytest
 
+from tests.browser.lab import COUNT_WEBGL, delete_sessions, open_and_run, wait_figures_drawn, watch_problems
 from widgets.lessons.notebooks import find_notebooks
 
 pytestmark = pytest.mark.browser
-
-# Console noise that is not ours: resources the offline machine cannot reach.
-BENIGN = re.compile(r"net::ERR_|Failed to load resource|favicon|ERR_NAME_NOT_RESOLVED|"
-                    r"ERR_INTERNET_DISCONNECTED|Content Security Policy")
 
 
 def _visible_text(page, selector: str) -> str:
@@ -171,46 +166,6 @@ INTERACTIONS = {"00-start-here": _interact_start_here, "01-spinal-anatomy": _int
                 "90-review": _interact_review}
 
 
-# Counts the WebGL contexts the page creates (plotly makes one per 3-D scene it draws).
-COUNT_WEBGL = """
-(() => {
-  const get = HTMLCanvasElement.prototype.getContext;
-  window.__webglContexts = 0;
-  HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
-    const had = this.__counted;
-    const ctx = get.call(this, kind, ...rest);
-    if (ctx && /webgl/.test(String(kind)) && !had) { this.__counted = true; window.__webglContexts += 1; }
-    return ctx;
-  };
-})();
-"""
-
-
-def _wait_figures_drawn(page, timeout: int = 90000):
-    """Wait until every figure widget of the page has been drawn by plotly.js."""
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.miss-figure'))"
-        ".every(d => d.classList.contains('js-plotly-plot'))", timeout=timeout)
-
-
-def _open_and_run(page, lab, notebook):
-    page.goto(f"{lab['base']}/lab/tree/notebooks/{notebook}?reset&token={lab['token']}")
-    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-    page.get_by_text("Python 3 (ipykernel) | Busy").wait_for(timeout=30000)
-    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=180000)
-    seen = None
-    for _ in range(60):  # until every figure widget is drawn and no more appear
-        _wait_figures_drawn(page)
-        now = page.evaluate("() => [document.querySelectorAll('.miss-figure').length,"
-                            " document.querySelectorAll('.miss-figure .gl-container').length]")
-        if now == seen:
-            return
-        seen = now
-        page.wait_for_timeout(2000)
-
-
 EYE = "d => (d.layout.scene && d.layout.scene.camera && d.layout.scene.camera.eye) || null"
 CAMERA = f"d => JSON.stringify(({EYE})(d))"
 
@@ -220,15 +175,11 @@ def test_lesson_01_level_changed_30_times_keeps_one_webgl_context_per_view_and_t
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.add_init_script(COUNT_WEBGL)
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}")
-            if m.type == "error" and not BENIGN.search(m.text) else None)
+    watch_problems(page, lab_server, problems)
     page.on("console", lambda m: problems.append(m.text)  # a warning, not an error, in Chromium
             if re.search(r"Too many active WebGL contexts|CONTEXT_LOST", m.text) else None)
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    page.on("request", lambda r: problems.append(f"external request: {r.url}")
-            if r.url.startswith("http") and not r.url.startswith(lab_server["base"]) else None)
     try:
-        _open_and_run(page, lab_server, "01-spinal-anatomy.ipynb")
+        open_and_run(page, lab_server, "01-spinal-anatomy.ipynb")
         views = page.locator(".js-plotly-plot:has(.gl-container canvas)")
         n_views = views.count()
         assert n_views >= 1
@@ -276,44 +227,22 @@ def test_lesson_01_level_changed_30_times_keeps_one_webgl_context_per_view_and_t
         raise
     finally:
         page.close()
-        _delete_sessions(lab_server)
-
-
-def _delete_sessions(lab):
-    req = urllib.request.Request(f"{lab['base']}/api/sessions?token={lab['token']}")
-    for s in json.load(urllib.request.urlopen(req)):
-        urllib.request.urlopen(urllib.request.Request(
-            f"{lab['base']}/api/sessions/{s['id']}?token={lab['token']}", method="DELETE"))
+        delete_sessions(lab_server)
 
 
 @pytest.mark.parametrize("notebook", find_notebooks(), ids=lambda p: p.stem)
 def test_lesson_runs_and_responds(lab_server, browser, screenshots_dir, notebook):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}")
-            if m.type == "error" and not BENIGN.search(m.text) else None)
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    # everything works offline: no request may leave this machine (no CDN for plotly.js etc.)
-    page.on("request", lambda r: problems.append(f"external request: {r.url}")
-            if r.url.startswith("http") and not r.url.startswith(lab_server["base"]) else None)
+    watch_problems(page, lab_server, problems)
     try:
-        page.goto(f"{lab_server['base']}/lab/tree/notebooks/{notebook.name}?reset&token="
-                  f"{lab_server['token']}")
-        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90000)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-        page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-        n_code = page.locator(".jp-CodeCell").count()
-        page.wait_for_function(
-            "n => { const p = Array.from(document.querySelectorAll('.jp-CodeCell .jp-InputPrompt'))"
-            ".map(e => e.innerText.trim()); return p.length === n && p.every(t => /\\[\\d+\\]/.test(t)); }",
-            arg=n_code, timeout=120000)
-        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120000)
+        open_and_run(page, lab_server, notebook.name)
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         tracebacks = [t for t in errors.all_inner_texts() if "Error" in t or "Traceback" in t]
         assert tracebacks == [], tracebacks
         if "application/vnd.plotly.v1+json" in notebook.read_text(encoding="utf-8"):
             page.locator(".js-plotly-plot").first.wait_for(timeout=60000)   # the lesson draws one
-        _wait_figures_drawn(page)
+        wait_figures_drawn(page)
         interact = INTERACTIONS.get(notebook.stem, _interact_generic)
         before, after = interact(page)
         assert before != after
@@ -326,4 +255,4 @@ def test_lesson_runs_and_responds(lab_server, browser, screenshots_dir, notebook
         raise AssertionError(f"failed; prompts seen: {prompts}; console: {problems}") from None
     finally:
         page.close()
-        _delete_sessions(lab_server)
+        delete_sessions(lab_server)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import re
-import urllib.request
-
 import pytest
+
+from tests.browser.lab import delete_sessions, open_and_run, watch_problems
 
 pytestmark = pytest.mark.browser
 
-BENIGN = re.compile(r"net::ERR_|Failed to load resource|favicon|ERR_NAME_NOT_RESOLVED|"
-                    r"ERR_INTERNET_DISCONNECTED|Content Security Policy")
 TITLES = ".gtitle"
 
 
@@ -27,25 +23,6 @@ def _wait_title(page, pattern: str, timeout: int = 30000) -> str:
     return _titles(page)
 
 
-def _run_all(page, lab, notebook: str) -> None:
-    page.goto(f"{lab['base']}/lab/tree/notebooks/{notebook}?reset&token={lab['token']}")
-    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=90000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-    page.get_by_text("Python 3 (ipykernel) | Busy").wait_for(timeout=30000)
-    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=180000)
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.miss-figure'))"
-        ".every(d => d.classList.contains('js-plotly-plot'))", timeout=90000)
-
-
-def _delete_sessions(lab) -> None:
-    req = urllib.request.Request(f"{lab['base']}/api/sessions?token={lab['token']}")
-    for s in json.load(urllib.request.urlopen(req)):
-        urllib.request.urlopen(urllib.request.Request(
-            f"{lab['base']}/api/sessions/{s['id']}?token={lab['token']}", method="DELETE"))
-
-
 def _figure(page, words: str):
     """The figure widget whose text alternative contains ``words``."""
     return page.locator(f".miss-figure[aria-label*=\"{words}\"]").first
@@ -54,13 +31,9 @@ def _figure(page, words: str):
 def test_lesson_03_tube_and_endoscope_respond_to_the_keyboard(lab_server, browser, screenshots_dir):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     problems: list[str] = []
-    page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}")
-            if m.type == "error" and not BENIGN.search(m.text) else None)
-    page.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
-    page.on("request", lambda r: problems.append(f"external request: {r.url}")
-            if r.url.startswith("http") and not r.url.startswith(lab_server["base"]) else None)
+    watch_problems(page, lab_server, problems)
     try:
-        _run_all(page, lab_server, "03-techniques.ipynb")
+        open_and_run(page, lab_server, "03-techniques.ipynb")
         tube = _figure(page, "view down an 18 mm tube")
         tube.scroll_into_view_if_needed()
         assert "Model rendering" in tube.get_attribute("aria-label")
@@ -109,4 +82,4 @@ def test_lesson_03_tube_and_endoscope_respond_to_the_keyboard(lab_server, browse
         raise
     finally:
         page.close()
-        _delete_sessions(lab_server)
+        delete_sessions(lab_server)
