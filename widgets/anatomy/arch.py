@@ -212,18 +212,20 @@ def _spinous_prims(dims, g: dict) -> list[Prim]:
     y0, y1 = g["apex_y"] - sl, g["apex_y"] + 2.0
     half_t, radius = 0.36 * st, 1.6
 
+    r_tip = st / 2.0
+    yb = y0 + r_tip  # the blade ends on the axis of its rounded, thickened free border
+
     def blade(p: np.ndarray) -> np.ndarray:
-        f = np.clip((y1 - p[:, 1]) / (y1 - y0), 0.0, 1.0)  # 0 at the root, 1 at the tip
+        f = np.clip((y1 - p[:, 1]) / (y1 - yb), 0.0, 1.0)  # 0 at the root, 1 at the border
         half_h = (root_h + (sh - root_h) * f) / 2.0
         d = np.column_stack([np.abs(p[:, 0]) - half_t,
-                             np.abs(p[:, 1] - (y0 + y1) / 2.0) - (y1 - y0) / 2.0,
+                             np.abs(p[:, 1] - (yb + y1) / 2.0) - (y1 - yb) / 2.0,
                              np.abs(p[:, 2] - zc) - half_h]) + radius
         return np.linalg.norm(np.maximum(d, 0.0), axis=1) + np.minimum(d.max(axis=1), 0.0) - radius
 
-    r_tip = st / 2.0
     border = _capsule_prim(np.array([0.0, y0 + r_tip, zc - sh / 2.0 + r_tip]),
                            np.array([0.0, y0 + r_tip, zc + sh / 2.0 - r_tip]), r_tip, r_tip)
-    return [Prim(blade, np.array([-half_t, y0, zc - sh / 2.0]),
+    return [Prim(blade, np.array([-half_t, yb, zc - sh / 2.0]),
                  np.array([half_t, y1, zc + sh / 2.0])), border]
 
 

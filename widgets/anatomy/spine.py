@@ -346,7 +346,8 @@ def _build_spine(series: str, spread_sd: float, directory: str) -> Spine:
                           f"{up}-{lo} ligamentum flavum, between the laminae (drawn {thick:g} mm"
                           " thick: an assumption)", "ligament", up))
     # sacrum and iliac wings (outline)
-    parts.append(Part(sacrum(dims["S1"]).transformed(poses["S1"]), "sacrum",
+    parts.append(Part(sacrum(dims["S1"], lamina_bottom=cores["S1"].landmarks["lamina_bottom"])
+                      .transformed(poses["S1"]), "sacrum",
                       "sacrum and coccyx below S1 (outline; its length is an assumption)",
                       "bone", "S1"))
     l4 = poses["L4"].apply(np.array([0.0, 0.0, -dims["L4"].v("body_height_posterior") / 2.0]))
