@@ -13,7 +13,7 @@ import pytest
 
 from widgets.anatomy import GROUPS, LEVELS, build_spine, build_vertebra
 from widgets.anatomy.checks import must_not_overlap
-from widgets.anatomy.mesh import watertight_problems
+from widgets.anatomy.mesh import contains, watertight_problems
 from widgets.core.assumptions import assumption
 from widgets.core.data import load_table
 
@@ -128,3 +128,120 @@ def test_the_sacrum_continues_below_s1():
     s1 = spine.poses["S1"].inverse().apply(sacrum.mesh.vertices)
     hp = spine.vertebra("S1").dims.v("body_height_posterior")
     assert s1[:, 2].min() < -hp / 2.0 - 0.6 * assumption("sacrum_length").value
+
+
+# ------------------------------------------------------------------ laminae and sacrum form
+
+
+def _run_lengths(inside: np.ndarray, step: float) -> list[float]:
+    """Lengths (mm) of the runs of True along a sampled line."""
+    runs, n = [], 0
+    for flag in inside:
+        if flag:
+            n += 1
+        elif n:
+            runs.append(n * step)
+            n = 0
+    if n:
+        runs.append(n * step)
+    return runs
+
+
+def _y_extent(mesh, x: float, z: float, step: float = 0.1) -> float:
+    """Length of bone met along the line parallel to y through (x, z)."""
+    ys = np.arange(mesh.vertices[:, 1].min() - 1.0, mesh.vertices[:, 1].max() + 1.0, step)
+    pts = np.column_stack([np.full(len(ys), x), ys, np.full(len(ys), z)])
+    return float(contains(mesh, pts).sum() * step)
+
+
+@pytest.mark.parametrize("level", ["L2", "L4"])
+def test_a_lamina_is_thicker_at_the_spinous_process_than_at_its_lateral_edge(level):
+    vert = build_vertebra(level)
+    lamina = vert.part("lamina").mesh
+    z = 0.5 * (vert.landmarks["lamina_top"] + vert.landmarks["lamina_bottom"])
+    px = vert.landmarks["pillar_x"]
+    for s in (1.0, -1.0):
+        medial = _y_extent(lamina, s * 0.3 * px, z)
+        lateral = _y_extent(lamina, s * 0.8 * px, z)
+        assert medial > 1.15 * lateral, (level, s, medial, lateral)
+
+
+def _edge_y(vertices: np.ndarray, lower_edge: bool) -> float:
+    """Mean y of a lamina's lower (or upper) edge, beside the midline (4-8 mm out)."""
+    strip = vertices[(np.abs(vertices[:, 0]) > 4.0) & (np.abs(vertices[:, 0]) < 8.0)]
+    z = strip[:, 2]
+    edge = strip[z < z.min() + 1.5] if lower_edge else strip[z > z.max() - 1.5]
+    return float(edge[:, 1].mean())
+
+
+@pytest.mark.parametrize("upper", LEVELS[:4])
+def test_each_lamina_overlaps_the_one_below_like_a_roof_tile(upper):
+    """In the upper vertebra's frame, its lamina's lower edge lies behind the next lamina's upper edge."""
+    spine = build_spine()
+    lower = LEVELS[LEVELS.index(upper) + 1]
+    inv = spine.poses[upper].inverse()
+    lam = {lv: next(p for p in spine.parts if p.level == lv and p.mesh.name == "lamina")
+           for lv in (upper, lower)}
+    y_upper = _edge_y(inv.apply(lam[upper].mesh.vertices), lower_edge=True)
+    y_lower = _edge_y(inv.apply(lam[lower].mesh.vertices), lower_edge=False)
+    assert y_upper < y_lower - 1.0, (upper, y_upper, y_lower)  # y runs forwards
+
+
+def test_the_lamina_heights_keep_the_interlaminar_window():
+    """The slope moves the laminae back and forth, not up or down: their heights are the data's."""
+    for level in LEVELS[:-1]:
+        vert = build_vertebra(level)
+        v = vert.part("lamina").mesh.vertices
+        z = v[np.abs(v[:, 0]) < 8.0][:, 2]  # the plate, not the pars column beside it
+        assert z.min() == pytest.approx(vert.landmarks["lamina_bottom"], abs=0.7), level
+        assert z.max() == pytest.approx(vert.landmarks["lamina_top"], abs=0.7), level
+
+
+def _sacrum_in_s1(spine):
+    part = next(p for p in spine.parts if p.group == "sacrum")
+    return part.transformed(spine.poses["S1"].inverse()).mesh
+
+
+def test_the_sacrum_has_a_canal_behind_its_bodies_and_a_median_crest():
+    spine = build_spine()
+    mesh = _sacrum_in_s1(spine)
+    d = spine.vertebra("S1").dims
+    z = -d.v("body_height_posterior") / 2.0 - 0.2 * assumption("sacrum_length").value
+    step = 0.5
+    ys = np.arange(-70.0, 70.0, step)
+
+    def inside(x: float) -> np.ndarray:
+        return contains(mesh, np.column_stack([np.full(len(ys), x), ys, np.full(len(ys), z)]))
+
+    mid = inside(0.0)
+    runs = _run_lengths(mid, step)
+    assert len(runs) >= 2, runs  # bodies in front, the roof of the canal behind
+    hit = np.nonzero(mid)[0]
+    gaps = np.diff(hit) * step
+    assert gaps.max() >= 4.0, gaps.max()  # the sacral canal, on the midline
+    # the median crest: the midline reaches further back than the dorsal surface beside it
+    side = inside(9.0)
+    assert ys[hit[0]] < ys[np.nonzero(side)[0][0]] - 1.5
+
+
+def test_the_sacrum_is_a_wedge_concave_in_front_narrowing_to_the_coccyx():
+    spine = build_spine()
+    mesh = _sacrum_in_s1(spine)
+    w = spine.vertebra("S1").dims.v("body_width")
+    v = mesh.vertices
+    # the front of the midsagittal section, from the top down
+    mid = v[np.abs(v[:, 0]) < 1.5]
+    zs = np.linspace(mid[:, 2].max() - 3.0, mid[:, 2].min() + 3.0, 9)
+    front = np.array([[mid[np.abs(mid[:, 2] - z) < 1.5][:, 1].max(), z] for z in zs])
+    chord = front[-1] - front[0]
+    normal = np.array([chord[1], -chord[0]]) / np.linalg.norm(chord)
+    if normal[0] < 0:
+        normal = -normal  # pointing forwards
+    bow = (front[1:-1] - front[0]) @ normal
+    # the front bows back behind its chord (the sacral kyphosis), nowhere in front of it
+    assert bow.min() < -5.0 and bow.max() < 0.5, bow
+    # broad at the top, narrowing downwards to the coccyx
+    widths = np.array([np.ptp(v[np.abs(v[:, 2] - z) < 1.5][:, 0]) for z in zs])
+    assert widths[0] >= 1.8 * w
+    assert np.all(np.diff(widths) <= 1.0), widths
+    assert widths[-1] <= 0.5 * w

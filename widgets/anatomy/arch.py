@@ -43,6 +43,7 @@ from widgets.anatomy.implicit import (
     smooth_union,
 )
 from widgets.anatomy.mesh import Mesh, Pose
+from widgets.core.assumptions import assumption
 
 __all__ = ["ARCH_STEP", "FacetSpec", "arch_meshes", "inferior_process", "pars_point"]
 
@@ -133,7 +134,99 @@ def _geometry(dims, landmarks: dict, axes: dict) -> dict:
          "lam_top": landmarks["lamina_top"], "lam_bot": landmarks["lamina_bottom"],
          "apex_y": landmarks["lamina_apex_y"], "z_i": float(axes["left"].isthmus_centre[2])}
     g["pars_r"] = 0.45 * g["t"] + 0.8
+    g["slope"] = np.radians(assumption("lamina_slope").value)
+    g["taper"] = assumption("lamina_thickness_taper").value
+    g["waist"] = assumption("pars_waist").value
     return g
+
+
+def _lamina_frame(g: dict, s: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """Return the lamina's axial line: medial end, unit direction to the pillar, dorsal normal, length."""
+    apex = np.array([0.0, -g["cd"]])
+    pil = np.array([s * g["pillar_x"], -g["span"]])
+    u2 = (pil - apex) / np.linalg.norm(pil - apex)
+    n2 = np.array([u2[1], -u2[0]]) * (-s)
+    if n2[1] > 0:
+        n2 = -n2
+    a = apex - u2 * 0.8 * g["t"]
+    b = pil + u2 * 0.5  # ends at the pillar: the pars column carries it on
+    return a, u2, n2, float(np.linalg.norm(b - a))
+
+
+def lamina_inner_offset(g: dict, z: np.ndarray) -> np.ndarray:
+    """How far the lamina's inner face lies behind the back of the canal at height ``z`` (mm).
+
+    The lamina is tilted by ``lamina_slope`` about its mid-height: its upper half
+    leans forwards (the canal, carved out, trims it), its lower half backwards,
+    so its lower edge overlaps the lamina below like a roof tile. (Towards the
+    pillar the forward lean fades out: see :func:`_lamina_prim`.)
+    """
+    zc = (g["lam_top"] + g["lam_bot"]) / 2.0
+    return (zc - np.asarray(z, float)) * np.tan(g["slope"])
+
+
+def _lamina_prim(g: dict, s: float) -> Prim:
+    """One lamina: a sloping plate from the midline to the pillar, thickest at the midline."""
+    a, u2, n2, length = _lamina_frame(g, s)
+    t, taper = g["t"], g["taper"]
+    lo_z, hi_z = g["lam_bot"], g["lam_top"]
+    radius = 0.4 * t * (1.0 - taper)
+
+    def field(p: np.ndarray) -> np.ndarray:
+        rel = p[:, :2] - a
+        qu = rel @ u2
+        f = np.clip(qu / length, 0.0, 1.0)
+        off = lamina_inner_offset(g, p[:, 2])
+        # the upper half leans forwards only towards the midline: at the pillar it
+        # stays behind the pedicle, off the corner of the canal
+        qn = rel @ n2 - np.where(off < 0.0, off * (1.0 - f), off)
+        thick = t * (1.0 + taper - 2.0 * taper * f)
+        d = np.column_stack([np.abs(qu - length / 2.0) - length / 2.0,
+                             np.abs(qn - thick / 2.0) - thick / 2.0,
+                             np.abs(p[:, 2] - (hi_z + lo_z) / 2.0) - (hi_z - lo_z) / 2.0]) + radius
+        return (np.linalg.norm(np.maximum(d, 0.0), axis=1) + np.minimum(d.max(axis=1), 0.0)
+                - radius) * np.cos(g["slope"])
+
+    shift = (hi_z - lo_z) / 2.0 * np.tan(g["slope"]) + t * (1.0 + taper)
+    ends = [a + u2 * length * k + n2 * m for k in (0.0, 1.0) for m in (-shift, shift)]
+    lo = np.r_[np.min(ends, axis=0), lo_z]
+    hi = np.r_[np.max(ends, axis=0), hi_z]
+    return Prim(field, lo, hi)
+
+
+def _pars_prims(g: dict, s: float) -> list[Prim]:
+    """Return the pars: a column behind the pedicle, narrowest between the articular processes."""
+    r = g["pars_r"]
+    bottom = g["lam_bot"] + r
+    top = max(g["z_i"] + 2.0, g["lam_top"] - 1.0)
+    waist = (g["lam_bot"] + r + 1.0 + g["z_i"] + 1.0) / 2.0  # between the IAP's and SAP's roots
+    a, b, c = (pars_point(g, s, z) for z in (bottom, waist, top))
+    return [_capsule_prim(a, b, r, r * g["waist"]), _capsule_prim(b, c, r * g["waist"], r)]
+
+
+def _spinous_prims(dims, g: dict) -> list[Prim]:
+    """Return the spinous process: a hatchet, taller at its free border, which is thickened."""
+    sl, sh, st = dims.v("spinous_length"), dims.v("spinous_height"), dims.v("spinous_thickness")
+    root_h = assumption("spinous_process_root_height").value * sh
+    zc = (g["lam_top"] + g["lam_bot"]) / 2.0
+    y0, y1 = g["apex_y"] - sl, g["apex_y"] + 2.0
+    half_t, radius = 0.36 * st, 1.6
+
+    r_tip = st / 2.0
+    yb = y0 + r_tip  # the blade ends on the axis of its rounded, thickened free border
+
+    def blade(p: np.ndarray) -> np.ndarray:
+        f = np.clip((y1 - p[:, 1]) / (y1 - yb), 0.0, 1.0)  # 0 at the root, 1 at the border
+        half_h = (root_h + (sh - root_h) * f) / 2.0
+        d = np.column_stack([np.abs(p[:, 0]) - half_t,
+                             np.abs(p[:, 1] - (yb + y1) / 2.0) - (y1 - yb) / 2.0,
+                             np.abs(p[:, 2] - zc) - half_h]) + radius
+        return np.linalg.norm(np.maximum(d, 0.0), axis=1) + np.minimum(d.max(axis=1), 0.0) - radius
+
+    border = _capsule_prim(np.array([0.0, y0 + r_tip, zc - sh / 2.0 + r_tip]),
+                           np.array([0.0, y0 + r_tip, zc + sh / 2.0 - r_tip]), r_tip, r_tip)
+    return [Prim(blade, np.array([-half_t, yb, zc - sh / 2.0]),
+                 np.array([half_t, y1, zc + sh / 2.0])), border]
 
 
 def arch_meshes(dims, landmarks: dict, axes: dict, canal: np.ndarray,
@@ -141,34 +234,13 @@ def arch_meshes(dims, landmarks: dict, axes: dict, canal: np.ndarray,
     """Mesh the arch of one vertebra (local frame) into its named parts."""
     g = _geometry(dims, landmarks, axes)
     level = dims.level
-    span, cd, t = g["span"], g["cd"], g["t"]
-    lam_top, lam_bot, z_i = g["lam_top"], g["lam_bot"], g["z_i"]
-    apex = np.array([0.0, -cd])
+    span, cd, z_i = g["span"], g["cd"], g["z_i"]
     prims: dict[str, list] = {"lamina": []}
     for s in (1.0, -1.0):
-        pil = np.array([s * g["pillar_x"], -span])
-        u2 = (pil - apex) / np.linalg.norm(pil - apex)
-        n2 = np.array([u2[1], -u2[0]]) * (-s)
-        if n2[1] > 0:
-            n2 = -n2
-        a = apex - u2 * 0.8 * t
-        b = pil + u2 * 2.5
-        mid = (a + b) / 2.0 + n2 * t / 2.0
-        ax = np.array([[u2[0], u2[1], 0.0], [n2[0], n2[1], 0.0], _Z])
-        half = (np.linalg.norm(b - a) / 2.0, t / 2.0, (lam_top - lam_bot) / 2.0)
-        centre = np.array([mid[0], mid[1], (lam_top + lam_bot) / 2.0])
-        prims["lamina"].append(_box_prim(centre, ax, half, 0.45 * t))
-        top = max(z_i + 2.0, lam_top - 1.0)
-        prims["lamina"].append(_capsule_prim(pars_point(g, s, lam_bot + g["pars_r"]),
-                                             pars_point(g, s, top), g["pars_r"], g["pars_r"]))
+        prims["lamina"].append(_lamina_prim(g, s))
+        prims["lamina"].extend(_pars_prims(g, s))
     if level != "S1":
-        sl, sh, st = dims.v("spinous_length"), dims.v("spinous_height"), dims.v("spinous_thickness")
-        zc = (lam_top + lam_bot) / 2.0
-        y0, y1 = g["apex_y"] - sl, g["apex_y"] + 2.0
-        blade = _box_prim(np.array([0.0, (y0 + y1) / 2.0 + 1.0, zc]), np.eye(3),
-                          (0.36 * st, (y1 - y0) / 2.0 - 1.0, 0.4 * sh), 1.6)
-        tip = _ellipsoid_prim(np.array([0.0, y0 + 0.3 * sh, zc]), (st / 2.0, 0.3 * sh, sh / 2.0))
-        prims["spinous_process"] = [blade, tip]
+        prims["spinous_process"] = _spinous_prims(dims, g)
     tl, th, tt = (dims.v("transverse_length"), dims.v("transverse_height"),
                   dims.v("transverse_thickness"))
     hp = dims.v("body_height_posterior")

@@ -346,8 +346,9 @@ def _build_spine(series: str, spread_sd: float, directory: str) -> Spine:
                           f"{up}-{lo} ligamentum flavum, between the laminae (drawn {thick:g} mm"
                           " thick: an assumption)", "ligament", up))
     # sacrum and iliac wings (outline)
-    parts.append(Part(sacrum(dims["S1"]).transformed(poses["S1"]), "sacrum",
-                      "sacrum and coccyx below S1 (outline; its length is an assumption)",
+    parts.append(Part(sacrum(dims["S1"], lamina_bottom=cores["S1"].landmarks["lamina_bottom"])
+                      .transformed(poses["S1"]), "sacrum",
+                      "sacrum and coccyx below S1 (outline; its length, curve and width are assumptions)",
                       "bone", "S1"))
     l4 = poses["L4"].apply(np.array([0.0, 0.0, -dims["L4"].v("body_height_posterior") / 2.0]))
     crest_z = float(l4[2]) + assumption("iliac_crest_offset").value

@@ -62,7 +62,8 @@ LESSON_ASSUMPTIONS: tuple[str, ...] = (
     "nerve_root_diameter", "dural_sac_fill", "min_posterior_disc_height",
     "vertebral_body_posterior_concavity", "vertebral_body_waist", "vertebral_body_rim",
     "ligamentum_flavum_thickness", "dorsal_root_ganglion_diameter", "iliac_crest_offset",
-    "iliac_crest_half_width", "sacrum_length",
+    "iliac_crest_half_width", "sacrum_length", "lamina_slope", "lamina_thickness_taper",
+    "pars_waist", "spinous_process_root_height", "sacral_kyphosis", "sacrum_base_width_to_body_width",
 )
 
 
