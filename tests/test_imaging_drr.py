@@ -193,6 +193,7 @@ def test_a_bone_reaching_beyond_the_vertebrae_is_added_by_a_coarse_grid_without_
 
     # the slab is there: at least 30 mm of cancellous bone along the beam (its cortex adds more)
     assert plateau > 30 * (mu_per_mm("cancellous bone") - mu_per_mm("soft tissue"))
-    # and no step where the two grids meet: within 6% of the slab (the coarse grid's 2 mm voxels
-    # hold a little more cortex than the fine grid's; a false shell at the cut would add ~15%)
-    assert np.abs(profile - plateau).max() < 0.06 * plateau
+    # and no step where the two grids meet: within 8% of the slab (the coarse grid's 2 mm voxels
+    # hold a little more cortex than the fine grid's: 5-7% as the model's extent moves the fine
+    # grid's origin by a fraction of a voxel; a false shell at the cut would add ~15%)
+    assert np.abs(profile - plateau).max() < 0.08 * plateau
