@@ -96,13 +96,17 @@ async function renderFigure({ model, el }) {
     return { data, layout, frames: frames.length ? frames : undefined,
              config: { displaylogo: false, responsive: true, plotGlPixelRatio: ratio } };
   };
-  // one drawing at a time, and changes that arrive while one waits are drawn together
+  // one drawing at a time, and changes that arrive while one waits are drawn together; the first
+  // drawing waits until the page is idle, a change is drawn at once (the student is waiting)
   let drawing = Promise.resolve();
   let queued = false;
+  let first = true;
   const draw = () => {
     if (queued) return drawing;
     queued = true;
-    drawing = drawing.then(idle).then(async () => {
+    const wait = first ? idle : () => undefined;
+    first = false;
+    drawing = drawing.then(wait).then(async () => {
       queued = false;
       await Plotly.react(div, await spec());
     }).catch(error => console.error("[miss figure] could not draw the figure:", error));
