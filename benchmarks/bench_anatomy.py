@@ -22,10 +22,9 @@ import time
 from benchmarks import cycle, latency, shown
 from widgets.anatomy import LEVELS, build_spine, build_vertebra, level_dimensions
 from widgets.anatomy.morphometry import PEDICLE_SERIES_DEFAULT
-from widgets.anatomy.spine import _build_spine
-from widgets.anatomy.vertebra import _build_vertebra, _neighbour_skeleton, vertebra_core
+from widgets.anatomy.spine import _assemble_spine
+from widgets.anatomy.vertebra import _assemble_vertebra, _neighbour_skeleton, vertebra_core
 from widgets.core.catalog import notebooks_dir
-from widgets.core.data import data_dir
 
 BUDGETS = {"vertebra_build_cold_ms": 150, "level_change_p95_ms": 100,
            "triangles_per_vertebra": 20_000, "notebook_kb": 2048}
@@ -54,7 +53,7 @@ def builds() -> dict[str, object]:
 
     def uncached(lv):
         _neighbour_skeleton.cache_clear()
-        _build_vertebra.__wrapped__(lv, PEDICLE_SERIES_DEFAULT, 0.0)
+        _assemble_vertebra(lv, PEDICLE_SERIES_DEFAULT, 0.0)  # the build itself: no memory or disk cache
 
     per_level_cold = {lv: {**latency(lambda lv=lv: uncached(lv), repeat=10, warmup=1),
                            **_cpu(lambda lv=lv: uncached(lv), 5)} for lv in LEVELS}
@@ -62,9 +61,9 @@ def builds() -> dict[str, object]:
     cached = {lv: latency(lambda lv=lv: build_vertebra(lv), repeat=30) for lv in LEVELS}
     worst_cached = max(cached.values(), key=lambda f: f["p95_ms"])
     core = latency(lambda: vertebra_core(level_dimensions("L4"), level_dimensions("L3")), repeat=10)
-    spine = {**latency(lambda: _build_spine.__wrapped__(PEDICLE_SERIES_DEFAULT, 0.0, str(data_dir())),
+    spine = {**latency(lambda: _assemble_spine(PEDICLE_SERIES_DEFAULT, 0.0),
                        repeat=3, warmup=1),
-             **_cpu(lambda: _build_spine.__wrapped__(PEDICLE_SERIES_DEFAULT, 0.0, str(data_dir())), 2)}
+             **_cpu(lambda: _assemble_spine(PEDICLE_SERIES_DEFAULT, 0.0), 2)}
     return {
         "one vertebra built cold (its parts and facets, the neighbour's skeleton rebuilt), per level (ms)":
             per_level_cold,

@@ -36,7 +36,9 @@ from scipy import ndimage
 
 from widgets.anatomy import build_spine
 from widgets.anatomy.morphometry import PEDICLE_SERIES_DEFAULT
+from widgets.anatomy.vertebra import model_cache_key
 from widgets.core.assumptions import assumption
+from widgets.core.cache import Codec, cached
 
 __all__ = [
     "MATERIALS",
@@ -45,6 +47,7 @@ __all__ = [
     "build_volume",
     "fill_fraction",
     "fill_mesh",
+    "load_or_voxelise",
     "material_of",
     "torso",
     "torso_chords",
@@ -431,8 +434,35 @@ def voxelise(spine, parts, spacing: float) -> Volume:
 
 @functools.lru_cache(maxsize=4)
 def _build(series: str, spread_sd: float, spacing: float) -> Volume:
+    return load_or_voxelise(series=series, spread_sd=spread_sd, spacing=spacing)
+
+
+def load_or_voxelise(*, series: str, spread_sd: float, spacing: float) -> Volume:
+    """Return the volume of the model from the disk cache, or voxelise it and store it there.
+
+    No memory cache here (:func:`build_volume` has one). The file holds the voxel arrays and the
+    torso; the parts are those of :func:`widgets.anatomy.build_spine`, named by their index.
+    """
     spine = build_spine(series, spread_sd)
-    return voxelise(spine, spine.parts, spacing)
+    key = model_cache_key("volume", {"series": series, "spread_sd": spread_sd, "voxel_mm": spacing},
+                          extra_sources=(__name__,))
+    index = {id(p): i for i, p in enumerate(spine.parts)}
+    codec = Codec([Torso])
+
+    def fields(vol: Volume) -> dict:
+        return {"origin": vol.origin, "spacing": vol.spacing, "labels": vol.labels, "owner": vol.owner,
+                "mu": vol.mu, "parts": [index[id(p)] for p in vol.parts], "torso": vol.torso,
+                "build_seconds": vol.build_seconds,
+                "outer": None if vol.outer is None else fields(vol.outer)}
+
+    def volume(f: dict) -> Volume:
+        return Volume(f["origin"], f["spacing"], f["labels"], f["owner"], f["mu"],
+                      tuple(spine.parts[i] for i in f["parts"]), spine, f["torso"], f["build_seconds"],
+                      None if f["outer"] is None else volume(f["outer"]))
+
+    return cached("volume", key, lambda: voxelise(spine, spine.parts, spacing),
+                  encode=lambda vol: codec.encode(fields(vol)),
+                  decode=lambda meta, arrays: volume(codec.decode(meta, arrays)))
 
 
 def build_volume(*, voxel_mm: float = 1.0, series: str = PEDICLE_SERIES_DEFAULT,
