@@ -159,7 +159,8 @@ def test_no_pickle_a_pickled_array_in_a_cache_file_is_not_loaded(model_cache):
     key = "f" * 64
     path = cache.cache_path("demo", key)
     path.parent.mkdir(parents=True, exist_ok=True)
-    meta = np.frombuffer(b'{"key":"' + key.encode() + b'","value":{"$":"nd","k":"a0"}}', np.uint8)
+    value = b'{"$":"nd","b":"a0","o":0,"s":[1]}'
+    meta = np.frombuffer(b'{"key":"' + key.encode() + b'","value":' + value + b'}', np.uint8)
     np.savez(path, __meta__=meta, a0=np.array([{"evil": 1}], dtype=object))  # needs pickle to read
     codec = cache.Codec([])
     got = cache.cached("demo", key, lambda: np.zeros(2), encode=codec.encode, decode=codec.decode)

@@ -443,8 +443,7 @@ def model_cache_key(name: str, params: dict, extra_sources: tuple[str, ...] = ()
     the versions of the numerical libraries.
     """
     directory = data_dir()
-    files = [*sorted((directory / "tables").glob("*.csv")),
-             *sorted((directory / "tables").glob("*.schema.yaml")),
+    files = [*(directory / "tables").glob("*.csv"), *(directory / "tables").glob("*.schema.yaml"),
              directory / "assumptions.yaml", directory / "references.json"]
     sources = source_files("widgets.anatomy", "widgets.core", modules=extra_sources)
     return cache_key(name, params=params, files=[f for f in files if f.exists()], sources=sources,

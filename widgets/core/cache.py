@@ -35,6 +35,7 @@ import functools
 import hashlib
 import io
 import json
+import math
 import os
 import tempfile
 import warnings
@@ -114,8 +115,8 @@ def cache_key(name: str, *, params: Mapping[str, Any] | None = None, files: Iter
     h.update(f"name={name}\n".encode())
     h.update(json.dumps(dict(params or {}), sort_keys=True, default=str).encode() + b"\n")
     for kind, paths in (("file", files), ("source", [*sources, Path(__file__)])):
-        for p in sorted({Path(p) for p in paths}, key=lambda p: (p.name, str(p))):
-            h.update(f"{kind}:{p.name}:{file_digest(p)}\n".encode())
+        for p in sorted({os.fspath(p) for p in paths}, key=lambda p: (os.path.basename(p), p)):
+            h.update(f"{kind}:{os.path.basename(p)}:{file_digest(p)}\n".encode())
     for dist in sorted(set(libraries)):
         h.update(f"lib:{dist}={_version(dist)}\n".encode())
     return h.hexdigest()
@@ -143,26 +144,34 @@ class Codec:
         self.classes = {c.__qualname__: c for c in classes}
 
     def encode(self, obj: Any) -> tuple[Any, dict[str, np.ndarray]]:
-        """Return the meta tree and the arrays of ``obj``."""
-        arrays: dict[str, np.ndarray] = {}
-        seen: dict[int, str] = {}
+        """Return the meta tree and the arrays of ``obj``.
+
+        Arrays are packed into one flat buffer per dtype (a file of a few buffers reads in
+        milliseconds, one of hundreds of small arrays does not); the meta gives each array's
+        buffer, offset and shape.
+        """
+        chunks: dict[str, list[np.ndarray]] = {}
+        sizes: dict[str, int] = {}
+        seen: dict[int, dict] = {}
         keep: list[Any] = []  # holds what ``seen`` refers to, so no id is reused meanwhile
 
         def enc(x: Any) -> Any:
             if x is None or isinstance(x, bool | str):
                 return x
             if isinstance(x, np.ndarray | np.generic):
+                tag = "nd" if isinstance(x, np.ndarray) else "np"
                 a = np.asarray(x)
+                if a.dtype.hasobject or a.dtype.kind not in "biufc":
+                    raise TypeError(f"cannot cache an array of dtype {a.dtype} (Python objects)")
                 if a.size <= _INLINE and a.dtype.kind in "biuf":  # small: inline, exactly
-                    return {"$": "nd" if isinstance(x, np.ndarray) else "np", "d": a.dtype.str,
-                            "s": list(a.shape), "v": a.ravel().tolist()}
+                    return {"$": tag, "d": a.dtype.str, "s": list(a.shape), "v": a.ravel().tolist()}
                 if id(x) not in seen:
-                    seen[id(x)] = f"a{len(arrays)}"
                     keep.append(x)
-                    if isinstance(x, np.ndarray) and x.dtype.hasobject:
-                        raise TypeError("cannot cache an array of Python objects")
-                    arrays[seen[id(x)]] = np.asarray(x)
-                return {"$": "nd" if isinstance(x, np.ndarray) else "np", "k": seen[id(x)]}
+                    buf = "buf" + a.dtype.str.replace("<", "le").replace(">", "be").replace("|", "")
+                    chunks.setdefault(buf, []).append(a.ravel())
+                    seen[id(x)] = {"b": buf, "o": sizes.get(buf, 0), "s": list(a.shape)}
+                    sizes[buf] = sizes.get(buf, 0) + a.size
+                return {"$": tag, **seen[id(x)]}
             if isinstance(x, int | float):
                 return x
             if isinstance(x, tuple | list):
@@ -179,24 +188,30 @@ class Codec:
                 return {"$": "dict", "v": [[enc(k), enc(v)] for k, v in x.items()]}
             raise TypeError(f"cannot cache an object of type {cls.__qualname__}")
 
-        return enc(obj), arrays
+        meta = enc(obj)
+        return meta, {buf: np.concatenate(parts) for buf, parts in chunks.items()}
 
     def decode(self, meta: Any, arrays: Mapping[str, np.ndarray]) -> Any:
         """Rebuild the object that :meth:`encode` gave ``meta`` and ``arrays`` for."""
-        loaded: dict[str, np.ndarray] = {}
+        loaded: dict[tuple, np.ndarray] = {}
 
-        def array(k: str) -> np.ndarray:
-            if k not in loaded:
-                loaded[k] = arrays[k]
-            return loaded[k]
+        def array(buf: str, offset: int, shape: list[int]) -> np.ndarray:
+            key = (buf, offset, tuple(shape))
+            if key not in loaded:
+                size = math.prod(shape)
+                flat = arrays[buf]
+                if offset < 0 or offset + size > flat.size:
+                    raise ValueError("a cache file's array lies outside its buffer")
+                loaded[key] = flat[offset:offset + size].reshape(shape)
+            return loaded[key]
 
         def dec(x: Any) -> Any:
             if not isinstance(x, dict):
                 return x
             tag = x["$"]
             if tag in ("nd", "np"):
-                if "k" in x:
-                    a = array(x["k"])
+                if "b" in x:
+                    a = array(x["b"], int(x["o"]), x["s"])
                 else:
                     a = np.array(x["v"], dtype=np.dtype(x["d"])).reshape(x["s"])
                 return a if tag == "nd" else a[()]
