@@ -200,3 +200,23 @@ def test_a_bad_series_still_fails_at_once_with_a_warm_cache(model_cache):
         spine_mod.build_spine(SERIES, 4.0)
     with pytest.raises(ValueError, match="level must be one of"):
         vertebra_mod.build_vertebra("L9")
+
+
+def test_the_folder_is_pruned_least_recently_used_first(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv("MISS_CACHE_DIR", str(tmp_path))
+    codec = cache.Codec([])
+    for n in range(4):  # four files of 80 kB, written (and used) one after the other
+        cache.cached("demo", f"k{n}", lambda: np.zeros(10_000), encode=codec.encode,
+                     decode=codec.decode)
+        os.utime(cache.cache_path("demo", f"k{n}"), (1000.0 + n, 1000.0 + n))
+    cache.cached("demo", "k0", lambda: pytest.fail("k0 is in the cache"), encode=codec.encode,
+                 decode=codec.decode)  # a hit: k0 is now the most recently used
+    stale = tmp_path / ".demo-stale.tmp"
+    stale.write_bytes(b"cut short")
+    os.utime(stale, (1.0, 1.0))
+    removed = cache.prune(tmp_path, max_bytes=200_000)
+    assert {p.name for p in removed} == {".demo-stale.tmp", cache.cache_path("demo", "k1").name,
+                                         cache.cache_path("demo", "k2").name}
+    assert cache.cache_path("demo", "k0").exists() and cache.cache_path("demo", "k3").exists()

@@ -19,7 +19,10 @@ setting their fields (no constructor or other code runs), so a cache file cannot
 Safety: a file is written to a temporary name and moved into place with ``os.replace``, so
 kernels running side by side (a class on one hub) never read half a file. A file that cannot be
 read or decoded is ignored and rebuilt. A folder that cannot be written falls back to building
-in memory, with one warning per folder, never an error.
+in memory, with one warning per folder, never an error. The folder is kept under
+:data:`MAX_BYTES`: after each write the least recently used files go (a file read is marked used).
+Besides the files, a process remembers only the digests of the files it has hashed (by path, size
+and modification time) and which folders it has warned about.
 
 Examples
 --------
@@ -38,6 +41,7 @@ import json
 import math
 import os
 import tempfile
+import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from importlib import metadata
@@ -46,11 +50,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Codec", "cache_dir", "cache_key", "cache_path", "cached", "file_digest", "source_files"]
+__all__ = ["MAX_BYTES", "Codec", "cache_dir", "cache_key", "cache_path", "cached", "file_digest", "prune",
+           "source_files"]
 
 ENV = "MISS_CACHE_DIR"
 _OFF = ("off", "0", "false", "no")
 _META = "__meta__"
+#: The most the cache folder holds; the least recently used files go first (:func:`prune`).
+MAX_BYTES = 512 * 1024 * 1024
 _INLINE = 64  # arrays up to this many numbers go into the JSON (exact: floats keep their repr)
 #: Folders already warned about (one warning per folder and process).
 _WARNED: set[str] = set()
@@ -289,13 +296,61 @@ def cached(name: str, key: str, build: Callable[[], Any], *,
         return build()
     try:
         meta, arrays = _read(path, key)
-        return decode(meta, arrays)
+        value = decode(meta, arrays)
     except Exception:  # noqa: BLE001 - missing or damaged: build it again
         pass
+    else:
+        _touch(path)
+        return value
     value = build()
     meta, arrays = encode(value)
     try:
         _write(path, key, meta, arrays)
     except OSError as error:
         _warn_once(path.parent, error)
+    else:
+        prune(path.parent)
     return value
+
+
+def _touch(path: Path) -> None:
+    """Mark a file as just used (its modification time), so that pruning keeps it."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass  # another account's file, or a read-only folder: it is still read
+
+
+def prune(folder: Path, max_bytes: int | None = None) -> list[Path]:
+    """Delete the least recently used cache files until the folder holds at most ``max_bytes``.
+
+    Files of code and data that changed are never asked for again; this keeps them from piling
+    up (``MAX_BYTES`` by default). Temporary files left by a write that was cut short go after an
+    hour. Returns the files deleted; a file that cannot be deleted is left.
+    """
+    limit = MAX_BYTES if max_bytes is None else max_bytes
+    now = time.time()
+    removed = []
+    entries = []
+    for p in folder.glob("*"):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        if p.name.startswith(".") and p.suffix == ".tmp":
+            if now - st.st_mtime > 3600:
+                entries.append((0.0, 0, p))  # first to go
+            continue
+        if p.suffix == ".npz":
+            entries.append((st.st_mtime, st.st_size, p))
+    total = sum(size for _, size, _ in entries)
+    for _, size, p in sorted(entries, key=lambda e: e[0]):
+        if total <= limit and size:
+            break
+        try:
+            p.unlink()
+        except OSError:
+            continue
+        total -= size
+        removed.append(p)
+    return removed
