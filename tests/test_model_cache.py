@@ -220,3 +220,33 @@ def test_the_folder_is_pruned_least_recently_used_first(tmp_path, monkeypatch):
     assert {p.name for p in removed} == {".demo-stale.tmp", cache.cache_path("demo", "k1").name,
                                          cache.cache_path("demo", "k2").name}
     assert cache.cache_path("demo", "k0").exists() and cache.cache_path("demo", "k3").exists()
+
+
+def test_a_file_appears_whole_or_not_at_all(tmp_path, monkeypatch):
+    monkeypatch.setenv("MISS_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(cache, "_WARNED", set())
+    final = cache.cache_path("demo", "k")
+    real_replace, moves = cache.os.replace, []
+
+    def replace(src, dst):
+        assert Path(dst) == final and not final.exists()  # nothing at the final name meanwhile
+        assert Path(src).parent == tmp_path and Path(src).name.endswith(".tmp")
+        with np.load(src, allow_pickle=False) as npz:  # the temporary file is already complete
+            assert "__meta__" in npz.files
+        moves.append(src)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(cache.os, "replace", replace)
+    codec = cache.Codec([])
+    cache.cached("demo", "k", lambda: np.arange(100.0), encode=codec.encode, decode=codec.decode)
+    assert len(moves) == 1 and final.exists() and not list(tmp_path.glob("*.tmp"))
+
+    def fail(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(cache.os, "replace", fail)
+    with pytest.warns(RuntimeWarning, match="disk full"):
+        got = cache.cached("demo", "k2", lambda: np.arange(3.0), encode=codec.encode,
+                           decode=codec.decode)
+    assert np.array_equal(got, np.arange(3.0))
+    assert not cache.cache_path("demo", "k2").exists() and not list(tmp_path.glob("*.tmp"))
