@@ -49,10 +49,10 @@ def _files(folder: Path, name: str) -> list[Path]:
 
 def test_a_spine_read_from_the_cache_is_the_fresh_build(model_cache, monkeypatch):
     fresh = spine_mod._assemble_spine(SERIES, 0.0)
-    first = spine_mod.load_or_build_spine(SERIES, 0.0)
+    first = spine_mod.load_or_build_spine(series=SERIES, spread_sd=0.0)
     assert len(_files(model_cache, "spine")) == 1
     monkeypatch.setattr(spine_mod, "_assemble_spine", lambda *a: pytest.fail("built again"))
-    again = spine_mod.load_or_build_spine(SERIES, 0.0)
+    again = spine_mod.load_or_build_spine(series=SERIES, spread_sd=0.0)
     assert again is not first
     assert_same(again, fresh, "spine")
     assert again.parts[0].label == fresh.parts[0].label

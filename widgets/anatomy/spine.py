@@ -263,10 +263,10 @@ def model_codec() -> Codec:
 
 @functools.lru_cache(maxsize=16)
 def _build_spine(series: str, spread_sd: float, directory: str) -> Spine:
-    return load_or_build_spine(series, spread_sd)
+    return load_or_build_spine(series=series, spread_sd=spread_sd)
 
 
-def load_or_build_spine(series: str, spread_sd: float) -> Spine:
+def load_or_build_spine(*, series: str, spread_sd: float) -> Spine:
     """Return the spine from the disk cache, or build it and store it there (no memory cache)."""
     codec = model_codec()
     key = model_cache_key("spine", {"series": series, "spread_sd": spread_sd})
