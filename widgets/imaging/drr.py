@@ -35,13 +35,16 @@ import io
 import math
 import zlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import ndimage, sparse
 
 from widgets.core.assumptions import assumption
 from widgets.imaging.carm import beam_direction, detector_axes
 from widgets.imaging.volume import Volume, build_volume, mu_per_mm, torso_chords
+
+if TYPE_CHECKING:  # scipy is imported where a projection is planned, not with the module
+    from scipy import sparse
 
 __all__ = [
     "CAPTION",
@@ -193,6 +196,8 @@ def _linear(idx: np.ndarray, n_in: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _csr(cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]) -> sparse.csr_matrix:
     """Return a CSR matrix whose rows hold the same number of entries (``cols``: rows x k)."""
+    from scipy import sparse
+
     rows, k = cols.shape
     itype = np.int32 if max(rows * k, shape[1]) < 2 ** 31 else np.int64
     indptr = np.arange(0, rows * k + 1, k, dtype=itype)
@@ -373,6 +378,8 @@ class Shot:
     @functools.cached_property
     def _shade(self) -> np.ndarray:
         """Return how dense each pixel looks, 0 (clear) to 1 (dense), after the monitor's processing."""
+        from scipy import ndimage
+
         n = self.view.size_px
         field_vals = self.anatomy[self.inside]
         # the broad trend of the anatomy: a blur over a twelfth of the field, worked on a 32 x 32 copy

@@ -32,11 +32,11 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
 
 from widgets.core.assumptions import assumption
 from widgets.core.levels import DISCS, LEVELS
 from widgets.imaging.drr import CAPTION, png_bytes
+from widgets.imaging.filters import gaussian_blur
 from widgets.imaging.volume import MATERIALS, Volume, build_volume, torso_material
 
 __all__ = [
@@ -444,7 +444,7 @@ def slice_image(*, plane: str = "axial", where: str = "L4-L5", offset_mm: float 
         g = (value - (lo_hu - width / 2.0)) / width
     else:
         g = value
-    g = ndimage.gaussian_filter(g.astype(np.float32), sigma=0.8 * n / 256.0)
+    g = gaussian_blur(g.astype(np.float32), sigma=0.8 * n / 256.0)
     g = g + _NOISE[modality] * _grain(n, zlib.crc32(repr((plane, where, float(offset_mm))).encode()))
     grey = (np.clip(g, 0.0, 1.0) * 255).astype(np.uint8)
     return Slice(plane, modality, where, labels, grey, fov, herniation, marker)
