@@ -41,6 +41,7 @@ import numpy as np
 
 from widgets.core.assumptions import assumption
 from widgets.imaging.carm import beam_direction, detector_axes
+from widgets.imaging.filters import gaussian_blur, resize_linear
 from widgets.imaging.volume import Volume, build_volume, mu_per_mm, torso_chords
 
 if TYPE_CHECKING:  # scipy is imported where a projection is planned, not with the module
@@ -378,21 +379,19 @@ class Shot:
     @functools.cached_property
     def _shade(self) -> np.ndarray:
         """Return how dense each pixel looks, 0 (clear) to 1 (dense), after the monitor's processing."""
-        from scipy import ndimage
-
         n = self.view.size_px
         field_vals = self.anatomy[self.inside]
         # the broad trend of the anatomy: a blur over a twelfth of the field, worked on a 32 x 32 copy
-        small = ndimage.zoom(self.anatomy, 32.0 / n, order=1, mode="nearest")
-        smooth = ndimage.zoom(ndimage.gaussian_filter(small, sigma=32.0 / 12.0, mode="nearest"),
-                              n / small.shape[0], order=1, mode="nearest")[:n, :n]
+        small = resize_linear(self.anatomy, zoom=32.0 / n)
+        smooth = resize_linear(gaussian_blur(small, sigma=32.0 / 12.0, mode="nearest"),
+                               zoom=n / small.shape[0])[:n, :n]
         damp = assumption("fluoro_range_compression").value
         trend = damp * (smooth - float(np.median(field_vals)))
         lo, hi = np.percentile((self.anatomy - trend)[self.inside], [0.5, 99.7])
         # metal far beyond the window is held just past black, so sharpening leaves no wide halo
         g = np.clip((self.total - trend - lo) / max(hi - lo, 1e-6), -0.1, 1.15)
         # edge enhancement (an unsharp mask), as a C-arm's image processing applies
-        g = g + 0.8 * (g - ndimage.gaussian_filter(g, sigma=2.0, mode="nearest"))
+        g = g + 0.8 * (g - gaussian_blur(g, sigma=2.0, mode="nearest"))
         # quantum mottle: the grain of a low-dose image, the same for the same view
         g = g + 0.012 * _grain(n, zlib.crc32(repr(self.view).encode()))
         return np.clip(g, 0.0, 1.0).astype(np.float32)
