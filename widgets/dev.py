@@ -44,6 +44,17 @@ def _run(cmd: list[str], **kwargs) -> None:
     subprocess.run(cmd, check=True, cwd=ROOT, **kwargs)
 
 
+def _apt_install(packages: list[str], why: str) -> bool:
+    """Install Debian ``packages`` with apt-get when running as root; return whether it ran."""
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
+        return False
+    _say(f"installing Debian's {' and '.join(packages)} {why}")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    _run(["apt-get", "update", "-qq"], env=env)
+    _run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages], env=env)
+    return True
+
+
 def venv_python() -> Path:
     """Return the interpreter of the project's virtual environment."""
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
@@ -97,11 +108,7 @@ def ensure_chromium() -> str | None:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
     if found:
         return found
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        _say("installing Debian's chromium for the browser tests")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        _run(["apt-get", "update", "-qq"], env=env)
-        _run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], env=env)
+    if _apt_install(["chromium"], "for the browser tests"):
         return shutil.which("chromium")
     _say("chromium not found and not root: browser tests will be skipped")
     return None
@@ -201,11 +208,7 @@ def ensure_node() -> str:
     npm = shutil.which("npm")
     if npm:
         return npm
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        _say("installing Debian's nodejs and npm for the hub's proxy")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        _run(["apt-get", "update", "-qq"], env=env)
-        _run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "nodejs", "npm"], env=env)
+    if _apt_install(["nodejs", "npm"], "for the hub's proxy"):
         return shutil.which("npm") or "npm"
     raise SystemExit("[miss] the hub needs node and npm (apt-get install nodejs npm), then run again")
 

@@ -30,6 +30,7 @@ import numpy as np
 from widgets.access.raster import (
     NOTHING,
     STRUCTURES,
+    area_shares,
     camera,
     check_choice,
     check_number,
@@ -173,15 +174,7 @@ def endoscope_view(*, segment: str = "L4-L5", side: str = "left", rotation_deg: 
     codes = _TO_ENDO[ras.codes]
     inside = _disc_circle(size)
     codes[~inside] = -2
-    n_in = int(inside.sum())
-    shares = {}
-    for i, name in enumerate(ENDOSCOPE_STRUCTURES):
-        n = int(np.count_nonzero(codes == i))
-        if n:
-            shares[name] = 100.0 * n / n_in
-    n_none = int(np.count_nonzero(codes == NOTHING))
-    if n_none:
-        shares["nothing within reach"] = 100.0 * n_none / n_in
+    shares = area_shares(codes, inside, ENDOSCOPE_STRUCTURES, "nothing within reach")
     approach = assumption("transforaminal_approach_angle").value
     return EndoscopeView(segment, side, rot, lens, fov, approach, size, codes,
                          np.where(inside, ras.shade, 0.0), shares, str(p["basis"]),

@@ -30,6 +30,7 @@ from widgets.core.levels import DISCS
 
 __all__ = [
     "NOTHING",
+    "area_shares",
     "STRUCTURES",
     "Camera",
     "Raster",
@@ -53,6 +54,25 @@ STRUCTURES: tuple[str, ...] = (
 )
 #: The code of a pixel that sees none of the modelled parts.
 NOTHING = -1
+
+
+def area_shares(codes: np.ndarray, inside: np.ndarray, names: tuple[str, ...], nothing: str
+                ) -> dict[str, float]:
+    """Each structure's share (%) of the round window ``inside``, in the order of ``names``.
+
+    ``codes`` index ``names`` per pixel (``NOTHING``: no structure, reported as ``nothing``;
+    pixels outside the window carry any other negative code). Structures not seen are left out.
+    """
+    n_in = int(inside.sum())
+    shares: dict[str, float] = {}
+    for i, name in enumerate(names):
+        n = int(np.count_nonzero(codes == i))
+        if n:
+            shares[name] = 100.0 * n / n_in
+    n_none = int(np.count_nonzero(codes == NOTHING))
+    if n_none:
+        shares[nothing] = 100.0 * n_none / n_in
+    return shares
 
 
 def check_choice(name: str, value: object, allowed: tuple) -> object:

@@ -40,6 +40,7 @@ from widgets.access.raster import (
     NOTHING,
     STRUCTURES,
     Raster,
+    area_shares,
     camera,
     check_choice,
     check_number,
@@ -268,14 +269,7 @@ def tube_window(*, segment: str = "L4-L5", side: str = "left", diameter_mm: floa
     tube_codes = _TO_TUBE[ras.codes]
     tube_codes[~inside] = -2
     n_in = int(inside.sum())
-    shares: dict[str, float] = {}
-    for i, name in enumerate(TUBE_STRUCTURES):
-        n = int(np.count_nonzero(tube_codes == i))
-        if n:
-            shares[name] = 100.0 * n / n_in
-    n_none = int(np.count_nonzero(tube_codes == NOTHING))
-    if n_none:
-        shares["soft tissue (not modelled)"] = 100.0 * n_none / n_in
+    shares = area_shares(tube_codes, inside, TUBE_STRUCTURES, "soft tissue (not modelled)")
     tcode = TUBE_STRUCTURES.index(target)
     visible = shares.get(target, 0.0)
     is_target = _TO_TUBE[:-1] == tcode
